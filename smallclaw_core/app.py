@@ -1,0 +1,202 @@
+"""The app: one object holding the config, plugins, store, event bus and registries.
+
+Everything that runs (the CLI, the runner, the gateway, tests) builds one with
+``App.load()``; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+import attrs
+
+from .config import Config, data_dir, load_config, read_raw, CONFIG_FILE
+from .errors import ConfigError, SmallClawError
+from .events import Event, EventBus
+from .models import Backend
+from .plugins import PluginHost, Registry, create_plugin_manager
+from .sessions import SessionStore
+from .store import TaskStore
+
+ROLES = ("executor", "planner", "verifier", "summarizer")
+
+
+@attrs.define
+class ModelRef:
+    """A model chosen for a role: the backend object and the model name it knows."""
+
+    backend_name: str
+    model: str
+    backend: Any = None
+
+    def __str__(self) -> str:
+        return f"{self.backend_name}:{self.model}"
+
+
+def parse_model_spec(spec: str) -> tuple[str, str]:
+    """``ollama:qwen3:4b`` -> (``ollama``, ``qwen3:4b``); the first colon splits."""
+    backend, sep, model = spec.partition(":")
+    if not sep or not backend or not model:
+        raise ConfigError(f"model {spec!r} should look like backend:model, e.g. ollama:qwen3:4b or llamacpp:default")
+    return backend, model
+
+
+class App:
+    def __init__(self, home: Path, config: Config, plugins: PluginHost):
+        self.home = home
+        self.config = config
+        self.plugins = plugins
+        self.store = TaskStore(home, durable=config.store.durable)
+        self.sessions = SessionStore(home, durable=config.store.durable)
+        self.bus = EventBus(buffer=config.gateway.event_buffer, on_publish=self._on_event)
+        self._backends: dict[str, Backend] = {}
+        self._chosen: dict[str, ModelRef] = {}
+        self.messages: list[str] = []  # things to tell the user at start-up
+        from .control import Tasks
+
+        self.tasks = Tasks(self)
+
+    # --- construction -----------------------------------------------------------
+
+    @classmethod
+    def load(cls, home: str | os.PathLike[str] | None = None, *, extra_plugins: Iterable[Any] = (),
+             only: Iterable[str] | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> "App":
+        """Read the config, load the plugins, and validate every section."""
+        root = data_dir(home)
+        root.mkdir(parents=True, exist_ok=True)
+        path = root / CONFIG_FILE
+        raw = read_raw(path)
+        for section, values in (overrides or {}).items():
+            raw.setdefault(section, {}).update(values)
+        disabled = raw.get("plugins", {}).get("disabled", []) if isinstance(raw.get("plugins"), dict) else []
+        if not isinstance(disabled, list):
+            raise ConfigError(f"{path}: plugins.disabled should be a list of strings, got {disabled!r}")
+        host = create_plugin_manager(disabled, only=only, extra=extra_plugins)
+        sections = Registry("sections")
+        host.collect("register_config_sections", sections)
+        config = load_config(path, {n: sections[n] for n in sections.names()}, raw=raw)
+        app = cls(root, config, host)
+        for name in config.unclaimed:
+            app.messages.append(f"{path}: section [{name}] is not read by any loaded plugin")
+        return app
+
+    # --- registries -------------------------------------------------------------
+
+    @cached_property
+    def tools(self) -> Registry:
+        return self.plugins.collect("register_tools", Registry("tools"))
+
+    @cached_property
+    def backends(self) -> Registry:
+        return self.plugins.collect("register_backends", Registry("backends"))
+
+    @cached_property
+    def verifiers(self) -> Registry:
+        return self.plugins.collect("register_verifiers", Registry("verifiers"))
+
+    @cached_property
+    def loop_detectors(self) -> Registry:
+        return self.plugins.collect("register_loop_detectors", Registry("loop_detectors"))
+
+    @cached_property
+    def notifiers(self) -> Registry:
+        return self.plugins.collect("register_notifiers", Registry("notifiers"))
+
+    @cached_property
+    def commands(self) -> Registry:
+        return self.plugins.collect("register_commands", Registry("commands", _command_entry))
+
+    @cached_property
+    def services(self) -> Registry:
+        return self.plugins.collect("register_services", Registry("services"))
+
+    def collect_all(self) -> None:
+        """Run every registry hook now (``smallclaw plugins`` shows what each gave)."""
+        for name in ("tools", "backends", "verifiers", "loop_detectors", "notifiers", "commands", "services"):
+            getattr(self, name)
+
+    # --- models -----------------------------------------------------------------
+
+    def backend(self, name: str) -> Backend:
+        if name not in self._backends:
+            factory = self.backends.get(name)
+            if factory is None:
+                known = ", ".join(self.backends.names()) or "none installed"
+                raise ConfigError(f"no model backend named {name!r} (installed: {known})")
+            self._backends[name] = factory(self)
+        return self._backends[name]
+
+    async def model_for(self, role: str) -> ModelRef:
+        """The model serving ``role``: configured, else the executor's, else chosen automatically."""
+        if role in self._chosen:
+            return self._chosen[role]
+        spec = getattr(self.config.models, role) or self.config.models.executor
+        if spec:
+            backend_name, model = parse_model_spec(spec)
+            ref = ModelRef(backend_name, model, self.backend(backend_name))
+        else:
+            ref = await self._choose_automatically()
+        self._chosen[role] = ref
+        return ref
+
+    async def _choose_automatically(self) -> ModelRef:
+        if "executor" in self._chosen:
+            return self._chosen["executor"]
+        tried = []
+        candidates = sorted(self.backends.names(), key=lambda n: getattr(self.backends[n], "priority", 50))
+        for name in candidates:
+            backend = self.backend(name)
+            pick = getattr(backend, "default_model", None)
+            if pick is None:
+                continue
+            try:
+                model = await pick()
+            except SmallClawError as exc:
+                tried.append(f"{name}: {exc}")
+                continue
+            if model:
+                ref = ModelRef(name, model, backend)
+                self.messages.append(f"using model {ref} (chosen automatically; set [models] executor to change)")
+                self._chosen["executor"] = ref
+                return ref
+            tried.append(f"{name}: no model available")
+        raise ConfigError(
+            "no model is available: " + ("; ".join(tried) or "no model backend plugin is installed")
+            + ". Install smallclaw-llamacpp for the embedded model, or start Ollama."
+        )
+
+    async def aclose(self) -> None:
+        for backend in self._backends.values():
+            close = getattr(backend, "aclose", None)
+            if close is not None:
+                await close()
+        self._backends.clear()
+
+    # --- events -----------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        try:
+            self.plugins.hook.task_event(event=event, app=self)
+        except Exception as exc:  # a plugin's observer must not break the publisher
+            print(f"smallclaw: a task_event hook failed: {exc}", file=sys.stderr)
+
+    # --- places -----------------------------------------------------------------
+
+    @property
+    def workspace_root(self) -> Path:
+        root = self.config.workspace.root
+        return Path(root).expanduser().resolve() if root else (self.home.parent / "workspace").resolve()
+
+    def workspace_for(self, task_id: str | None) -> Path:
+        root = self.workspace_root
+        path = root / task_id if (task_id and self.config.workspace.per_task) else root
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def _command_entry(name: str, run: Any = None, help: str = "", arguments: Any = None) -> tuple[str, Any]:
+    return name, {"run": run, "help": help, "arguments": arguments}

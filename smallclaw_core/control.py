@@ -1,0 +1,198 @@
+"""What users and the runner do to tasks: create, journal, pause, resume, cancel, delete, re-plan.
+
+The CLI, the gateway, Telegram and the runner all go through these methods, so every
+change is validated, written under the task's lock, journaled and announced on the
+event bus in the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from .documents import unstructure
+from .errors import IllegalTransition, SmallClawError
+from .tasks import (
+    CANCELLED, NEEDS_ASSISTANCE, PAUSED, QUEUED, RUNNING, JournalEntry, Origin, Step, Task,
+    make_title, new_task_id,
+)
+
+if TYPE_CHECKING:
+    from .app import App
+
+MAX_STEPS = 20
+
+
+class InvalidRequest(SmallClawError):
+    """The request is malformed (an empty goal, too many steps)."""
+
+
+def task_summary(task: Task) -> dict[str, Any]:
+    """The small view of a task used by lists, cards and events."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "status": task.status,
+        "steps_done": task.steps_done,
+        "steps_total": len(task.steps),
+        "current_step": task.current_step,
+        "pause_reason": task.pause_reason,
+        "pause_requested": task.pause_requested,
+        "origin": unstructure(task.origin),
+        "created_at": task.created_at,
+        "updated_at": task.updated_at,
+    }
+
+
+class Tasks:
+    def __init__(self, app: "App"):
+        self.app = app
+
+    @property
+    def store(self):
+        return self.app.store
+
+    # --- reading ----------------------------------------------------------------
+
+    def get(self, task_id: str) -> Task:
+        return self.store.get(self.store.resolve_id(task_id))
+
+    def list(self, status: str | Iterable[str] | None = None) -> list[Task]:
+        return self.store.list(status)
+
+    # --- writing ----------------------------------------------------------------
+
+    def journal(self, task_id: str, kind: str, data: dict[str, Any] | None = None, *,
+                step: int | None = None, round: int | None = None) -> JournalEntry:
+        entry = self.store.append(task_id, JournalEntry(kind=kind, data=data or {}, step=step, round=round))
+        self.app.bus.publish("journal", task_id, entry=unstructure(entry))
+        return entry
+
+    def update(self, task_id: str, change: Callable[[Task], object]) -> Task:
+        before: dict[str, Any] = {}
+
+        def apply(task: Task) -> None:
+            before["status"] = task.status
+            change(task)
+
+        task = self.store.update(task_id, apply)
+        self.app.bus.publish("task", task.id, task=task_summary(task), previous_status=before.get("status"))
+        return task
+
+    def create(self, goal: str, steps: Iterable[str | Step] = (), *, title: str | None = None,
+               origin: Origin | None = None, checks: Iterable[str | None] | None = None) -> Task:
+        goal = (goal or "").strip()
+        if not goal:
+            raise InvalidRequest("a task needs a goal: say what should be done")
+        plan = [s if isinstance(s, Step) else Step(description=str(s).strip()) for s in steps]
+        if any(not s.description for s in plan):
+            raise InvalidRequest("a step cannot be empty")
+        if len(plan) > MAX_STEPS:
+            raise InvalidRequest(f"a plan has at most {MAX_STEPS} steps, got {len(plan)}")
+        if checks is not None:
+            for step, check in zip(plan, checks):
+                step.check = check or None
+        task = Task(id=new_task_id(), title=(title or make_title(goal)).strip(), goal=goal,
+                    steps=plan, origin=origin or Origin())
+        self.store.create(task)
+        self.journal(task.id, "status", {"status": QUEUED, "message": "task created",
+                                         "origin": unstructure(task.origin)})
+        if plan:
+            self.journal(task.id, "plan_change", {"by": "user", "steps": [s.description for s in plan]})
+        self.app.bus.publish("task", task.id, task=task_summary(task), previous_status=None)
+        return task
+
+    def pause(self, task_id: str, reason: str = "paused by the user") -> Task:
+        """Queued tasks pause at once; running ones at the next round boundary."""
+        task_id = self.store.resolve_id(task_id)
+
+        def change(task: Task) -> None:
+            if task.status == QUEUED:
+                task.set_status(PAUSED, reason)
+            elif task.status == RUNNING:
+                task.pause_requested = True
+            else:
+                raise IllegalTransition(task.id, task.status, PAUSED)
+
+        task = self.update(task_id, change)
+        self.journal(task_id, "pause", {"reason": reason, "requested": task.status == RUNNING})
+        return task
+
+    def resume(self, task_id: str, note: str | None = None, *, approve: bool | None = None) -> Task:
+        """Resume a paused or needs_assistance task, optionally with a note for the executor.
+
+        When the task waits for approval of a command, ``approve`` True lets it run and
+        False refuses it; a note alone counts as neither.
+        """
+        task_id = self.store.resolve_id(task_id)
+        note = (note or "").strip() or None
+        decision: dict[str, Any] = {}
+
+        def change(task: Task) -> None:
+            if task.status == RUNNING and task.pause_requested:
+                task.pause_requested = False
+                return
+            if task.status not in (PAUSED, NEEDS_ASSISTANCE):
+                raise IllegalTransition(task.id, task.status, "resumed")
+            if task.awaiting_approval and approve is not None:
+                decision.update(command=task.awaiting_approval, approved=approve)
+                if approve:
+                    task.approvals.append(task.awaiting_approval)
+                else:
+                    task.pending_notes.append(
+                        f"The user refused to run: {task.awaiting_approval}. Do not run it; find another way.")
+                task.awaiting_approval = None
+            if note:
+                task.resume_context.append(note)
+                task.pending_notes.append(note)
+            task.set_status(QUEUED)
+            task.pause_requested = False
+            # a fresh start for the counters that led to the pause
+            task.failed_checks = 0
+            task.no_progress_rounds = 0
+            task.transport_failures = 0
+            task.plan_attempts = 0
+
+        task = self.update(task_id, change)
+        if decision:
+            self.journal(task_id, "note", {"approval": decision})
+        self.journal(task_id, "resume", {"note": note})
+        return task
+
+    def cancel(self, task_id: str) -> Task:
+        task_id = self.store.resolve_id(task_id)
+        task = self.update(task_id, lambda t: t.set_status(CANCELLED, "cancelled by the user"))
+        self.journal(task_id, "status", {"status": CANCELLED, "message": "cancelled by the user"})
+        return task
+
+    def delete(self, task_id: str) -> None:
+        task_id = self.store.resolve_id(task_id)
+        task = self.store.get(task_id)
+        if task.status == RUNNING:
+            raise IllegalTransition(task_id, task.status, "deleted (cancel it first)")
+        self.store.delete(task_id)
+        self.app.bus.publish("task_deleted", task_id)
+
+    def edit_plan(self, task_id: str, steps: list[str], *, checks: list[str | None] | None = None,
+                  by: str = "user") -> Task:
+        """Replace the steps that are not done yet. Allowed while queued or paused."""
+        task_id = self.store.resolve_id(task_id)
+        steps = [s.strip() for s in steps]
+        if not steps or any(not s for s in steps):
+            raise InvalidRequest("a plan needs at least one step, and no step may be empty")
+        if len(steps) > MAX_STEPS:
+            raise InvalidRequest(f"a plan has at most {MAX_STEPS} steps, got {len(steps)}")
+        old: list[str] = []
+
+        def change(task: Task) -> None:
+            if task.status not in (QUEUED, PAUSED, NEEDS_ASSISTANCE):
+                raise IllegalTransition(task.id, task.status, "re-planned (pause it first)")
+            old.extend(s.description for s in task.steps)
+            done = [s for s in task.steps[: task.current_step] if s.state in ("done", "skipped")]
+            new = [Step(description=d, check=(checks[i] if checks and i < len(checks) else None))
+                   for i, d in enumerate(steps)]
+            task.steps = done + new
+            task.current_step = len(done)
+
+        task = self.update(task_id, change)
+        self.journal(task_id, "plan_change", {"by": by, "old": old, "steps": [s.description for s in task.steps]})
+        return task

@@ -1,0 +1,71 @@
+"""The error classes SmallClaw uses to decide what to do when something goes wrong.
+
+Errors are classified because the runner treats each class differently:
+a ``TransportError`` is retried with back-off, a ``ModelError`` pauses the task with
+a clear message, a ``ToolError`` goes back to the model as an error result.
+"""
+
+from __future__ import annotations
+
+
+class SmallClawError(Exception):
+    """Base class: an error whose message is fit to show a user as it is."""
+
+
+class ConfigError(SmallClawError):
+    """The configuration file is missing, unreadable or wrong."""
+
+
+class PluginError(SmallClawError):
+    """A plugin misbehaved: a duplicate name, a bad registration."""
+
+
+class TaskNotFound(SmallClawError):
+    """No task with that id exists."""
+
+    def __init__(self, task_id: str, close_matches: list[str] | None = None):
+        self.task_id = task_id
+        self.close_matches = close_matches or []
+        hint = ""
+        if self.close_matches:
+            hint = "; did you mean " + ", ".join(self.close_matches) + "?"
+        super().__init__(f"no task with id {task_id!r}{hint}")
+
+
+class IllegalTransition(SmallClawError):
+    """A status change that the task's state machine does not allow."""
+
+    def __init__(self, task_id: str, current: str, wanted: str):
+        self.task_id = task_id
+        self.current = current
+        self.wanted = wanted
+        super().__init__(f"task {task_id} is {current}; it cannot become {wanted}")
+
+
+class DocumentError(SmallClawError):
+    """A stored document is corrupt or was written by a newer SmallClaw."""
+
+
+class TransportError(SmallClawError):
+    """The model server could not be reached or did not answer in time: retry."""
+
+
+class ModelError(SmallClawError):
+    """The model server answered with an error that retrying will not fix."""
+
+
+class ToolError(SmallClawError):
+    """A tool failed in a way the model can see and recover from."""
+
+
+class NeedsApproval(SmallClawError):
+    """A tool wants the user's approval before it runs (the command policy's ``ask``).
+
+    The runner pauses the task ``needs_assistance``; resuming with ``approve`` or
+    ``refuse`` decides. ``key`` identifies what is being approved (for example the
+    exact command line), so that the same request is approved once.
+    """
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        super().__init__(message)

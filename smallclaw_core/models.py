@@ -1,0 +1,141 @@
+"""The values exchanged with model backends: messages, tool calls, requests, replies.
+
+A backend plugin turns a ``ModelRequest`` into a ``ModelReply``; nothing else about
+the wire format of a model server leaks into the rest of SmallClaw.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Protocol, runtime_checkable
+
+import attrs
+
+
+@attrs.define
+class ToolCall:
+    """One call of a tool that a model asked for."""
+
+    name: str
+    arguments: dict[str, Any] = attrs.field(factory=dict)
+    id: str = ""
+
+
+@attrs.define
+class Message:
+    """One message of a conversation (roles: system, user, assistant, tool)."""
+
+    role: str
+    content: str = ""
+    tool_calls: list[ToolCall] = attrs.field(factory=list)
+    #: for role ``tool``: the id and name of the call this message answers
+    tool_call_id: str | None = None
+    name: str | None = None
+
+
+@attrs.define
+class ToolSpec:
+    """What a model is told about a tool: a name, a description and a JSON schema."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@attrs.define
+class ModelOptions:
+    num_ctx: int | None = None
+    temperature: float | None = None
+    seed: int | None = None
+    num_predict: int | None = None
+    think: bool | None = None
+
+
+@attrs.define
+class ModelRequest:
+    """Everything a backend needs for one model call.
+
+    ``format`` is a JSON schema the reply must conform to (constrained output), or
+    ``None``. ``on_text`` receives streamed text as it arrives when a caller wants it.
+    """
+
+    model: str
+    messages: list[Message]
+    tools: list[ToolSpec] = attrs.field(factory=list)
+    format: dict[str, Any] | None = None
+    options: ModelOptions = attrs.field(factory=ModelOptions)
+    timeout: float = 120.0
+    on_text: Callable[[str], Any] | None = None
+
+
+@attrs.define
+class Usage:
+    """Token counters of one model call, where the backend reports them.
+
+    ``prompt_evaluated`` is how many prompt tokens the model actually processed;
+    ``prompt_cached`` how many came from the key/value cache.
+    """
+
+    prompt_tokens: int | None = None
+    prompt_evaluated: int | None = None
+    prompt_cached: int | None = None
+    completion_tokens: int | None = None
+    duration_ms: float | None = None
+    prompt_eval_ms: float | None = None
+    eval_ms: float | None = None
+    load_ms: float | None = None
+
+
+@attrs.define
+class ModelReply:
+    content: str = ""
+    tool_calls: list[ToolCall] = attrs.field(factory=list)
+    usage: Usage = attrs.field(factory=Usage)
+    done_reason: str | None = None
+    thinking: str = ""
+
+
+@attrs.define
+class ModelInfo:
+    """What a backend knows about one of its models."""
+
+    name: str
+    backend: str
+    supports_tools: bool | None = None
+    context_length: int | None = None
+    size: int | None = None
+    details: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.define
+class DoctorCheck:
+    """One line of ``smallclaw doctor``: what was checked, whether it passed, the fix."""
+
+    what: str
+    ok: bool
+    detail: str = ""
+    fix: str = ""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A model backend, as registered through the ``register_backends`` hook.
+
+    ``chat`` raises ``TransportError`` when the server cannot be reached or times
+    out, and ``ModelError`` for an answer retrying cannot fix (a missing model).
+    """
+
+    name: str
+
+    async def chat(self, request: ModelRequest) -> ModelReply: ...
+
+    async def list_models(self) -> list[ModelInfo]: ...
+
+    async def describe(self, model: str) -> ModelInfo: ...
+
+    async def doctor(self, model: str) -> list[DoctorCheck]: ...
+
+    async def aclose(self) -> None: ...
+
+
+BackendFactory = Callable[[Any], Backend]
+TextCallback = Callable[[str], Awaitable[None] | None]

@@ -1,0 +1,71 @@
+"""Chat session histories, one append-only JSON-lines file per session.
+
+A session key names a conversation: ``web_<id>``, ``telegram_<chat_id>``,
+``cli_<id>``, or ``task_<taskId>`` for a task's own conversation. Task results are
+delivered into the originating session with ``deliver``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from .documents import structure, unstructure
+from .models import Message
+
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+class SessionStore:
+    def __init__(self, root: Path, *, durable: bool = True):
+        self.root = Path(root) / "sessions"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.durable = durable
+        self._lock = threading.Lock()
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise ValueError(f"invalid session key {key!r}")
+        return self.root / f"{key.replace(':', '_')}.jsonl"
+
+    def append(self, key: str, message: Message, **meta: Any) -> None:
+        record = {"message": unstructure(message), **meta}
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+        with self._lock:
+            fd = os.open(self._path(key), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            try:
+                os.write(fd, line)
+                if self.durable:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def records(self, key: str) -> list[dict[str, Any]]:
+        try:
+            raw = self._path(key).read_bytes()
+        except FileNotFoundError:
+            return []
+        out = []
+        for line in raw.split(b"\n"):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue  # a line torn by a crash
+        return out
+
+    def history(self, key: str) -> list[Message]:
+        return [structure(r["message"], Message) for r in self.records(key)]
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def keys(self) -> list[str]:
+        return sorted(p.stem for p in self.root.glob("*.jsonl"))
+
+    def has_delivery(self, key: str, delivery_key: str) -> bool:
+        return any(r.get("delivery") == delivery_key for r in self.records(key))

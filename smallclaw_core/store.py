@@ -1,0 +1,403 @@
+"""The durable task store: an atomic ``task.json`` and an append-only ``journal.jsonl`` per task.
+
+Layout under the data directory::
+
+    tasks/<id>/task.json       the task's state, replaced atomically on every change
+    tasks/<id>/journal.jsonl   one JSON line per event, only ever appended to
+    tasks/<id>/.lock           the cross-process lock (flock) for read-modify-write
+    tasks/.changes             touched on every write, so a runner notices changes
+                               another process made without polling every file
+
+A writer never leaves a half-written ``task.json``: it writes a temporary file in the
+same directory, fsyncs it, ``os.replace``s it over the old one and fsyncs the
+directory. A journal line torn by a crash is ignored by readers and cut off by the
+next writer. Appending costs the same at 10 entries as at 10,000.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import errno
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import attrs
+
+from .documents import entry_from_line, entry_to_line, task_from_dict, task_to_json
+from .errors import DocumentError, TaskNotFound
+from .tasks import JournalEntry, Task, now
+
+TASK_FILE = "task.json"
+JOURNAL_FILE = "journal.jsonl"
+LOCK_FILE = ".lock"
+CHANGES_FILE = ".changes"
+QUARANTINE = ".quarantine"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+@attrs.define
+class StoreProblem:
+    """A task directory the store could not read, and what it did about it."""
+
+    task_id: str
+    message: str
+    moved_to: str | None = None
+
+
+class TaskStore:
+    """Tasks on disk. Safe to use from several threads and several processes at once."""
+
+    def __init__(self, root: Path, *, durable: bool = True):
+        self.root = Path(root) / "tasks"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.durable = durable
+        self.problems: list[StoreProblem] = []
+        self._held = threading.local()
+        self._cache: dict[str, tuple[int, int, Task]] = {}
+        self._cache_lock = threading.Lock()
+        self._changes = self.root / CHANGES_FILE
+        self._changes.touch(exist_ok=True)
+
+    # --- paths and locks --------------------------------------------------------
+
+    def task_dir(self, task_id: str) -> Path:
+        if not task_id or "/" in task_id or task_id.startswith(".") or "\\" in task_id:
+            raise TaskNotFound(task_id)
+        return self.root / task_id
+
+    @contextlib.contextmanager
+    def lock(self, task_id: str) -> Iterator[None]:
+        """Hold the task's cross-process lock (re-entrant within a thread)."""
+        held: dict[str, int] = self._held.__dict__.setdefault("locks", {})
+        if held.get(task_id):
+            held[task_id] += 1
+            try:
+                yield
+            finally:
+                held[task_id] -= 1
+            return
+        directory = self.task_dir(task_id)
+        if not directory.is_dir():
+            raise self._not_found(task_id)
+        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held[task_id] = 1
+            try:
+                yield
+            finally:
+                held[task_id] = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _touch_changes(self) -> None:
+        with contextlib.suppress(OSError):
+            os.utime(self._changes)
+
+    def changes_stamp(self) -> int:
+        """Changes whenever any process writes a task; cheap to poll."""
+        try:
+            return os.stat(self._changes).st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def _not_found(self, task_id: str) -> TaskNotFound:
+        ids = self.ids()
+        close = [i for i in ids if i.startswith(task_id)][:3] if task_id else []
+        close = close or difflib.get_close_matches(task_id, ids, n=3, cutoff=0.6)
+        return TaskNotFound(task_id, close)
+
+    # --- tasks ------------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        try:
+            return sorted(e.name for e in os.scandir(self.root) if e.is_dir() and not e.name.startswith("."))
+        except FileNotFoundError:
+            return []
+
+    def create(self, task: Task) -> Task:
+        directory = self.task_dir(task.id)
+        directory.mkdir(parents=True, exist_ok=False)
+        (directory / JOURNAL_FILE).touch()
+        with self.lock(task.id):
+            atomic_write(directory / TASK_FILE, task_to_json(task), durable=self.durable)
+        if self.durable:
+            fsync_dir(self.root)
+        self._touch_changes()
+        return task
+
+    def resolve_id(self, task_id: str) -> str:
+        """Accept a unique prefix of an id, as git does."""
+        if (self.root / task_id / TASK_FILE).exists() and not task_id.startswith("."):
+            return task_id
+        matches = [i for i in self.ids() if task_id and i.startswith(task_id)]
+        if len(matches) == 1:
+            return matches[0]
+        raise self._not_found(task_id)
+
+    def get(self, task_id: str) -> Task:
+        path = self.task_dir(task_id) / TASK_FILE
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise self._not_found(task_id) from None
+        key = (st.st_mtime_ns, st.st_size)
+        with self._cache_lock:
+            cached = self._cache.get(task_id)
+        if cached and cached[:2] == key:
+            return self._copy(cached[2])  # a copy: callers may mutate it
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise self._not_found(task_id) from None
+        try:
+            doc = json.loads(raw)
+        except ValueError as exc:
+            raise DocumentError(f"{path}: not valid JSON ({exc})") from exc
+        task = task_from_dict(doc, str(path))
+        with self._cache_lock:
+            self._cache[task_id] = (*key, task)
+        return self._copy(task)
+
+    @staticmethod
+    def _copy(task: Task) -> Task:
+        from .documents import structure, unstructure
+
+        return structure(unstructure(task), Task)
+
+    def list(self, status: str | Iterator[str] | None = None) -> list[Task]:
+        """All readable tasks, oldest first; unreadable ones are reported in ``problems``."""
+        wanted = {status} if isinstance(status, str) else set(status) if status else None
+        tasks = []
+        self.problems = []
+        for task_id in self.ids():
+            try:
+                task = self._get_shared(task_id)
+            except TaskNotFound:
+                continue  # deleted meanwhile
+            except DocumentError as exc:
+                self.problems.append(self._handle_bad(task_id, exc))
+                continue
+            if wanted is None or task.status in wanted:
+                tasks.append(task)
+        tasks.sort(key=lambda t: (t.created_at, t.id))
+        return tasks
+
+    def _get_shared(self, task_id: str) -> Task:
+        # listing hands out the cached object itself (read-only use), saving a copy per task
+        path = self.root / task_id / TASK_FILE
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise TaskNotFound(task_id) from None
+        with self._cache_lock:
+            cached = self._cache.get(task_id)
+        if cached and cached[:2] == (st.st_mtime_ns, st.st_size):
+            return cached[2]
+        self.get(task_id)
+        return self._cache[task_id][2]
+
+    def _handle_bad(self, task_id: str, exc: DocumentError) -> StoreProblem:
+        """Move a corrupt task aside; leave a newer-version one untouched."""
+        message = str(exc)
+        if "newer SmallClaw" in message:
+            return StoreProblem(task_id, message)
+        with contextlib.suppress(TaskNotFound), self.lock(task_id):
+            # re-check under the lock: a writer may have just replaced the file
+            try:
+                task_from_dict(json.loads((self.root / task_id / TASK_FILE).read_bytes()))
+                return StoreProblem(task_id, "recovered on re-read")
+            except (ValueError, DocumentError, FileNotFoundError):
+                pass
+        target = self.root / QUARANTINE / f"{task_id}-{int(time.time())}"
+        target.parent.mkdir(exist_ok=True)
+        try:
+            os.replace(self.root / task_id, target)
+        except OSError as err:
+            return StoreProblem(task_id, f"{message} (could not move it aside: {err})")
+        self._touch_changes()
+        return StoreProblem(task_id, message, str(target))
+
+    def save(self, task: Task) -> Task:
+        """Write a whole task; prefer ``update`` for read-modify-write."""
+        with self.lock(task.id):
+            task.updated_at = now()
+            atomic_write(self.task_dir(task.id) / TASK_FILE, task_to_json(task), durable=self.durable)
+        self._touch_changes()
+        return task
+
+    def update(self, task_id: str, change: Callable[[Task], object]) -> Task:
+        """Apply ``change`` to the current task under the lock and write it back.
+
+        ``change`` may raise to abort; nothing is written then.
+        """
+        with self.lock(task_id):
+            task = self.get(task_id)
+            change(task)
+            return self.save(task)
+
+    def delete(self, task_id: str) -> None:
+        with self.lock(task_id):
+            target = self.root / f".deleted-{task_id}-{secrets.token_hex(3)}"
+            os.replace(self.task_dir(task_id), target)
+        with self._cache_lock:
+            self._cache.pop(task_id, None)
+        shutil.rmtree(target, ignore_errors=True)
+        self._touch_changes()
+
+    # --- the journal ------------------------------------------------------------
+
+    def append(self, task_id: str, entry: JournalEntry) -> JournalEntry:
+        """Append one entry, numbering it after the last one; durable on return."""
+        with self.lock(task_id):
+            path = self.task_dir(task_id) / JOURNAL_FILE
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            try:
+                entry.seq = self._last_seq(fd) + 1
+                os.write(fd, entry_to_line(entry))
+                if self.durable:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+        return entry
+
+    def _last_seq(self, fd: int) -> int:
+        """Read the last complete line's seq; cut off a line torn by a crash."""
+        size = os.fstat(fd).st_size
+        if size == 0:
+            return 0
+        chunk = 4096
+        end = size
+        buf = b""
+        while True:
+            start = max(0, end - chunk)
+            buf = os.pread(fd, end - start, start) + buf
+            end = start
+            if not buf.endswith(b"\n"):
+                cut = buf.rfind(b"\n")
+                if cut == -1 and start > 0:
+                    chunk *= 2
+                    continue
+                # a torn tail: nobody acknowledged it, drop it
+                keep = start + cut + 1 if cut != -1 else 0
+                os.ftruncate(fd, keep)
+                return self._last_seq(fd)
+            body = buf[:-1]
+            nl = body.rfind(b"\n")
+            if nl == -1 and start > 0:
+                chunk *= 2
+                continue
+            try:
+                return int(json.loads(body[nl + 1:])["seq"])
+            except (ValueError, KeyError, TypeError):
+                return sum(1 for line in buf.splitlines() if line.strip())
+
+    def journal(self, task_id: str, *, after: int = 0, limit: int | None = None) -> list[JournalEntry]:
+        """Entries with ``seq > after``, oldest first; a torn last line is skipped."""
+        path = self.task_dir(task_id) / JOURNAL_FILE
+        out: list[JournalEntry] = []
+        try:
+            with open(path, "rb") as fh:
+                for line in fh:
+                    if not line.endswith(b"\n"):
+                        break
+                    try:
+                        entry = entry_from_line(line)
+                    except Exception:  # a damaged line is reported by doctor, not fatal
+                        continue
+                    if entry.seq > after:
+                        out.append(entry)
+                        if limit is not None and len(out) >= limit:
+                            break
+        except FileNotFoundError:
+            if not self.task_dir(task_id).is_dir():
+                raise self._not_found(task_id) from None
+        return out
+
+    def journal_tail(self, task_id: str, count: int) -> list[JournalEntry]:
+        """The last ``count`` entries, read from the end of the file."""
+        path = self.task_dir(task_id) / JOURNAL_FILE
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            raise self._not_found(task_id) from None
+        with fh:
+            fh.seek(0, os.SEEK_END)
+            end = fh.tell()
+            buf = b""
+            pos = end
+            while pos > 0 and buf.count(b"\n") <= count:
+                step = min(65536, pos)
+                pos -= step
+                fh.seek(pos)
+                buf = fh.read(step) + buf
+        lines = buf.split(b"\n")
+        if not buf.endswith(b"\n"):
+            lines = lines[:-1]  # torn tail
+        lines = [ln for ln in lines if ln.strip()]
+        if pos > 0:
+            lines = lines[1:]  # first may be partial
+        out = []
+        for line in lines[-count:] if count else []:
+            with contextlib.suppress(Exception):
+                out.append(entry_from_line(line))
+        return out
+
+    # --- recovery ---------------------------------------------------------------
+
+    def recover(self) -> list[StoreProblem]:
+        """Clean leftover temporary files and report unreadable tasks (run at start)."""
+        for directory in self.root.iterdir():
+            if directory.name.startswith(".deleted-"):
+                shutil.rmtree(directory, ignore_errors=True)
+                continue
+            if not directory.is_dir() or directory.name.startswith("."):
+                continue
+            try:
+                with self.lock(directory.name):
+                    for leftover in directory.glob(".*.tmp"):
+                        with contextlib.suppress(OSError):
+                            leftover.unlink()
+            except (TaskNotFound, OSError) as exc:
+                if getattr(exc, "errno", None) not in (None, errno.ENOENT):
+                    raise
+        self.list()
+        return self.problems

@@ -1,0 +1,172 @@
+"""The task document: ``Task``, ``Step``, ``JournalEntry``, statuses and legal transitions."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import attrs
+
+from .errors import IllegalTransition
+
+SCHEMA_VERSION = 2
+
+QUEUED = "queued"
+RUNNING = "running"
+PAUSED = "paused"
+NEEDS_ASSISTANCE = "needs_assistance"
+COMPLETE = "complete"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+STATUSES = (QUEUED, RUNNING, PAUSED, NEEDS_ASSISTANCE, COMPLETE, FAILED, CANCELLED)
+FINISHED = frozenset({COMPLETE, FAILED, CANCELLED})
+
+#: The one place that says which status may follow which.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    QUEUED: frozenset({RUNNING, PAUSED, CANCELLED, NEEDS_ASSISTANCE}),
+    RUNNING: frozenset({QUEUED, PAUSED, NEEDS_ASSISTANCE, COMPLETE, FAILED, CANCELLED}),
+    PAUSED: frozenset({QUEUED, CANCELLED}),
+    NEEDS_ASSISTANCE: frozenset({QUEUED, CANCELLED}),
+    COMPLETE: frozenset(),
+    FAILED: frozenset(),
+    CANCELLED: frozenset(),
+}
+
+#: Journal entry kinds.
+JOURNAL_KINDS = (
+    "tool_call", "tool_result", "step_done", "verification", "pause", "resume", "error",
+    "plan_change", "summary", "model_call", "delivery", "status", "note", "round",
+)
+
+STEP_STATES = ("pending", "running", "done", "skipped")
+
+
+def new_task_id() -> str:
+    """A short, sortable, unguessable id: time in base 36 plus random letters."""
+    stamp = int(time.time() * 1000)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while stamp:
+        stamp, r = divmod(stamp, 36)
+        out = digits[r] + out
+    return out + secrets.token_hex(3)
+
+
+def now() -> float:
+    return round(time.time(), 3)
+
+
+@attrs.define
+class Step:
+    description: str
+    state: str = "pending"
+    notes: list[str] = attrs.field(factory=list)
+    #: an optional deterministic check, such as ``file_exists: report.md``
+    check: str | None = None
+
+
+@attrs.define
+class Origin:
+    """Where a task came from, so that its result goes back there."""
+
+    channel: str = "cli"
+    session: str | None = None
+    chat_id: str | None = None
+
+
+@attrs.define
+class Lease:
+    owner: str
+    expires: float
+
+
+@attrs.define
+class Task:
+    id: str
+    title: str
+    goal: str
+    steps: list[Step] = attrs.field(factory=list)
+    current_step: int = 0
+    status: str = QUEUED
+    origin: Origin = attrs.field(factory=Origin)
+    created_at: float = attrs.field(factory=now)
+    updated_at: float = attrs.field(factory=now)
+    started_at: float | None = None
+    finished_at: float | None = None
+    pause_reason: str | None = None
+    #: asked by the user (not a detector), applied at the next round boundary
+    pause_requested: bool = False
+    summary: str | None = None
+    error: str | None = None
+    #: notes the user gave when resuming, in order
+    resume_context: list[str] = attrs.field(factory=list)
+    #: notes not yet shown to the executor
+    pending_notes: list[str] = attrs.field(factory=list)
+    rounds: int = 0
+    failed_checks: int = 0
+    no_progress_rounds: int = 0
+    transport_failures: int = 0
+    plan_attempts: int = 0
+    #: per-detector state, so a restart does not reset loop detection
+    loop_state: dict[str, Any] = attrs.field(factory=dict)
+    #: approvals granted by the user (exact commands), and the one being asked
+    approvals: list[str] = attrs.field(factory=list)
+    awaiting_approval: str | None = None
+    lease: Lease | None = None
+    #: the journal seq of the last round that finished, for crash recovery
+    last_round_seq: int = 0
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def session_key(self) -> str:
+        return f"task_{self.id}"
+
+    @property
+    def steps_done(self) -> int:
+        return sum(1 for s in self.steps if s.state in ("done", "skipped"))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def set_status(self, status: str, reason: str | None = None) -> None:
+        """Move to ``status``, or raise ``IllegalTransition``."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        if status not in TRANSITIONS[self.status]:
+            raise IllegalTransition(self.id, self.status, status)
+        self.status = status
+        if status in (PAUSED, NEEDS_ASSISTANCE):
+            self.pause_reason = reason
+        elif status == QUEUED:
+            self.pause_reason = None
+        if status == RUNNING and self.started_at is None:
+            self.started_at = now()
+        if status in FINISHED:
+            self.finished_at = now()
+            self.lease = None
+        if status == FAILED:
+            self.error = reason
+
+
+@attrs.define
+class JournalEntry:
+    """One line of a task's append-only journal."""
+
+    kind: str
+    data: dict[str, Any] = attrs.field(factory=dict)
+    seq: int = 0
+    ts: float = attrs.field(factory=now)
+    step: int | None = None
+    round: int | None = None
+
+
+def can_transition(current: str, wanted: str) -> bool:
+    return wanted in TRANSITIONS.get(current, frozenset())
+
+
+def make_title(goal: str, limit: int = 60) -> str:
+    first = goal.strip().splitlines()[0] if goal.strip() else "Untitled task"
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"

@@ -1,0 +1,183 @@
+"""Tools are typed functions: the docstring is what the model reads, the signature its schema.
+
+    from smallclaw_core import hookimpl, tool
+
+    @tool
+    def word_count(text: str) -> str:
+        '''Count the words in a text.'''
+        return str(len(text.split()))
+
+    @hookimpl
+    def register_tools(register):
+        register(word_count)
+
+A function may take a parameter named ``ctx``: it receives a ``ToolContext`` (the
+workspace, the task, the app) and is left out of the schema. A tool signals a failure
+the model can recover from by raising ``ToolError``; the message goes back to the model.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from pathlib import Path
+from typing import Any, Callable
+
+import attrs
+
+from .models import ToolSpec
+
+_JSON_TYPES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+@attrs.define
+class ToolContext:
+    """What a running tool may know about where it runs."""
+
+    workspace: Path
+    task_id: str | None = None
+    session_key: str | None = None
+    app: Any = None
+    #: approvals the user granted for this task (see ``NeedsApproval``)
+    approvals: frozenset[str] = frozenset()
+
+
+@attrs.define
+class Tool:
+    """A tool a model can call."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    function: Callable[..., Any]
+    #: True when a call changes something outside the conversation (files, processes):
+    #: the runner then journals a start record before it runs, so that crash recovery
+    #: never re-runs an effect blindly.
+    side_effects: bool = False
+    wants_context: bool = False
+
+    def spec(self) -> ToolSpec:
+        return ToolSpec(self.name, self.description, self.parameters)
+
+    async def call(self, arguments: dict[str, Any], ctx: ToolContext) -> str:
+        """Run the tool; the caller turns exceptions into error results."""
+        kwargs = dict(arguments)
+        if self.wants_context:
+            kwargs["ctx"] = ctx
+        result = self.function(**kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        if result is None:
+            return ""
+        return result if isinstance(result, str) else str(result)
+
+
+def _json_type(annotation: Any) -> dict[str, Any]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _json_type(args[0])
+        return {}
+    if origin is typing.Literal:
+        return {"enum": list(typing.get_args(annotation))}
+    if origin in (list, tuple, set):
+        args = typing.get_args(annotation)
+        return {"type": "array", "items": _json_type(args[0]) if args else {}}
+    if origin is dict or annotation is dict:
+        return {"type": "object"}
+    if annotation in _JSON_TYPES:
+        return {"type": _JSON_TYPES[annotation]}
+    return {"type": "string"}
+
+
+def _param_docs(doc: str) -> tuple[str, dict[str, str]]:
+    """Split a docstring into its description and ``name: text`` lines under Args."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    description: list[str] = []
+    params: dict[str, str] = {}
+    in_args = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.lower() in ("args:", "arguments:", "parameters:"):
+            in_args = True
+            continue
+        if in_args and ":" in stripped:
+            name, text = stripped.split(":", 1)
+            params[name.strip().split(" ")[0]] = text.strip()
+        elif not in_args:
+            description.append(line)
+    return "\n".join(description).strip(), params
+
+
+def tool(
+    function: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    side_effects: bool = False,
+) -> Any:
+    """Make a ``Tool`` from a typed function (usable bare or with arguments)."""
+
+    def build(fn: Callable[..., Any]) -> Tool:
+        signature = inspect.signature(fn)
+        hints = typing.get_type_hints(fn)
+        description, param_docs = _param_docs(fn.__doc__ or "")
+        if not description:
+            raise ValueError(f"tool {fn.__name__} needs a docstring: it is what the model reads")
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        wants_context = False
+        for pname, param in signature.parameters.items():
+            if pname == "ctx":
+                wants_context = True
+                continue
+            schema = _json_type(hints.get(pname, str))
+            if pname in param_docs:
+                schema["description"] = param_docs[pname]
+            if param.default is inspect.Parameter.empty:
+                required.append(pname)
+            elif param.default is not None:
+                schema["default"] = param.default
+            properties[pname] = schema
+        parameters: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            parameters["required"] = required
+        return Tool(
+            name=name or fn.__name__,
+            description=description,
+            parameters=parameters,
+            function=fn,
+            side_effects=side_effects,
+            wants_context=wants_context,
+        )
+
+    if function is not None:
+        return build(function)
+    return build
+
+
+def check_arguments(t: Tool, arguments: Any) -> str | None:
+    """Return an error message when ``arguments`` do not fit the tool's schema."""
+    if not isinstance(arguments, dict):
+        return f"arguments for {t.name} must be an object"
+    props = t.parameters.get("properties", {})
+    missing = [p for p in t.parameters.get("required", []) if p not in arguments]
+    if missing:
+        return f"{t.name} is missing required argument(s): {', '.join(missing)}"
+    unknown = [a for a in arguments if a not in props]
+    if unknown:
+        return f"{t.name} has no argument(s) {', '.join(unknown)}; it takes {', '.join(props) or 'none'}"
+    for key, value in arguments.items():
+        expected = props[key].get("type")
+        ok = {
+            "string": isinstance(value, str),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+            "array": isinstance(value, list),
+            "object": isinstance(value, dict),
+        }.get(expected, True)
+        if not ok:
+            return f"argument {key!r} of {t.name} must be of type {expected}"
+    return None
