@@ -104,7 +104,7 @@ class App:
 
     @cached_property
     def notifiers(self) -> Registry:
-        return self.plugins.collect("register_notifiers", Registry("notifiers"))
+        return self.plugins.collect("register_notifiers", Registry("notifiers"), app=self)
 
     @cached_property
     def commands(self) -> Registry:

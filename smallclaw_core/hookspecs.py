@@ -86,13 +86,15 @@ def register_loop_detectors(register):
 
 
 @hookspec
-def register_notifiers(register):
+def register_notifiers(register, app):
     """Contribute notifiers, told when a task completes, fails or needs the user.
 
     Call ``register(notifier)`` with an object that has a ``name`` and an async
     ``notify(notification: Notification)``. Raising ``TransportError`` means "try
     again later": the runner retries with back-off. Each delivery is journaled before
     and after, so a crash neither loses one nor repeats it more than once.
+    ``app`` is the running ``App`` (for the notifier's config and state directory);
+    an implementation that does not need it may leave it out of its signature.
     """
 
 

@@ -65,7 +65,8 @@ class PluginHost:
             def register(name_or_value: Any, *args: Any, _plugin: str = plugin_name, **kw: Any) -> None:
                 registry.add(_plugin, name_or_value, *args, **kw)
 
-            impl.function(register=register, **kwargs)
+            # like pluggy itself, pass an implementation only the arguments it names
+            impl.function(register=register, **{k: v for k, v in kwargs.items() if k in impl.argnames})
             info = self.info(plugin_name)
             if info is not None:
                 info.contributes.setdefault(registry.kind, [])
