@@ -1,0 +1,98 @@
+"""The ``telegram`` notifier: tells the user in Telegram that a task completed, failed or needs them."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from smallclaw_core import Notification, TransportError
+
+from .bot_api import BotAPI, TelegramError, api_for
+from .config import TelegramConfig
+from .messages import compose, field, notification_text
+from .state import TelegramState
+
+
+def report(text: str) -> None:
+    """Tell the operator something about the bot, on stderr, with tokens masked."""
+    from .bot_api import mask_tokens
+
+    print(f"smallclaw: telegram: {mask_tokens(text)}", file=sys.stderr)
+
+
+class TelegramNotifier:
+    """Sends each notification to ``notify_chats`` and to the chat a task came from.
+
+    A notification longer than one message goes out as several, in order. Each part
+    that reached a chat is recorded under the notification's key before the next is
+    sent, so calling ``notify`` again for the same key (the runner's retry after a
+    failure or a crash) skips what already arrived.
+    """
+
+    name = "telegram"
+
+    def __init__(self, app: Any, config: TelegramConfig, *, api: BotAPI | None = None,
+                 state: TelegramState | None = None):
+        self.app = app
+        self.config = config
+        self._api = api
+        durable = getattr(getattr(app.config, "store", None), "durable", True)
+        self.state = state or TelegramState(app.home, durable=durable)
+
+    @property
+    def api(self) -> BotAPI:
+        if self._api is None:
+            self._api = api_for(self.app, self.config)
+        return self._api
+
+    def chats_for(self, notification: Notification) -> list[str]:
+        """Where a notification goes: the configured chats, then the task's own chat, each once."""
+        chats = [str(c) for c in self.config.notify_chats]
+        origin = notification.origin
+        if field(origin, "channel") == "telegram" and field(origin, "chat_id"):
+            chats.append(str(field(origin, "chat_id")))
+        return list(dict.fromkeys(chats))
+
+    async def notify(self, notification: Notification) -> None:
+        """Deliver to every chat; raise ``TransportError`` if any chat should be tried again."""
+        chats = self.chats_for(notification)
+        if not chats:
+            return
+        heading, body = notification_text(notification.kind, notification.task_id,
+                                          notification.title, notification.text)
+        parts = compose(heading, body, max_parts=self.config.max_parts).parts
+        retry: list[str] = []
+        refused: list[str] = []
+        for chat in chats:
+            try:
+                await self._deliver(notification, chat, parts)
+            except TransportError as exc:
+                retry.append(f"chat {chat}: {exc}")
+            except TelegramError as exc:
+                # a chat that refuses (blocked the bot, does not exist) will not change its
+                # mind on a retry: tell the operator and go on with the others
+                refused.append(f"chat {chat}: {exc}")
+        for problem in refused:
+            report(f"notification {notification.key or notification.task_id} not delivered to {problem}")
+        if retry:
+            raise TransportError("Telegram delivery to try again: " + "; ".join(retry))
+
+    async def _deliver(self, notification: Notification, chat: str, parts: list[str]) -> None:
+        key = notification.key
+        done = self.state.sent_parts(key, chat) if key else set()
+        for index, part in enumerate(parts):
+            if index in done:
+                continue
+            message = await self.api.send_message(_chat_id(chat), part)
+            if notification.kind == "needs_assistance" and message.get("message_id") is not None:
+                self.state.remember_needs_you(chat, message["message_id"], notification.task_id)
+            if key:
+                self.state.mark_sent(key, chat, index)
+
+
+def _chat_id(chat: str) -> int | str:
+    """Chat ids are integers on the wire; a ``@channel`` name stays a string."""
+    try:
+        return int(chat)
+    except ValueError:
+        return chat
