@@ -1,0 +1,115 @@
+"""Evidence checks: a step's ``check`` is tested against the workspace, not asked of a model.
+
+A step may carry one check per line::
+
+    file_exists: report.md
+    file_contains: report.md :: total
+    command_succeeds: python -m pytest -q
+
+Checks run before the model verifier. A failing check overrules whatever a model
+says, and what failed (with the command's output) becomes the feedback for the next
+round; when every check passes the step advances without asking a model.
+
+``command_succeeds`` runs confined like ``run_shell`` (workspace, environment,
+timeout) and under the same ``[shell]`` policy: checks can come from the planner, a
+model, so they are not trusted more than the executor's commands. Under ``ask`` a
+check outside the allow-list runs once the user approved that exact command for the
+task; until then the check fails and says how to allow it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict
+
+from .config import shell_config
+from .policy import enforce
+from .shell import run_command
+from .workspace import inside
+
+FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "command_succeeds: COMMAND")
+
+
+class MalformedCheck(ValueError):
+    """A check that does not follow one of ``FORMS``."""
+
+
+def parse_check(line: str) -> tuple[str, list[str]]:
+    """``"file_contains: a.md :: total"`` -> (``file_contains``, [``a.md``, ``total``])."""
+    kind, sep, rest = line.partition(":")
+    kind, rest = kind.strip().lower(), rest.strip()
+    if not sep or not rest:
+        raise MalformedCheck(line)
+    if kind == "file_exists":
+        return kind, [rest]
+    if kind == "file_contains":
+        path, sep, text = rest.partition("::")
+        if not sep or not path.strip() or not text.strip():
+            raise MalformedCheck(line)
+        return kind, [path.strip(), text.strip()]
+    if kind == "command_succeeds":
+        return kind, [rest]
+    raise MalformedCheck(line)
+
+
+def check_lines(check: str | None) -> list[str]:
+    return [line.strip() for line in (check or "").splitlines() if line.strip()]
+
+
+class EvidenceChecks:
+    """The ``checks`` verifier: runs the current step's checks (order 10, before any model)."""
+
+    name = "checks"
+    order = 10
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        lines = check_lines(getattr(ctx.step, "check", None))
+        if not lines:
+            return None
+        passed: list[str] = []
+        for line in lines:
+            try:
+                kind, args = parse_check(line)
+            except MalformedCheck:
+                return Verdict(False, f"the step's check {line!r} is malformed; a check is one of: "
+                                      + "; ".join(FORMS) + ". Fix the plan's check.", source="check")
+            ok, detail = await self._run(kind, args, ctx)
+            if not ok:
+                return Verdict(False, f"check failed: {line}: {detail}", source="check")
+            passed.append(line)
+        return Verdict(True, "checks passed: " + "; ".join(passed), source="check", decisive=True)
+
+    async def _run(self, kind: str, args: list[str], ctx: StepContext) -> tuple[bool, str]:
+        workspace = Path(ctx.workspace)
+        if kind in ("file_exists", "file_contains"):
+            try:
+                path = inside(workspace, args[0])
+            except ToolError as exc:
+                return False, str(exc)
+            if not path.is_file():
+                return False, f"there is no file {args[0]!r} in the workspace"
+            if kind == "file_exists":
+                return True, ""
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if args[1] not in text:
+                return False, f"{args[0]} does not contain {args[1]!r}"
+            return True, ""
+        return await self._command(args[0], ctx, workspace)
+
+    async def _command(self, command: str, ctx: StepContext, workspace: Path) -> tuple[bool, str]:
+        config = shell_config(ctx.app)
+        approvals = frozenset(getattr(ctx.task, "approvals", None) or ())
+        try:
+            enforce(command, config, workspace, approvals, what="a check")
+        except NeedsApproval as exc:
+            return False, (f"the check command needs approval and was not run ({exc}). Approve it by "
+                           "adding the program to [shell] allow, or run it with run_shell and approve it there")
+        except ToolError as exc:
+            return False, f"the check command was not run: {exc}"
+        workspace.mkdir(parents=True, exist_ok=True)
+        result = await run_command(command, workspace, timeout=config.timeout,
+                                   output_limit=min(config.output_limit, 2000), env_names=config.env)
+        if result.timed_out or result.exit_code != 0:
+            return False, result.render()
+        return True, ""

@@ -1,0 +1,241 @@
+"""The command policy: which shell commands run at once, which are refused, which ask the user.
+
+Under ``allow`` and ``ask`` a command runs without asking only when every part of it
+can be checked here, before the shell sees it:
+
+- every program in it (after ``|``, ``&&``, ``||``, ``;``, ``&`` and newlines) is a bare
+  name on the allow-list and not a program that runs other programs (``sh -c``,
+  ``env``, ``xargs``...), nor used with an option that runs one (``find -exec``);
+- no command substitution, variable expansion, subshell or brace expansion, whose
+  result the policy could not see (``$( )``, backticks, ``$VAR``, ``( )``, ``{ }``);
+- every argument and redirection that names a path stays inside the workspace,
+  after following symlinks and expanding globs.
+
+The check errs on the side of refusing: a harmless command it cannot prove harmless is
+refused (``allow``) or asked about (``ask``), never run. ``open`` runs everything.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+import shlex
+from pathlib import Path
+
+import attrs
+
+from smallclaw_core import NeedsApproval, ToolError
+
+from .config import ShellConfig
+from .workspace import is_inside
+
+#: Programs whose job is to run other programs: the policy cannot see what they run,
+#: so they never pass automatically, even when listed in ``allow``.
+LAUNCHERS = frozenset({
+    "sh", "bash", "dash", "zsh", "ksh", "mksh", "fish", "csh", "tcsh", "busybox", "env", "xargs",
+    "exec", "eval", "command", "builtin", "source", ".", "nohup", "timeout", "nice", "ionice",
+    "setsid", "sudo", "su", "doas", "time", "strace", "ltrace", "watch", "chroot", "unshare",
+    "nsenter", "stdbuf", "parallel", "flock", "script", "run-parts", "trap",
+})
+
+#: Options with which an otherwise harmless program runs another program.
+RUNS_PROGRAMS: dict[str, tuple[str, ...]] = {
+    "find": ("-exec", "-execdir", "-ok", "-okdir"),
+    # GNU long options may be abbreviated: any prefix of --compress-program
+    "sort": ("--com",),
+    "tar": ("--to-command", "--use-compress-program", "-I", "--checkpoint-action", "--info-script",
+            "--new-volume-script", "-F"),
+    "rsync": ("-e", "--rsh", "--rsync-path"),
+    "zip": ("-TT", "--unzip-command"),
+}
+
+#: Programs whose arguments are text, not paths.
+TEXT_ARGUMENTS = frozenset({"echo", "printf", "true", "false", "seq", "basename", "dirname"})
+
+#: Paths outside the workspace that are always fine to name.
+SAFE_PATHS = frozenset({"/dev/null", "/dev/stdin", "/dev/stdout", "/dev/stderr"})
+
+_SEPARATOR_CHARS = set(";&|\n")
+_REDIRECT_CHARS = set("<>")
+_GLOB_CHARS = set("*?[")
+
+
+@attrs.define
+class Judgement:
+    """What the policy found in a command: the programs, and why it cannot run unasked."""
+
+    command: str
+    programs: list[str] = attrs.field(factory=list)
+    problems: list[str] = attrs.field(factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.problems
+
+
+def _tokens(command: str) -> list[str]:
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|<>()\n")
+    lexer.whitespace = " \t\r"  # a newline separates commands, as in sh
+    lexer.whitespace_split = True
+    lexer.commenters = ""  # '#' is treated as text: over-strict, never blind
+    return list(lexer)
+
+
+def _unseen_expansions(command: str) -> list[str]:
+    """Expansions the shell would perform that the policy cannot see through."""
+    found: list[str] = []
+    state = ""  # "", "'" or '"'
+    i = 0
+    while i < len(command):
+        ch = command[i]
+        if state == "'":
+            if ch == "'":
+                state = ""
+        elif ch == "\\":
+            i += 1
+        elif state == '"' and ch == '"':
+            state = ""
+        elif state == "" and ch in "'\"":
+            state = ch
+        elif ch == "`" or (ch == "$" and command[i + 1: i + 2] == "("):
+            found.append("command substitution ($( ) or backticks)")
+        elif ch == "$":
+            found.append("variable expansion ($...)")
+        elif state == "" and ch in "{}":
+            found.append("brace expansion or grouping ({ })")
+        i += 1
+    return list(dict.fromkeys(found))
+
+
+def _path_candidates(word: str) -> list[str]:
+    """The strings in an argument that a program might take as a path."""
+    out = [word]
+    if word.startswith("-"):
+        if "=" in word:
+            out.append(word.split("=", 1)[1])
+        if not word.startswith("--") and len(word) > 2:
+            out.append(word[2:])  # a short option with its value glued on: -o/etc/x
+    return [c for c in out if c]
+
+
+def _path_problem(workspace: Path, text: str) -> str | None:
+    if text in SAFE_PATHS:
+        return None
+    if text.startswith("~"):
+        # the shell expands ~ to HOME, which is the workspace; ~user is someone else's home
+        if text == "~" or text.startswith("~/"):
+            text = "." + text[1:]
+        else:
+            return f"{text!r} names another user's home directory"
+    if any(ch in _GLOB_CHARS for ch in text):
+        if os.path.isabs(text):
+            return f"{text!r} is outside the workspace"
+        for part in text.split("/"):
+            if part not in (".", "..") and any(ch in _GLOB_CHARS for ch in part) and (
+                    fnmatch.fnmatchcase(".", part) or fnmatch.fnmatchcase("..", part)):
+                return f"the pattern {text!r} could match '..' and leave the workspace"
+        matches = glob.glob(text, root_dir=str(workspace))
+        for match in matches:
+            if not is_inside(workspace, match):
+                return f"{text!r} matches {match!r}, which is outside the workspace"
+    if not is_inside(workspace, text):
+        return f"{text!r} is outside the workspace"
+    return None
+
+
+def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
+    """Check ``command`` against the allow-list and the workspace without running it."""
+    judgement = Judgement(command)
+    problems = judgement.problems
+    if not command.strip():
+        problems.append("the command is empty")
+        return judgement
+    problems.extend(_unseen_expansions(command))
+    try:
+        tokens = _tokens(command)
+    except ValueError as exc:
+        problems.append(f"the command cannot be parsed ({exc})")
+        return judgement
+    allowed = set(allow)
+    program: str | None = None
+    expect_program = True
+    redirect: str | None = None
+    for token in tokens:
+        is_operator = bool(token) and set(token) <= (_SEPARATOR_CHARS | _REDIRECT_CHARS | set("()"))
+        if redirect is not None:
+            if is_operator:
+                problems.append(f"a redirection {redirect!r} has no target")
+            elif redirect.endswith("&") and (token.isdigit() or token == "-"):
+                pass  # 2>&1: a file descriptor, not a path
+            else:
+                problem = _path_problem(workspace, token)
+                if problem:
+                    problems.append(f"redirection to {problem}")
+            redirect = None
+            continue
+        if is_operator:
+            if "(" in token or ")" in token:
+                problems.append("subshells and grouping ( ) are not checked by the policy")
+            elif set(token) & _REDIRECT_CHARS:
+                redirect = token
+            else:
+                expect_program = True
+            continue
+        if expect_program:
+            expect_program = False
+            program = token
+            judgement.programs.append(token)
+            if token in LAUNCHERS or os.path.basename(token) in LAUNCHERS:
+                problems.append(f"{token!r} runs other commands, which the policy cannot check")
+            elif token not in allowed:
+                if "/" in token and os.path.basename(token) in allowed:
+                    problems.append(f"{token!r} is a path; allowed programs are named bare (found on PATH)")
+                else:
+                    problems.append(f"{token!r} is not in the allow list")
+            continue
+        name = os.path.basename(program or "")
+        for option in RUNS_PROGRAMS.get(name, ()):
+            if token == option or token.startswith(option):
+                problems.append(f"{name} {option} runs other programs")
+        if name in TEXT_ARGUMENTS:
+            continue
+        for candidate in _path_candidates(token):
+            problem = _path_problem(workspace, candidate)
+            if problem:
+                problems.append(problem)
+                break
+    if redirect is not None:
+        problems.append(f"a redirection {redirect!r} has no target")
+    judgement.problems = list(dict.fromkeys(problems))
+    return judgement
+
+
+def enforce(command: str, config: ShellConfig, workspace: Path, approvals: frozenset[str] | set[str] = frozenset(),
+            *, what: str = "run_shell") -> Judgement | None:
+    """Apply ``config.policy`` to ``command``: return when it may run, else raise.
+
+    Raises ``ToolError`` (``allow``: refused, the model is told why) or
+    ``NeedsApproval`` (``ask``: the task pauses with the exact command, unless the
+    user approved this exact command before).
+    """
+    if config.policy == "open":
+        return None
+    judgement = judge(command, config.allow, workspace)
+    if judgement.allowed:
+        return judgement
+    why = "; ".join(judgement.problems)
+    if config.policy == "ask":
+        if command in approvals:
+            return judgement
+        raise NeedsApproval(
+            key=command,
+            message=f"{what} wants to run a command that needs your approval: {command}\n"
+                    f"(not covered by the allow list: {why})",
+        )
+    listed = ", ".join(config.allow) or "none"
+    raise ToolError(
+        f"refused by the command policy: {why}. Only these programs run: {listed}; "
+        "no $( ), backticks, variables or ( ); paths stay inside the workspace. "
+        "Use the file tools or a different command."
+    )
