@@ -1,0 +1,257 @@
+"""The REST API under ``/api``: tasks, sessions, plugins, models and health.
+
+Every change goes through ``app.tasks`` (``control.py``), so it is validated,
+journaled and announced on the event bus exactly as a CLI change is. Handlers that
+touch the disk run in a worker thread, keeping the event loop free for streams.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Response, delete, get, post, put
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from ..control import task_summary
+from ..documents import unstructure
+from ..errors import SmallClawError
+from ..tasks import Origin, Task
+from .app import Gateway
+
+log = logging.getLogger("smallclaw.gateway")
+
+SESSION_KEY = r"^[A-Za-z0-9_.:-]{1,128}$"
+Status = Literal["queued", "running", "paused", "needs_assistance", "complete", "failed", "cancelled"]
+StepText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+CheckText = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+# --- request bodies -------------------------------------------------------------------
+
+
+class NewTask(msgspec.Struct, forbid_unknown_fields=True):
+    """A task to create. Without steps, the runner plans it."""
+
+    goal: Annotated[str, msgspec.Meta(min_length=1, max_length=20000, description="what should be done")]
+    steps: Annotated[list[StepText], msgspec.Meta(max_length=20)] = []
+    #: a check per step, same positions, e.g. "file_exists: report.md"
+    checks: Annotated[list[CheckText | None], msgspec.Meta(max_length=20)] | None = None
+    title: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    #: the web chat session that gets the result
+    session: Annotated[str, msgspec.Meta(pattern=SESSION_KEY)] | None = None
+
+
+class Resume(msgspec.Struct, forbid_unknown_fields=True):
+    """How to resume: an optional note for the model, and a decision when a command waits for approval."""
+
+    note: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    approve: bool | None = None
+
+
+class PlanEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """The new remaining steps (done steps are kept)."""
+
+    steps: Annotated[list[StepText], msgspec.Meta(min_length=1, max_length=20)]
+    checks: Annotated[list[CheckText | None], msgspec.Meta(max_length=20)] | None = None
+
+
+class ChatMessage(msgspec.Struct, forbid_unknown_fields=True):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+def card(task: Task) -> dict[str, Any]:
+    """A task as the board's card shows it: the bus summary plus what needs the user."""
+    return {**task_summary(task), "awaiting_approval": task.awaiting_approval}
+
+
+def _session_key(key: str) -> str:
+    if not re.match(SESSION_KEY, key):
+        from ..control import InvalidRequest
+
+        raise InvalidRequest(f"invalid session key {key!r}: use letters, digits and _ . : - (at most 128)")
+    return key
+
+
+# --- health, plugins, models ----------------------------------------------------------
+
+
+@get("/api/health", sync_to_thread=False, summary="Is the server up (no token needed)")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/api/plugins", sync_to_thread=True, summary="Plugins, their hooks and what they registered")
+def plugins(gateway: Gateway) -> list[dict[str, Any]]:
+    import attrs
+
+    core = gateway.core
+    core.collect_all()
+    return [attrs.asdict(p) for p in core.plugins.plugins]
+
+
+@get("/api/models", summary="The models each backend offers, and the executor in use")
+async def models(gateway: Gateway) -> dict[str, Any]:
+    core = gateway.core
+    rows = []
+    for name in core.backends.names():
+        try:
+            found = await core.backend(name).list_models()
+            rows.append({"backend": name, "error": None, "models": [
+                {"name": m.name, "tools": m.supports_tools, "context_length": m.context_length} for m in found]})
+        except SmallClawError as exc:
+            rows.append({"backend": name, "error": str(exc), "models": []})
+    try:
+        executor: str | None = str(await core.model_for("executor"))
+        problem = None
+    except SmallClawError as exc:
+        executor, problem = None, str(exc)
+    return {"executor": executor, "problem": problem, "backends": rows}
+
+
+# --- tasks ----------------------------------------------------------------------------
+
+
+@get("/api/tasks", sync_to_thread=True, summary="List tasks, newest first")
+def list_tasks(
+    gateway: Gateway,
+    status: Status | None = None,
+    limit: Annotated[int, Parameter(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> dict[str, Any]:
+    tasks = gateway.core.tasks.list(status)
+    tasks.reverse()
+    page = tasks[offset: offset + limit]
+    return {"tasks": [card(t) for t in page], "total": len(tasks), "limit": limit, "offset": offset}
+
+
+@post("/api/tasks", sync_to_thread=True, summary="Create a task")
+def create_task(gateway: Gateway, data: NewTask) -> dict[str, Any]:
+    origin = Origin(channel="web", session=data.session)
+    task = gateway.core.tasks.create(data.goal, data.steps, title=data.title, origin=origin,
+                                     checks=data.checks)
+    return {"task": unstructure(task), "card": card(task)}
+
+
+@get("/api/tasks/{task_id:str}", sync_to_thread=True,
+     summary="A task, with a page of its journal (the latest entries unless journal_after is given)")
+def get_task(
+    gateway: Gateway,
+    task_id: str,
+    journal_after: Annotated[int | None, Parameter(ge=0)] = None,
+    journal_limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    core = gateway.core
+    task = core.tasks.get(task_id)
+    if journal_after is None:
+        entries = core.store.journal_tail(task.id, journal_limit)
+    else:
+        entries = core.store.journal(task.id, after=journal_after, limit=journal_limit)
+    return {
+        "task": unstructure(task),
+        "card": card(task),
+        "journal": [unstructure(e) for e in entries],
+        "journal_last_seq": entries[-1].seq if entries else journal_after,
+    }
+
+
+@post("/api/tasks/{task_id:str}/pause", sync_to_thread=True, status_code=200,
+      summary="Pause: a queued task at once, a running one at the end of its round")
+def pause_task(gateway: Gateway, task_id: str) -> dict[str, Any]:
+    return {"card": card(gateway.core.tasks.pause(task_id))}
+
+
+@post("/api/tasks/{task_id:str}/resume", sync_to_thread=True, status_code=200,
+      summary="Resume a paused or needs_assistance task, with an optional note and approval decision")
+def resume_task(gateway: Gateway, task_id: str, data: Resume | None = None) -> dict[str, Any]:
+    data = data or Resume()
+    return {"card": card(gateway.core.tasks.resume(task_id, data.note, approve=data.approve))}
+
+
+@post("/api/tasks/{task_id:str}/cancel", sync_to_thread=True, status_code=200, summary="Cancel a task")
+def cancel_task(gateway: Gateway, task_id: str) -> dict[str, Any]:
+    return {"card": card(gateway.core.tasks.cancel(task_id))}
+
+
+@delete("/api/tasks/{task_id:str}", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT,
+        summary="Delete a task and its journal (cancel a running one first)")
+def delete_task(gateway: Gateway, task_id: str) -> None:
+    gateway.core.tasks.delete(task_id)
+
+
+@put("/api/tasks/{task_id:str}/steps", sync_to_thread=True,
+     summary="Replace the steps not done yet (queued, paused or needs_assistance tasks)")
+def edit_plan(gateway: Gateway, task_id: str, data: PlanEdit) -> dict[str, Any]:
+    task = gateway.core.tasks.edit_plan(task_id, list(data.steps), checks=data.checks)
+    return {"task": unstructure(task), "card": card(task)}
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+@get("/api/sessions", sync_to_thread=True, summary="Chat sessions, most recent first")
+def list_sessions(gateway: Gateway, prefix: Annotated[str | None, Parameter(max_length=128)] = None
+                  ) -> dict[str, Any]:
+    store = gateway.core.sessions
+    rows = []
+    for path in store.root.glob("*.jsonl"):
+        if prefix and not path.stem.startswith(prefix):
+            continue
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        rows.append({"key": path.stem, "updated_at": st.st_mtime, "bytes": st.st_size})
+    rows.sort(key=lambda r: r["updated_at"], reverse=True)
+    return {"sessions": rows}
+
+
+@get("/api/sessions/{key:str}", sync_to_thread=True, summary="A session's history (an unknown session is empty)")
+def session_history(gateway: Gateway, key: str,
+                    limit: Annotated[int, Parameter(ge=1, le=1000)] = 200) -> dict[str, Any]:
+    records = gateway.core.sessions.records(_session_key(key))
+    return {"session": key, "messages": records[-limit:], "total": len(records)}
+
+
+@post("/api/sessions/{key:str}/messages", status_code=HTTP_202_ACCEPTED,
+      summary="Send a chat message; the reply arrives as a session_message event")
+async def post_message(gateway: Gateway, key: str, data: ChatMessage) -> Response[dict[str, Any]]:
+    _session_key(key)
+    if gateway.jobs is None or importlib.util.find_spec("smallclaw_core.chat") is None:
+        return Response({"error": "chat is not available in this server", "status": 503}, status_code=503)
+    text = data.text.strip()
+    if not text:
+        from ..control import InvalidRequest
+
+        raise InvalidRequest("a message cannot be empty")
+    gateway.jobs.start_soon(_chat_turn, gateway, key, text)
+    return Response({"session": key, "accepted": True}, status_code=HTTP_202_ACCEPTED)
+
+
+async def _chat_turn(gateway: Gateway, key: str, text: str) -> None:
+    """One chat turn in the background; failures reach the board as a ``session_error`` event."""
+    from ..chat import chat_turn
+
+    core = gateway.core
+    async with gateway.chat_lock(key):
+        try:
+            await chat_turn(core, key, text, origin=Origin(channel="web", session=key))
+        except SmallClawError as exc:
+            core.bus.publish("session_error", None, session=key, error=str(exc))
+        except Exception as exc:  # a bug in a turn must not take the server down
+            log.exception("chat turn in session %s failed", key)
+            core.bus.publish("session_error", None, session=key,
+                             error=f"the chat failed ({type(exc).__name__}: {exc})")
+
+
+API_HANDLERS = [
+    health, plugins, models, list_tasks, create_task, get_task, pause_task, resume_task, cancel_task,
+    delete_task, edit_plan, list_sessions, session_history, post_message,
+]

@@ -1,0 +1,88 @@
+"""The ``http`` service: uvicorn serving the gateway inside ``smallclaw serve``'s task group.
+
+uvicorn normally owns the process (signals, exit codes); here it is one service
+among several, so ``smallclaw serve`` handles the signals and this service turns
+its cancellation into uvicorn's own graceful shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from typing import TYPE_CHECKING, Callable, Iterator
+
+import anyio
+
+from ..errors import ConfigError
+from .security import ensure_token
+
+if TYPE_CHECKING:
+    from ..app import App
+
+#: seconds open connections (event streams never end by themselves) get to finish at shutdown
+GRACEFUL_SECONDS = 2.0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or a ``ConfigError`` that says what to change."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host.strip("[]"), port), family=family, reuse_port=False)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another "
+                          "with --port or [gateway] port") from exc
+
+
+def board_url(host: str, port: int, token: str) -> str:
+    """The Jupyter-style address printed at start: it logs the browser in."""
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
+    return f"http://{shown}:{port}/?token={token}"
+
+
+async def run_http(core: "App", *, host: str | None = None, port: int | None = None,
+                   on_ready: Callable[[str], None] | None = None) -> None:
+    """Serve until cancelled; then stop accepting, let streams close, and run the shutdown."""
+    import uvicorn
+
+    from .app import create_app
+
+    cfg = core.config.gateway
+    host = cfg.host if host is None else host
+    port = cfg.port if port is None else port
+    token = ensure_token(core.home)
+    if not token:  # ensure_token always makes one; this guards against a future change
+        raise ConfigError("refusing to serve without a token")
+    sock = bind(host, port)
+    port = sock.getsockname()[1]
+    app = create_app(core, token=token, port=port, bind_host=host)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
+                            timeout_graceful_shutdown=GRACEFUL_SECONDS)
+    server = quiet_server(config)
+    (on_ready or _print_ready)(board_url(host, port, token))
+    serving = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
+    try:
+        await asyncio.shield(serving)
+    finally:
+        server.should_exit = True
+        with anyio.CancelScope(shield=True):
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+        sock.close()
+
+
+def _print_ready(url: str) -> None:
+    print(f"board: {url}", flush=True)
+
+
+def quiet_server(config):
+    """A ``uvicorn.Server`` without its signal handlers: ``smallclaw serve`` owns the signals."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server(config)
