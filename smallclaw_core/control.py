@@ -46,6 +46,10 @@ def task_summary(task: Task) -> dict[str, Any]:
 class Tasks:
     def __init__(self, app: "App"):
         self.app = app
+        #: the last version of each task this process announced, so the runner's
+        #: watcher only announces changes made by other processes
+        self.announced: dict[str, float] = {}
+        self.announced_seq: dict[str, int] = {}
 
     @property
     def store(self):
@@ -64,6 +68,7 @@ class Tasks:
     def journal(self, task_id: str, kind: str, data: dict[str, Any] | None = None, *,
                 step: int | None = None, round: int | None = None) -> JournalEntry:
         entry = self.store.append(task_id, JournalEntry(kind=kind, data=data or {}, step=step, round=round))
+        self.announced_seq[task_id] = max(entry.seq, self.announced_seq.get(task_id, 0))
         self.app.bus.publish("journal", task_id, entry=unstructure(entry))
         return entry
 
@@ -75,8 +80,12 @@ class Tasks:
             change(task)
 
         task = self.store.update(task_id, apply)
-        self.app.bus.publish("task", task.id, task=task_summary(task), previous_status=before.get("status"))
+        self.announce(task, before.get("status"))
         return task
+
+    def announce(self, task: Task, previous_status: str | None = None) -> None:
+        self.announced[task.id] = task.updated_at
+        self.app.bus.publish("task", task.id, task=task_summary(task), previous_status=previous_status)
 
     def create(self, goal: str, steps: Iterable[str | Step] = (), *, title: str | None = None,
                origin: Origin | None = None, checks: Iterable[str | None] | None = None) -> Task:
@@ -98,7 +107,7 @@ class Tasks:
                                          "origin": unstructure(task.origin)})
         if plan:
             self.journal(task.id, "plan_change", {"by": "user", "steps": [s.description for s in plan]})
-        self.app.bus.publish("task", task.id, task=task_summary(task), previous_status=None)
+        self.announce(task)
         return task
 
     def pause(self, task_id: str, reason: str = "paused by the user") -> Task:

@@ -76,7 +76,10 @@ def register_loop_detectors(register):
     """Contribute loop detectors, consulted before and after every tool call.
 
     Call ``register(detector)`` with an object that has a ``name``,
-    ``before_call(call, state) -> LoopVerdict`` and ``after_call(call, result, state)``.
+    ``before_call(call, state) -> LoopVerdict`` (``allow``, ``block`` with a message the
+    model sees instead of a result, or ``pause`` the task) and
+    ``after_call(call, result, state) -> LoopVerdict | None`` (a ``warn`` verdict's
+    message is appended to the result the model sees).
     ``state`` is a JSON-serialisable dict owned by the detector and stored in the task,
     so a restart does not reset it.
     """

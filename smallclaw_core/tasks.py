@@ -117,6 +117,12 @@ class Task:
     lease: Lease | None = None
     #: the journal seq of the last round that finished, for crash recovery
     last_round_seq: int = 0
+    #: the verifier's reason when the last check said NO, shown in the next round
+    feedback: str | None = None
+    #: the executor's report of the previous step, shown when the next step starts
+    last_result: str | None = None
+    #: notifications not yet delivered (keys "<kind>:<n>"), so a crash cannot lose one
+    pending_deliveries: list[str] = attrs.field(factory=list)
     schema_version: int = SCHEMA_VERSION
 
     @property

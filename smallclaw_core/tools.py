@@ -41,6 +41,8 @@ class ToolContext:
     app: Any = None
     #: approvals the user granted for this task (see ``NeedsApproval``)
     approvals: frozenset[str] = frozenset()
+    #: where the conversation comes from (an ``Origin``), for tools that start tasks
+    origin: Any = None
 
 
 @attrs.define

@@ -1,0 +1,291 @@
+"""The core chat loop, shared by chat sessions and background tasks.
+
+One *round*: send the conversation to the model, run the tools it asks for, give it
+the results, and repeat until it answers without tools or reaches the per-round
+tool-call cap. A tool's failure goes back to the model as an error result; every
+model call has a timeout. The conversation list is only ever appended to, so the
+prompt's prefix stays the same from one call to the next and the model server can
+reuse its cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import time
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+import anyio
+import attrs
+
+from .errors import ModelError, NeedsApproval, SmallClawError, ToolError, TransportError
+from .models import Message, ModelOptions, ModelReply, ModelRequest, ToolCall, Usage
+from .tools import Tool, ToolContext, check_arguments, tool
+from .verification import LoopVerdict
+
+if TYPE_CHECKING:
+    from .app import App, ModelRef
+
+CHAT_SYSTEM_PROMPT = (
+    "You are SmallClaw, a helpful assistant running on the user's own computer. "
+    "Answer briefly. For work that takes several steps, use start_background_task: "
+    "it runs in the background and its result comes back to this chat."
+)
+
+
+def cut_middle(text: str, limit: int) -> str:
+    """Keep the head and the tail of a long text, with a note of what was cut."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    tail = limit - head
+    cut = len(text) - head - tail
+    return f"{text[:head]}\n[... {cut} characters cut ...]\n{text[-tail:]}"
+
+
+def call_key(call: ToolCall) -> str:
+    """A stable hash of a call: tool name plus canonical arguments."""
+    def normal(value: Any) -> Any:
+        if isinstance(value, str):
+            return " ".join(value.split())
+        if isinstance(value, dict):
+            return {k: normal(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [normal(v) for v in value]
+        return value
+
+    canonical = json.dumps([call.name, normal(call.arguments)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@attrs.define
+class RoundResult:
+    answer: str = ""
+    #: "answer" (the model replied without tools), "cap" (tool-call cap), "pause" (a loop detector)
+    stopped: str = "answer"
+    tool_calls: int = 0
+    pause_reason: str | None = None
+    usage: list[Usage] = attrs.field(factory=list)
+    #: (call key, result hash) of every call of the round, for progress detection
+    fingerprints: list[tuple[str, str]] = attrs.field(factory=list)
+
+
+@attrs.define
+class RoundObserver:
+    """Callbacks the runner uses to journal and police a round (all optional)."""
+
+    tool_started: Callable[[ToolCall, Tool | None], Any] | None = None
+    tool_finished: Callable[[ToolCall, str, bool], Any] | None = None
+    model_called: Callable[[ModelReply, float], Any] | None = None
+    before_call: Callable[[ToolCall], LoopVerdict] | None = None
+    after_call: Callable[[ToolCall, str], LoopVerdict | None] | None = None
+    message_added: Callable[[Message], Any] | None = None
+
+
+async def _maybe(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def model_call(ref: "ModelRef", request: ModelRequest, *, json_protocol: bool = False) -> ModelReply:
+    """One model call with its timeout; a timeout is a transport error."""
+    if json_protocol:
+        from .toolprotocol import from_json_protocol, to_json_protocol
+
+        request = to_json_protocol(request)
+    try:
+        with anyio.fail_after(request.timeout):
+            reply = await ref.backend.chat(request)
+    except TimeoutError:
+        raise TransportError(f"{ref} did not answer within {request.timeout:g} s") from None
+    except (SmallClawError, anyio.get_cancelled_exc_class()):
+        raise
+    except (OSError, ConnectionError) as exc:
+        raise TransportError(f"{ref}: {exc}") from exc
+    if json_protocol:
+        reply = from_json_protocol(reply)
+    return reply
+
+
+async def wants_json_protocol(app: "App", ref: "ModelRef") -> bool:
+    mode = app.config.models.tool_protocol
+    if mode in ("json", "native"):
+        return mode == "json"
+    cache = app.__dict__.setdefault("_model_info", {})
+    key = str(ref)
+    if key not in cache:
+        try:
+            cache[key] = await ref.backend.describe(ref.model)
+        except SmallClawError:
+            return False  # unknown: try native; the backend says if it cannot
+    info = cache[key]
+    from .toolprotocol import uses_json_protocol
+
+    return uses_json_protocol(mode, info)
+
+
+async def run_round(
+    ref: "ModelRef",
+    messages: list[Message],
+    tools: dict[str, Tool],
+    tool_ctx: ToolContext,
+    *,
+    max_tool_calls: int = 12,
+    timeout: float = 120.0,
+    options: ModelOptions | None = None,
+    output_limit: int = 4000,
+    json_protocol: bool = False,
+    observer: RoundObserver | None = None,
+    on_text: Callable[[str], Any] | None = None,
+) -> RoundResult:
+    """Run one round of the chat loop, appending to ``messages`` as it goes.
+
+    Raises ``TransportError``/``ModelError`` from the model and ``NeedsApproval`` from
+    a tool that needs the user's approval; everything else a tool raises becomes an
+    error result the model sees.
+    """
+    obs = observer or RoundObserver()
+    result = RoundResult()
+    specs = [t.spec() for t in tools.values()]
+
+    async def add(message: Message) -> None:
+        messages.append(message)
+        if obs.message_added:
+            await _maybe(obs.message_added(message))
+
+    while True:
+        request = ModelRequest(model=ref.model, messages=list(messages), tools=specs,
+                               options=options or ModelOptions(), timeout=timeout, on_text=on_text)
+        started = time.perf_counter()
+        reply = await model_call(ref, request, json_protocol=json_protocol)
+        result.usage.append(reply.usage)
+        if obs.model_called:
+            await _maybe(obs.model_called(reply, time.perf_counter() - started))
+        calls = reply.tool_calls
+        for i, c in enumerate(calls):
+            if not c.id:
+                c.id = f"call_{len(messages)}_{i}"
+        await add(Message("assistant", reply.content, tool_calls=list(calls)))
+        if not calls:
+            result.answer = reply.content.strip()
+            return result
+        for c in calls:
+            if result.tool_calls >= max_tool_calls:
+                await add(Message("tool", f"Not run: the limit of {max_tool_calls} tool calls for this "
+                                          "round is reached. Report what you have done so far.",
+                                  tool_call_id=c.id, name=c.name))
+                result.stopped = "cap"
+                result.answer = reply.content.strip()
+                return result
+            result.tool_calls += 1
+            verdict = obs.before_call(c) if obs.before_call else LoopVerdict()
+            if verdict.action == "pause":
+                result.stopped = "pause"
+                result.pause_reason = verdict.message
+                await add(Message("tool", "Not run: " + verdict.message, tool_call_id=c.id, name=c.name))
+                return result
+            if verdict.action == "block":
+                output, failed = "Not run: " + verdict.message, True
+                if obs.tool_started:
+                    await _maybe(obs.tool_started(c, tools.get(c.name)))
+            else:
+                try:
+                    output, failed = await _run_tool(c, tools, tool_ctx, obs, output_limit)
+                except NeedsApproval as exc:
+                    # the start record gets its answer, so recovery does not mistake it for a crash
+                    if obs.tool_finished:
+                        await _maybe(obs.tool_finished(c, f"Not run: waiting for the user's approval ({exc})", True))
+                    raise
+                if obs.after_call:
+                    late = obs.after_call(c, output)
+                    if late is not None and late.action == "warn":
+                        output = f"{output}\n\n[{late.message}]"
+            digest = hashlib.sha256(output.encode()).hexdigest()[:16]
+            result.fingerprints.append((call_key(c), digest))
+            if obs.tool_finished:
+                await _maybe(obs.tool_finished(c, output, failed))
+            await add(Message("tool", output, tool_call_id=c.id, name=c.name))
+
+
+async def _run_tool(c: ToolCall, tools: dict[str, Tool], ctx: ToolContext, obs: RoundObserver,
+                    output_limit: int) -> tuple[str, bool]:
+    t = tools.get(c.name)
+    if t is None:
+        names = ", ".join(sorted(tools)) or "none"
+        if obs.tool_started:
+            await _maybe(obs.tool_started(c, None))
+        return f"Error: there is no tool named {c.name!r}. Available tools: {names}.", True
+    problem = check_arguments(t, c.arguments)
+    if obs.tool_started:
+        await _maybe(obs.tool_started(c, t))
+    if problem:
+        return f"Error: {problem}.", True
+    try:
+        output = await t.call(c.arguments, ctx)
+        failed = False
+    except NeedsApproval:
+        raise
+    except ToolError as exc:
+        output, failed = f"Error: {exc}", True
+    except (SmallClawError, Exception) as exc:  # a tool bug must not end the round
+        output, failed = f"Error: {c.name} failed: {type(exc).__name__}: {exc}", True
+    return cut_middle(output, output_limit), failed
+
+
+# --- chat sessions ------------------------------------------------------------------
+
+
+@tool(side_effects=True)
+async def start_background_task(goal: str, ctx: ToolContext, steps: list[str] | None = None) -> str:
+    """Start a background task for work with several steps; its result comes back to this chat.
+
+    Args:
+        goal: what the task should achieve, in full
+        steps: optional plan steps
+    """
+    from .tasks import Origin
+
+    app = ctx.app
+    origin = ctx.origin or Origin(channel="chat", session=ctx.session_key)
+    task = app.tasks.create(goal, steps or [], origin=origin)
+    return f"Started background task {task.id}: {task.title}. Its result will be posted here."
+
+
+async def chat_turn(app: "App", session_key: str, text: str, *, origin: Any = None,
+                    on_text: Callable[[str], Any] | None = None) -> str:
+    """Answer one user message in a chat session, using the same loop as tasks.
+
+    The session's history is persisted; a chat request goes before the next
+    background round on the same model.
+    """
+    from .scheduling import gate_for
+    from .tasks import Origin
+
+    origin = origin or Origin(channel="chat", session=session_key)
+    history = app.sessions.history(session_key)
+    messages = [Message("system", CHAT_SYSTEM_PROMPT)] + [m for m in history if m.role != "system"]
+    user = Message("user", text)
+    messages.append(user)
+    app.sessions.append(session_key, user)
+    app.bus.publish("session_message", None, session=session_key, message={"role": "user", "content": text})
+    ref = await app.model_for("executor")
+    tools = {"start_background_task": start_background_task}
+    ctx = ToolContext(workspace=app.workspace_for(None), session_key=session_key, app=app, origin=origin)
+
+    def persist(message: Message) -> None:
+        app.sessions.append(session_key, message)
+
+    cfg = app.config
+    async with gate_for(app, ref.backend_name).interactive():
+        result = await run_round(
+            ref, messages, tools, ctx,
+            max_tool_calls=cfg.runner.max_tool_calls, timeout=cfg.models.timeout,
+            options=ModelOptions(num_ctx=cfg.models.num_ctx, temperature=cfg.models.temperature),
+            output_limit=cfg.runner.tool_output_limit,
+            json_protocol=await wants_json_protocol(app, ref),
+            observer=RoundObserver(message_added=persist), on_text=on_text,
+        )
+    app.bus.publish("session_message", None, session=session_key,
+                    message={"role": "assistant", "content": result.answer})
+    return result.answer
+

@@ -1,0 +1,99 @@
+"""The builtin loop detector: the same call with the same result, again and again.
+
+A call is identified by its tool name and canonical arguments (sorted keys,
+normalised whitespace). Repeating a call whose result does not change is a loop: the
+first repeat gets guidance the model sees, further repeats are blocked, and repeated
+blocks pause the task. A call whose result keeps changing (polling that makes
+progress) is not a loop. A ping-pong (A B A B ...) with unchanged results is caught
+the same way. The state lives in the task, so a restart does not reset it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from smallclaw_core.chat import call_key
+from smallclaw_core.models import ToolCall
+from smallclaw_core.verification import LoopVerdict
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class RepeatDetector:
+    name = "repeat"
+
+    def __init__(self, window: int = 12, warn_after: int = 2, block_after: int = 3, pause_after_blocks: int = 2):
+        self.window = window
+        self.warn_after = warn_after
+        self.block_after = block_after
+        self.pause_after_blocks = pause_after_blocks
+
+    def configure(self, config) -> None:
+        """Take the thresholds from the ``[loop]`` config section."""
+        self.window = config.window
+        self.warn_after = config.warn_after
+        self.block_after = config.block_after
+        self.pause_after_blocks = config.pause_after_blocks
+
+    # state: {"recent": [[call_key, result_digest], ...], "blocks": int, "last": {call_key: digest}}
+
+    def _repeats(self, key: str, state: dict) -> int:
+        """How many times in the window this call gave the result it last gave."""
+        last = state.get("last", {}).get(key)
+        if last is None:
+            return 0
+        return sum(1 for k, d in state.get("recent", []) if k == key and d == last)
+
+    def _pingpong(self, key: str, state: dict) -> int:
+        """Completed A B cycles at the end of the window that this call would continue."""
+        recent = state.get("recent", [])
+        pairs = [tuple(p) for p in recent]
+        if len(pairs) < 2 or pairs[-1][0] == key:
+            return 0
+        a, b = pairs[-2], pairs[-1]
+        if a[0] != key or a == b:
+            return 0
+        cycles = 0
+        i = len(pairs)
+        while i >= 2 and pairs[i - 2] == a and pairs[i - 1] == b:
+            cycles += 1
+            i -= 2
+        return cycles
+
+    def before_call(self, call: ToolCall, state: dict) -> LoopVerdict:
+        key = call_key(call)
+        repeats = self._repeats(key, state)
+        if repeats >= self.block_after - 1 or self._pingpong(key, state) >= 2:
+            state["blocks"] = state.get("blocks", 0) + 1
+            if state["blocks"] > self.pause_after_blocks:
+                return LoopVerdict("pause", f"the model keeps repeating {call.name} with the same arguments "
+                                            "and getting the same result")
+            return LoopVerdict("block", f"you already ran {call.name} with these arguments and got the same "
+                                        "result. It was not run again. Use that result, or try something "
+                                        "different.")
+        return LoopVerdict()
+
+    def after_call(self, call: ToolCall, result: str, state: dict) -> LoopVerdict | None:
+        key = call_key(call)
+        digest = _digest(result)
+        previous = state.setdefault("last", {}).get(key)
+        state["last"][key] = digest
+        recent = state.setdefault("recent", [])
+        recent.append([key, digest])
+        del recent[:-self.window]
+        if len(state["last"]) > 4 * self.window:  # forget calls long gone from the window
+            keep = {k for k, _ in recent}
+            state["last"] = {k: v for k, v in state["last"].items() if k in keep}
+        if previous == digest and self._repeats(key, state) >= self.warn_after:
+            return LoopVerdict("warn", f"You already ran {call.name} with these arguments and got this same "
+                                       "result. Use the result, or try something else.")
+        if self._pingpong_after(state):
+            return LoopVerdict("warn", "You are alternating between the same calls with the same results. "
+                                       "Stop and use what you have, or try something else.")
+        return None
+
+    def _pingpong_after(self, state: dict) -> bool:
+        pairs = [tuple(p) for p in state.get("recent", [])]
+        return len(pairs) >= 4 and pairs[-1] == pairs[-3] and pairs[-2] == pairs[-4] and pairs[-1] != pairs[-2]

@@ -1,0 +1,39 @@
+"""Shared fixtures: a fresh data directory and an app with a scripted model."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from smallclaw_core.app import App
+from smallclaw_core.testing import ScriptedModel, ScriptedModelPlugin
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    path = tmp_path / ".localclaw"
+    monkeypatch.setenv("SMALLCLAW_HOME", str(path))
+    monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
+    return path
+
+
+FAST_RUNNER = {"transport_backoff": 0.01, "transport_backoff_cap": 0.05, "poll_interval": 0.05}
+
+
+@pytest.fixture
+def make_app(home):
+    """Build an app whose models are a ScriptedModel (a test double); returns (app, model)."""
+    made = []
+
+    def build(model: ScriptedModel | None = None, *, plugins=(), only=None, **sections):
+        model = model or ScriptedModel()
+        overrides = {"models": {"executor": "scripted:test"}, "runner": dict(FAST_RUNNER),
+                     "store": {"durable": False}}
+        for name, values in sections.items():
+            overrides.setdefault(name, {}).update(values)
+        app = App.load(home, extra_plugins=[ScriptedModelPlugin(model), *plugins], only=only, overrides=overrides)
+        made.append(app)
+        return app, model
+
+    yield build
