@@ -40,6 +40,8 @@ JOURNAL_FILE = "journal.jsonl"
 LOCK_FILE = ".lock"
 CHANGES_FILE = ".changes"
 QUARANTINE = ".quarantine"
+#: files changed more recently than this are not cached (see ``TaskStore._load``)
+RACY_NS = 1_000_000_000
 
 
 def fsync_dir(path: Path) -> None:
@@ -90,7 +92,7 @@ class TaskStore:
         self.durable = durable
         self.problems: list[StoreProblem] = []
         self._held = threading.local()
-        self._cache: dict[str, tuple[int, int, Task]] = {}
+        self._cache: dict[str, tuple[tuple[int, int, int], Task]] = {}
         self._cache_lock = threading.Lock()
         self._changes = self.root / CHANGES_FILE
         self._changes.touch(exist_ok=True)
@@ -174,28 +176,43 @@ class TaskStore:
         raise self._not_found(task_id)
 
     def get(self, task_id: str) -> Task:
+        """The task as stored now: a private copy the caller may change."""
+        try:
+            return self._copy(self._load(task_id))
+        except TaskNotFound:
+            raise self._not_found(task_id) from None
+
+    def _load(self, task_id: str, *, fresh: bool = False) -> Task:
+        """The stored task; from the cache (shared: do not mutate) unless ``fresh``.
+
+        A cached task is reused while its file keeps the same inode, mtime and size.
+        Every write replaces the file, but two writes within one filesystem timestamp
+        tick can leave mtime and size alike, so a file changed less than ``RACY_NS``
+        ago is never cached (git's "racily clean" rule).
+        """
         path = self.task_dir(task_id) / TASK_FILE
         try:
-            st = os.stat(path)
+            fh = open(path, "rb")
         except FileNotFoundError:
-            raise self._not_found(task_id) from None
-        key = (st.st_mtime_ns, st.st_size)
-        with self._cache_lock:
-            cached = self._cache.get(task_id)
-        if cached and cached[:2] == key:
-            return self._copy(cached[2])  # a copy: callers may mutate it
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise self._not_found(task_id) from None
+            raise TaskNotFound(task_id) from None
+        with fh:
+            st = os.fstat(fh.fileno())
+            key = (st.st_ino, st.st_mtime_ns, st.st_size)
+            if not fresh:
+                with self._cache_lock:
+                    cached = self._cache.get(task_id)
+                if cached and cached[0] == key:
+                    return cached[1]
+            raw = fh.read()
         try:
             doc = json.loads(raw)
         except ValueError as exc:
             raise DocumentError(f"{path}: not valid JSON ({exc})") from exc
         task = task_from_dict(doc, str(path))
-        with self._cache_lock:
-            self._cache[task_id] = (*key, task)
-        return self._copy(task)
+        if not fresh and time.time_ns() - st.st_mtime_ns > RACY_NS:
+            with self._cache_lock:
+                self._cache[task_id] = (key, task)
+        return task
 
     @staticmethod
     def _copy(task: Task) -> Task:
@@ -210,7 +227,8 @@ class TaskStore:
         self.problems = []
         for task_id in self.ids():
             try:
-                task = self._get_shared(task_id)
+                # listing uses the cached object itself (read-only), saving a copy per task
+                task = self._load(task_id)
             except TaskNotFound:
                 continue  # deleted meanwhile
             except DocumentError as exc:
@@ -220,20 +238,6 @@ class TaskStore:
                 tasks.append(task)
         tasks.sort(key=lambda t: (t.created_at, t.id))
         return tasks
-
-    def _get_shared(self, task_id: str) -> Task:
-        # listing hands out the cached object itself (read-only use), saving a copy per task
-        path = self.root / task_id / TASK_FILE
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            raise TaskNotFound(task_id) from None
-        with self._cache_lock:
-            cached = self._cache.get(task_id)
-        if cached and cached[:2] == (st.st_mtime_ns, st.st_size):
-            return cached[2]
-        self.get(task_id)
-        return self._cache[task_id][2]
 
     def _handle_bad(self, task_id: str, exc: DocumentError) -> StoreProblem:
         """Move a corrupt task aside; leave a newer-version one untouched."""
@@ -270,7 +274,11 @@ class TaskStore:
         ``change`` may raise to abort; nothing is written then.
         """
         with self.lock(task_id):
-            task = self.get(task_id)
+            try:
+                # read the file itself, not the cache: another process may have just written
+                task = self._load(task_id, fresh=True)
+            except TaskNotFound:
+                raise self._not_found(task_id) from None
             change(task)
             return self.save(task)
 
@@ -292,7 +300,9 @@ class TaskStore:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
             try:
                 entry.seq = self._last_seq(fd) + 1
-                os.write(fd, entry_to_line(entry))
+                view = memoryview(entry_to_line(entry))
+                while view:  # a short write (a signal, a full disk) must not end the line early
+                    view = view[os.write(fd, view):]
                 if self.durable:
                     os.fsync(fd)
             finally:
