@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import traceback
+import warnings
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 import anyio
@@ -184,25 +185,29 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
 
     from smallclaw_core import __version__
 
-    app = Litestar(
-        route_handlers=handlers,
-        dependencies={"gateway": Provide(lambda: gateway, use_cache=True, sync_to_thread=False)},
-        middleware=[GuardMiddleware(gateway)],
-        exception_handlers={
-            SmallClawError: _on_smallclaw_error,
-            HTTPException: _on_http_error,
-            Exception: _on_unexpected,
-        },
-        openapi_config=OpenAPIConfig(
-            title="SmallClaw", version=__version__, path="/schema",
-            description="Background tasks for small local models: the REST API and the event stream. "
-                        "Every /api route but /api/health needs 'Authorization: Bearer <token>'.",
-            # JSON only: the HTML viewers load scripts from a CDN, and this machine may be offline
-            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
-        ),
-        lifespan=[lifespan],
-        logging_config=None,  # the host process decides about logging
-        debug=debug,
-    )
+    # The handlers use the parameter style every Litestar 2.x understands; 2.25 added
+    # markers (FromPath, JSONBody) and warns about the older style, which our pin allows.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app = Litestar(
+            route_handlers=handlers,
+            dependencies={"gateway": Provide(lambda: gateway, use_cache=True, sync_to_thread=False)},
+            middleware=[GuardMiddleware(gateway)],
+            exception_handlers={
+                SmallClawError: _on_smallclaw_error,
+                HTTPException: _on_http_error,
+                Exception: _on_unexpected,
+            },
+            openapi_config=OpenAPIConfig(
+                title="SmallClaw", version=__version__, path="/schema",
+                description="Background tasks for small local models: the REST API and the event stream. "
+                            "Every /api route but /api/health needs 'Authorization: Bearer <token>'.",
+                # JSON only: the HTML viewers load scripts from a CDN, and this machine may be offline
+                render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            ),
+            lifespan=[lifespan],
+            logging_config=None,  # the host process decides about logging
+            debug=debug,
+        )
     app.state.gateway = gateway
     return app
