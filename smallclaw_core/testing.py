@@ -76,6 +76,9 @@ class ScriptedModel:
     def __init__(self, responder: Callable[[ModelRequest], Reply] | None = None, *,
                  supports_tools: bool = True, delay: float = 0.0):
         self.queue: collections.deque[Reply] = collections.deque()
+        #: replies for one role only ("planner", "verifier", "summarizer", "executor"),
+        #: taken before the shared queue
+        self.role_queues: dict[str, collections.deque[Reply]] = collections.defaultdict(collections.deque)
         self.history: list[ModelRequest] = []
         self.responder = responder
         self.supports_tools = supports_tools
@@ -85,11 +88,22 @@ class ScriptedModel:
         self.queue.extend(replies)
         return self
 
+    def enqueue_for(self, role: str, *replies: Reply) -> "ScriptedModel":
+        """Enqueue replies served only to requests of ``role`` (see ``request_kind``)."""
+        self.role_queues[role].extend(replies)
+        return self
+
+    def requests_for(self, role: str) -> list[ModelRequest]:
+        return [r for r in self.history if request_kind(r) == role]
+
     async def chat(self, request: ModelRequest) -> ModelReply:
         self.history.append(request)
         if self.delay:
             await asyncio.sleep(self.delay)
-        if self.queue:
+        role_queue = self.role_queues.get(request_kind(request))
+        if role_queue:
+            value = role_queue.popleft()
+        elif self.queue:
             value = self.queue.popleft()
         elif self.responder is not None:
             value = self.responder(request)

@@ -45,3 +45,36 @@ def register_loop_detectors(register):
     from .loops import RepeatDetector
 
     register(RepeatDetector())
+
+
+def _run_arguments(parser: Any) -> None:
+    parser.add_argument("--until-idle", action="store_true",
+                        help="stop when no task is left to run (default: run until interrupted)")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="with --until-idle: give up after SECONDS")
+
+
+async def _run_command(args: Any, app: Any) -> int:
+    import anyio
+
+    from .service import Runner
+
+    runner = Runner(app)
+    try:
+        if args.until_idle:
+            await runner.run_until_idle(args.timeout)
+        else:
+            await runner.run()
+    except TimeoutError:
+        print(f"smallclaw: tasks were still running after {args.timeout:g} s")
+        return 1
+    except anyio.get_cancelled_exc_class():
+        raise
+    finally:
+        await app.aclose()
+    return 0
+
+
+@hookimpl
+def register_commands(register):
+    register("run", _run_command, help="run queued tasks in this terminal, without the server",
+             arguments=_run_arguments)

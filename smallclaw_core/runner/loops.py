@@ -86,12 +86,12 @@ class RepeatDetector:
         if len(state["last"]) > 4 * self.window:  # forget calls long gone from the window
             keep = {k for k, _ in recent}
             state["last"] = {k: v for k, v in state["last"].items() if k in keep}
-        if previous == digest and self._repeats(key, state) >= self.warn_after:
-            return LoopVerdict("warn", f"You already ran {call.name} with these arguments and got this same "
-                                       "result. Use the result, or try something else.")
         if self._pingpong_after(state):
             return LoopVerdict("warn", "You are alternating between the same calls with the same results. "
                                        "Stop and use what you have, or try something else.")
+        if previous == digest and self._repeats(key, state) >= self.warn_after:
+            return LoopVerdict("warn", f"You already ran {call.name} with these arguments and got this same "
+                                       "result. Use the result, or try something else.")
         return None
 
     def _pingpong_after(self, state: dict) -> bool:
