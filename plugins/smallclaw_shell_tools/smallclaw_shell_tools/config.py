@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 POLICIES = ("allow", "ask", "open")
+Policy = Literal["allow", "ask", "open"]
 
 #: Programs that run without asking under the default ``ask`` policy. Each only reads
 #: or writes the paths it is given (and paths are checked against the workspace).
@@ -27,7 +30,7 @@ class ShellConfig:
     anything else; ``open`` runs every command (trusted setups only).
     """
 
-    policy: str = attrs.field(default="ask", validator=attrs.validators.in_(POLICIES))
+    policy: Policy = "ask"
     #: programs that may run without asking (bare names, looked up on PATH)
     allow: list[str] = attrs.field(factory=lambda: list(DEFAULT_ALLOW))
     #: seconds a command may run before it and everything it started are stopped

@@ -119,28 +119,33 @@ def _path_candidates(word: str) -> list[str]:
     return [c for c in out if c]
 
 
-def _path_problem(workspace: Path, text: str) -> str | None:
-    if text in SAFE_PATHS:
+def _could_match_dots(part: str) -> bool:
+    """True when a glob component could expand to '.' or '..' (sh matches a leading dot only explicitly)."""
+    if part in (".", "..") or not any(ch in _GLOB_CHARS for ch in part) or part[0] not in ".[":
+        return False
+    return fnmatch.fnmatchcase(".", part) or fnmatch.fnmatchcase("..", part)
+
+
+def _path_problem(workspace: Path, word: str) -> str | None:
+    if word in SAFE_PATHS:
         return None
+    text = word
     if text.startswith("~"):
         # the shell expands ~ to HOME, which is the workspace; ~user is someone else's home
         if text == "~" or text.startswith("~/"):
             text = "." + text[1:]
         else:
-            return f"{text!r} names another user's home directory"
+            return f"{word!r} names another user's home directory"
     if any(ch in _GLOB_CHARS for ch in text):
         if os.path.isabs(text):
-            return f"{text!r} is outside the workspace"
-        for part in text.split("/"):
-            if part not in (".", "..") and any(ch in _GLOB_CHARS for ch in part) and (
-                    fnmatch.fnmatchcase(".", part) or fnmatch.fnmatchcase("..", part)):
-                return f"the pattern {text!r} could match '..' and leave the workspace"
-        matches = glob.glob(text, root_dir=str(workspace))
-        for match in matches:
+            return f"{word!r} is outside the workspace"
+        if any(_could_match_dots(part) for part in text.split("/")):
+            return f"the pattern {word!r} could match '..' and leave the workspace"
+        for match in glob.glob(text, root_dir=str(workspace)):
             if not is_inside(workspace, match):
-                return f"{text!r} matches {match!r}, which is outside the workspace"
+                return f"{word!r} matches {match!r}, which is outside the workspace"
     if not is_inside(workspace, text):
-        return f"{text!r} is outside the workspace"
+        return f"{word!r} is outside the workspace"
     return None
 
 

@@ -1,0 +1,121 @@
+"""run_shell: process groups and timeouts, capped output, a clean environment, exit code and duration."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+
+from smallclaw_core import ToolError
+from smallclaw_shell_tools.shell import command_environment, group_alive, run_command
+from smallclaw_shell_tools.tools import run_shell
+
+pytestmark = pytest.mark.anyio
+
+
+def wait_until_gone(pgid: int, seconds: float = 2.0) -> bool:
+    """Poll: the killed group's last processes may take a moment to be reaped by init."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not group_alive(pgid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+async def test_timeout_kills_the_whole_group(workspace):
+    groups: list[int] = []
+    started = time.monotonic()
+    result = await run_command("sh -c 'sleep 100 & wait'", workspace, timeout=2, on_start=groups.append)
+    elapsed = time.monotonic() - started
+    assert result.timed_out and result.exit_code is None
+    assert elapsed < 3, f"took {elapsed:.1f} s"
+    assert wait_until_gone(groups[0]), "a process of the command's group is still running"
+
+
+async def test_background_leftovers_are_stopped_when_the_shell_exits(workspace):
+    groups: list[int] = []
+    result = await run_command("sleep 100 > /dev/null 2>&1 & echo started", workspace, timeout=10,
+                               on_start=groups.append)
+    assert result.exit_code == 0 and "started" in result.output
+    assert wait_until_gone(groups[0])
+
+
+async def test_timeout_through_the_tool_is_an_error_result(workspace, context):
+    with pytest.raises(ToolError, match="timed out after"):
+        await run_shell.call({"command": "sleep 5"}, context(workspace, policy="open", timeout=0.5))
+
+
+async def test_ten_megabytes_are_capped_with_head_tail_and_note(workspace):
+    command = "printf 'HEAD-MARK\\n'; yes 0123456789abcdef | head -c 10000000; printf '\\nTAIL-MARK\\n'"
+    result = await run_command(command, workspace, timeout=30, output_limit=8000)
+    assert result.exit_code == 0
+    assert result.output.startswith("HEAD-MARK")
+    assert result.output.rstrip().endswith("TAIL-MARK")
+    note = re.search(r"\[\.\.\. (\d+) bytes of output cut \((\d+) in all\)", result.output)
+    assert note, result.output[:300]
+    assert int(note.group(2)) == len("HEAD-MARK\n") + 10_000_000 + len("\nTAIL-MARK\n")
+    assert int(note.group(1)) == result.cut > 9_900_000
+    assert len(result.output) < 8200
+
+
+async def test_small_output_is_whole(workspace):
+    result = await run_command("echo one; echo two >&2; exit 3", workspace)
+    assert result.exit_code == 3 and result.cut == 0
+    assert result.output == "one\ntwo\n"
+    assert "exit code 3" in result.render() and " s)" in result.render()
+
+
+async def test_secret_named_variables_do_not_reach_the_command(workspace, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "tok-leak")
+    monkeypatch.setenv("OPENAI_API_KEY", "key-leak")
+    monkeypatch.setenv("MY_SECRET_THING", "secret-leak")
+    monkeypatch.setenv("DB_PASSWORD", "password-leak")
+    monkeypatch.setenv("LC_TELEGRAM_TOKEN", "lc-leak")  # allowed by LC_*, still a secret
+    monkeypatch.setenv("SMALLCLAW_HOME", "/somewhere")  # not on the allow-list
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    result = await run_command("env", workspace)
+    for leak in ("tok-leak", "key-leak", "secret-leak", "password-leak", "lc-leak", "SMALLCLAW_HOME"):
+        assert leak not in result.output
+    assert "LANG=C.UTF-8" in result.output
+    assert f"HOME={workspace.resolve()}" in result.output
+
+
+def test_configured_extra_names_pass_but_never_secrets(workspace):
+    env = command_environment(workspace, ["PYTHONPATH", "AWS_SECRET_ACCESS_KEY"],
+                              source={"PATH": "/usr/bin", "PYTHONPATH": "/x", "AWS_SECRET_ACCESS_KEY": "k"})
+    assert env["PYTHONPATH"] == "/x"
+    assert "AWS_SECRET_ACCESS_KEY" not in env
+
+
+def test_path_entries_that_the_model_could_fill_are_dropped(workspace):
+    env = command_environment(workspace, source={"PATH": f".:bin:{workspace}/bin:{workspace}:/usr/bin"})
+    assert env["PATH"] == "/usr/bin"
+
+
+async def test_working_directory_is_the_workspace(workspace, context):
+    result = await run_shell.call({"command": "pwd"}, context(workspace, policy="allow"))
+    assert result.splitlines()[0].startswith("exit code 0 (")
+    assert result.splitlines()[1] == str(workspace.resolve())
+
+
+async def test_cancelling_the_call_stops_the_command(workspace):
+    import asyncio
+
+    groups: list[int] = []
+    call = asyncio.ensure_future(run_command("sleep 100", workspace, timeout=60, on_start=groups.append))
+    while not groups:
+        await asyncio.sleep(0.01)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert wait_until_gone(groups[0])
+
+
+def test_run_shell_is_marked_side_effecting():
+    from smallclaw_shell_tools.tools import edit_file, list_files, read_file, search_files, write_file
+
+    assert run_shell.side_effects and write_file.side_effects and edit_file.side_effects
+    assert not (read_file.side_effects or list_files.side_effects or search_files.side_effects)
