@@ -89,10 +89,14 @@ async def _maybe(value: Any) -> Any:
 
 async def model_call(ref: "ModelRef", request: ModelRequest, *, json_protocol: bool = False) -> ModelReply:
     """One model call with its timeout; a timeout is a transport error."""
+    show = None
     if json_protocol:
         from .toolprotocol import from_json_protocol, to_json_protocol
 
+        # raw protocol JSON is not for the user's eyes: show only a final answer
+        show, request.on_text = request.on_text, None
         request = to_json_protocol(request)
+        request.on_text = None
     try:
         with anyio.fail_after(request.timeout):
             reply = await ref.backend.chat(request)
@@ -104,6 +108,8 @@ async def model_call(ref: "ModelRef", request: ModelRequest, *, json_protocol: b
         raise TransportError(f"{ref}: {exc}") from exc
     if json_protocol:
         reply = from_json_protocol(reply)
+        if show is not None and reply.content and not reply.tool_calls:
+            await _maybe(show(reply.content))
     return reply
 
 

@@ -1,0 +1,46 @@
+# Two commands set SmallClaw up on a fresh machine:
+#   make run    create .venv, install the core and every plugin, start the server and board
+#   make test   the same install plus test tools (and Chromium for the browser test), then the suite
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+PLUGINS := $(sort $(wildcard plugins/*))
+STAMP   := $(VENV)/.installed
+
+.PHONY: run test bench install install-test clean
+
+$(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	@echo "Installing SmallClaw and its plugins (the first time, llama-cpp-python compiles: several minutes)"
+	$(PIP) install --quiet -e . $(foreach p,$(PLUGINS),-e $(p))
+	touch $@
+
+$(VENV)/.test-installed: $(STAMP)
+	$(PIP) install --quiet -e '.[test]'
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium (Debian package) for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is not installed: the browser test will be skipped"; fi; \
+	fi
+	touch $@
+
+install: $(STAMP)
+
+install-test: $(VENV)/.test-installed
+
+run: $(STAMP)
+	$(VENV)/bin/smallclaw serve
+
+test: $(VENV)/.test-installed
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/store.py
+	$(PY) bench/runner.py
+	$(PY) bench/gateway.py
+	$(PY) bench/prompt_cache.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info plugins/*/*.egg-info
