@@ -77,13 +77,13 @@ class BotAPI:
     """
 
     def __init__(self, token: str, api_base: str = "https://api.telegram.org", *,
-                 request_timeout: float = 15.0, min_interval: float = 1.0, max_retry_after: float = 30.0,
+                 request_timeout: float = 15.0, min_interval: float = 1.0, max_retry_after: float = 10.0,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+        self.api_base = api_base.rstrip("/")
         if not token:
             raise SmallClawError("no Telegram bot token: set [telegram] token or SMALLCLAW_TELEGRAM_TOKEN")
         self._token = token
         _TOKENS.add(token)
-        self.api_base = api_base.rstrip("/")
         self.request_timeout = request_timeout
         self.min_interval = min_interval
         self.max_retry_after = max_retry_after
@@ -113,7 +113,9 @@ class BotAPI:
             import httpx
 
             _guard_library_logs()
-            self._client = httpx.AsyncClient(timeout=self.request_timeout)
+            # connecting gets a short timeout of its own: an unreachable server should fail fast
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.request_timeout,
+                                                                   connect=min(5.0, self.request_timeout)))
             self._client_loop = loop
             self._chat_locks = {}
         return self._client
@@ -126,8 +128,8 @@ class BotAPI:
         client = self._http()
         url = f"{self.api_base}/bot{self._token}/{method}"
         try:
-            response = await client.post(url, json=payload or {},
-                                         timeout=timeout if timeout is not None else self.request_timeout)
+            response = await client.post(url, json=payload or {}, timeout=httpx.Timeout(
+                timeout if timeout is not None else self.request_timeout, connect=min(5.0, self.request_timeout)))
         except httpx.TimeoutException:
             raise TransportError(f"Telegram did not answer {method} in time ({self.mask(self.api_base)})") from None
         except httpx.HTTPError as exc:

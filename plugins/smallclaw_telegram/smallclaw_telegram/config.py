@@ -33,7 +33,9 @@ class TelegramConfig:
     #: seconds kept between two messages to the same chat
     min_interval: float = 1.0
     #: the longest 429 "retry after" waited out inside one delivery; longer ones are left to the runner's retries
-    max_retry_after: float = 30.0
+    max_retry_after: float = 10.0
+    #: seconds one notification may take per chat before the rest is left to the runner's retries
+    delivery_budget: float = 30.0
     #: a text longer than this many messages is cut, with a note saying so
     max_parts: int = 20
 

@@ -53,19 +53,48 @@ class TelegramNotifier:
             chats.append(str(field(origin, "chat_id")))
         return list(dict.fromkeys(chats))
 
+    def details(self, notification: Notification) -> str:
+        """What to say about the task: its summary, pause reason or error, read from the task.
+
+        The notification's own text is written for every channel (it tells how to resume
+        from the command line); Telegram says how to reply in Telegram instead. When the
+        task cannot be read, the notification's text is used as it is.
+        """
+        try:
+            task = self.app.tasks.get(notification.task_id)
+        except Exception:
+            return notification.text
+        found = {"complete": task.summary, "needs_assistance": task.pause_reason,
+                 "failed": task.error or task.pause_reason}.get(notification.kind)
+        if not found:
+            return notification.text
+        if notification.kind == "needs_assistance" and task.awaiting_approval:
+            found += (f"\n\nIt wants to run: {task.awaiting_approval}\n"
+                      f"Approve or refuse it on the board or with smallclaw task resume {task.id} --approve/--refuse.")
+        return found
+
     async def notify(self, notification: Notification) -> None:
-        """Deliver to every chat; raise ``TransportError`` if any chat should be tried again."""
+        """Deliver to every chat; raise ``TransportError`` if any chat should be tried again.
+
+        One call takes at most ``delivery_budget`` seconds, so a slow or unreachable
+        Telegram never holds up the runner for long: what did not go out is retried.
+        """
+        import anyio
+
         chats = self.chats_for(notification)
         if not chats:
             return
         heading, body = notification_text(notification.kind, notification.task_id,
-                                          notification.title, notification.text)
+                                          notification.title, self.details(notification))
         parts = compose(heading, body, max_parts=self.config.max_parts).parts
         retry: list[str] = []
         refused: list[str] = []
         for chat in chats:
             try:
-                await self._deliver(notification, chat, parts)
+                with anyio.fail_after(self.config.delivery_budget):
+                    await self._deliver(notification, chat, parts)
+            except TimeoutError:
+                retry.append(f"chat {chat}: Telegram took longer than {self.config.delivery_budget:g} s")
             except TransportError as exc:
                 retry.append(f"chat {chat}: {exc}")
             except TelegramError as exc:
