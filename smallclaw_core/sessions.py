@@ -32,17 +32,31 @@ class SessionStore:
             raise ValueError(f"invalid session key {key!r}")
         return self.root / f"{key.replace(':', '_')}.jsonl"
 
-    def append(self, key: str, message: Message, **meta: Any) -> None:
+    def append(self, key: str, message: Message, *, sync: bool = True, **meta: Any) -> None:
+        """Append a message; ``sync=False`` leaves the fsync to a later ``sync()``."""
         record = {"message": unstructure(message), **meta}
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
         with self._lock:
             fd = os.open(self._path(key), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             try:
                 os.write(fd, line)
-                if self.durable:
+                if self.durable and sync:
                     os.fsync(fd)
             finally:
                 os.close(fd)
+
+    def sync(self, key: str) -> None:
+        """Make every message appended so far durable."""
+        if not self.durable:
+            return
+        try:
+            fd = os.open(self._path(key), os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def records(self, key: str) -> list[dict[str, Any]]:
         try:

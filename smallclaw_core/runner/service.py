@@ -444,7 +444,7 @@ class Runner:
             messages = self._maybe_compact(task, messages, round_no)
         step_text = self._step_message(task, fresh_step)
         messages.append(Message("user", step_text))
-        app.sessions.append(task.session_key, messages[-1], round=round_no)
+        app.sessions.append(task.session_key, messages[-1], round=round_no, sync=False)
         app.tasks.journal(task_id, "round", {"round": round_no, "step": step_i, "prompt": step_text},
                           step=step_i, round=round_no)
         loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
@@ -497,7 +497,9 @@ class Runner:
             return None
 
         def message_added(message: Message) -> None:
-            app.sessions.append(task.session_key, message, round=round_no)
+            # made durable once, before the round is recorded as finished (an unfinished
+            # round's messages are dropped on recovery anyway)
+            app.sessions.append(task.session_key, message, round=round_no, sync=False)
 
         observer = RoundObserver(tool_started=tool_started, tool_finished=tool_finished, model_called=model_called,
                                  before_call=before_call, after_call=after_call, message_added=message_added)
@@ -584,6 +586,7 @@ class Runner:
                       answer: str, progress: bool = True, seq: int | None = None) -> None:
         cfg = self.cfg
         outcome: dict[str, Any] = {}
+        self.app.sessions.sync(f"task_{task_id}")
 
         def change(t: Task) -> None:
             t.rounds = round_no
