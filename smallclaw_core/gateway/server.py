@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import anyio
 
@@ -42,8 +42,11 @@ def board_url(host: str, port: int, token: str) -> str:
 
 
 async def run_http(core: "App", *, host: str | None = None, port: int | None = None,
-                   on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve until cancelled; then stop accepting, let streams close, and run the shutdown."""
+                   on_ready: Callable[[str], None] | None = None, **app_options: Any) -> None:
+    """Serve until cancelled; then stop accepting, let streams close, and run the shutdown.
+
+    ``app_options`` go to ``create_app`` (tests and benchmarks tune the stream with them).
+    """
     import uvicorn
 
     from .app import create_app
@@ -56,7 +59,7 @@ async def run_http(core: "App", *, host: str | None = None, port: int | None = N
         raise ConfigError("refusing to serve without a token")
     sock = bind(host, port)
     port = sock.getsockname()[1]
-    app = create_app(core, token=token, port=port, bind_host=host)
+    app = create_app(core, token=token, port=port, bind_host=host, **app_options)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
                             timeout_graceful_shutdown=GRACEFUL_SECONDS)
     server = quiet_server(config)
