@@ -54,3 +54,9 @@ def context():
 @pytest.fixture
 def secret() -> str:
     return SECRET
+
+
+@pytest.fixture
+def stand_in():
+    """Builds a stand-in app with a given ``[shell]`` section: ``stand_in(policy="allow")``."""
+    return stand_in_app

@@ -1,0 +1,97 @@
+"""The evidence checks verifier, on its own: formats, failures with their evidence, confinement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from smallclaw_core import Step, StepContext, Task
+from smallclaw_shell_tools.checks import EvidenceChecks, MalformedCheck, parse_check
+
+pytestmark = pytest.mark.anyio
+
+
+def step_context(workspace: Path, check: str | None, app=None, approvals=()) -> StepContext:
+    task = Task(id="t1", title="t", goal="g", steps=[Step("write the report", check=check)],
+                approvals=list(approvals))
+    return StepContext(task=task, step_index=0, workspace=workspace, answer="Done!", app=app)
+
+
+async def verify(workspace, check, app=None, approvals=()):
+    return await EvidenceChecks().verify(step_context(workspace, check, app, approvals))
+
+
+def test_parse_forms():
+    assert parse_check("file_exists: report.md") == ("file_exists", ["report.md"])
+    assert parse_check("file_contains: a b.md :: total: 3") == ("file_contains", ["a b.md", "total: 3"])
+    assert parse_check("Command_Succeeds: grep -q x f") == ("command_succeeds", ["grep -q x f"])
+    for bad in ("file_exists:", "file_contains: a.md", "file_contains: :: x", "exists report.md", "url_ok: x"):
+        with pytest.raises(MalformedCheck):
+            parse_check(bad)
+
+
+async def test_no_check_no_opinion(workspace):
+    assert await verify(workspace, None) is None
+    assert await verify(workspace, "  \n ") is None
+
+
+async def test_file_exists(workspace):
+    failed = await verify(workspace, "file_exists: report.md")
+    assert not failed.passed and failed.source == "check"
+    assert "no file 'report.md'" in failed.reason
+    (workspace / "report.md").write_text("x")
+    passed = await verify(workspace, "file_exists: report.md")
+    assert passed.passed and passed.decisive and passed.source == "check"
+
+
+async def test_file_contains(workspace):
+    (workspace / "report.md").write_text("count: 3\n")
+    failed = await verify(workspace, "file_contains: report.md :: total")
+    assert not failed.passed and "does not contain 'total'" in failed.reason
+    (workspace / "report.md").write_text("count: 3\ntotal: 3\n")
+    assert (await verify(workspace, "file_contains: report.md :: total")).passed
+
+
+async def test_every_line_must_pass_and_the_first_failure_is_named(workspace):
+    (workspace / "a.md").write_text("alpha")
+    verdict = await verify(workspace, "file_exists: a.md\nfile_contains: a.md :: beta\nfile_exists: zzz")
+    assert not verdict.passed
+    assert "a.md :: beta" in verdict.reason and "zzz" not in verdict.reason
+
+
+async def test_malformed_check_fails_and_says_so(workspace):
+    verdict = await verify(workspace, "make sure the report is good")
+    assert not verdict.passed and "malformed" in verdict.reason and "file_exists: PATH" in verdict.reason
+
+
+async def test_checks_are_confined_too(workspace, outside):
+    verdict = await verify(workspace, f"file_exists: {outside / '.ssh' / 'id_rsa'}")
+    assert not verdict.passed and "outside the workspace" in verdict.reason
+    verdict = await verify(workspace, "file_contains: ../home/.ssh/id_rsa :: SECRET")
+    assert not verdict.passed and "outside the workspace" in verdict.reason
+
+
+async def test_command_succeeds_passes_and_fails_with_its_output(workspace, stand_in):
+    app = stand_in(policy="allow")
+    (workspace / "report.md").write_text("total 3\n")
+    assert (await verify(workspace, "command_succeeds: grep -q total report.md", app)).passed
+    failed = await verify(workspace, "command_succeeds: grep -c missing report.md", app)
+    assert not failed.passed and "exit code 1" in failed.reason and "0" in failed.reason
+
+
+async def test_command_succeeds_obeys_the_policy(workspace, stand_in, tmp_path):
+    marker = tmp_path / "marker"
+    command = f"python3 -c \"open('{marker}', 'w')\""
+    refused = await verify(workspace, f"command_succeeds: {command}", stand_in(policy="allow"))
+    assert not refused.passed and "was not run" in refused.reason and "not in the allow list" in refused.reason
+    asked = await verify(workspace, f"command_succeeds: {command}", stand_in(policy="ask"))
+    assert not asked.passed and "needs approval" in asked.reason
+    assert not marker.exists()
+    approved = await verify(workspace, f"command_succeeds: {command}", stand_in(policy="ask"), approvals=[command])
+    assert approved.passed and marker.exists()
+
+
+async def test_command_check_timeout_fails(workspace, stand_in):
+    verdict = await verify(workspace, "command_succeeds: sleep 5", stand_in(policy="open", timeout=0.3))
+    assert not verdict.passed and "timed out" in verdict.reason
