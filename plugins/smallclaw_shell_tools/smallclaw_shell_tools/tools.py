@@ -55,10 +55,10 @@ def _write_text(path: Path, content: str) -> None:
 
 @tool(side_effects=True)
 async def run_shell(command: str, ctx: ToolContext) -> str:
-    """Run a shell command in the workspace. Returns exit code and output.
+    """Run a shell command in the workspace; returns exit code and output.
 
     Args:
-        command: the command line, e.g. "ls -la" or "grep -n total report.md"
+        command: the command line, e.g. "ls -la"
     """
     workspace = _workspace(ctx)
     config = shell_config(ctx.app)
@@ -75,8 +75,8 @@ def read_file(path: str, ctx: ToolContext, start_line: int = 1) -> str:
     """Read a text file in the workspace.
 
     Args:
-        path: file path, relative to the workspace
-        start_line: first line to show (for long files)
+        path: relative to the workspace
+        start_line: first line to show
     """
     target = inside(_workspace(ctx), path)
     lines = _read_text(target, path).splitlines()
@@ -96,11 +96,11 @@ def read_file(path: str, ctx: ToolContext, start_line: int = 1) -> str:
 
 @tool(side_effects=True)
 def write_file(path: str, content: str, ctx: ToolContext) -> str:
-    """Write a text file in the workspace (replaces it if it exists).
+    """Write a text file in the workspace (replacing it).
 
     Args:
-        path: file path, relative to the workspace
-        content: the full text to write
+        path: relative to the workspace
+        content: the whole text
     """
     target = inside(_workspace(ctx), path)
     if target.is_dir():
@@ -117,8 +117,8 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
     """Replace one exact snippet of a file with new text.
 
     Args:
-        path: file path, relative to the workspace
-        old: the exact text to replace; it must occur once
+        path: relative to the workspace
+        old: exact text to replace (must occur once)
         new: the replacement text
     """
     target = inside(_workspace(ctx), path)
@@ -141,7 +141,7 @@ def list_files(ctx: ToolContext, path: str = ".", recursive: bool = False) -> st
     """List files in a workspace directory (directories end with /).
 
     Args:
-        path: directory, relative to the workspace
+        path: directory relative to the workspace
         recursive: also list subdirectories
     """
     workspace = _workspace(ctx)
@@ -177,7 +177,7 @@ def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
 
     Args:
         text: the text to look for
-        path: file or directory to search, relative to the workspace
+        path: file or directory relative to the workspace
     """
     workspace = _workspace(ctx)
     target = inside(workspace, path)

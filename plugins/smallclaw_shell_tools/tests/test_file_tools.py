@@ -1,0 +1,100 @@
+"""The file tools inside the workspace: reading in pages, writing, exact edits, listing, searching."""
+
+from __future__ import annotations
+
+import pytest
+
+from smallclaw_core import ToolError
+from smallclaw_shell_tools.tools import edit_file, list_files, read_file, search_files, write_file
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_write_then_read(workspace, context):
+    ctx = context(workspace)
+    assert await write_file.call({"path": "notes/a.txt", "content": "héllo\n"}, ctx) == "wrote 7 bytes to notes/a.txt"
+    assert await read_file.call({"path": "notes/a.txt"}, ctx) == "héllo"
+
+
+async def test_long_files_are_read_in_pages(workspace, context):
+    (workspace / "long.txt").write_text("".join(f"line {i}\n" for i in range(1, 451)))
+    ctx = context(workspace)
+    first = await read_file.call({"path": "long.txt"}, ctx)
+    assert first.splitlines()[0] == "line 1" and "line 200" in first and "line 201" not in first
+    assert first.endswith("[lines 1-200 of 450; read on with start_line=201]")
+    last = await read_file.call({"path": "long.txt", "start_line": 401}, ctx)
+    assert last.splitlines()[0] == "line 401" and last.endswith("[lines 401-450 of 450]")
+    with pytest.raises(ToolError, match="only 450 lines"):
+        await read_file.call({"path": "long.txt", "start_line": 999}, ctx)
+
+
+async def test_read_errors_say_what_to_do(workspace, context):
+    ctx = context(workspace)
+    with pytest.raises(ToolError, match="use list_files"):
+        await read_file.call({"path": "nope.txt"}, ctx)
+    (workspace / "bin.dat").write_bytes(b"\x00\x01\x02")
+    with pytest.raises(ToolError, match="binary"):
+        await read_file.call({"path": "bin.dat"}, ctx)
+    (workspace / "d").mkdir()
+    with pytest.raises(ToolError, match="directory"):
+        await read_file.call({"path": "d"}, ctx)
+
+
+async def test_edit_replaces_one_exact_snippet(workspace, context):
+    (workspace / "app.py").write_text("a = 1\nb = 2\nc = 3\n")
+    ctx = context(workspace)
+    assert await edit_file.call({"path": "app.py", "old": "b = 2", "new": "b = 20"}, ctx) == "edited app.py at line 2"
+    assert (workspace / "app.py").read_text() == "a = 1\nb = 20\nc = 3\n"
+
+
+async def test_edit_refuses_absent_and_ambiguous_snippets(workspace, context):
+    (workspace / "app.py").write_text("x = 1\nx = 1\n")
+    ctx = context(workspace)
+    with pytest.raises(ToolError, match="not found in app.py; read_file it"):
+        await edit_file.call({"path": "app.py", "old": "y = 1", "new": "y = 2"}, ctx)
+    with pytest.raises(ToolError, match="occurs 2 times in app.py; include more lines"):
+        await edit_file.call({"path": "app.py", "old": "x = 1", "new": "x = 2"}, ctx)
+    with pytest.raises(ToolError, match="old is empty"):
+        await edit_file.call({"path": "app.py", "old": "", "new": "x"}, ctx)
+    assert (workspace / "app.py").read_text() == "x = 1\nx = 1\n"
+
+
+async def test_list_files(workspace, context):
+    (workspace / "src" / "pkg").mkdir(parents=True)
+    (workspace / "src" / "pkg" / "m.py").write_text("")
+    (workspace / "README.md").write_text("")
+    ctx = context(workspace)
+    assert await list_files.call({}, ctx) == "README.md\nsrc/"
+    assert await list_files.call({"recursive": True}, ctx) == "README.md\nsrc/\nsrc/pkg/\nsrc/pkg/m.py"
+    assert await list_files.call({"path": "src"}, ctx) == "src/pkg/"
+    with pytest.raises(ToolError, match="no directory"):
+        await list_files.call({"path": "nowhere"}, ctx)
+
+
+async def test_list_files_is_capped(workspace, context):
+    for i in range(230):
+        (workspace / f"f{i:03}.txt").write_text("")
+    listing = await list_files.call({}, context(workspace))
+    assert listing.count("\n") == 200 and listing.endswith("[30 more not shown; list a subdirectory]")
+
+
+async def test_search_files(workspace, context):
+    (workspace / "a.md").write_text("Total: 3\nnothing\n")
+    (workspace / "sub").mkdir()
+    (workspace / "sub" / "b.md").write_text("the total is 5\n")
+    (workspace / "blob.bin").write_bytes(b"\x00total")
+    ctx = context(workspace)
+    assert await search_files.call({"text": "total"}, ctx) == "a.md:1: Total: 3\nsub/b.md:1: the total is 5"
+    assert await search_files.call({"text": "total", "path": "sub"}, ctx) == "sub/b.md:1: the total is 5"
+    assert await search_files.call({"text": "absent"}, ctx) == "no line contains 'absent'"
+
+
+def test_schemas_stay_small():
+    """Small models have small windows: all six tool specs together stay well under 500 tokens."""
+    import json
+
+    from smallclaw_shell_tools.tools import TOOLS
+
+    size = sum(len(json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters}))
+               for t in TOOLS)
+    assert size < 2000, size
