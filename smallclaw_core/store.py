@@ -88,6 +88,7 @@ class TaskStore:
 
     def __init__(self, root: Path, *, durable: bool = True):
         self.root = Path(root) / "tasks"
+        self._root_str = str(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.durable = durable
         self.problems: list[StoreProblem] = []
@@ -100,6 +101,7 @@ class TaskStore:
     # --- paths and locks --------------------------------------------------------
 
     def task_dir(self, task_id: str) -> Path:
+        """The task's directory; an id that would point outside the store is not found."""
         if not task_id or "/" in task_id or task_id.startswith(".") or "\\" in task_id:
             raise TaskNotFound(task_id)
         return self.root / task_id
@@ -190,28 +192,41 @@ class TaskStore:
         tick can leave mtime and size alike, so a file changed less than ``RACY_NS``
         ago is never cached (git's "racily clean" rule).
         """
-        path = self.task_dir(task_id) / TASK_FILE
+        # plain strings and os calls: listing runs this once per task, and pathlib costs more
+        # than the read itself
+        if not task_id or "/" in task_id or task_id.startswith(".") or "\\" in task_id:
+            raise TaskNotFound(task_id)  # an id that would leave the tasks directory
+        path = os.path.join(self._root_str, task_id, TASK_FILE)
+        if not fresh:
+            with self._cache_lock:
+                cached = self._cache.get(task_id)
+            if cached is not None:
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    raise TaskNotFound(task_id) from None
+                if cached[0] == (st.st_ino, st.st_mtime_ns, st.st_size):
+                    return cached[1]
         try:
-            fh = open(path, "rb")
+            fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             raise TaskNotFound(task_id) from None
-        with fh:
-            st = os.fstat(fh.fileno())
-            key = (st.st_ino, st.st_mtime_ns, st.st_size)
-            if not fresh:
-                with self._cache_lock:
-                    cached = self._cache.get(task_id)
-                if cached and cached[0] == key:
-                    return cached[1]
-            raw = fh.read()
         try:
-            doc = json.loads(raw)
+            # the key comes from the open file, so it describes exactly the bytes read
+            st = os.fstat(fd)
+            chunks = []
+            while chunk := os.read(fd, max(st.st_size, 65536)):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        try:
+            doc = json.loads(b"".join(chunks))
         except ValueError as exc:
             raise DocumentError(f"{path}: not valid JSON ({exc})") from exc
-        task = task_from_dict(doc, str(path))
+        task = task_from_dict(doc, path)
         if not fresh and time.time_ns() - st.st_mtime_ns > RACY_NS:
             with self._cache_lock:
-                self._cache[task_id] = (key, task)
+                self._cache[task_id] = ((st.st_ino, st.st_mtime_ns, st.st_size), task)
         return task
 
     @staticmethod
