@@ -108,3 +108,50 @@ def test_two_runner_processes_never_run_the_same_task(tmp_path):
     assert len({pid for pids in by_task.values() for pid in pids}) == 2  # both runners worked
     for task_id in ids:
         assert app.store.get(task_id).status == "complete"
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "smallclaw_core.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _wait_for(predicate, limit: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(f"not within {limit} s")
+
+
+@pytest.mark.slow
+def test_cli_changes_reach_a_running_runner_within_two_seconds(tmp_path):
+    home = tmp_path / "home"
+    write_config(home, lease=5.0)
+    env = runner_env(home, tmp_path, SCRIPTED_DELAY="3")
+    runner = start_runner(env)
+    try:
+        app = App.load(home, only=[])
+        time.sleep(1.0)  # the runner is up
+        task_id = _cli(env, "task", "add", "slow one", "--step", "a", "--step", "b", "--json")
+        task_id = json.loads(task_id)["id"]
+        _wait_for(lambda: app.store.get(task_id).status == "running", 2.0)
+        _cli(env, "task", "pause", task_id)  # a running task pauses at its next round boundary
+        _wait_for(lambda: app.store.get(task_id).status == "paused", 10.0)
+        _cli(env, "task", "resume", task_id, "--note", "carry on")
+        _wait_for(lambda: app.store.get(task_id).status == "running", 2.0)
+        _cli(env, "task", "cancel", task_id)  # cancel abandons the in-flight (slow) model call
+        assert app.store.get(task_id).status == "cancelled"
+        # the runner lets go of it at once: no further journal entries from the abandoned round
+        time.sleep(1.0)
+        count = len(app.store.journal(task_id))
+        time.sleep(3.5)
+        assert len(app.store.journal(task_id)) == count
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        try:
+            runner.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            runner.kill()

@@ -47,6 +47,24 @@ def register_loop_detectors(register):
     register(RepeatDetector())
 
 
+async def run_until_signalled(runner: Any) -> None:
+    """Run until SIGINT or SIGTERM, then stop at a safe point (rounds finish, leases are released)."""
+    import signal
+
+    import anyio
+
+    async with anyio.create_task_group() as tg:
+        async def watch_signals() -> None:
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                async for _ in signals:
+                    await runner.shutdown(grace=10.0)
+                    tg.cancel_scope.cancel()
+                    return
+
+        tg.start_soon(watch_signals)
+        await runner.run()
+
+
 def _run_arguments(parser: Any) -> None:
     parser.add_argument("--until-idle", action="store_true",
                         help="stop when no task is left to run (default: run until interrupted)")
@@ -63,7 +81,7 @@ async def _run_command(args: Any, app: Any) -> int:
         if args.until_idle:
             await runner.run_until_idle(args.timeout)
         else:
-            await runner.run()
+            await run_until_signalled(runner)
     except TimeoutError:
         print(f"smallclaw: tasks were still running after {args.timeout:g} s")
         return 1
