@@ -425,3 +425,29 @@ def test_changes_from_another_process_are_noticed(app_model, home):
     anyio.run(scenario)
     assert any(e.type == "task" and e.task_id == created.id for e in events)
     assert any(e.type == "journal" and e.task_id == created.id for e in events)
+
+
+def test_conversation_is_compacted_at_a_step_boundary_when_the_window_fills(make_app):
+    @tool
+    def dump() -> str:
+        """Print a long report."""
+        return "line of output\n" * 250
+
+    class P:
+        @hookimpl
+        def register_tools(self, register):
+            register(dump)
+
+    app, model = make_app(plugins=[P()], only=["runner"], models={"num_ctx": 2048})
+    model.enqueue_for("executor", call("dump"), "dumped once", call("dump"), "dumped twice", "finished")
+    model.enqueue_for("verifier", verdict(True), verdict(True), verdict(True))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["one", "two", "three"])
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    requests = model.requests_for("executor")
+    last = requests[-1].messages
+    assert any("Summary of the work so far" in m.content for m in last)
+    assert last[0] == requests[0].messages[0]  # the system prompt stays
+    assert sum(len(m.content) for m in last) < sum(len(m.content) for m in requests[-2].messages)
+    assert any(e.kind == "note" and "compacted" in e.data.get("message", "") for e in app.store.journal(task.id))
