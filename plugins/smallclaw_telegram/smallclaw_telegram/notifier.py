@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sys
-from typing import Any
+import weakref
+from typing import Any, AsyncIterator
 
 from smallclaw_core import Notification, TransportError
 
@@ -38,6 +41,7 @@ class TelegramNotifier:
         self._api = api
         durable = getattr(getattr(app.config, "store", None), "durable", True)
         self.state = state or TelegramState(app.home, durable=durable)
+        self._locks: "weakref.WeakKeyDictionary[Any, dict[str, list[Any]]]" = weakref.WeakKeyDictionary()
 
     @property
     def api(self) -> BotAPI:
@@ -92,7 +96,8 @@ class TelegramNotifier:
         for chat in chats:
             try:
                 with anyio.fail_after(self.config.delivery_budget):
-                    await self._deliver(notification, chat, parts)
+                    async with self._one_at_a_time(f"{notification.key}\n{chat}"):
+                        await self._deliver(notification, chat, parts)
             except TimeoutError:
                 retry.append(f"chat {chat}: Telegram took longer than {self.config.delivery_budget:g} s")
             except TransportError as exc:
@@ -105,6 +110,29 @@ class TelegramNotifier:
             report(f"notification {notification.key or notification.task_id} not delivered to {problem}")
         if retry:
             raise TransportError("Telegram delivery to try again: " + "; ".join(retry))
+
+    @contextlib.asynccontextmanager
+    async def _one_at_a_time(self, key: str) -> AsyncIterator[None]:
+        """Serialise deliveries of one notification to one chat within this process.
+
+        Two overlapping calls for the same key (a caller that retries while the first
+        call is still sending) would otherwise both see a part as unsent and send it
+        twice; the second now waits, then finds the parts recorded and skips them.
+        """
+        if not key.split("\n", 1)[0]:
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        locks = self._locks.setdefault(loop, {})
+        entry = locks.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                locks.pop(key, None)
 
     async def _deliver(self, notification: Notification, chat: str, parts: list[str]) -> None:
         key = notification.key

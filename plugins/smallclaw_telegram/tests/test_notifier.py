@@ -157,6 +157,20 @@ def test_a_retry_skips_the_parts_already_delivered(tmp_path, bot_api, telegram_s
     assert "Done: Long" in plain(texts[0])
 
 
+def test_overlapping_deliveries_of_one_notification_send_each_part_once(tmp_path, bot_api, telegram_settings):
+    app = load(tmp_path, telegram_settings, notify_chats=[111, 222], min_interval=0.05)
+    notifier = notifier_of(app)
+    notification = Notification("complete", "t13", "Twice", " ".join(f"w{i}" for i in range(2000)), key="t13:c")
+
+    async def twice():  # as when a caller retries while the first call is still sending
+        await asyncio.gather(notifier.notify(notification), notifier.notify(notification))
+
+    asyncio.run(twice())
+    texts = [(m["chat_id"], m["text"]) for m in bot_api.sent]
+    assert len(texts) == len(set(texts)) == 2 * len(bot_api.texts(111))
+    assert len(bot_api.texts(111)) >= 3
+
+
 def test_a_chat_that_refuses_does_not_stop_the_others(tmp_path, bot_api, telegram_settings, capsys):
     app = load(tmp_path, telegram_settings, notify_chats=[111, 222])
     bot_api.fail("sendMessage", 403, {"ok": False, "error_code": 403,
