@@ -9,7 +9,9 @@ can be checked here, before the shell sees it:
 - no command substitution, variable expansion, subshell or brace expansion, whose
   result the policy could not see (``$( )``, backticks, ``$VAR``, ``( )``, ``{ }``);
 - every argument and redirection that names a path stays inside the workspace,
-  after following symlinks and expanding globs.
+  after following symlinks and expanding globs;
+- the workspace holds no symlink leading out of it (``grep -R``, ``find -L`` or
+  ``cp -rL .`` would follow one without naming it).
 
 The check errs on the side of refusing: a harmless command it cannot prove harmless is
 refused (``allow``) or asked about (``ask``), never run. ``open`` runs everything.
@@ -55,6 +57,9 @@ TEXT_ARGUMENTS = frozenset({"echo", "printf", "true", "false", "seq", "basename"
 
 #: Paths outside the workspace that are always fine to name.
 SAFE_PATHS = frozenset({"/dev/null", "/dev/stdin", "/dev/stdout", "/dev/stderr"})
+
+#: entries looked at when searching the workspace for symlinks leading out
+LINK_SCAN_LIMIT = 20000
 
 _SEPARATOR_CHARS = set(";&|\n")
 _REDIRECT_CHARS = set("<>")
@@ -149,6 +154,26 @@ def _path_problem(workspace: Path, word: str) -> str | None:
     return None
 
 
+def outward_links(workspace: Path, limit: int = LINK_SCAN_LIMIT) -> list[str]:
+    """Symlinks in the workspace that lead outside it (the first few), looking at ``limit`` entries at most."""
+    found: list[str] = []
+    seen = 0
+    stack = [str(workspace)]
+    while stack and seen < limit and len(found) < 3:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if entry.is_symlink():
+                if not is_inside(workspace, entry.path):
+                    found.append(os.path.relpath(entry.path, workspace))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+    return found
+
+
 def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
     """Check ``command`` against the allow-list and the workspace without running it."""
     judgement = Judgement(command)
@@ -212,6 +237,11 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
                 break
     if redirect is not None:
         problems.append(f"a redirection {redirect!r} has no target")
+    if not problems:
+        links = outward_links(workspace)
+        if links:
+            problems.append(f"the workspace holds symlinks leading outside it ({', '.join(links)}), "
+                            "which commands could follow")
     judgement.problems = list(dict.fromkeys(problems))
     return judgement
 

