@@ -1,0 +1,158 @@
+"""The board end to end: a real ``smallclaw serve`` with a scripted model, driven in Chromium.
+
+Creates a task from the form, watches its card move across the columns live, opens
+the detail panel and sees the journal grow, pauses and resumes it, sees the result
+arrive in the chat panel, and saves screenshots at desktop width and at 360 px to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        '[models]\nexecutor = "scripted:test"\n\n[store]\ndurable = false\n\n[runner]\npoll_interval = 0.1\n')
+    port = free_port()
+    env = {**os.environ,
+           "SMALLCLAW_EXTRA_PLUGINS": "smallclaw_core.testing",
+           "SMALLCLAW_SCRIPT": "gateway_script:respond",
+           "SMALLCLAW_PLUGINS": "gateway,kanban,runner",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "smallclaw_core.cli", "--home", str(home), "serve",
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and url is None:
+            log.seek(0)
+            for line in log.read().splitlines():
+                if line.startswith("board: "):
+                    url = line.split("board: ", 1)[1].strip()
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        log.seek(0)
+        assert url, f"smallclaw serve did not print the board URL:\n{log.read()}"
+        assert httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200
+        yield url, proc, log
+    finally:
+        proc.send_signal(2)  # SIGINT: the clean way
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def column(page, name):
+    return page.locator(f'[data-list="{name}"] .card')
+
+
+def test_the_board_end_to_end(server):
+    url, proc, log = server
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(url)
+            expect(page.locator("#connection")).to_have_text("live", timeout=10_000)
+            assert "token=" not in page.url, "the token should leave the address bar"
+            expect(page.locator("#model")).to_contain_text("scripted:test")
+
+            # a new task from the form; its result goes to this browser's chat session
+            page.get_by_role("button", name="New task").click()
+            page.get_by_label("Goal").fill("Write a greeting for the team")
+            page.locator("#steps").fill("look around\ndraft the greeting\npolish it\nsave it")
+            page.get_by_role("button", name="Create task").click()
+            card = page.locator(".card", has_text="Write a greeting for the team")
+            expect(card).to_have_count(1)
+
+            # live: the runner picks it up and the card moves to In progress
+            expect(column(page, "running")).to_have_count(1, timeout=15_000)
+            card.click()
+            expect(page.locator("#detail")).to_be_visible()
+            expect(page.locator("#detail-title")).to_have_text("Write a greeting for the team")
+            journal = page.locator("#detail-body .journal li")
+            start = journal.count()
+            expect(journal).not_to_have_count(start, timeout=15_000)  # it grows while we watch
+            page.screenshot(path=str(ARTIFACTS / "board-desktop-running.png"))
+
+            # pause: the task stops at the end of its round and moves to Paused
+            page.locator("#detail-body").get_by_role("button", name="Pause", exact=True).click()
+            expect(column(page, "paused")).to_have_count(1, timeout=15_000)
+            expect(page.locator('[data-field="status"]')).to_have_text("paused")
+            paused_entries = journal.count()
+            assert page.locator('#detail-body .journal li[data-kind="pause"]').count() >= 1
+
+            # resume with a note; it runs to completion
+            page.locator("#resume-note").fill("keep it short")
+            page.locator("#detail-body").get_by_role("button", name="Resume", exact=True).click()
+            expect(column(page, "complete")).to_have_count(1, timeout=30_000)
+            expect(column(page, "paused")).to_have_count(0)
+            assert journal.count() > paused_entries
+            expect(page.locator('[data-field="summary"]')).to_contain_text("greeting is written")
+            expect(page.locator('#detail-body .journal li[data-kind="resume"]')).to_contain_text("keep it short")
+
+            # the result arrives in the chat panel of this browser's session
+            expect(page.locator("#chat-log .msg.assistant")).to_contain_text(["greeting"], timeout=15_000)
+
+            # the chat itself answers through the scripted model
+            page.locator("#chat-text").fill("hello there")
+            page.locator("#chat-text").press("Enter")
+            expect(page.locator("#chat-log .msg.user").last).to_have_text("hello there")
+            expect(page.locator("#chat-log .msg.assistant").last).to_have_text("Hello from the scripted model.",
+                                                                              timeout=15_000)
+            page.screenshot(path=str(ARTIFACTS / "board-desktop.png"), full_page=True)
+
+            # keyboard: Escape closes the panel and gives focus back to the card
+            page.keyboard.press("Escape")
+            expect(page.locator("#detail")).to_be_hidden()
+            expect(page.locator(".card", has_text="Write a greeting")).to_be_focused()
+
+            # narrow phones: everything in one column, nothing wider than the screen
+            page.set_viewport_size({"width": 360, "height": 780})
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 360, f"the page is {wide}px wide at 360px"
+            page.screenshot(path=str(ARTIFACTS / "board-360.png"), full_page=True)
+            page.locator(".card", has_text="Write a greeting").click()
+            page.screenshot(path=str(ARTIFACTS / "board-360-detail.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
+    assert proc.poll() is None, "the server should still be running"
