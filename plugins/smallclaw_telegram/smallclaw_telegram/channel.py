@@ -48,6 +48,8 @@ class TelegramChannel:
         durable = getattr(getattr(app.config, "store", None), "durable", True)
         self.state = state or TelegramState(app.home, durable=durable)
         self.allowed = {int(u) for u in config.allowed_users}
+        #: seconds before the first retry of an answer that could not be sent; doubles each time
+        self.retry_base = 1.0
         self._queues: dict[str, asyncio.Queue] = {}
         self._workers: dict[str, asyncio.Task] = {}
 
@@ -236,9 +238,19 @@ class TelegramChannel:
             lines.append(f"Error: {task.error}")
         return "\n".join(lines)
 
-    async def _send(self, chat: int | str, text: str) -> None:
+    async def _send(self, chat: int | str, text: str, attempts: int = 4) -> None:
+        """Answer in a chat; a passing outage is retried with back-off, in this chat's worker only."""
         for part in compose("", text, max_parts=self.config.max_parts).parts:
-            await self.api.send_message(chat, part)
+            for attempt in range(1, attempts + 1):
+                try:
+                    await self.api.send_message(chat, part)
+                    break
+                except TransportError as exc:
+                    if attempt == attempts:
+                        raise
+                    delay = exc.retry_after if isinstance(exc, RetryLater) else self.retry_base * 2 ** (attempt - 1)
+                    report(f"{exc}; answering chat {chat} again in {delay:g} s")
+                    await asyncio.sleep(delay)
 
 
 def say(app: Any, text: str) -> None:
@@ -251,17 +263,20 @@ def say(app: Any, text: str) -> None:
 
 async def run_service(app: Any) -> None:
     """The ``telegram`` service of ``smallclaw serve``: poll until cancelled."""
+    import anyio
+
     config: TelegramConfig = app.config.section("telegram")
     if not config.configured:
         if config.enabled:
             say(app, "no bot token ([telegram] token or SMALLCLAW_TELEGRAM_TOKEN), so the chat channel is off")
-        await asyncio.Event().wait()  # a service runs until cancelled
-        return
+        return  # serve keeps the other services running
     channel = TelegramChannel(app, config)
     try:
         await channel.run()
     finally:
-        await channel.api.aclose()
+        with anyio.CancelScope(shield=True):  # close the connections even while being cancelled
+            await channel.stop()
+            await channel.api.aclose()
 
 
 __all__ = ["HELP", "TelegramChannel", "run_service"]

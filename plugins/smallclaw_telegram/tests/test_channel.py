@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import html
 import socket
+import subprocess
+import sys
 
+import anyio
 import attrs
 import pytest
 
@@ -221,3 +224,49 @@ def test_unreachable_telegram_is_retried_and_never_raises(setup, capsys):
     err = capsys.readouterr().err
     assert err.count("cannot reach Telegram") >= 2 and "trying again" in err
     assert token not in err
+
+
+def test_an_answer_survives_a_passing_outage(setup, bot_api):
+    app, model, channel = setup()
+    channel.retry_base = 0.01
+    bot_api.fail("sendMessage", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    bot_api.fail("sendMessage", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    asyncio.run(exchange(bot_api, channel, "/help"))
+    assert len(bot_api.calls_of("sendMessage")) == 3
+    (answer,) = bot_api.texts(CHAT)
+    assert "/task &lt;goal&gt;" in answer  # escaped for parse_mode HTML
+
+
+def test_the_service_stops_cleanly_inside_an_anyio_task_group_as_serve_runs_it(setup, bot_api):
+    app, model, channel = setup(poll_timeout=5)
+
+    async def main():
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(run_service, app)
+            # cancelled in the middle of a long poll
+            assert await anyio.to_thread.run_sync(lambda: bot_api.wait_for(lambda: bot_api.calls_of("getUpdates"), 5))
+            tg.cancel_scope.cancel()
+
+    anyio.run(main)  # returns: no error, no hang
+
+
+def test_without_a_token_the_service_says_so_and_returns(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SMALLCLAW_TELEGRAM_TOKEN", raising=False)
+    app = App.load(tmp_path / "home", only=["telegram"])
+    asyncio.run(run_service(app))
+    assert "no bot token" in capsys.readouterr().err
+
+
+def test_loading_the_plugin_does_not_import_httpx(tmp_path, bot_api):
+    code = (
+        "import sys\n"
+        "from smallclaw_core.app import App\n"
+        f"app = App.load({str(tmp_path / 'home')!r}, only=['telegram'], overrides={{'telegram': "
+        f"{{'token': {bot_api.token!r}, 'notify_chats': [1]}}}})\n"
+        "app.collect_all()\n"
+        "assert 'telegram' in app.notifiers and 'telegram' in app.services\n"
+        "print('httpx' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
