@@ -205,14 +205,20 @@ function scheduleDetail() {
   detailTimer = setTimeout(() => refreshDetail().catch(report), 60);
 }
 
+function folded(label, text) {
+  // long texts (prompts, tool output) stay one click away
+  return el("details", {}, el("summary", { text: label }), el("pre", { text }));
+}
+
 function describeEntry(entry) {
   const d = entry.data || {};
   switch (entry.kind) {
     case "tool_call":
-      return [`${d.name}(`, el("code", { text: JSON.stringify(d.arguments || {}) }), ")"];
+      return [el("code", { text: `${d.name}(${JSON.stringify(d.arguments || {})})` })];
     case "tool_result": {
-      const text = String(d.result ?? d.output ?? d.error ?? "");
-      return [d.name ? `${d.name}: ` : "", d.error ? "failed" : "ok", text ? el("pre", { text }) : null];
+      const text = String(d.result ?? "");
+      const head = `${d.name || "tool"} ${d.error ? "failed" : "returned"}`;
+      return text.length > 160 ? [folded(`${head}: ${text.slice(0, 120)}…`, text)] : [head + (text ? ": " : ""), text ? el("pre", { text }) : null];
     }
     case "verification":
       return [`${d.passed ? "YES" : "NO"}${d.source ? ` (${d.source})` : ""}: ${d.reason || ""}`];
@@ -220,6 +226,15 @@ function describeEntry(entry) {
       return [`plan by ${d.by || "?"}: `, el("pre", { text: (d.steps || []).map((s, i) => `${i + 1}. ${s}`).join("\n") })];
     case "summary":
       return [el("pre", { text: d.text || d.summary || JSON.stringify(d) })];
+    case "round":
+      return [folded(`round ${d.round}, step ${(d.step ?? 0) + 1}`, d.prompt || "")];
+    case "step_done":
+      return [`step ${(d.step ?? 0) + 1} done${d.description ? `: ${d.description}` : ""}`];
+    case "model_call":
+      return [`${d.model || "model"}: ${d.seconds ?? "?"} s, ${d.prompt_tokens ?? "?"} prompt → ${d.completion_tokens ?? "?"} tokens` +
+        (d.tool_calls ? `, ${d.tool_calls} tool call(s)` : "")];
+    case "delivery":
+      return [`${d.target || "delivery"}: ${d.phase || ""}${d.error ? ` (${d.error})` : ""}`];
     default: {
       const text = d.message || d.reason || d.note || d.text || (d.approval ? `${d.approval.approved ? "approved" : "refused"}: ${d.approval.command}` : "");
       return [text || JSON.stringify(d)];
@@ -251,7 +266,11 @@ function renderDetail() {
   const canResume = t.status === "paused" || t.status === "needs_assistance";
   const canEdit = ["queued", "paused", "needs_assistance"].includes(t.status);
   const note = el("textarea", { id: "resume-note", rows: "2", placeholder: "A note for the model, e.g. 'use the other folder'" });
-  const resume = (approve) => api("POST", `${path}/resume`, { note: note.value || null, approve }).then(scheduleDetail);
+  const resume = async (approve) => {
+    await api("POST", `${path}/resume`, { note: note.value || null, approve });
+    note.value = "";  // sent: do not offer it again at the next pause
+    scheduleDetail();
+  };
 
   const parts = [
     el("dl", { className: "facts" },
@@ -333,8 +352,12 @@ function newSessionKey() {
 function chatMessage(role, text) {
   const log = $("chat-log");
   const pending = log.querySelector(".msg.pending");
-  if (pending && role !== "user") pending.remove();
-  log.append(el("li", { className: `msg ${role}`, text }));
+  const node = el("li", { className: `msg ${role}`, text });
+  if (pending && role === "user") log.insertBefore(node, pending);  // the question goes above "thinking…"
+  else {
+    if (pending) pending.remove();
+    log.append(node);
+  }
   log.scrollTop = log.scrollHeight;
 }
 
@@ -360,9 +383,10 @@ async function sendChat(ev) {
   const text = box.value.trim();
   if (!text) return;
   box.value = "";
+  // before the request: the reply can arrive on the stream before the POST returns
+  showThinking();
   try {
     await api("POST", `/api/sessions/${encodeURIComponent(state.session)}/messages`, { text });
-    showThinking();
   } catch (err) {
     chatMessage("error", err.message);
     box.value = text;
