@@ -17,7 +17,14 @@ from typing import Any, Callable
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+#: the app loaded to find plugin commands, handed to the command so it is not loaded twice
+_loaded: dict[str | None, Any] = {}
+
+
 def _app(args: argparse.Namespace):
+    app = _loaded.pop(args.home, None)
+    if app is not None:
+        return app
     from .app import App
 
     return App.load(args.home)
@@ -400,7 +407,9 @@ def _plugin_commands(home: str | None) -> dict[str, dict[str, Any]]:
         from .app import App
 
         app = App.load(home)
-        return {n: app.commands[n] for n in app.commands.names()}
+        commands = {n: app.commands[n] for n in app.commands.names()}
+        _loaded[home] = app
+        return commands
     except Exception:  # a broken config must not break --help; commands report it
         return {}
 
@@ -425,9 +434,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if getattr(args, "plugin_command", None):
-            from .app import App
-
-            app = App.load(args.home)
+            app = _app(args)
             result = args.plugin_command(args, app)
             if inspect.isawaitable(result):
                 import anyio
