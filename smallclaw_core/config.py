@@ -213,8 +213,16 @@ def structure_section(path: Path, name: str, table: Any, cls: type) -> Any:
     try:
         return _converter.structure(table, cls)
     except Exception as exc:
-        detail = "; ".join(cattrs.transform_error(exc)) if isinstance(exc, cattrs.BaseValidationError) else str(exc)
+        detail = "; ".join(cattrs.transform_error(exc, format_exception=_explain)) \
+            if isinstance(exc, cattrs.BaseValidationError) else str(exc)
         raise ConfigError(f"{path}: [{name}]: {detail}") from exc
+
+
+def _explain(exc: BaseException, type_: Any) -> str:
+    # attrs validators say what was expected in their own message; show it as it is
+    if isinstance(exc, (ValueError, TypeError)) and exc.args and isinstance(exc.args[0], str):
+        return exc.args[0].split("\n")[0]
+    return cattrs.v.format_exception(exc, type_)
 
 
 def read_raw(path: Path) -> dict[str, Any]:
