@@ -171,11 +171,60 @@ def _json_objects(text: str):
         start = text.find("{", start + 1)
 
 
+def close_truncated_json(text: str) -> str | None:
+    """Close a JSON object cut off by the token limit; None when that does not give valid JSON.
+
+    Small models sometimes run on inside a string ("123456. 123456. ...") until the
+    token limit cuts them off. The reply was well-formed up to there (constrained
+    output guarantees it), so closing the open string, arrays and objects recovers it:
+    a cut-off answer is better than none, and a cut-off call is still checked.
+    """
+    start = text.find("{")
+    if start == -1:
+        return None
+    stack: list[str] = []
+    in_string = escaped = False
+    for ch in text[start:]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]":
+            if not stack:
+                return None
+            stack.pop()
+    body = text[start:].rstrip()
+    if in_string:
+        if escaped:
+            body = body[:-1]
+        body += '"'
+    candidate = body + "".join(reversed(stack))
+    for attempt in (candidate, body.rstrip().rstrip(",") + "".join(reversed(stack))):
+        try:
+            json.loads(attempt)
+            return attempt
+        except ValueError:
+            continue
+    return None
+
+
 def from_json_protocol(reply: ModelReply) -> ModelReply:
     """Turn a protocol reply into tool calls or final content; anything else stays as it is."""
     if reply.tool_calls or not reply.content:
         return reply
-    for value in _json_objects(reply.content):
+    candidates = list(_json_objects(reply.content))
+    if not any(isinstance(v, dict) and ("tool" in v or "final" in v) for v in candidates):
+        closed = close_truncated_json(reply.content)
+        if closed is not None:
+            candidates.append(json.loads(closed))
+    for value in candidates:
         if not isinstance(value, dict):
             continue
         name = value.get("tool")

