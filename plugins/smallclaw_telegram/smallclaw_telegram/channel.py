@@ -86,9 +86,10 @@ class TelegramChannel:
         updates = await self.api.get_updates(offset, self.config.poll_timeout if timeout is None else timeout)
         for update in updates:
             update_id = update.get("update_id")
-            if isinstance(update_id, int) and update_id >= offset:
-                offset = update_id + 1
-                self.state.save_offset(offset)
+            if not isinstance(update_id, int) or update_id < offset:
+                continue  # already taken: never handle an update twice
+            offset = update_id + 1
+            self.state.save_offset(offset)
             self.dispatch(update)
         return len(updates)
 
