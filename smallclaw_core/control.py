@@ -37,6 +37,7 @@ def task_summary(task: Task) -> dict[str, Any]:
         "current_step": task.current_step,
         "pause_reason": task.pause_reason,
         "pause_requested": task.pause_requested,
+        "awaiting_approval": task.awaiting_approval,
         "origin": unstructure(task.origin),
         "created_at": task.created_at,
         "updated_at": task.updated_at,
