@@ -212,16 +212,23 @@ def test_unreachable_telegram_is_retried_and_never_raises(setup, capsys):
     app, model, channel = setup(api_base=f"http://127.0.0.1:{port}")
     token = app.config.section("telegram").resolved_token()
 
+    err = ""
+
     async def main():
+        nonlocal err
         service = asyncio.create_task(run_service(app))
-        await asyncio.sleep(1.5)  # long enough for a first attempt and a retry after back-off
+        for _ in range(200):  # until a first attempt and a retry after back-off, at most 10 s
+            await asyncio.sleep(0.05)
+            err += capsys.readouterr().err
+            if err.count("cannot reach Telegram") >= 2:
+                break
         assert not service.done()
         service.cancel()
         with pytest.raises(asyncio.CancelledError):
             await service
 
     asyncio.run(main())
-    err = capsys.readouterr().err
+    err += capsys.readouterr().err
     assert err.count("cannot reach Telegram") >= 2 and "trying again" in err
     assert token not in err
 
