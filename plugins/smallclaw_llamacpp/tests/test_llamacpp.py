@@ -79,6 +79,9 @@ VERDICT = {
     "additionalProperties": False,
 }
 
+#: a reply this schema allows takes at least ~100 tokens, whatever the model would like to say
+LONG = {"type": "object", "properties": {"story": {"type": "string", "minLength": 400}}, "required": ["story"]}
+
 PROMPTS = [
     "Is the sky green? Answer YES or NO with a reason.",
     "Was the file report.md written? The tool said: wrote 120 bytes to report.md.",
@@ -150,7 +153,8 @@ async def test_cancelling_stops_the_generation_and_frees_the_model(backend):
                 scope.cancel()
 
         await backend.chat(ModelRequest("default", [Message("user", "Write a very long story about a dragon.")],
-                                        options=ModelOptions(temperature=0.8, num_predict=400), on_text=on_text))
+                                        format=LONG, options=ModelOptions(temperature=0.8, num_predict=400),
+                                        on_text=on_text))
     assert scope.cancelled_caught
     # the worker stopped right away rather than generating its 400 tokens
     assert 5 <= len(pieces) <= 8
@@ -166,7 +170,8 @@ async def test_cancelling_stops_the_generation_and_frees_the_model(backend):
 async def test_a_call_that_takes_too_long_is_a_transport_error(backend):
     with pytest.raises(TransportError, match="did not finish within 0.3 s"):
         await backend.chat(ModelRequest("default", [Message("user", "Count from one to five hundred.")],
-                                        options=ModelOptions(num_predict=1000, temperature=0.0), timeout=0.3))
+                                        format=LONG, options=ModelOptions(num_predict=1000, temperature=0.0),
+                                        timeout=0.3))
     assert not backend._busy.locked()
 
 
