@@ -72,6 +72,8 @@ class Runner:
         self._known: dict[str, tuple[float, str]] = {}
         self._delivery_due: dict[tuple[str, str, str], float] = {}
         self._delivery_attempts: dict[tuple[str, str, str], int] = {}
+        #: tasks whose deliveries are being made right now (one delivery pass per task at a time)
+        self._delivering: set[str] = set()
         self.detectors = list(app.loop_detectors.values())
         for d in self.detectors:
             configure = getattr(d, "configure", None)
@@ -88,7 +90,7 @@ class Runner:
                 tg.start_soon(self._watch_forever)
                 while True:
                     await self._schedule(tg)
-                    await self._deliver_due()
+                    self._start_deliveries(tg)
                     with anyio.move_on_after(self.cfg.poll_interval):
                         await self._wake.wait()
                     self._wake = anyio.Event()
@@ -104,8 +106,9 @@ class Runner:
                 tg.start_soon(self._watch_forever)
                 while True:
                     started = await self._schedule(tg)
-                    await self._deliver_due()
-                    if not started and not self.active and not self._runnable_ids() and not self._due_now():
+                    self._start_deliveries(tg)
+                    if not started and not self.active and not self._delivering and not self._runnable_ids() \
+                            and not self._due_now():
                         tg.cancel_scope.cancel()
                         break
                     with anyio.move_on_after(0.05):
@@ -724,13 +727,30 @@ class Runner:
                 return True
         return False
 
-    async def _deliver_due(self) -> None:
+    def _start_deliveries(self, tg: anyio.abc.TaskGroup) -> None:
+        """Deliveries run beside the scheduler, so a slow notifier never holds up tasks."""
+        now = time.time()
         for t in self.app.store.list():
-            if t.pending_deliveries and t.id not in self.active:
-                await self._deliver_task(t.id)
+            if not t.pending_deliveries or t.id in self.active or t.id in self._delivering:
+                continue
+            if any(due > now for (tid, _, _), due in self._delivery_due.items() if tid == t.id):
+                continue
+            self._delivering.add(t.id)
+            tg.start_soon(self._deliver_task, t.id, True)
 
-    async def _deliver_task(self, task_id: str) -> None:
+    async def _deliver_task(self, task_id: str, claimed: bool = False) -> None:
         """Deliver each pending notification to the origin session and every notifier, once."""
+        if not claimed:
+            if task_id in self._delivering:
+                return
+            self._delivering.add(task_id)
+        try:
+            await self._deliver_pending(task_id)
+        finally:
+            self._delivering.discard(task_id)
+            self.wake()
+
+    async def _deliver_pending(self, task_id: str) -> None:
         app = self.app
         try:
             task = app.store.get(task_id)
