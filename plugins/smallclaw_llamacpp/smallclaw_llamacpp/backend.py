@@ -44,6 +44,10 @@ DEFAULT_CTX = 8192
 EVAL_SLICE = 128
 
 
+_LOOSE_CHAR = r'char ::= [^"\\]'
+_STRICT_CHAR = r'char ::= [^"\\\x7F\x00-\x1F]'
+
+
 class Cancelled(Exception):
     """Raised inside the worker thread to stop a generation the caller gave up on."""
 
@@ -130,6 +134,7 @@ class LlamaCppBackend:
         self.repeat_penalty = repeat_penalty
         self._loaded: dict[Path, Loaded] = {}
         self._described: dict[str, ModelInfo] = {}
+        self._grammars: dict[str, Any] = {}
         # one generation at a time: llama.cpp is not thread-safe and two cores serve one
         # generation well. A threading lock (not an anyio one) because it is held by the
         # worker thread, and the backend may serve several event loops (tests, CLI).
@@ -257,7 +262,7 @@ class LlamaCppBackend:
         if o.seed is not None:
             kwargs["seed"] = o.seed
         if request.format is not None:
-            kwargs["response_format"] = {"type": "json_object", "schema": request.format}
+            kwargs["grammar"] = self._grammar(request.format)
         pieces: list[str] = []
         done_reason = None
         try:
@@ -291,6 +296,22 @@ class LlamaCppBackend:
                 completion_tokens=progress.generated, duration_ms=(ended - started) * 1000,
                 prompt_eval_ms=(first - started) * 1000, eval_ms=(ended - first) * 1000, load_ms=load_ms,
             ))
+
+    def _grammar(self, schema: dict[str, Any]) -> Any:
+        """The grammar that constrains output to ``schema`` (built once per schema)."""
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
+
+            try:
+                gbnf = json_schema_to_gbnf(key)
+            except Exception as exc:  # the converter raises bare exceptions for schemas it cannot express
+                raise ModelError(f"llama.cpp cannot constrain output to this JSON schema: {exc}") from exc
+            # llama-cpp-python's converter lets raw control characters (a newline) into
+            # strings, which strict JSON forbids; llama.cpp's own converter excludes them
+            gbnf = gbnf.replace(_LOOSE_CHAR, _STRICT_CHAR)
+            self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
+        return self._grammars[key]
 
     async def describe(self, model: str) -> ModelInfo:
         if model not in self._described:

@@ -244,3 +244,18 @@ def test_a_whole_task_with_the_real_model_ends_cleanly(tmp_path):
     assert time.monotonic() - started < 400
     kinds = {e.kind for e in app.store.journal(task.id)}
     assert "verification" in kinds or task.status == "needs_assistance"
+
+
+@pytest.mark.model
+@needs_llama
+@pytest.mark.anyio
+async def test_constrained_strings_never_hold_raw_control_characters(backend):
+    """llama-cpp-python's own schema grammar allows raw newlines in strings; ours does not."""
+    poem = {"type": "object", "properties": {"poem": {"type": "string", "minLength": 80, "maxLength": 300}},
+            "required": ["poem"]}
+    for seed in range(3):
+        reply = await backend.chat(ModelRequest("default", [
+            Message("user", "Write a poem of four short lines, one line per line.")],
+            format=poem, options=ModelOptions(temperature=0.9, seed=seed, num_predict=150)))
+        assert not any(ord(c) < 0x20 for c in reply.content), repr(reply.content)
+        json.loads(reply.content)

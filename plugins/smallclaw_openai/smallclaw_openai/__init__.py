@@ -1,5 +1,54 @@
-"""SmallClaw plugin: openai."""
+"""SmallClaw plugin: the ``openai`` backend, for OpenAI-compatible servers.
+
+llama.cpp's server, llama-cpp-python's server, LM Studio, vLLM and Ollama's ``/v1`` all
+speak ``POST /v1/chat/completions``. Configured by ``[openai]``; used for ``[models]``
+entries such as ``openai:local-model``. The backend lives in ``smallclaw_openai.backend``
+so that loading the plugin does not import httpx.
+"""
 
 from __future__ import annotations
 
-from smallclaw_core import hookimpl  # noqa: F401
+import attrs
+
+from smallclaw_core import hookimpl
+
+
+@attrs.define
+class OpenAIConfig:
+    """The ``[openai]`` section."""
+
+    #: the server's address, with or without the trailing /v1
+    base_url: str = "http://127.0.0.1:8080"
+    #: sent as "Authorization: Bearer ..." when set; local servers usually need none
+    api_key: str = ""
+    #: seconds to wait for a connection and for short requests (the model list);
+    #: a chat call is bounded by [models] timeout
+    timeout: float = 10.0
+    #: whether the server does native tool calls; false makes SmallClaw use its JSON
+    #: tool protocol (right for servers that ignore "tools", like llama-cpp-python's
+    #: default chat formats)
+    native_tools: bool = True
+    #: how to ask for JSON that fits a schema: "json_schema" (OpenAI, llama.cpp, vLLM,
+    #: LM Studio), "json_object" (llama-cpp-python's server), or "auto": the first,
+    #: then the second if the server rejects it
+    schema_style: str = "auto"
+
+
+@hookimpl
+def register_config_sections(register):
+    register("openai", OpenAIConfig)
+
+
+@hookimpl
+def register_backends(register):
+    register("openai", _factory)
+
+
+def _factory(app):
+    from .backend import OpenAIBackend
+
+    return OpenAIBackend.from_app(app)
+
+
+# after Ollama, before the embedded model
+_factory.priority = 30
