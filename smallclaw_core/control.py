@@ -156,6 +156,12 @@ class Tasks:
                 task.pending_notes.append(note)
             task.set_status(QUEUED)
             task.pause_requested = False
+            # the user stepped in: loop detectors start afresh (their optional on_resume)
+            for detector in self.app.loop_detectors.values():
+                on_resume = getattr(detector, "on_resume", None)
+                state = task.loop_state.get(detector.name)
+                if on_resume is not None and isinstance(state, dict):
+                    on_resume(state)
             # a fresh start for the counters that led to the pause
             task.failed_checks = 0
             task.no_progress_rounds = 0

@@ -79,7 +79,8 @@ def register_loop_detectors(register):
     ``before_call(call, state) -> LoopVerdict`` (``allow``, ``block`` with a message the
     model sees instead of a result, or ``pause`` the task) and
     ``after_call(call, result, state) -> LoopVerdict | None`` (a ``warn`` verdict's
-    message is appended to the result the model sees).
+    message is appended to the result the model sees). An optional
+    ``on_resume(state)`` is called when the user resumes the task, to start afresh.
     ``state`` is a JSON-serialisable dict owned by the detector and stored in the task,
     so a restart does not reset it.
     """

@@ -451,3 +451,20 @@ def test_conversation_is_compacted_at_a_step_boundary_when_the_window_fills(make
     assert last[0] == requests[0].messages[0]  # the system prompt stays
     assert sum(len(m.content) for m in last) < sum(len(m.content) for m in requests[-2].messages)
     assert any(e.kind == "note" and "compacted" in e.data.get("message", "") for e in app.store.journal(task.id))
+
+
+def test_resume_after_a_loop_pause_gives_the_model_a_fresh_start(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", *[call("look", path="a.txt") for _ in range(6)])
+    task = app.tasks.create("g", ["look at a.txt"])
+    run(app)
+    assert app.store.get(task.id).status == "needs_assistance"
+    app.tasks.resume(task.id, "look at b.txt instead")
+    model.enqueue_for("executor", call("look", path="a.txt"), call("look", path="b.txt"), "b.txt looked at")
+    model.enqueue_for("verifier", verdict(True))
+    model.enqueue_for("summarizer", "ok")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    results = [e.data["result"] for e in app.store.journal(task.id) if e.kind == "tool_result"]
+    assert results[-2] == "contents of a.txt"  # run again after the resume, not blocked

@@ -75,6 +75,11 @@ class RepeatDetector:
                                         "different.")
         return LoopVerdict()
 
+    def on_resume(self, state: dict) -> None:
+        """The user resumed the task with their help: give the model a clean slate."""
+        state.pop("recent", None)
+        state.pop("blocks", None)
+
     def after_call(self, call: ToolCall, result: str, state: dict) -> LoopVerdict | None:
         key = call_key(call)
         digest = _digest(result)
