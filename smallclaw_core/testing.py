@@ -113,6 +113,8 @@ class ScriptedModel:
             raise ModelError("the scripted model has no reply left (script exhausted)")
         if callable(value) and not isinstance(value, (ModelReply, ToolCall)):
             value = value(request)
+            if inspect.isawaitable(value):
+                value = await value
         if isinstance(value, BaseException):
             raise value
         reply = _to_reply(value)

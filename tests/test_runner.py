@@ -455,10 +455,11 @@ def test_conversation_is_compacted_at_a_step_boundary_when_the_window_fills(make
 
 def test_resume_after_a_loop_pause_gives_the_model_a_fresh_start(app_model):
     app, model = app_model
-    model.enqueue_for("executor", *[call("look", path="a.txt") for _ in range(6)])
+    model.enqueue_for("executor", *[call("look", path="a.txt") for _ in range(5)])
     task = app.tasks.create("g", ["look at a.txt"])
     run(app)
     assert app.store.get(task.id).status == "needs_assistance"
+    assert not model.role_queues["executor"]  # two runs, two blocks, then the pause
     app.tasks.resume(task.id, "look at b.txt instead")
     model.enqueue_for("executor", call("look", path="a.txt"), call("look", path="b.txt"), "b.txt looked at")
     model.enqueue_for("verifier", verdict(True))
