@@ -160,10 +160,12 @@ class App:
                 continue
             if model:
                 ref = ModelRef(name, model, backend)
-                self.messages.append(f"using model {ref} (chosen automatically; set [models] executor to change)")
+                skipped = f"; skipped {'; '.join(tried)}" if tried else ""
+                self.messages.append(
+                    f"using model {ref} (chosen automatically{skipped}; set [models] executor to change)")
                 self._chosen["executor"] = ref
                 return ref
-            tried.append(f"{name}: no model available")
+            tried.append(f"{name}: not reachable or no model")
         raise ConfigError(
             "no model is available: " + ("; ".join(tried) or "no model backend plugin is installed")
             + ". Install smallclaw-llamacpp for the embedded model, or start Ollama."

@@ -284,9 +284,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 specs.setdefault(spec, []).append(role)
         if not specs:
             try:
+                said = len(app.messages)
                 ref = await app.model_for("executor")
                 specs[str(ref)] = list(ROLES)
                 print(f"no [models] configured: chose {ref} automatically")
+                for msg in app.messages[said:]:
+                    print(f"  note: {msg}")
             except SmallClawError as exc:
                 failures += 1
                 print(f"  FAIL choosing a model: {exc}")
