@@ -25,6 +25,9 @@ class LlamaCppConfig:
     max_tokens: int = 1024
     #: above 1 discourages the loops tiny models fall into ("123456. 123456. ...")
     repeat_penalty: float = 1.1
+    #: memory for saved model states, so a task's conversation survives the verifier's
+    #: calls in between (0 turns it off)
+    state_cache_mb: int = 512
 
 
 @hookimpl

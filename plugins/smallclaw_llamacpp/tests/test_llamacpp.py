@@ -259,3 +259,20 @@ async def test_constrained_strings_never_hold_raw_control_characters(backend):
             format=poem, options=ModelOptions(temperature=0.9, seed=seed, num_predict=150)))
         assert not any(ord(c) < 0x20 for c in reply.content), repr(reply.content)
         json.loads(reply.content)
+
+
+@pytest.mark.model
+@needs_llama
+@pytest.mark.anyio
+async def test_a_conversation_keeps_its_cache_across_calls_of_another_one(backend):
+    """A task's rounds alternate with verifier calls: the task's state is saved and brought back."""
+    rules = " ".join(f"Rule {i}: be brief and exact, and check each result twice." for i in range(40))
+    task = [Message("system", "You run a task. " + rules), Message("user", "Task: list three fruits.")]
+    judge = [Message("system", "You judge steps. " + rules), Message("user", "Was the step done? Evidence: none.")]
+    opts = ModelOptions(temperature=0.0, num_predict=10)
+    first = await backend.chat(ModelRequest("default", task, options=opts))
+    other = await backend.chat(ModelRequest("default", judge, options=opts))
+    assert other.usage.prompt_evaluated > 0.9 * other.usage.prompt_tokens  # a different prompt from the start
+    task += [Message("assistant", first.content), Message("user", "Continue: step 2/3, name a vegetable.")]
+    again = await backend.chat(ModelRequest("default", task, options=opts))
+    assert again.usage.prompt_evaluated < 0.2 * again.usage.prompt_tokens, again.usage
