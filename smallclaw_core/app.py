@@ -114,9 +114,15 @@ class App:
     def services(self) -> Registry:
         return self.plugins.collect("register_services", Registry("services"))
 
+    @cached_property
+    def routes(self) -> Registry:
+        """Gateway route handlers from plugins, named by their paths."""
+        return self.plugins.collect("register_routes", Registry("routes", _route_entry), app=self)
+
     def collect_all(self) -> None:
         """Run every registry hook now (``smallclaw plugins`` shows what each gave)."""
-        for name in ("tools", "backends", "verifiers", "loop_detectors", "notifiers", "commands", "services"):
+        for name in ("tools", "backends", "verifiers", "loop_detectors", "notifiers", "commands", "services",
+                     "routes"):
             getattr(self, name)
 
     # --- models -----------------------------------------------------------------
@@ -198,6 +204,13 @@ class App:
         path = root / task_id if (task_id and self.config.workspace.per_task) else root
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+
+def _route_entry(handler: Any) -> tuple[str, Any]:
+    paths = sorted(getattr(handler, "paths", None) or [getattr(handler, "path", "")])
+    methods = sorted(getattr(handler, "http_methods", None) or [])
+    name = ", ".join(p for p in paths if p) or repr(handler)
+    return (f"{'/'.join(methods)} {name}" if methods else name), handler
 
 
 def _command_entry(name: str, run: Any = None, help: str = "", arguments: Any = None) -> tuple[str, Any]:

@@ -171,7 +171,7 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
     )
 
     handlers: list[Any] = [*API_HANDLERS, events]
-    core.plugins.hook.register_routes(register=handlers.append, app=core)
+    handlers.extend(core.routes.values())
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
