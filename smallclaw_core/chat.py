@@ -14,12 +14,12 @@ import hashlib
 import inspect
 import json
 import time
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import anyio
 import attrs
 
-from .errors import ModelError, NeedsApproval, SmallClawError, ToolError, TransportError
+from .errors import NeedsApproval, SmallClawError, ToolError, TransportError
 from .models import Message, ModelOptions, ModelReply, ModelRequest, ToolCall, Usage
 from .tools import Tool, ToolContext, check_arguments, tool
 from .verification import LoopVerdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from smallclaw_core import ModelReply, TransportError, hookimpl, tool
+from smallclaw_core import TransportError, hookimpl, tool
 from smallclaw_core.runner import Runner
 from smallclaw_core.tasks import Origin
 from smallclaw_core.testing import call, outage, plan, verdict

@@ -23,7 +23,6 @@ from typing import Any
 import anyio
 
 from smallclaw_core.chat import RoundObserver, cut_middle, run_round, wants_json_protocol
-from smallclaw_core.control import task_summary
 from smallclaw_core.errors import (
     IllegalTransition, ModelError, NeedsApproval, SmallClawError, TaskNotFound, TransportError,
 )
@@ -531,9 +530,11 @@ class Runner:
             self._set_status(task_id, NEEDS_ASSISTANCE, f"the model failed: {exc}")
             raise _Stop() from None
         except NeedsApproval as exc:
+            request = exc
+
             def ask(t: Task) -> None:
-                t.awaiting_approval = exc.key
-                t.set_status(NEEDS_ASSISTANCE, f"approval needed: {exc}")
+                t.awaiting_approval = request.key
+                t.set_status(NEEDS_ASSISTANCE, f"approval needed: {request}")
                 t.pending_deliveries.append(f"needs_assistance:{t.rounds}:{secrets.token_hex(2)}")
                 t.lease = None
 
@@ -795,7 +796,7 @@ class Runner:
             text = (f"Task needs you: {task.title}\n{task.pause_reason or ''}\n\n"
                     f"Resume it with a note: smallclaw task resume {task.id} --note \"...\"")
             if task.awaiting_approval:
-                text += f" (approve the command with --approve, refuse with --refuse)"
+                text += " (approve the command with --approve, refuse with --refuse)"
         else:
             text = f"Task failed: {task.title}\n{task.error or task.pause_reason or ''}"
         return Notification(kind=kind, task_id=task.id, title=task.title, text=text, origin=task.origin,
@@ -831,6 +832,3 @@ class Runner:
         app.tasks.journal(task.id, "delivery", {"key": key, "target": target, "phase": "done"})
         return True
 
-
-def summary_of(task: Task) -> dict[str, Any]:
-    return task_summary(task)

