@@ -92,7 +92,7 @@ def test_sigkill_at_random_moments_then_restart(tmp_path):
 def test_two_runner_processes_never_run_the_same_task(tmp_path):
     home = tmp_path / "home"
     write_config(home, lease=3.0)
-    env = runner_env(home, tmp_path, SCRIPTED_DELAY="0.05")
+    env = runner_env(home, tmp_path, SCRIPTED_DELAY="0.2")
     app = App.load(home, only=[])
     ids = [app.tasks.create(f"task {i}", ["a", "b"]).id for i in range(6)]
     procs = [start_runner(env, "--until-idle", "--timeout", "90") for _ in range(2)]
