@@ -6,6 +6,7 @@ the wire format of a model server leaks into the rest of SmallClaw.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Awaitable, Callable, Protocol, runtime_checkable
 
 import attrs
@@ -65,6 +66,13 @@ class ModelRequest:
     options: ModelOptions = attrs.field(factory=ModelOptions)
     timeout: float = 120.0
     on_text: Callable[[str], Any] | None = None
+
+    async def emit_text(self, text: str) -> None:
+        """Hand streamed text to ``on_text``, if the caller wants it (sync or async)."""
+        if self.on_text is not None and text:
+            result = self.on_text(text)
+            if inspect.isawaitable(result):
+                await result
 
 
 @attrs.define

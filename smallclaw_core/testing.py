@@ -118,10 +118,7 @@ class ScriptedModel:
         if isinstance(value, BaseException):
             raise value
         reply = _to_reply(value)
-        if request.on_text and reply.content:
-            result = request.on_text(reply.content)
-            if inspect.isawaitable(result):
-                await result
+        await request.emit_text(reply.content)
         prompt = sum(len(m.content) for m in request.messages) // 4
         reply.usage = reply.usage if reply.usage.prompt_tokens else Usage(prompt_tokens=prompt, completion_tokens=len(reply.content) // 4)
         return reply

@@ -18,7 +18,6 @@ import collections
 import hashlib
 import importlib.metadata
 import importlib.util
-import inspect
 import json
 import os
 import struct
@@ -283,7 +282,7 @@ class LlamaCppBackend:
                 if text:
                     pieces.append(text)
                     if request.on_text is not None:
-                        anyio.from_thread.run(_deliver, request.on_text, text)
+                        anyio.from_thread.run(request.emit_text, text)
                 done_reason = choice.get("finish_reason") or done_reason
                 if cancel.is_set():
                     raise Cancelled()
@@ -401,12 +400,6 @@ class LlamaCppBackend:
             for loaded in self._loaded.values():
                 loaded.llama.close()
             self._loaded.clear()
-
-
-async def _deliver(on_text: Any, text: str) -> None:
-    result = on_text(text)
-    if inspect.isawaitable(result):
-        await result
 
 
 def _wire(m: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ Errors are classified for the runner: a refused connection or a timeout is a
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 from typing import Any
@@ -315,10 +314,7 @@ class OllamaBackend:
                 text = message_part.get("content") or ""
                 if text:
                     content.append(text)
-                    if request.on_text is not None:
-                        result = request.on_text(text)
-                        if inspect.isawaitable(result):
-                            await result
+                    await request.emit_text(text)
                 if message_part.get("thinking"):
                     thinking.append(message_part["thinking"])
                 for raw in message_part.get("tool_calls") or []:

@@ -7,7 +7,6 @@ does: unreachable or too slow is a ``TransportError``, a rejected request a ``Mo
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any
 
@@ -245,10 +244,7 @@ class OpenAIBackend:
                     text = delta.get("content") or ""
                     if text:
                         content.append(text)
-                        if request.on_text is not None:
-                            result = request.on_text(text)
-                            if inspect.isawaitable(result):
-                                await result
+                        await request.emit_text(text)
                     for part in delta.get("tool_calls") or []:
                         slot = calls.setdefault(int(part.get("index", len(calls))), {"id": "", "name": "", "arguments": ""})
                         fn = part.get("function") or {}
