@@ -155,3 +155,24 @@ def test_cli_changes_reach_a_running_runner_within_two_seconds(tmp_path):
             runner.wait(timeout=10)
         except subprocess.TimeoutExpired:
             runner.kill()
+
+
+@pytest.mark.slow
+def test_a_restarted_runner_takes_over_a_dead_runners_task_at_once(tmp_path):
+    home = tmp_path / "home"
+    write_config(home, lease=300.0)  # far longer than this test: only a dead owner frees it
+    env = runner_env(home, tmp_path, SCRIPTED_DELAY="0.5")
+    app = App.load(home, only=[])
+    task_id = app.tasks.create("long one", ["a", "b", "c"]).id
+    first = start_runner(env)
+    _wait_for(lambda: app.store.get(task_id).status == "running", 10.0)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert app.store.get(task_id).lease is not None  # left behind by the dead process
+    second = start_runner(env, "--until-idle", "--timeout", "60")
+    out, err = second.communicate(timeout=90)
+    assert second.returncode == 0, err
+    task = app.store.get(task_id)
+    assert task.status == "complete", (task.status, task.pause_reason)
+    assert any(e.kind == "status" and "picked up again" in e.data.get("message", "")
+               for e in app.store.journal(task_id))

@@ -58,6 +58,25 @@ def _backoff(attempt: int, base: float, cap: float) -> float:
     return delay * random.uniform(0.8, 1.2)
 
 
+def _owner_is_dead(owner: str) -> bool:
+    """True when a lease's owner was a process on this machine that no longer exists.
+
+    A restarted server then picks up its crashed predecessor's tasks at once instead of
+    waiting for the lease to expire. A reused pid only makes it wait: the safe side.
+    """
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class Runner:
     def __init__(self, app: Any, *, owner: str | None = None):
         self.app = app
@@ -140,7 +159,8 @@ class Runner:
     def _runnable(self, t: Task, now: float) -> bool:
         if t.id in self.active:
             return False
-        lease_free = t.lease is None or t.lease.expires < now or t.lease.owner == self.owner
+        lease_free = t.lease is None or t.lease.expires < now or t.lease.owner == self.owner \
+            or _owner_is_dead(t.lease.owner)
         if t.status == QUEUED:
             return lease_free
         if t.status == RUNNING:
