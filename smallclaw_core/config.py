@@ -61,6 +61,9 @@ class RunnerConfig:
     #: tasks run at once per backend (a local model serves one request at a time)
     max_concurrent_per_backend: int = 1
     verify_retries: int = 2
+    #: ask the verifier a second, inverted question before a YES counts: "auto" does it
+    #: for small verifier models (under about 1.5B parameters), whose YES means little alone
+    double_check: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
     transport_attempts: int = 3
     transport_backoff: float = 4.0
     transport_backoff_cap: float = 30.0

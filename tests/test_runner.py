@@ -469,3 +469,39 @@ def test_resume_after_a_loop_pause_gives_the_model_a_fresh_start(app_model):
     assert task.status == "complete", task.pause_reason
     results = [e.data["result"] for e in app.store.journal(task.id) if e.kind == "tool_result"]
     assert results[-2] == "contents of a.txt"  # run again after the resume, not blocked
+
+
+def test_double_check_stops_a_verifier_that_says_yes_to_everything(app_model):
+    app, model = app_model
+    app.config.runner.double_check = "always"
+    model.enqueue_for("executor", "I did it.", "I did it again.")
+    model.enqueue_for("verifier", *[verdict(True, "looks done.")] * 4)  # YES to both questions
+    task = app.tasks.create("g", ["write report.md"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance"
+    assert "not sure the step is done" in task.pause_reason
+    questions = [r.messages[-1].content for r in model.requests_for("verifier")]
+    assert "Is anything still missing" in questions[1]
+
+
+def test_double_check_accepts_a_consistent_yes(app_model):
+    app, model = app_model
+    app.config.runner.double_check = "always"
+    model.enqueue_for("executor", call("add", a=1, b=1), "2")
+    model.enqueue_for("verifier", verdict(True, "the sum is shown."), verdict(False, "nothing is missing."))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["add 1 and 1"])
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+
+
+def test_small_models_are_double_checked_by_default():
+    from smallclaw_core import ModelInfo
+    from smallclaw_core.runner.roles import is_small_model
+
+    assert is_small_model(ModelInfo("default", "llamacpp", size=98_000_000))
+    assert not is_small_model(ModelInfo("qwen3:4b", "ollama", size=2_500_000_000))
+    assert is_small_model(ModelInfo("qwen2.5:0.5b", "ollama", details={"parameter_size": "494.03M"}))
+    assert not is_small_model(ModelInfo("qwen3:4b", "ollama", details={"parameter_size": "4.0B"}))
+    assert not is_small_model(ModelInfo("test", "scripted"))

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from smallclaw_core.chat import cut_middle, model_call
-from smallclaw_core.errors import ModelError
+from smallclaw_core.errors import ModelError, SmallClawError
 from smallclaw_core.models import Message, ModelOptions, ModelRequest
 from smallclaw_core.tasks import Step, Task
 from smallclaw_core.verification import StepContext, Verdict
@@ -143,8 +143,31 @@ def evidence_text(ctx: StepContext, limit: int = 3000) -> str:
     return cut_middle("\n".join(lines) or "(no tool was used)", limit)
 
 
+SMALL_MODEL_BYTES = 1_000_000_000
+SMALL_MODEL_PARAMETERS = 1.5e9
+
+
+def is_small_model(info: Any) -> bool:
+    """Whether a model is small enough that its YES alone means little (by file size or parameters)."""
+    if info is None:
+        return False
+    if isinstance(getattr(info, "size", None), int) and 0 < info.size < SMALL_MODEL_BYTES:
+        return True
+    text = str((getattr(info, "details", None) or {}).get("parameter_size", "")).strip().upper()
+    match = re.fullmatch(r"([\d.]+)\s*([MB])", text)
+    if match:
+        count = float(match.group(1)) * (1e6 if match.group(2) == "M" else 1e9)
+        return count < SMALL_MODEL_PARAMETERS
+    return False
+
+
 class ModelVerifier:
-    """Asks the verifier role whether the step is done: YES or NO with a reason."""
+    """Asks the verifier role whether the step is done: YES or NO with a reason.
+
+    A small model tends to answer YES to anything. With ``[runner] double_check`` (by
+    default for small verifier models) a YES is only accepted when the same model also
+    answers NO to the inverted question "is anything still missing?".
+    """
 
     name = "model"
     order = 100
@@ -153,24 +176,45 @@ class ModelVerifier:
         app = ctx.app
         ref = await app.model_for("verifier")
         step = ctx.step
-        prompt = (
+        facts = (
             f"Task: {ctx.task.goal}\nStep to check: {step.description}\n\n"
             f"Evidence from this round:\n{evidence_text(ctx)}\n\n"
             f"The assistant's report: {cut_middle(ctx.answer, 1000) or '(none)'}\n\n"
-            "Is this step done? Answer YES or NO with a one-sentence reason."
         )
+        parsed = await self._ask(app, ref, facts + "Is this step done? Answer YES or NO with a one-sentence reason.")
+        if parsed is None:
+            return Verdict(False, "the verifier's answer could not be read, so the step is not counted as done",
+                           source=self.name)
+        passed, reason = parsed
+        if passed and await self._double_check(app, ref):
+            inverted = await self._ask(app, ref, facts + (
+                "Is anything still missing or wrong before this step counts as done? Answer YES if something "
+                "is missing or wrong, NO if nothing is, with a one-sentence reason."))
+            if inverted is None or inverted[0]:
+                why = inverted[1] if inverted and inverted[1] else "its answers contradict each other"
+                return Verdict(False, f"the verifier is not sure the step is done: {why}", source=self.name)
+        return Verdict(passed, reason or ("the step is done" if passed else "the step is not done"),
+                       source=self.name)
+
+    async def _ask(self, app: "App", ref: Any, prompt: str) -> tuple[bool, str] | None:
         request = ModelRequest(
             model=ref.model, messages=[Message("system", VERIFIER_PROMPT), Message("user", prompt)],
             format=VERDICT_SCHEMA, options=_options(app, 120), timeout=app.config.models.timeout,
         )
         reply = await model_call(ref, request)  # TransportError propagates: never a YES
-        parsed = parse_verdict(reply.content)
-        if parsed is None:
-            return Verdict(False, "the verifier's answer could not be read, so the step is not counted as done",
-                           source=self.name)
-        passed, reason = parsed
-        return Verdict(passed, reason or ("the step is done" if passed else "the step is not done"),
-                       source=self.name)
+        return parse_verdict(reply.content)
+
+    async def _double_check(self, app: "App", ref: Any) -> bool:
+        mode = app.config.runner.double_check
+        if mode != "auto":
+            return mode == "always"
+        cache = app.__dict__.setdefault("_model_info", {})
+        if str(ref) not in cache:
+            try:
+                cache[str(ref)] = await ref.backend.describe(ref.model)
+            except SmallClawError:
+                return False
+        return is_small_model(cache[str(ref)])
 
 
 async def run_verifiers(app: "App", ctx: StepContext) -> Verdict:
