@@ -505,3 +505,11 @@ def test_small_models_are_double_checked_by_default():
     assert is_small_model(ModelInfo("qwen2.5:0.5b", "ollama", details={"parameter_size": "494.03M"}))
     assert not is_small_model(ModelInfo("qwen3:4b", "ollama", details={"parameter_size": "4.0B"}))
     assert not is_small_model(ModelInfo("test", "scripted"))
+
+
+def test_an_echoed_reason_is_replaced_by_a_useful_one():
+    from smallclaw_core.runner.roles import meaningful_reason
+
+    assert meaningful_reason("one sentence", "fallback") == "fallback"
+    assert meaningful_reason("yes", "fallback") == "fallback"
+    assert meaningful_reason("The file report.md was written.", "fallback") == "The file report.md was written."

@@ -101,6 +101,14 @@ def parse_plan(text: str) -> list[str] | None:
     return steps
 
 
+def meaningful_reason(reason: str, fallback: str) -> str:
+    """The verifier's reason, unless it is an echo of the question rather than a reason."""
+    cleaned = reason.strip().strip(".").lower()
+    if len(cleaned.split()) < 3 or cleaned in ("one sentence", "a one-sentence reason", "one-sentence reason"):
+        return fallback
+    return reason.strip()
+
+
 def parse_verdict(text: str) -> tuple[bool, str] | None:
     """(passed, reason) from a verifier answer, or ``None`` when it cannot be read.
 
@@ -191,10 +199,12 @@ class ModelVerifier:
                 "Is anything still missing or wrong before this step counts as done? Answer YES if something "
                 "is missing or wrong, NO if nothing is, with a one-sentence reason."))
             if inverted is None or inverted[0]:
-                why = inverted[1] if inverted and inverted[1] else "its answers contradict each other"
+                why = meaningful_reason(inverted[1] if inverted else "",
+                                        "it said the step is done, and also that something is still missing")
                 return Verdict(False, f"the verifier is not sure the step is done: {why}", source=self.name)
-        return Verdict(passed, reason or ("the step is done" if passed else "the step is not done"),
-                       source=self.name)
+        fallback = "the step is done" if passed else \
+            "the evidence does not show that this step is done; do it with the tools and report the result"
+        return Verdict(passed, meaningful_reason(reason, fallback), source=self.name)
 
     async def _ask(self, app: "App", ref: Any, prompt: str) -> tuple[bool, str] | None:
         request = ModelRequest(
