@@ -156,3 +156,29 @@ def test_the_board_end_to_end(server):
         finally:
             browser.close()
     assert proc.poll() is None, "the server should still be running"
+
+
+def test_a_step_line_can_carry_a_check(server):
+    url, proc, log = server
+    expect = sync_api.expect
+    token = url.split("token=", 1)[1]
+    base = url.split("/?", 1)[0]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(url)
+            expect(page.locator("#connection")).to_have_text("live", timeout=10_000)
+            page.get_by_role("button", name="New task").click()
+            page.locator("#goal").fill("Count the words")
+            page.locator("#steps").fill("read notes.txt\nwrite the count [check: file_exists: count.txt]")
+            page.get_by_role("button", name="Create task").click()
+            expect(page.locator(".card").first).to_be_visible(timeout=10_000)
+        finally:
+            browser.close()
+    tasks = httpx.get(f"{base}/api/tasks", headers={"Authorization": f"Bearer {token}"}).json()
+    task_id = next(t["id"] for t in tasks["tasks"] if t["title"] == "Count the words")
+    task = httpx.get(f"{base}/api/tasks/{task_id}", headers={"Authorization": f"Bearer {token}"}).json()
+    steps = task["task"]["steps"]
+    assert [s["description"] for s in steps[:2]] == ["read notes.txt", "write the count"]
+    assert [s["check"] for s in steps[:2]] == [None, "file_exists: count.txt"]

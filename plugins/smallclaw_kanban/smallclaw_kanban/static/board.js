@@ -475,9 +475,17 @@ function setupForms() {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     $("new-task-error").textContent = "";
-    const steps = $("steps").value.split("\n").map((s) => s.trim()).filter(Boolean);
+    // a line may end with "[check: file_exists: out.txt]": evidence the step must leave
+    const lines = $("steps").value.split("\n").map((s) => s.trim()).filter(Boolean);
+    const parsed = lines.map((line) => {
+      const m = line.match(/^(.*?)\s*\[check:\s*(.+?)\]\s*$/i);
+      return m ? { step: m[1], check: m[2] } : { step: line, check: null };
+    });
+    const steps = parsed.map((p) => p.step);
+    const body = { goal: $("goal").value, steps, session: state.session };
+    if (parsed.some((p) => p.check)) body.checks = parsed.map((p) => p.check);
     try {
-      const data = await api("POST", "/api/tasks", { goal: $("goal").value, steps, session: state.session });
+      const data = await api("POST", "/api/tasks", body);
       state.tasks.set(data.card.id, data.card);
       renderBoard();
       form.reset();
