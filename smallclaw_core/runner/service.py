@@ -92,6 +92,7 @@ class Runner:
         self._delivery_attempts: dict[tuple[str, str, str], int] = {}
         #: tasks whose deliveries are being made right now (one delivery pass per task at a time)
         self._delivering: set[str] = set()
+        self._no_model_until = 0.0
         self.detectors = list(app.loop_detectors.values())
         for d in self.detectors:
             configure = getattr(d, "configure", None)
@@ -177,9 +178,13 @@ class Runner:
         runnable = self._runnable_ids()
         if not runnable:
             return False
+        if time.monotonic() < self._no_model_until:
+            return False
         try:
             ref = await self.app.model_for("executor")
         except SmallClawError as exc:
+            # queued tasks wait for a model; look again later rather than on every poll
+            self._no_model_until = time.monotonic() + 10.0
             for task_id in runnable:
                 self._pause_quietly(task_id, f"no model is available: {exc}")
             return False
