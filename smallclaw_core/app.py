@@ -177,6 +177,17 @@ class App:
             + ". Install smallclaw-llamacpp for the embedded model, or start Ollama."
         )
 
+    async def model_info(self, ref: ModelRef) -> Any:
+        """What the backend says about a chosen model (cached), or ``None`` when it cannot say."""
+        cache = self.__dict__.setdefault("_model_info", {})
+        key = str(ref)
+        if key not in cache:
+            try:
+                cache[key] = await ref.backend.describe(ref.model)
+            except SmallClawError:
+                return None  # not cached: the next call asks again
+        return cache[key]
+
     async def aclose(self) -> None:
         for backend in self._backends.values():
             close = getattr(backend, "aclose", None)

@@ -117,14 +117,9 @@ async def wants_json_protocol(app: "App", ref: "ModelRef") -> bool:
     mode = app.config.models.tool_protocol
     if mode in ("json", "native"):
         return mode == "json"
-    cache = app.__dict__.setdefault("_model_info", {})
-    key = str(ref)
-    if key not in cache:
-        try:
-            cache[key] = await ref.backend.describe(ref.model)
-        except SmallClawError:
-            return False  # unknown: try native; the backend says if it cannot
-    info = cache[key]
+    info = await app.model_info(ref)
+    if info is None:
+        return False  # unknown: try native; the backend says if it cannot
     from .toolprotocol import uses_json_protocol
 
     return uses_json_protocol(mode, info)

@@ -33,12 +33,8 @@ class ModelGate:
             finally:
                 self._chat_waiting -= 1
             self._busy += 1
-        try:
+        async with self._held():
             yield
-        finally:
-            async with self._changed:
-                self._busy -= 1
-                self._changed.notify_all()
 
     @contextlib.asynccontextmanager
     async def background(self) -> AsyncIterator[None]:
@@ -47,6 +43,12 @@ class ModelGate:
             while self._busy >= self.capacity or self._chat_waiting:
                 await self._changed.wait()
             self._busy += 1
+        async with self._held():
+            yield
+
+    @contextlib.asynccontextmanager
+    async def _held(self) -> AsyncIterator[None]:
+        """The holder's turn: on the way out, free the slot and wake the waiters."""
         try:
             yield
         finally:

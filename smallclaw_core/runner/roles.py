@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from smallclaw_core.chat import cut_middle, model_call
-from smallclaw_core.errors import ModelError, SmallClawError
+from smallclaw_core.errors import ModelError
 from smallclaw_core.models import Message, ModelOptions, ModelRequest
 from smallclaw_core.tasks import Step, Task
 from smallclaw_core.verification import StepContext, Verdict
@@ -218,13 +218,7 @@ class ModelVerifier:
         mode = app.config.runner.double_check
         if mode != "auto":
             return mode == "always"
-        cache = app.__dict__.setdefault("_model_info", {})
-        if str(ref) not in cache:
-            try:
-                cache[str(ref)] = await ref.backend.describe(ref.model)
-            except SmallClawError:
-                return False
-        return is_small_model(cache[str(ref)])
+        return is_small_model(await app.model_info(ref))
 
 
 async def run_verifiers(app: "App", ctx: StepContext) -> Verdict:
