@@ -327,18 +327,11 @@ class LlamaCppBackend:
 
     def _grammar(self, schema: dict[str, Any]) -> Any:
         """The grammar that constrains output to ``schema`` (built once per schema)."""
-        key = json.dumps(schema, sort_keys=True)
+        key = json.dumps(schema)  # not sorted: the key order is part of the grammar
         if key not in self._grammars:
-            from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
+            from llama_cpp.llama_grammar import LlamaGrammar
 
-            try:
-                gbnf = json_schema_to_gbnf(key)
-            except Exception as exc:  # the converter raises bare exceptions for schemas it cannot express
-                raise ModelError(f"llama.cpp cannot constrain output to this JSON schema: {exc}") from exc
-            # llama-cpp-python's converter lets raw control characters (a newline) into
-            # strings, which strict JSON forbids; llama.cpp's own converter excludes them
-            gbnf = gbnf.replace(_LOOSE_CHAR, _STRICT_CHAR)
-            self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
+            self._grammars[key] = LlamaGrammar.from_string(grammar_text(schema), verbose=False)
         return self._grammars[key]
 
     async def describe(self, model: str) -> ModelInfo:
@@ -400,6 +393,25 @@ class LlamaCppBackend:
             for loaded in self._loaded.values():
                 loaded.llama.close()
             self._loaded.clear()
+
+
+def grammar_text(schema: dict[str, Any]) -> str:
+    """The GBNF grammar for a JSON schema, keys in the schema's declared order.
+
+    The grammar makes the model write an object's keys in the order given, and a
+    left-to-right decoder should name the tool before it writes the arguments. Built
+    from key-sorted JSON, ``arguments`` would come before ``tool`` and ``content``
+    before ``path``, and ``{"final": ...}`` becomes the easy way out for a small model.
+    """
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    try:
+        gbnf = json_schema_to_gbnf(json.dumps(schema))
+    except Exception as exc:  # the converter raises bare exceptions for schemas it cannot express
+        raise ModelError(f"llama.cpp cannot constrain output to this JSON schema: {exc}") from exc
+    # llama-cpp-python's converter lets raw control characters (a newline) into
+    # strings, which strict JSON forbids; llama.cpp's own converter excludes them
+    return gbnf.replace(_LOOSE_CHAR, _STRICT_CHAR)
 
 
 def _wire(m: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 
 from smallclaw_core import Message, ModelError, ModelOptions, ModelRequest, ToolSpec, TransportError
 from smallclaw_llamacpp.backend import (
-    DEFAULT_FILE, LlamaCppBackend, default_model_path, gguf_context_length, resolve_model,
+    DEFAULT_FILE, LlamaCppBackend, default_model_path, gguf_context_length, grammar_text, resolve_model,
 )
 
 needs_llama = pytest.mark.skipif(
@@ -50,6 +50,26 @@ def test_model_names_that_cannot_work_are_clear_model_errors(tmp_path):
 
 def test_context_length_is_read_from_the_gguf_header():
     assert gguf_context_length(default_model_path()) == 8192
+
+
+@needs_llama
+def test_the_grammar_keeps_the_declared_key_order_of_the_tool_protocol():
+    """The model must name the tool before its arguments, and the path before the content."""
+    from smallclaw_core.toolprotocol import json_protocol_schema
+
+    spec = ToolSpec("write_file", "Write a file.", {
+        "type": "object", "properties": {"path": {"type": "string"}, "content": {"type": "string"}},
+        "required": ["path", "content"]})
+    gbnf = grammar_text(json_protocol_schema([spec]))
+    call = next(line for line in gbnf.splitlines() if '-tool-kv "," space' in line)
+    assert call.index("-tool-kv") < call.index("-arguments-kv"), call
+    arguments = next(line for line in gbnf.splitlines() if '-path-kv "," space' in line)
+    assert arguments.index("-path-kv") < arguments.index("-content-kv"), arguments
+    # the same schema with its keys declared the other way round gives the other order
+    flipped = {"type": "object", "properties": {"content": {"type": "string"}, "path": {"type": "string"}},
+               "required": ["content", "path"]}
+    line = next(x for x in grammar_text(flipped).splitlines() if x.startswith("root ::="))
+    assert line.index("content-kv") < line.index("path-kv"), line
 
 
 @pytest.mark.anyio
