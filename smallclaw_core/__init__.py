@@ -16,7 +16,7 @@ from .models import (
 )
 from .notifications import Notification
 from .tasks import JournalEntry, Origin, Step, Task
-from .tools import Tool, ToolContext, tool
+from .tools import Tool, ToolContext, ToolFailure, tool
 from .verification import LoopVerdict, StepContext, Verdict
 
 __version__ = "0.1.0"
@@ -25,6 +25,6 @@ __all__ = [
     "Backend", "ConfigError", "DocumentError", "DoctorCheck", "IllegalTransition", "JournalEntry",
     "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
-    "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolSpec",
+    "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",
     "TransportError", "Usage", "Verdict", "hookimpl", "tool", "__version__",
 ]

@@ -112,7 +112,17 @@ class App:
 
     @cached_property
     def services(self) -> Registry:
-        return self.plugins.collect("register_services", Registry("services"))
+        """Long-running services by name, each a ``smallclaw_core.services.Service``."""
+        from .services import service_entry
+
+        return self.plugins.collect("register_services", Registry("services", service_entry))
+
+    @cached_property
+    def watcher(self) -> Any:
+        """The ``ChangeWatcher`` that notices what other processes change in the store."""
+        from .watcher import ChangeWatcher
+
+        return ChangeWatcher(self)
 
     @cached_property
     def routes(self) -> Registry:

@@ -21,7 +21,7 @@ import attrs
 
 from .errors import NeedsApproval, SmallClawError, ToolError, TransportError
 from .models import Message, ModelOptions, ModelReply, ModelRequest, ToolCall, Usage
-from .tools import Tool, ToolContext, check_arguments, tool
+from .tools import Tool, ToolContext, ToolFailure, check_arguments, tool
 from .verification import LoopVerdict
 
 if TYPE_CHECKING:
@@ -32,6 +32,10 @@ CHAT_SYSTEM_PROMPT = (
     "Answer briefly. For work that takes several steps, use start_background_task: "
     "it runs in the background and its result comes back to this chat."
 )
+
+
+#: how the answer to a call that was not run begins (blocked, ended, waiting for approval)
+NOT_RUN = "Not run: "
 
 
 def cut_middle(text: str, limit: int) -> str:
@@ -62,7 +66,9 @@ def call_key(call: ToolCall) -> str:
 @attrs.define
 class RoundResult:
     answer: str = ""
-    #: "answer" (the model replied without tools), "cap" (tool-call cap), "pause" (a loop detector)
+    #: how the round ended: "answer" (the model replied without tools), "done" (a tool that
+    #: ends the round was called), "repeat" (a repeated call ended it for a check),
+    #: "cap" (the tool-call cap), "pause" (a loop detector)
     stopped: str = "answer"
     tool_calls: int = 0
     pause_reason: str | None = None
@@ -73,7 +79,12 @@ class RoundResult:
 
 @attrs.define
 class RoundObserver:
-    """Callbacks the runner uses to journal and police a round (all optional)."""
+    """Callbacks the runner uses to journal and police a round (all optional).
+
+    ``before_call`` may answer ``allow``, ``block`` (the model sees the message instead
+    of a result), ``pause`` (the round stops, the task needs the user) or ``end`` (the
+    round stops here and the step is checked).
+    """
 
     tool_started: Callable[[ToolCall, Tool | None], Any] | None = None
     tool_finished: Callable[[ToolCall, str, bool], Any] | None = None
@@ -125,6 +136,69 @@ async def wants_json_protocol(app: "App", ref: "ModelRef") -> bool:
     return uses_json_protocol(mode, info)
 
 
+class _Calls:
+    """Runs the calls of one round: policing, running, observing, answering in the conversation."""
+
+    def __init__(self, messages: list[Message], tools: dict[str, Tool], ctx: ToolContext, obs: RoundObserver,
+                 output_limit: int, result: RoundResult):
+        self.messages = messages
+        self.tools = tools
+        self.ctx = ctx
+        self.obs = obs
+        self.output_limit = output_limit
+        self.result = result
+
+    async def add(self, message: Message) -> None:
+        self.messages.append(message)
+        if self.obs.message_added:
+            await _maybe(self.obs.message_added(message))
+
+    async def answer(self, c: ToolCall, text: str) -> None:
+        await self.add(Message("tool", text, tool_call_id=c.id, name=c.name))
+
+    async def run(self, c: ToolCall, *, policed: bool = True) -> bool:
+        """Run one call and answer it; True when the round must end after it."""
+        obs, result = self.obs, self.result
+        verdict = obs.before_call(c) if (obs.before_call and policed) else LoopVerdict()
+        if verdict.action in ("pause", "end"):
+            result.stopped = "pause" if verdict.action == "pause" else "repeat"
+            result.pause_reason = verdict.message if verdict.action == "pause" else None
+            if obs.tool_started:
+                await _maybe(obs.tool_started(c, self.tools.get(c.name)))
+            if obs.tool_finished:
+                await _maybe(obs.tool_finished(c, NOT_RUN + verdict.message, True))
+            await self.answer(c, NOT_RUN + verdict.message)
+            return True
+        t = self.tools.get(c.name)
+        if verdict.action == "block":
+            output, failed = NOT_RUN + verdict.message, True
+            if obs.tool_started:
+                await _maybe(obs.tool_started(c, t))
+        else:
+            try:
+                output, failed = await _run_tool(c, self.tools, self.ctx, obs, self.output_limit)
+            except NeedsApproval as exc:
+                exc.call = c
+                # the start record gets its answer, so recovery does not mistake it for a crash
+                if obs.tool_finished:
+                    await _maybe(obs.tool_finished(c, f"{NOT_RUN}waiting for the user's approval ({exc})", True))
+                raise
+            if obs.after_call:
+                late = obs.after_call(c, output)
+                if late is not None and late.action == "warn":
+                    output = f"{output}\n\n[{late.message}]"
+        digest = hashlib.sha256(output.encode()).hexdigest()[:16]
+        result.fingerprints.append((call_key(c), digest))
+        if obs.tool_finished:
+            await _maybe(obs.tool_finished(c, output, failed))
+        await self.answer(c, output)
+        if t is not None and t.ends_round and not failed:
+            result.stopped = "done"
+            result.answer = output
+            return True
+        return False
+
+
 async def run_round(
     ref: "ModelRef",
     messages: list[Message],
@@ -138,21 +212,23 @@ async def run_round(
     json_protocol: bool = False,
     observer: RoundObserver | None = None,
     on_text: Callable[[str], Any] | None = None,
+    first_calls: list[ToolCall] | None = None,
 ) -> RoundResult:
     """Run one round of the chat loop, appending to ``messages`` as it goes.
 
-    Raises ``TransportError``/``ModelError`` from the model and ``NeedsApproval`` from
-    a tool that needs the user's approval; everything else a tool raises becomes an
-    error result the model sees.
+    ``first_calls`` are run before the model is asked (calls the user approved, whose
+    assistant message is already in ``messages``). Raises ``TransportError``/``ModelError``
+    from the model and ``NeedsApproval`` from a tool that needs the user's approval;
+    everything else a tool raises becomes an error result the model sees.
     """
     obs = observer or RoundObserver()
     result = RoundResult()
+    calls = _Calls(messages, tools, tool_ctx, obs, output_limit, result)
     specs = [t.spec() for t in tools.values()]
-
-    async def add(message: Message) -> None:
-        messages.append(message)
-        if obs.message_added:
-            await _maybe(obs.message_added(message))
+    for c in first_calls or ():
+        result.tool_calls += 1
+        if await calls.run(c, policed=False):
+            return result
 
     while True:
         request = ModelRequest(model=ref.model, messages=list(messages), tools=specs,
@@ -162,50 +238,29 @@ async def run_round(
         result.usage.append(reply.usage)
         if obs.model_called:
             await _maybe(obs.model_called(reply, time.perf_counter() - started))
-        calls = reply.tool_calls
-        for i, c in enumerate(calls):
+        wanted = reply.tool_calls
+        for i, c in enumerate(wanted):
             if not c.id:
                 c.id = f"call_{len(messages)}_{i}"
-        await add(Message("assistant", reply.content, tool_calls=list(calls)))
-        if not calls:
+        await calls.add(Message("assistant", reply.content, tool_calls=list(wanted)))
+        if not wanted:
             result.answer = reply.content.strip()
             return result
-        for c in calls:
+        for i, c in enumerate(wanted):
             if result.tool_calls >= max_tool_calls:
-                await add(Message("tool", f"Not run: the limit of {max_tool_calls} tool calls for this "
-                                          "round is reached. Report what you have done so far.",
-                                  tool_call_id=c.id, name=c.name))
+                for late in wanted[i:]:
+                    await calls.answer(late, f"{NOT_RUN}the limit of {max_tool_calls} tool calls for this "
+                                             "round is reached. Report what you have done so far.")
                 result.stopped = "cap"
                 result.answer = reply.content.strip()
                 return result
             result.tool_calls += 1
-            verdict = obs.before_call(c) if obs.before_call else LoopVerdict()
-            if verdict.action == "pause":
-                result.stopped = "pause"
-                result.pause_reason = verdict.message
-                await add(Message("tool", "Not run: " + verdict.message, tool_call_id=c.id, name=c.name))
+            if await calls.run(c):
+                for late in wanted[i + 1:]:  # every call gets its answer, even when the round ends early
+                    await calls.answer(late, NOT_RUN + "the round ended before this call.")
+                if not result.answer and result.stopped != "done":
+                    result.answer = reply.content.strip()
                 return result
-            if verdict.action == "block":
-                output, failed = "Not run: " + verdict.message, True
-                if obs.tool_started:
-                    await _maybe(obs.tool_started(c, tools.get(c.name)))
-            else:
-                try:
-                    output, failed = await _run_tool(c, tools, tool_ctx, obs, output_limit)
-                except NeedsApproval as exc:
-                    # the start record gets its answer, so recovery does not mistake it for a crash
-                    if obs.tool_finished:
-                        await _maybe(obs.tool_finished(c, f"Not run: waiting for the user's approval ({exc})", True))
-                    raise
-                if obs.after_call:
-                    late = obs.after_call(c, output)
-                    if late is not None and late.action == "warn":
-                        output = f"{output}\n\n[{late.message}]"
-            digest = hashlib.sha256(output.encode()).hexdigest()[:16]
-            result.fingerprints.append((call_key(c), digest))
-            if obs.tool_finished:
-                await _maybe(obs.tool_finished(c, output, failed))
-            await add(Message("tool", output, tool_call_id=c.id, name=c.name))
 
 
 async def _run_tool(c: ToolCall, tools: dict[str, Tool], ctx: ToolContext, obs: RoundObserver,
@@ -223,7 +278,7 @@ async def _run_tool(c: ToolCall, tools: dict[str, Tool], ctx: ToolContext, obs: 
         return f"Error: {problem}.", True
     try:
         output = await t.call(c.arguments, ctx)
-        failed = False
+        failed = isinstance(output, ToolFailure)
     except NeedsApproval:
         raise
     except ToolError as exc:
@@ -280,9 +335,9 @@ async def chat_turn(app: "App", session_key: str, text: str, *, origin: Any = No
     async with gate_for(app, ref.backend_name).interactive():
         result = await run_round(
             ref, messages, tools, ctx,
-            max_tool_calls=cfg.runner.max_tool_calls, timeout=cfg.models.timeout,
+            max_tool_calls=cfg.chat.max_tool_calls, timeout=cfg.models.timeout,
             options=ModelOptions(num_ctx=cfg.models.num_ctx, temperature=cfg.models.temperature),
-            output_limit=cfg.runner.tool_output_limit,
+            output_limit=cfg.chat.tool_output_limit,
             json_protocol=await wants_json_protocol(app, ref),
             observer=RoundObserver(message_added=persist), on_text=on_text,
         )

@@ -55,33 +55,13 @@ class ModelsConfig:
 
 
 @attrs.define
-class RunnerConfig:
+class ChatConfig:
+    """``[chat]``: chat sessions (the board's chat, the terminal chat, Telegram)."""
+
+    #: tool calls one answer may make
     max_tool_calls: int = 12
-    round_timeout: float = 120.0
-    #: tasks run at once per backend (a local model serves one request at a time)
-    max_concurrent_per_backend: int = 1
-    verify_retries: int = 2
-    #: ask the verifier a second, inverted question before a YES counts: "auto" does it
-    #: for small verifier models (under about 1.5B parameters), whose YES means little alone
-    double_check: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
-    transport_attempts: int = 3
-    transport_backoff: float = 4.0
-    transport_backoff_cap: float = 30.0
-    no_progress_rounds: int = 3
-    max_rounds: int = 40
-    plan_attempts: int = 2
     #: characters of one tool output kept in the conversation (head and tail)
     tool_output_limit: int = 4000
-    lease_seconds: float = 30.0
-    poll_interval: float = 0.5
-
-
-@attrs.define
-class LoopConfig:
-    window: int = 12
-    warn_after: int = 2
-    block_after: int = 3
-    pause_after_blocks: int = 2
 
 
 @attrs.define
@@ -112,8 +92,7 @@ class WorkspaceConfig:
 CORE_SECTIONS: dict[str, type] = {
     "plugins": PluginsConfig,
     "models": ModelsConfig,
-    "runner": RunnerConfig,
-    "loop": LoopConfig,
+    "chat": ChatConfig,
     "gateway": GatewayConfig,
     "store": StoreConfig,
     "workspace": WorkspaceConfig,
@@ -130,17 +109,20 @@ class Config:
     def section(self, name: str) -> Any:
         return self.sections[name]
 
+    def __getattr__(self, name: str) -> Any:
+        # any section by name, a plugin's too: ``config.runner`` when the runner is loaded
+        try:
+            return self.sections[name]
+        except KeyError:
+            raise AttributeError(f"no configuration section [{name}] is loaded") from None
+
     @property
     def models(self) -> ModelsConfig:
         return self.sections["models"]
 
     @property
-    def runner(self) -> RunnerConfig:
-        return self.sections["runner"]
-
-    @property
-    def loop(self) -> LoopConfig:
-        return self.sections["loop"]
+    def chat(self) -> ChatConfig:
+        return self.sections["chat"]
 
     @property
     def gateway(self) -> GatewayConfig:

@@ -7,19 +7,22 @@ event bus in the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+import secrets
+import time
+from typing import Any, Callable, Iterable
 
 from .documents import unstructure
-from .errors import IllegalTransition, SmallClawError
+from .errors import IllegalTransition, SmallClawError, TaskNotFound
 from .tasks import (
-    CANCELLED, NEEDS_ASSISTANCE, PAUSED, QUEUED, RUNNING, JournalEntry, Origin, Step, Task,
-    make_title, new_task_id,
+    CANCELLED, FAILED, NEEDS_ASSISTANCE, PAUSED, QUEUED, RUNNING, Counters, Delivery, JournalEntry, Lease,
+    Origin, Step, Task, make_title, new_task_id,
 )
 
-if TYPE_CHECKING:
-    from .app import App
-
 MAX_STEPS = 20
+
+
+class _Unchanged(Exception):
+    """Raised inside a change to leave the task as it is."""
 
 
 class InvalidRequest(SmallClawError):
@@ -45,7 +48,12 @@ def task_summary(task: Task) -> dict[str, Any]:
 
 
 class Tasks:
-    def __init__(self, app: "App"):
+    """Every change to a task: validated, written under the task's lock, journaled, announced.
+
+    ``app`` is the running ``App`` (its store, event bus and loop detectors).
+    """
+
+    def __init__(self, app: Any):
         self.app = app
         #: the last version of each task this process announced, so the runner's
         #: watcher only announces changes made by other processes
@@ -73,7 +81,12 @@ class Tasks:
         self.app.bus.publish("journal", task_id, entry=unstructure(entry))
         return entry
 
-    def update(self, task_id: str, change: Callable[[Task], object]) -> Task:
+    def update(self, task_id: str, change: Callable[[Task], object], *, quiet: bool = False) -> Task:
+        """Apply ``change`` under the task's lock, write it and announce it.
+
+        ``quiet`` records the new version without an event (a lease renewal is not
+        news for the board).
+        """
         before: dict[str, Any] = {}
 
         def apply(task: Task) -> None:
@@ -81,8 +94,120 @@ class Tasks:
             change(task)
 
         task = self.store.update(task_id, apply)
-        self.announce(task, before.get("status"))
+        if quiet:
+            self.announced[task.id] = task.updated_at
+        else:
+            self.announce(task, before.get("status"))
         return task
+
+    def update_if(self, task_id: str, change: Callable[[Task], bool], *, quiet: bool = False) -> Task | None:
+        """Like ``update``, but ``change`` returns False to leave the task unwritten (then None).
+
+        A task deleted meanwhile also gives None.
+        """
+        def apply(task: Task) -> None:
+            if change(task) is False:
+                raise _Unchanged()
+
+        try:
+            return self.update(task_id, apply, quiet=quiet)
+        except (_Unchanged, TaskNotFound):
+            return None
+
+    # --- the runner's operations -------------------------------------------------
+
+    def acquire(self, task_id: str, owner: str, seconds: float, runnable: Callable[[Task], bool]) -> Task | None:
+        """Take the task's lease for ``owner`` if ``runnable(task)`` still holds; queued becomes running."""
+        before: dict[str, str] = {}
+
+        def take(task: Task) -> bool:
+            if not runnable(task):
+                return False
+            before["status"] = task.status
+            task.lease = Lease(owner, time.time() + seconds)
+            if task.status == QUEUED:
+                task.set_status(RUNNING)
+            return True
+
+        task = self.update_if(task_id, take)
+        if task is not None:
+            again = before["status"] == RUNNING
+            self.journal(task_id, "status", {"status": RUNNING, "owner": owner,
+                                             "message": "picked up again after a stop" if again else "started"})
+        return task
+
+    def renew(self, task_id: str, owner: str, seconds: float) -> bool:
+        """Extend ``owner``'s lease on a running task; False when the task is no longer its to run."""
+        def extend(task: Task) -> bool:
+            if task.status != RUNNING or (task.lease and task.lease.owner != owner):
+                return False
+            task.lease = Lease(owner, time.time() + seconds)
+            return True
+
+        return self.update_if(task_id, extend, quiet=True) is not None
+
+    def release(self, task_id: str, owner: str) -> None:
+        """Give up ``owner``'s lease (the task stays in its status for the next runner)."""
+        def drop(task: Task) -> bool:
+            if not task.lease or task.lease.owner != owner:
+                return False
+            task.lease = None
+            return True
+
+        self.update_if(task_id, drop, quiet=True)
+
+    def stop_running(self, task_id: str, status: str, reason: str, *,
+                     change: Callable[[Task], object] | None = None) -> Task | None:
+        """Move a running task to ``status`` (paused, needs_assistance, failed) and owe the user a message.
+
+        ``change`` may adjust the task in the same write. None when the task was not
+        running any more (cancelled or deleted meanwhile).
+        """
+        def stop(task: Task) -> bool:
+            if task.status != RUNNING:
+                return False
+            if change is not None:
+                change(task)
+            task.set_status(status, reason)
+            task.pause_requested = False
+            task.lease = None
+            if status in (NEEDS_ASSISTANCE, FAILED):
+                task.pending_deliveries.append(Delivery(status, task.rounds, secrets.token_hex(2)))
+            return True
+
+        task = self.update_if(task_id, stop)
+        if task is not None:
+            kind = "pause" if status in (PAUSED, NEEDS_ASSISTANCE) else "status"
+            data: dict[str, Any] = {"status": status, "reason": reason}
+            if task.awaiting_approval:
+                data["approval_for"] = task.awaiting_approval
+            self.journal(task_id, kind, data)
+        return task
+
+    def complete(self, task_id: str, summary: str) -> Task | None:
+        """A running task is complete with ``summary``; its delivery is owed. None when it was not running."""
+        def done(task: Task) -> bool:
+            if task.status != RUNNING:
+                return False
+            task.summary = summary
+            task.set_status("complete")
+            task.pending_deliveries.append(Delivery("complete", task.rounds))
+            return True
+
+        task = self.update_if(task_id, done)
+        if task is not None:
+            self.journal(task_id, "status", {"status": "complete", "message": "complete"})
+        return task
+
+    def delivered(self, task_id: str, delivery: Delivery) -> None:
+        """Every target got ``delivery``: it is no longer owed."""
+        def drop(task: Task) -> bool:
+            if delivery not in task.pending_deliveries:
+                return False
+            task.pending_deliveries.remove(delivery)
+            return True
+
+        self.update_if(task_id, drop, quiet=True)
 
     def announce(self, task: Task, previous_status: str | None = None) -> None:
         self.announced[task.id] = task.updated_at
@@ -102,7 +227,7 @@ class Tasks:
             for step, check in zip(plan, checks):
                 step.check = check or None
         task = Task(id=new_task_id(), title=(title or make_title(goal)).strip(), goal=goal,
-                    steps=plan, origin=origin or Origin())
+                    steps=plan, planned_by="user" if plan else None, origin=origin or Origin())
         self.store.create(task)
         self.journal(task.id, "status", {"status": QUEUED, "message": "task created",
                                          "origin": unstructure(task.origin)})
@@ -147,10 +272,13 @@ class Tasks:
                 decision.update(command=task.awaiting_approval, approved=approve)
                 if approve:
                     task.approvals.append(task.awaiting_approval)
+                    # the approved call runs first thing, its result handed to the model
+                    task.approved_call = task.approval_call
                 else:
                     task.pending_notes.append(
                         f"The user refused to run: {task.awaiting_approval}. Do not run it; find another way.")
                 task.awaiting_approval = None
+                task.approval_call = None
             if note:
                 task.resume_context.append(note)
                 task.pending_notes.append(note)
@@ -163,10 +291,7 @@ class Tasks:
                 if on_resume is not None and isinstance(state, dict):
                     on_resume(state)
             # a fresh start for the counters that led to the pause
-            task.failed_checks = 0
-            task.no_progress_rounds = 0
-            task.transport_failures = 0
-            task.plan_attempts = 0
+            task.counters = Counters()
 
         task = self.update(task_id, change)
         if decision:
@@ -208,6 +333,7 @@ class Tasks:
                    for i, d in enumerate(steps)]
             task.steps = done + new
             task.current_step = len(done)
+            task.planned_by = by
 
         task = self.update(task_id, change)
         self.journal(task_id, "plan_change", {"by": by, "old": old, "steps": [s.description for s in task.steps]})

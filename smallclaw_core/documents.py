@@ -13,7 +13,7 @@ from typing import Any, Callable, TypeVar
 import cattrs
 
 from .errors import DocumentError
-from .tasks import SCHEMA_VERSION, JournalEntry, Task
+from .tasks import SCHEMA_VERSION, Delivery, JournalEntry, Task
 
 T = TypeVar("T")
 
@@ -31,7 +31,33 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
+_COUNTERS = ("failed_checks", "no_progress_rounds", "transport_failures", "plan_attempts")
+
+
+def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 kept the runner's counters at the top level, its progress fingerprints
+    # inside the loop detectors' state, and delivery keys as "kind:round[:tag]" strings.
+    doc = dict(doc)
+    counters = {name: doc.pop(name) for name in _COUNTERS if name in doc}
+    loop_state = dict(doc.get("loop_state") or {})
+    seen = loop_state.pop("_seen", [])
+    doc["loop_state"] = loop_state
+    counters["seen"] = [str(s) for s in seen] if isinstance(seen, list) else []
+    doc["counters"] = counters
+    doc["pending_deliveries"] = [_delivery(k) for k in doc.get("pending_deliveries") or []]
+    doc.setdefault("planned_by", "user" if doc.get("steps") else None)
+    doc["schema_version"] = 3
+    return doc
+
+
+def _delivery(key: Any) -> Any:
+    if not isinstance(key, str):
+        return key
+    d = Delivery.parse(key)
+    return {"kind": d.kind, "round": d.round, "tag": d.tag}
+
+
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def unstructure(value: Any) -> Any:

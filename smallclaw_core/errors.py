@@ -68,4 +68,6 @@ class NeedsApproval(SmallClawError):
 
     def __init__(self, key: str, message: str):
         self.key = key
+        #: the tool call waiting for the approval (set by the chat loop)
+        self.call = None
         super().__init__(message)

@@ -79,10 +79,12 @@ def register_loop_detectors(register):
     ``before_call(call, state) -> LoopVerdict`` (``allow``, ``block`` with a message the
     model sees instead of a result, or ``pause`` the task) and
     ``after_call(call, result, state) -> LoopVerdict | None`` (a ``warn`` verdict's
-    message is appended to the result the model sees). An optional
-    ``on_resume(state)`` is called when the user resumes the task, to start afresh.
-    ``state`` is a JSON-serialisable dict owned by the detector and stored in the task,
-    so a restart does not reset it.
+    message is appended to the result the model sees). Optional: ``on_resume(state)``
+    is called when the user resumes the task, and ``on_step(state)`` when the task
+    moves to its next step, to start afresh. ``state`` is a JSON-serialisable dict
+    owned by the detector and stored in the task, so a restart does not reset it; only
+    the detector changes it. A ``block`` of a call without side effects ends the round
+    so the step is checked (a model re-reading what it has is usually done).
     """
 
 
@@ -139,6 +141,9 @@ def register_commands(register):
 def register_services(register):
     """Contribute long-running services that ``smallclaw serve`` starts and stops together.
 
-    Call ``register(name, run)`` where ``run(app)`` is an async function that runs
-    until cancelled (the runner, the HTTP server, a Telegram poller).
+    Call ``register(name, run, stop=None)`` where ``run(app)`` is an async function
+    that runs until cancelled (the runner, the HTTP server, a Telegram poller). The
+    optional async ``stop(app)`` is awaited when the user stops the server (the first
+    SIGINT or SIGTERM) and returns once the service is at a safe point; then every
+    service is cancelled.
     """

@@ -1,9 +1,9 @@
 """Sharing one local model between chat and background work.
 
 A local model serves one request at a time. Each backend gets a ``ModelGate``: at
-most N background rounds hold it at once (``[runner] max_concurrent_per_backend``),
-and an interactive chat request that is waiting goes before the next background
-round. Background work yields only at round boundaries: a task is never failed or
+most N requests hold it at once (one by default; the runner sets its
+``max_concurrent_per_backend``), and an interactive chat request that is waiting
+goes before the next background round. Background work yields only at round boundaries: a task is never failed or
 paused because a chat came in.
 """
 
@@ -61,8 +61,11 @@ class ModelGate:
         return self._chat_waiting
 
 
-def gate_for(app, backend_name: str) -> ModelGate:
+def gate_for(app, backend_name: str, capacity: int | None = None) -> ModelGate:
+    """The gate of ``backend_name`` in ``app``; ``capacity`` (when given) sets how many may hold it."""
     gates = app.__dict__.setdefault("_model_gates", {})
     if backend_name not in gates:
-        gates[backend_name] = ModelGate(app.config.runner.max_concurrent_per_backend)
+        gates[backend_name] = ModelGate(capacity or 1)
+    elif capacity:
+        gates[backend_name].capacity = max(1, capacity)
     return gates[backend_name]

@@ -3,18 +3,17 @@
 The gateway's ``http`` service (uvicorn with the Litestar app), the ``runner`` and
 any plugin's services (a Telegram poller) share one anyio task group and one event
 bus, so the board sees what the runner does as it happens. SIGINT or SIGTERM stops
-them cleanly: the runner finishes its current round (a safe point; the task resumes
-at the next start), the server closes its streams, then the group is cancelled.
+them cleanly (``smallclaw_core.services``): the runner finishes its current round (a
+safe point; the task resumes at the next start), the server closes its streams, then
+the group is cancelled. With ``--no-runner`` the board still sees what other
+processes (``smallclaw run``, the CLI) change.
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from typing import Any
-
-RUNNER_GRACE_SECONDS = 10.0
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -45,6 +44,7 @@ async def _serve(app: Any, skip: set[str]) -> int:
 
     from .errors import SmallClawError
     from .gateway.security import ensure_token, is_loopback
+    from .services import run_services
 
     host = app.config.gateway.host
     token = ensure_token(app.home)
@@ -55,14 +55,14 @@ async def _serve(app: Any, skip: set[str]) -> int:
         print(f"note: listening on {host}, reachable from other machines; every API call needs the "
               f"token in {app.home / 'token'}. Add the names clients use to [gateway] allowed_hosts.")
 
-    services = {name: app.services[name] for name in app.services.names() if name not in skip}
-    if "http" not in services:
+    services = [app.services[name] for name in app.services.names() if name not in skip]
+    if "http" not in app.services.names():
         print("smallclaw: the gateway plugin is not loaded, so there is no board to serve "
               "(check [plugins] disabled and SMALLCLAW_PLUGINS)", file=sys.stderr)
         return 1
     if "runner" in skip:
         print("runner: off (--no-runner): tasks are shown but not run")
-    elif "runner" not in services:
+    elif "runner" not in app.services.names():
         print("runner: not installed: tasks are shown but not run")
 
     try:
@@ -74,53 +74,10 @@ async def _serve(app: Any, skip: set[str]) -> int:
         print(f"model: none available: {exc}")
         print("the board is served anyway; tasks wait until a model is available")
 
-    code = 0
-    # The receiver outlives the task group, so a signal during the clean-up is caught too.
     try:
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(_stop_on_signal, app, signals, tg)
-                for name, run in services.items():
-                    tg.start_soon(_run_service, name, run, app, name="smallclaw service " + name)
-    except BaseExceptionGroup as group:
-        # a service failed for a reason the user can fix (the port is taken): say it plainly
-        ours, rest = group.split(SmallClawError)
-        if rest is not None:
-            raise
-        for exc in ours.exceptions if ours else ():
-            print(f"smallclaw: {exc}", file=sys.stderr)
-        code = 1
+        code = await run_services(app, services)
     finally:
         with anyio.CancelScope(shield=True):
             await app.aclose()
     print("stopped")
     return code
-
-
-async def _run_service(name: str, run: Any, app: Any) -> None:
-    await run(app)
-    # a service that returns has nothing left to do; the others keep running
-
-
-async def _stop_on_signal(app: Any, signals: Any, tg: Any) -> None:
-    """First signal: stop at a safe point. A second one: stop now."""
-    stopping = False
-    async for signum in signals:
-        if stopping:
-            print("stopping now", flush=True)
-            tg.cancel_scope.cancel()
-            return
-        stopping = True
-        print(f"\n{signal.Signals(signum).name}: stopping (the runner finishes its current round; "
-              "press Ctrl+C again to stop now)…", flush=True)
-        tg.start_soon(_graceful_stop, app, tg.cancel_scope)
-
-
-async def _graceful_stop(app: Any, scope: Any) -> None:
-    import anyio
-
-    runner = getattr(app, "runner", None)
-    if runner is not None and hasattr(runner, "shutdown"):
-        with anyio.move_on_after(RUNNER_GRACE_SECONDS + 1):
-            await runner.shutdown(RUNNER_GRACE_SECONDS)
-    scope.cancel()

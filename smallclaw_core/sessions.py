@@ -34,7 +34,10 @@ class SessionStore:
 
     def append(self, key: str, message: Message, *, sync: bool = True, **meta: Any) -> None:
         """Append a message; ``sync=False`` leaves the fsync to a later ``sync()``."""
-        record = {"message": unstructure(message), **meta}
+        self.append_record(key, {"message": unstructure(message), **meta}, sync=sync)
+
+    def append_record(self, key: str, record: dict[str, Any], *, sync: bool = True) -> None:
+        """Append one record: a message with its metadata, or a marker (``{"drop_round": 3}``)."""
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
         with self._lock:
             fd = os.open(self._path(key), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -73,7 +76,7 @@ class SessionStore:
         return out
 
     def history(self, key: str) -> list[Message]:
-        return [structure(r["message"], Message) for r in self.records(key)]
+        return [structure(r["message"], Message) for r in self.records(key) if "message" in r]
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()

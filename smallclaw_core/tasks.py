@@ -9,8 +9,9 @@ from typing import Any
 import attrs
 
 from .errors import IllegalTransition
+from .models import ToolCall
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -42,6 +43,9 @@ JOURNAL_KINDS = (
 
 STEP_STATES = ("pending", "running", "done", "skipped")
 
+#: What a delivery tells the user about: the task completed, needs them, or failed.
+DELIVERY_KINDS = (COMPLETE, NEEDS_ASSISTANCE, FAILED)
+
 
 def new_task_id() -> str:
     """A short, sortable, unguessable id: time in base 36 plus random letters."""
@@ -65,6 +69,10 @@ class Step:
     notes: list[str] = attrs.field(factory=list)
     #: an optional deterministic check, such as ``file_exists: report.md``
     check: str | None = None
+    #: when the step's first round started (files changed since then are its work)
+    started_at: float | None = None
+    #: the journal's last seq when the step started (its evidence comes after)
+    started_seq: int = 0
 
 
 @attrs.define
@@ -82,12 +90,54 @@ class Lease:
     expires: float
 
 
+@attrs.frozen
+class Delivery:
+    """A notification owed to the user: its kind, the round it is about, a tag that makes it unique.
+
+    Written as ``kind:round`` or ``kind:round:tag`` wherever a text key is needed
+    (journal entries, session records, a notifier's deduplication key).
+    """
+
+    kind: str
+    round: int = 0
+    tag: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.round}" + (f":{self.tag}" if self.tag else "")
+
+    @classmethod
+    def parse(cls, text: str) -> "Delivery":
+        kind, _, rest = text.partition(":")
+        number, _, tag = rest.partition(":")
+        return cls(kind, int(number) if number.isdigit() else 0, tag)
+
+
+@attrs.define
+class Counters:
+    """The runner's counters for a task, in one place; resuming the task resets them all."""
+
+    #: checks that said NO in a row on the current step
+    failed_checks: int = 0
+    #: rounds in a row whose calls and results were all seen before
+    no_progress_rounds: int = 0
+    #: model calls in a row that could not reach the model server
+    transport_failures: int = 0
+    #: planner answers that were not a usable plan
+    plan_attempts: int = 0
+    #: times the whole goal was checked and found unfinished
+    goal_checks: int = 0
+    #: fingerprints of the calls and results seen on the current step, oldest first
+    seen: list[str] = attrs.field(factory=list)
+
+
 @attrs.define
 class Task:
     id: str
     title: str
     goal: str
     steps: list[Step] = attrs.field(factory=list)
+    #: who wrote the plan: "user", "planner" (a model), or None while there is none
+    planned_by: str | None = None
     current_step: int = 0
     status: str = QUEUED
     origin: Origin = attrs.field(factory=Origin)
@@ -105,15 +155,15 @@ class Task:
     #: notes not yet shown to the executor
     pending_notes: list[str] = attrs.field(factory=list)
     rounds: int = 0
-    failed_checks: int = 0
-    no_progress_rounds: int = 0
-    transport_failures: int = 0
-    plan_attempts: int = 0
+    counters: Counters = attrs.field(factory=Counters)
     #: per-detector state, so a restart does not reset loop detection
     loop_state: dict[str, Any] = attrs.field(factory=dict)
     #: approvals granted by the user (exact commands), and the one being asked
     approvals: list[str] = attrs.field(factory=list)
     awaiting_approval: str | None = None
+    #: the call waiting for that approval; once approved, the runner runs it first thing
+    approval_call: ToolCall | None = None
+    approved_call: ToolCall | None = None
     lease: Lease | None = None
     #: the journal seq of the last round that finished, for crash recovery
     last_round_seq: int = 0
@@ -121,8 +171,8 @@ class Task:
     feedback: str | None = None
     #: the executor's report of the previous step, shown when the next step starts
     last_result: str | None = None
-    #: notifications not yet delivered (keys "<kind>:<n>"), so a crash cannot lose one
-    pending_deliveries: list[str] = attrs.field(factory=list)
+    #: notifications not yet delivered, so a crash cannot lose one
+    pending_deliveries: list[Delivery] = attrs.field(factory=list)
     schema_version: int = SCHEMA_VERSION
 
     @property

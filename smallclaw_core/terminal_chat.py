@@ -46,9 +46,9 @@ async def _chat(app: Any, session: str) -> int:
     shown = {r.get("delivery") for r in app.sessions.records(session) if r.get("delivery")}
 
     async with anyio.create_task_group() as tg:
-        from .runner import Runner
-
-        tg.start_soon(Runner(app).run)
+        runner = app.services.get("runner")  # background tasks started here run in this process
+        if runner is not None:
+            tg.start_soon(runner.run, app)
         tg.start_soon(_show_results, app, session, shown)
         while True:
             print("> ", end="", flush=True)

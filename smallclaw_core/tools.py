@@ -31,6 +31,14 @@ from .models import ToolSpec
 _JSON_TYPES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
+class ToolFailure(str):
+    """A tool's output that reports a failure (a command that exited non-zero), returned rather than raised.
+
+    The model reads it like any output; the journal marks the call as failed, so
+    verification knows the action did not succeed.
+    """
+
+
 @attrs.define
 class ToolContext:
     """What a running tool may know about where it runs."""
@@ -58,6 +66,9 @@ class Tool:
     #: never re-runs an effect blindly.
     side_effects: bool = False
     wants_context: bool = False
+    #: True for a tool that finishes the round (the runner's ``step_done``): its output
+    #: becomes the round's answer and no further model call is made
+    ends_round: bool = False
 
     def spec(self) -> ToolSpec:
         return ToolSpec(self.name, self.description, self.parameters)
@@ -72,7 +83,7 @@ class Tool:
             result = await result
         if result is None:
             return ""
-        return result if isinstance(result, str) else str(result)
+        return result if isinstance(result, str) else str(result)  # a ToolFailure stays one
 
 
 def _json_type(annotation: Any) -> dict[str, Any]:
@@ -118,6 +129,7 @@ def tool(
     *,
     name: str | None = None,
     side_effects: bool = False,
+    ends_round: bool = False,
 ) -> Any:
     """Make a ``Tool`` from a typed function (usable bare or with arguments)."""
 
@@ -152,6 +164,7 @@ def tool(
             function=fn,
             side_effects=side_effects,
             wants_context=wants_context,
+            ends_round=ends_round,
         )
 
     if function is not None:

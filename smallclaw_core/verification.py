@@ -24,7 +24,7 @@ class Verdict:
 
 @attrs.define
 class StepContext:
-    """What a verifier gets: the task, the current step, and the round's evidence."""
+    """What a verifier gets: the task, the current step, and the evidence of the work on it."""
 
     task: Any
     step_index: int
@@ -34,6 +34,12 @@ class StepContext:
     #: the tool calls and results of the round, as journal entries
     evidence: list[Any] = attrs.field(factory=list)
     app: Any = None
+    #: the tool calls and results of every round of this step so far, this round's included
+    step_evidence: list[Any] = attrs.field(factory=list)
+    #: files (relative to the workspace) changed since the step started, newest first
+    changed: list[str] = attrs.field(factory=list)
+    #: the structured files that parsed when the round started (a ``StructureState``)
+    before: Any = None
 
     @property
     def step(self) -> Any:

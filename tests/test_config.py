@@ -16,6 +16,10 @@ from smallclaw_core.app import App
 from smallclaw_core.config import (
     CONFIG_FILE, CORE_SECTIONS, data_dir, default_document, load_config, write_default,
 )
+from smallclaw_core.runner.config import LoopConfig, RunnerConfig
+
+#: the runner plugin's sections, for tests that load a config without the plugin host
+RUNNER_SECTIONS = {"runner": RunnerConfig, "loop": LoopConfig}
 
 
 def write(home: Path, text: str) -> Path:
@@ -38,13 +42,13 @@ def test_values_are_read_into_the_sections(tmp_path):
     assert config.models.temperature == 1.0  # an integer is fine where a number is expected
     assert config.gateway.port == 9000
     assert config.gateway.allowed_origins == ["http://a"]
-    assert config.runner == CORE_SECTIONS["runner"]()
+    assert config.chat == CORE_SECTIONS["chat"]()
 
 
 def test_an_unknown_key_names_file_key_and_the_known_keys(tmp_path):
     path = write(tmp_path, "[runner]\nmax_tool_call = 5\n")
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        load_config(path, RUNNER_SECTIONS)
     message = str(caught.value)
     assert message.startswith(f"{path}: unknown key runner.max_tool_call")
     assert "max_tool_calls" in message  # what was expected
@@ -62,7 +66,7 @@ def test_an_unknown_key_names_file_key_and_the_known_keys(tmp_path):
 def test_a_wrong_type_names_file_key_and_expectation(tmp_path, section, key, value, expected):
     path = write(tmp_path, f"[{section}]\n{key} = {value}\n")
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        load_config(path, RUNNER_SECTIONS)
     assert str(caught.value) == f"{path}: {section}.{key} {expected}"
 
 
@@ -120,10 +124,10 @@ def test_a_plugin_section_is_validated_like_a_core_one(tmp_path):
 
 
 def test_overrides_are_validated_too(tmp_path):
-    app = App.load(tmp_path, only=[], overrides={"runner": {"max_rounds": 5}})
+    app = App.load(tmp_path, only=["runner"], overrides={"runner": {"max_rounds": 5}})
     assert app.config.runner.max_rounds == 5
     with pytest.raises(ConfigError, match=r"runner\.max_rounds should be an integer"):
-        App.load(tmp_path, only=[], overrides={"runner": {"max_rounds": "five"}})
+        App.load(tmp_path, only=["runner"], overrides={"runner": {"max_rounds": "five"}})
 
 
 def test_disabled_must_be_a_list(tmp_path):

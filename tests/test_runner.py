@@ -32,12 +32,19 @@ def look(path: str) -> str:
     return f"contents of {path}"
 
 
+@tool(side_effects=True)
+def touch(path: str) -> str:
+    """Touch a path (a call with side effects)."""
+    return f"touched {path}"
+
+
 class Tools:
     @hookimpl
     def register_tools(self, register):
         register(add)
         register(poll)
         register(look)
+        register(touch)
 
 
 def run(app, timeout=20):
@@ -140,18 +147,35 @@ def test_unreachable_verifier_never_counts_as_yes(app_model):
 
 def test_same_call_ten_times_guidance_then_block_then_pause(app_model):
     app, model = app_model
-    model.enqueue_for("executor", *[call("look", path="a.txt") for _ in range(10)], "done")
-    task = app.tasks.create("g", ["look at a.txt"])
+    model.enqueue_for("executor", *[call("touch", path="a.txt") for _ in range(10)], "done")
+    task = app.tasks.create("g", ["touch a.txt"])
     run(app)
     task = app.store.get(task.id)
     assert task.status == "needs_assistance"
     assert "loop" in task.pause_reason
     journal = app.store.journal(task.id)
     results = [e.data["result"] for e in journal if e.kind == "tool_result"]
-    assert "You already ran look" in results[1]  # guidance on the first repeat
-    assert results[2].startswith("Not run: you already ran look")  # then blocked
-    assert sum(1 for r in results if r.startswith("contents of")) == 2  # only two real runs
+    assert "You already ran touch" in results[1]  # guidance on the first repeat
+    assert results[2].startswith("Not run: you already ran touch")  # then blocked
+    assert sum(1 for r in results if r.startswith("touched")) == 2  # only two real runs
     assert len([e for e in journal if e.kind == "tool_call"]) < 10
+
+
+def test_a_repeated_read_only_call_ends_the_round_for_a_check_instead_of_a_loop_pause(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", *[call("look", path="a.txt") for _ in range(10)])
+    model.enqueue_for("verifier", verdict(True, "the contents of a.txt were shown."))
+    model.enqueue_for("summarizer", "Looked at a.txt.")
+    task = app.tasks.create("g", ["look at a.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    journal = app.store.journal(task.id)
+    results = [e.data["result"] for e in journal if e.kind == "tool_result"]
+    assert sum(1 for r in results if r.startswith("contents of")) == 2  # two real runs, then the round ended
+    assert results[2].startswith("Not run: you already have this result")
+    assert any(e.kind == "error" and e.data.get("action") == "end" for e in journal)
+    assert len(model.requests_for("executor")) == 3
 
 
 def test_ping_pong_is_caught(app_model):
@@ -455,20 +479,20 @@ def test_conversation_is_compacted_at_a_step_boundary_when_the_window_fills(make
 
 def test_resume_after_a_loop_pause_gives_the_model_a_fresh_start(app_model):
     app, model = app_model
-    model.enqueue_for("executor", *[call("look", path="a.txt") for _ in range(5)])
-    task = app.tasks.create("g", ["look at a.txt"])
+    model.enqueue_for("executor", *[call("touch", path="a.txt") for _ in range(5)])
+    task = app.tasks.create("g", ["touch a.txt"])
     run(app)
     assert app.store.get(task.id).status == "needs_assistance"
     assert not model.role_queues["executor"]  # two runs, two blocks, then the pause
-    app.tasks.resume(task.id, "look at b.txt instead")
-    model.enqueue_for("executor", call("look", path="a.txt"), call("look", path="b.txt"), "b.txt looked at")
+    app.tasks.resume(task.id, "touch b.txt instead")
+    model.enqueue_for("executor", call("touch", path="a.txt"), call("touch", path="b.txt"), "b.txt touched")
     model.enqueue_for("verifier", verdict(True))
     model.enqueue_for("summarizer", "ok")
     run(app)
     task = app.store.get(task.id)
     assert task.status == "complete", task.pause_reason
     results = [e.data["result"] for e in app.store.journal(task.id) if e.kind == "tool_result"]
-    assert results[-2] == "contents of a.txt"  # run again after the resume, not blocked
+    assert results[-2] == "touched a.txt"  # run again after the resume, not blocked
 
 
 def test_double_check_stops_a_verifier_that_says_yes_to_everything(app_model):

@@ -72,7 +72,7 @@ def test_a_newer_document_is_refused_and_left_as_it_is(store):
     store.create(Task(id="a1", title="ordinary", goal="g"))
     path = place(store, "task_v99.json", FUTURE_ID)
     before = path.read_bytes()
-    with pytest.raises(DocumentError, match=r"newer SmallClaw \(schema_version 99, this one reads up to 2\)"):
+    with pytest.raises(DocumentError, match=rf"newer SmallClaw \(schema_version 99, this one reads up to {SCHEMA_VERSION}\)"):
         store.get(FUTURE_ID)
     with pytest.raises(DocumentError):
         store.update(FUTURE_ID, lambda t: setattr(t, "title", "overwritten"))

@@ -216,7 +216,7 @@ def list_sessions(gateway: Gateway, prefix: Annotated[str | None, Parameter(max_
 @get("/api/sessions/{key:str}", sync_to_thread=True, summary="A session's history (an unknown session is empty)")
 def session_history(gateway: Gateway, key: str,
                     limit: Annotated[int, Parameter(ge=1, le=1000)] = 200) -> dict[str, Any]:
-    records = gateway.core.sessions.records(_session_key(key))
+    records = [r for r in gateway.core.sessions.records(_session_key(key)) if "message" in r]
     return {"session": key, "messages": records[-limit:], "total": len(records)}
 
 

@@ -1,7 +1,24 @@
 """The builtin runner plugin: runs queued tasks in rounds, verifies steps, delivers results.
 
-It registers the ``runner`` service (started by ``smallclaw serve``), the builtin
-model verifier and the builtin loop detector, through the same hooks any plugin uses.
+It registers, through the same hooks any plugin uses: its configuration sections
+(``[runner]``, ``[loop]``), the ``runner`` service (started by ``smallclaw serve``),
+the ``run`` command, the builtin verifiers (structure and evidence guards, the model
+verifier) and the builtin loop detector.
+
+Where things are::
+
+    worker.py        the worker loop: scheduling, leases, recovery, deliveries, stopping
+    driver.py        one task through its stages: recover, plan, round, verify, finish
+    planner.py       the planner role, deliverables kept, checks proposed
+    conversation.py  the executor's conversation: fixed head, step messages, compaction
+    rounds.py        one round: the chat loop with the task's tools, journaled and policed
+    verifying.py     the verifier chain; guards.py, the deterministic verifiers
+    decide.py        verdict + progress -> advance, retry or pause (pure)
+    finishing.py     the goal check and the summary
+    roles.py         the verifier and summarizer model roles
+    evidence.py      what the workspace shows: changed files, their heads, structure
+    retry.py         the one retry policy; deliveries.py, what the user is owed
+    loops.py         the repeat detector
 """
 
 from __future__ import annotations
@@ -14,29 +31,56 @@ from smallclaw_core.hookspecs import hookimpl
 def __getattr__(name: str) -> Any:
     # ``from smallclaw_core.runner import Runner`` without importing it at plugin load
     if name == "Runner":
-        from .service import Runner
+        from .worker import Runner
 
         return Runner
     raise AttributeError(name)
 
 
-async def run_service(app: Any) -> None:
-    from .service import Runner
+class RunnerService:
+    """The ``runner`` service: one ``Runner`` per app; ``stop`` lets running rounds finish first."""
 
-    runner = Runner(app)
-    app.__dict__["runner"] = runner
-    await runner.run()
+    def __init__(self) -> None:
+        self.runners: dict[int, Any] = {}
+
+    async def run(self, app: Any) -> None:
+        from .worker import Runner
+
+        runner = Runner(app)
+        self.runners[id(app)] = runner
+        try:
+            await runner.run()
+        finally:
+            self.runners.pop(id(app), None)
+
+    async def stop(self, app: Any) -> None:
+        runner = self.runners.get(id(app))
+        if runner is not None:
+            await runner.shutdown()
+
+
+@hookimpl
+def register_config_sections(register):
+    from .config import LoopConfig, RunnerConfig
+
+    register("runner", RunnerConfig)
+    register("loop", LoopConfig)
 
 
 @hookimpl
 def register_services(register):
-    register("runner", run_service)
+    service = RunnerService()
+    register("runner", service.run, stop=service.stop)
 
 
 @hookimpl
 def register_verifiers(register):
+    from .guards import ActionEvidence, NumberGrounding, StructureGuard
     from .roles import ModelVerifier
 
+    register(StructureGuard())
+    register(NumberGrounding())
+    register(ActionEvidence())
     register(ModelVerifier())
 
 
@@ -45,24 +89,6 @@ def register_loop_detectors(register):
     from .loops import RepeatDetector
 
     register(RepeatDetector())
-
-
-async def run_until_signalled(runner: Any) -> None:
-    """Run until SIGINT or SIGTERM, then stop at a safe point (rounds finish, leases are released)."""
-    import signal
-
-    import anyio
-
-    async with anyio.create_task_group() as tg:
-        async def watch_signals() -> None:
-            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-                async for _ in signals:
-                    await runner.shutdown(grace=10.0)
-                    tg.cancel_scope.cancel()
-                    return
-
-        tg.start_soon(watch_signals)
-        await runner.run()
 
 
 def _run_arguments(parser: Any) -> None:
@@ -74,22 +100,25 @@ def _run_arguments(parser: Any) -> None:
 async def _run_command(args: Any, app: Any) -> int:
     import anyio
 
-    from .service import Runner
+    from smallclaw_core.services import Service, run_services
 
-    runner = Runner(app)
+    from .worker import Runner
+
     try:
         if args.until_idle:
-            await runner.run_until_idle(args.timeout)
-        else:
-            await run_until_signalled(runner)
-    except TimeoutError:
-        print(f"smallclaw: tasks were still running after {args.timeout:g} s")
-        return 1
+            runner = Runner(app)
+            try:
+                await runner.run_until_idle(args.timeout)
+            except TimeoutError:
+                print(f"smallclaw: tasks were still running after {args.timeout:g} s")
+                return 1
+            return 0
+        service = RunnerService()
+        return await run_services(app, [Service("runner", service.run, service.stop)])
     except anyio.get_cancelled_exc_class():
         raise
     finally:
         await app.aclose()
-    return 0
 
 
 @hookimpl

@@ -80,6 +80,10 @@ class RepeatDetector:
         state.pop("recent", None)
         state.pop("blocks", None)
 
+    def on_step(self, state: dict) -> None:
+        """The task moved to its next step: calls of the last one are not repeats of this one's."""
+        self.on_resume(state)
+
     def after_call(self, call: ToolCall, result: str, state: dict) -> LoopVerdict | None:
         key = call_key(call)
         digest = _digest(result)

@@ -1,44 +1,27 @@
-"""The planner, verifier and summarizer roles: short, constrained model calls.
+"""The verifier and summarizer roles: short, constrained model calls (the planner has its own module).
 
-Each asks for JSON constrained to a schema (backends that support it enforce it) and
-parses the answer strictly: a verifier's "YES" must be the answer field itself, never
+The verifier asks for JSON constrained to a schema (backends that support it enforce
+it) and parses the answer strictly: its "YES" must be the answer field itself, never
 the first "yes" found somewhere in free text. An answer that cannot be read counts as
-NO: verification fails closed.
+NO: verification fails closed. It judges from the evidence (the step's tool calls and
+results, the files the step changed and how they begin), not from the executor's
+report alone.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from smallclaw_core.chat import cut_middle, model_call
-from smallclaw_core.errors import ModelError
 from smallclaw_core.models import Message, ModelOptions, ModelRequest
-from smallclaw_core.tasks import Step, Task
+from smallclaw_core.tasks import Task
 from smallclaw_core.verification import StepContext, Verdict
 
 if TYPE_CHECKING:
     from smallclaw_core.app import App
-
-MAX_PLAN_STEPS = 8
-
-PLAN_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "steps": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": MAX_PLAN_STEPS,
-            "items": {
-                "type": "object",
-                "properties": {"description": {"type": "string", "minLength": 3}},
-                "required": ["description"],
-            },
-        }
-    },
-    "required": ["steps"],
-}
 
 VERDICT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -46,15 +29,9 @@ VERDICT_SCHEMA: dict[str, Any] = {
     "required": ["answer", "reason"],
 }
 
-PLANNER_PROMPT = (
-    "You plan tasks for a small assistant that has tools: {tools}. Split the goal into 1 to "
-    f"{MAX_PLAN_STEPS} short, concrete steps, each one action whose result can be checked. "
-    'Reply with JSON: {{"steps": [{{"description": "..."}}]}}'
-)
-
 VERIFIER_PROMPT = (
     "You check whether one step of a task is really done. Judge only from the evidence: tool "
-    "calls and their results. Claims without evidence do not count. Reply with JSON: "
+    "calls, their results and the files changed. Claims without evidence do not count. Reply with JSON: "
     '{"answer": "YES" or "NO", "reason": "one sentence"}'
 )
 
@@ -68,7 +45,7 @@ def _options(app: "App", num_predict: int | None = None) -> ModelOptions:
     return ModelOptions(num_ctx=app.config.models.num_ctx, temperature=0.0, num_predict=num_predict)
 
 
-def _loads_strict(text: str) -> Any:
+def loads_strict(text: str) -> Any:
     """The whole text as JSON, else a single fenced or bare JSON object in it."""
     text = text.strip()
     try:
@@ -82,23 +59,6 @@ def _loads_strict(text: str) -> Any:
         except ValueError:
             pass
     return None
-
-
-def parse_plan(text: str) -> list[str] | None:
-    """Steps from a planner answer, or ``None`` when it does not parse."""
-    data = _loads_strict(text)
-    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
-        return None
-    steps = []
-    for item in data["steps"]:
-        if isinstance(item, dict):
-            item = item.get("description")
-        if not isinstance(item, str) or not item.strip():
-            return None
-        steps.append(" ".join(item.split()))
-    if not 1 <= len(steps) <= MAX_PLAN_STEPS:
-        return None
-    return steps
 
 
 def meaningful_reason(reason: str, fallback: str) -> str:
@@ -115,7 +75,7 @@ def parse_verdict(text: str) -> tuple[bool, str] | None:
     Accepted: the JSON object of ``VERDICT_SCHEMA``, or a text that *starts* with the
     word YES or NO. Anything else is unreadable.
     """
-    data = _loads_strict(text)
+    data = loads_strict(text)
     if isinstance(data, dict):
         answer = data.get("answer")
         reason = data.get("reason")
@@ -128,27 +88,22 @@ def parse_verdict(text: str) -> tuple[bool, str] | None:
     return None
 
 
-async def make_plan(app: "App", task: Task) -> list[str] | None:
-    ref = await app.model_for("planner")
-    tools = ", ".join(app.tools.names()) or "none"
-    request = ModelRequest(
-        model=ref.model,
-        messages=[Message("system", PLANNER_PROMPT.format(tools=tools)), Message("user", task.goal)],
-        format=PLAN_SCHEMA, options=_options(app, 400), timeout=app.config.models.timeout,
-    )
-    reply = await model_call(ref, request)
-    return parse_plan(reply.content)
-
-
 def evidence_text(ctx: StepContext, limit: int = 3000) -> str:
+    """The step's tool calls and results, then the files it changed with their first lines."""
     lines = []
-    for e in ctx.evidence:
+    for e in ctx.step_evidence or ctx.evidence:
         if e.kind == "tool_call":
             lines.append(f"CALL {e.data.get('name')} {json.dumps(e.data.get('arguments', {}), ensure_ascii=False)}")
         elif e.kind == "tool_result":
             mark = "ERROR " if e.data.get("error") else ""
             lines.append(f"RESULT {mark}{cut_middle(str(e.data.get('result', '')), 600)}")
-    return cut_middle("\n".join(lines) or "(no tool was used)", limit)
+    calls = cut_middle("\n".join(lines) or "(no tool was used)", limit)
+    if not ctx.changed:
+        return calls
+    from .evidence import head
+
+    files = "\n".join(head(ctx.workspace, name) for name in ctx.changed[:5])
+    return f"{calls}\n\nFiles changed in this step:\n{cut_middle(files, limit // 2)}"
 
 
 SMALL_MODEL_BYTES = 1_000_000_000
@@ -169,76 +124,77 @@ def is_small_model(info: Any) -> bool:
     return False
 
 
-class ModelVerifier:
-    """Asks the verifier role whether the step is done: YES or NO with a reason.
+async def role_call(app: "App", role: str, request: ModelRequest, task_id: str | None = None) -> Any:
+    """One model call of a role (planner, verifier, summarizer), journaled on the task when there is one."""
+    started = time.perf_counter()
+    reply = await model_call(await app.model_for(role), request)
+    if task_id is not None:
+        u = reply.usage
+        app.tasks.journal(task_id, "model_call", {
+            "role": role, "model": request.model, "seconds": round(time.perf_counter() - started, 3),
+            "prompt_tokens": u.prompt_tokens, "prompt_evaluated": u.prompt_evaluated,
+            "prompt_cached": u.prompt_cached, "completion_tokens": u.completion_tokens,
+            "done_reason": reply.done_reason})
+    return reply
 
-    A small model tends to answer YES to anything. With ``[runner] double_check`` (by
-    default for small verifier models) a YES is only accepted when the same model also
-    answers NO to the inverted question "is anything still missing?".
+
+async def judge(app: "App", facts: str, question: str, inverted: str, *, subject: str = "the step",
+                task_id: str | None = None, source: str = "model",
+                fallback_no: str = "the evidence does not show that it is done") -> Verdict:
+    """Ask the verifier role ``question`` about ``facts``: YES or NO with a reason; fails closed.
+
+    With ``[runner] double_check`` (by default for small verifier models) a YES counts
+    only when the model also answers NO to ``inverted`` ("is anything still missing?").
     """
+    ref = await app.model_for("verifier")
+
+    async def ask(prompt: str) -> tuple[bool, str] | None:
+        request = ModelRequest(
+            model=ref.model, messages=[Message("system", VERIFIER_PROMPT), Message("user", prompt)],
+            format=VERDICT_SCHEMA, options=_options(app, 120), timeout=app.config.models.timeout,
+        )
+        reply = await role_call(app, "verifier", request, task_id)  # TransportError propagates: never a YES
+        return parse_verdict(reply.content)
+
+    parsed = await ask(f"{facts}\n\n{question} Answer YES or NO with a one-sentence reason.")
+    if parsed is None:
+        return Verdict(False, f"the verifier's answer could not be read, so {subject} is not counted as done",
+                       source=source)
+    passed, reason = parsed
+    if passed and await _double_check(app, ref):
+        second = await ask(f"{facts}\n\n{inverted} Answer YES if something is missing or wrong, NO if "
+                           "nothing is, with a one-sentence reason.")
+        if second is None or second[0]:
+            why = meaningful_reason(second[1] if second else "",
+                                    f"it said {subject} is done, and also that something is still missing")
+            return Verdict(False, f"the verifier is not sure {subject} is done: {why}", source=source)
+    return Verdict(passed, meaningful_reason(reason, f"{subject} is done" if passed else fallback_no), source=source)
+
+
+async def _double_check(app: "App", ref: Any) -> bool:
+    mode = app.config.runner.double_check
+    if mode != "auto":
+        return mode == "always"
+    return is_small_model(await app.model_info(ref))
+
+
+class ModelVerifier:
+    """Asks the verifier role whether the step is done, from the step's evidence (see ``judge``)."""
 
     name = "model"
     order = 100
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
-        app = ctx.app
-        ref = await app.model_for("verifier")
-        step = ctx.step
         facts = (
-            f"Task: {ctx.task.goal}\nStep to check: {step.description}\n\n"
-            f"Evidence from this round:\n{evidence_text(ctx)}\n\n"
-            f"The assistant's report: {cut_middle(ctx.answer, 1000) or '(none)'}\n\n"
+            f"Task: {ctx.task.goal}\nStep to check: {ctx.step.description}\n\n"
+            f"Evidence from this step:\n{evidence_text(ctx)}\n\n"
+            f"The assistant's report: {cut_middle(ctx.answer, 1000) or '(none)'}"
         )
-        parsed = await self._ask(app, ref, facts + "Is this step done? Answer YES or NO with a one-sentence reason.")
-        if parsed is None:
-            return Verdict(False, "the verifier's answer could not be read, so the step is not counted as done",
-                           source=self.name)
-        passed, reason = parsed
-        if passed and await self._double_check(app, ref):
-            inverted = await self._ask(app, ref, facts + (
-                "Is anything still missing or wrong before this step counts as done? Answer YES if something "
-                "is missing or wrong, NO if nothing is, with a one-sentence reason."))
-            if inverted is None or inverted[0]:
-                why = meaningful_reason(inverted[1] if inverted else "",
-                                        "it said the step is done, and also that something is still missing")
-                return Verdict(False, f"the verifier is not sure the step is done: {why}", source=self.name)
-        fallback = "the step is done" if passed else \
-            "the evidence does not show that this step is done; do it with the tools and report the result"
-        return Verdict(passed, meaningful_reason(reason, fallback), source=self.name)
-
-    async def _ask(self, app: "App", ref: Any, prompt: str) -> tuple[bool, str] | None:
-        request = ModelRequest(
-            model=ref.model, messages=[Message("system", VERIFIER_PROMPT), Message("user", prompt)],
-            format=VERDICT_SCHEMA, options=_options(app, 120), timeout=app.config.models.timeout,
-        )
-        reply = await model_call(ref, request)  # TransportError propagates: never a YES
-        return parse_verdict(reply.content)
-
-    async def _double_check(self, app: "App", ref: Any) -> bool:
-        mode = app.config.runner.double_check
-        if mode != "auto":
-            return mode == "always"
-        return is_small_model(await app.model_info(ref))
-
-
-async def run_verifiers(app: "App", ctx: StepContext) -> Verdict:
-    """The verifier chain: deterministic checks first, then the model; fails closed.
-
-    A failing verdict stops the chain; a decisive pass advances without the model.
-    """
-    chain = sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50))
-    passed: Verdict | None = None
-    for verifier in chain:
-        verdict = await verifier.verify(ctx)
-        if verdict is None:
-            continue
-        verdict.source = verdict.source or verifier.name
-        if not verdict.passed or verdict.decisive:
-            return verdict
-        passed = verdict
-    if passed is None:
-        raise ModelError("no verifier gave a verdict (is the model verifier disabled?)")
-    return passed
+        return await judge(
+            ctx.app, facts, "Is this step done?", "Is anything still missing or wrong before this step counts as done?",
+            task_id=ctx.task.id, source=self.name,
+            fallback_no="the evidence does not show that this step is done; do it with the tools and report the "
+                        "result")
 
 
 async def write_summary(app: "App", task: Task, journal_tail: list[Any]) -> str:
@@ -253,7 +209,7 @@ async def write_summary(app: "App", task: Task, journal_tail: list[Any]) -> str:
         model=ref.model, messages=[Message("system", SUMMARIZER_PROMPT), Message("user", prompt)],
         options=_options(app, 300), timeout=app.config.models.timeout,
     )
-    reply = await model_call(ref, request)
+    reply = await role_call(app, "summarizer", request, task.id)
     text = reply.content.strip()
     return text or fallback_summary(task)
 
@@ -266,5 +222,3 @@ def fallback_summary(task: Task) -> str:
     return "\n".join(lines)
 
 
-def step_list(steps: list[Step]) -> str:
-    return "\n".join(f"{i + 1}. {s.description}" for i, s in enumerate(steps))

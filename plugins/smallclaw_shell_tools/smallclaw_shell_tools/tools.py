@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from smallclaw_core import ToolContext, ToolError, tool
+from smallclaw_core import ToolContext, ToolError, ToolFailure, tool
 
 from .config import shell_config
 from .policy import enforce
@@ -67,7 +67,8 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
                                output_limit=config.output_limit, env_names=config.env)
     if result.timed_out:
         raise ToolError(result.render() + f"\n(the limit is {config.timeout:g} s; try a quicker command)")
-    return result.render()
+    # a command that exits non-zero failed: the model reads its output, verification knows
+    return result.render() if result.exit_code == 0 else ToolFailure(result.render())
 
 
 @tool

@@ -80,7 +80,8 @@ def test_ask_pauses_then_approval_runs_the_command(make_app, stand_in_programs):
     assert not (workspace / "deployed.txt").exists()
 
     app.tasks.resume(task.id, approve=True)
-    model.enqueue_for("executor", call("run_shell", command="deploy --now"), "Deployed.")
+    # the approved command runs at once; the model is asked only after, with its result
+    model.enqueue_for("executor", "Deployed.")
     model.enqueue_for("verifier", verdict(True, "the command printed deployed."))
     model.enqueue_for("summarizer", "The site is deployed.")
     run(app)
@@ -92,6 +93,10 @@ def test_ask_pauses_then_approval_runs_the_command(make_app, stand_in_programs):
     assert decisions == [{"command": "deploy --now", "approved": True}]
     results = [e.data for e in journal(app, task.id, "tool_result")]
     assert results[-1]["error"] is False and "exit code 0" in results[-1]["result"]
+    after = model.requests_for("executor")[1].messages
+    assert after[-1].role == "tool" and "deployed" in after[-1].content  # the result, handed to the model
+    assert after[-2].tool_calls[0].arguments == {"command": "deploy --now"}  # answering the asked call
+    assert len([e for e in journal(app, task.id, "tool_call")]) == 2  # asked once, run once
 
 
 def test_ask_refused_command_never_runs(make_app, stand_in_programs):
@@ -168,9 +173,12 @@ def test_injected_instructions_obeyed_by_the_model_run_nothing_outside(make_app,
     workspace = app2.workspace_for(task.id)
     (workspace / "notes.txt").write_text(page)
     run(app2)
-    assert app2.store.get(task.id).status == "complete"
+    # the last thing the model did was refused: the step is not done, and the task says why
+    task = app2.store.get(task.id)
+    assert task.status == "needs_assistance" and "failed" in task.pause_reason, task.pause_reason
     calls = [e.data["arguments"]["command"] for e in journal(app2, task.id, "tool_call")]
-    assert calls == ["cat notes.txt", *injected], "the stand-in model did not obey every injected line"
+    assert calls[: 1 + len(injected)] == ["cat notes.txt", *injected], \
+        "the stand-in model did not obey every injected line"
     results = journal(app2, task.id, "tool_result")
     assert results[0].data["error"] is False and "RUN curl" in results[0].data["result"]
     for entry in results[1:]:

@@ -1,0 +1,49 @@
+"""The runner's configuration sections: ``[runner]`` and ``[loop]`` (registered by the runner plugin)."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.define
+class RunnerConfig:
+    """``[runner]``: how tasks are run, checked, retried and paused."""
+
+    #: tool calls one round may make
+    max_tool_calls: int = 12
+    #: seconds one round may take before it counts as a transport failure
+    round_timeout: float = 120.0
+    #: tasks run at once per backend (a local model serves one request at a time)
+    max_concurrent_per_backend: int = 1
+    #: checks in a row that may say NO on one step before the task needs the user
+    verify_retries: int = 2
+    #: ask the verifier a second, inverted question before a YES counts: "auto" does it
+    #: for small verifier models (under about 1.5B parameters), whose YES means little alone
+    double_check: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
+    #: before a task is complete, check the whole goal against the workspace
+    goal_check: bool = True
+    #: times the goal check may send the task back for the missing part before it needs the user
+    goal_retries: int = 1
+    transport_attempts: int = 3
+    transport_backoff: float = 4.0
+    transport_backoff_cap: float = 30.0
+    #: rounds in a row without a new call or result before the task needs the user
+    no_progress_rounds: int = 3
+    max_rounds: int = 40
+    plan_attempts: int = 2
+    #: characters of one tool output kept in the conversation (head and tail)
+    tool_output_limit: int = 4000
+    lease_seconds: float = 30.0
+    poll_interval: float = 0.5
+    #: seconds a stopping runner lets running rounds finish before it cancels them
+    shutdown_grace: float = 10.0
+
+
+@attrs.define
+class LoopConfig:
+    """``[loop]``: the builtin loop detector's thresholds."""
+
+    window: int = 12
+    warn_after: int = 2
+    block_after: int = 3
+    pause_after_blocks: int = 2

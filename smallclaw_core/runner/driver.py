@@ -1,0 +1,318 @@
+"""The task driver: one task through its stages, from its lease to ``complete`` or a pause.
+
+    recover  a side-effecting call that started and never finished: ask the user, never re-run it
+    plan     a goal without steps becomes a plan (planner.py)
+    round    one step message and the chat loop (rounds.py)
+    verify   the verifier chain judges the step (verifying.py); ``decide`` says what follows
+    finish   the whole goal is checked, the summary written (finishing.py)
+
+Every stage returns whether the task is still this runner's to drive; every change
+to the task goes through ``app.tasks``. Between rounds the driver honours a user's
+pause, a lost lease, the round cap and a stopping runner.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import anyio
+
+from smallclaw_core.chat import cut_middle
+from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
+from smallclaw_core.scheduling import gate_for
+from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
+
+from .conversation import ensure_conversation
+from .decide import ADVANCE, PAUSE, decide
+from .finishing import goal_gap, missing_files, summarize
+from .planner import make_plan
+from .retry import GaveUp, RetryPolicy, retrying
+from .rounds import RoundOutcome, describe_call, run_task_round, task_tools
+from .verifying import verify_step
+
+
+class TaskDriver:
+    def __init__(self, app: Any, cfg: Any, owner: str, ref: Any, detectors: list[Any], *,
+                 stopping: Callable[[], bool], scope_for: Callable[[Any], None]):
+        self.app = app
+        self.cfg = cfg
+        self.owner = owner
+        self.ref = ref
+        self.detectors = detectors
+        self.stopping = stopping
+        self.scope_for = scope_for
+
+    def gate(self) -> Any:
+        """Hold the model for one background call or round (a waiting chat goes first)."""
+        return gate_for(self.app, self.ref.backend_name, self.cfg.max_concurrent_per_backend).background()
+
+    def needs_user(self, task_id: str, reason: str, change: Callable[[Task], Any] | None = None) -> bool:
+        """The task pauses ``needs_assistance`` with ``reason``; always False (stop driving)."""
+        self.app.tasks.stop_running(task_id, NEEDS_ASSISTANCE, reason, change=change)
+        return False
+
+    async def drive(self, task_id: str) -> None:
+        app = self.app
+        if not self.recover(app.store.get(task_id)):
+            return
+        if not app.store.get(task_id).steps and not await self.plan(task_id):
+            return
+        ensure_conversation(app, app.store.get(task_id), set(task_tools(app)))
+        while True:
+            task = app.store.get(task_id)
+            if not self.still_ours(task):
+                return
+            if task.current_step >= len(task.steps):
+                if not await self.finish(task_id):
+                    return
+                continue
+            if task.rounds >= self.cfg.max_rounds:
+                self.needs_user(task_id, f"the task used its {self.cfg.max_rounds} rounds without finishing")
+                return
+            async with self.gate():
+                if not await self.round(task):
+                    return
+
+    def still_ours(self, task: Task) -> bool:
+        """At a round boundary: is the task still running, leased by us, not paused, not stopping?"""
+        if task.status != RUNNING or task.lease is None or task.lease.owner != self.owner:
+            return False
+        if task.pause_requested:
+            self.app.tasks.stop_running(task.id, PAUSED, "paused by the user")
+            return False
+        return not self.stopping()
+
+    # --- recover --------------------------------------------------------------------
+
+    def recover(self, task: Task) -> bool:
+        """A side-effecting call with a start record but no result: ask, do not re-run."""
+        entries = self.app.store.journal(task.id, after=task.last_round_seq)
+        started = {e.data.get("id"): e for e in entries if e.kind == "tool_call" and e.data.get("side_effects")}
+        finished = {e.data.get("id") for e in entries if e.kind == "tool_result"}
+        unfinished = [e for key, e in started.items() if key not in finished]
+        if not unfinished:
+            return True
+        for u in unfinished:
+            self.app.tasks.journal(task.id, "tool_result", {
+                "id": u.data.get("id"), "name": u.data.get("name"), "error": True,
+                "result": "interrupted: SmallClaw stopped while this ran; the user was asked"}, step=u.step)
+        last = unfinished[-1].data
+        call = describe_call(last.get("name"), last.get("arguments", {}))
+        return self.needs_user(task.id, f"SmallClaw stopped while {call} was running, so it may or may not have "
+                                        "taken effect. Check the workspace, then resume the task (with a note if "
+                                        "something must change).")
+
+    # --- plan -----------------------------------------------------------------------
+
+    async def plan(self, task_id: str) -> bool:
+        app = self.app
+
+        def journal_retry(exc: BaseException, attempt: int, delay: float) -> None:
+            app.tasks.journal(task_id, "error", {"kind": "transport", "where": "planner", "message": str(exc),
+                                                 "attempt": attempt, "retry_in": round(delay, 2)})
+
+        async def once() -> Any:
+            async with self.gate():
+                return await make_plan(app, app.store.get(task_id), app.workspace_for(task_id),
+                                       attempts=self.cfg.plan_attempts)
+
+        try:
+            steps, added = await retrying(once, RetryPolicy.transport(self.cfg), (TransportError,), journal_retry)
+        except GaveUp as exc:
+            return self.needs_user(task_id, f"the model server could not be reached after {exc.attempts} "
+                                            f"attempts: {exc}")
+        except ModelError as exc:
+            return self.needs_user(task_id, f"the planner failed: {exc}")
+        if not steps:
+            app.tasks.journal(task_id, "error", {"kind": "plan", "message": "the planner's answer was not a valid plan",
+                                                 "attempt": self.cfg.plan_attempts})
+            return self.needs_user(task_id, "the planner could not make a plan from the goal; give the steps "
+                                            f"(smallclaw task plan {task_id} --step ... or edit the plan on the "
+                                            "board) and resume")
+
+        def set_plan(t: Task) -> None:
+            t.steps = [Step(description=s.description, check=s.check) for s in steps]
+            t.current_step = 0
+            t.planned_by = "planner"
+
+        app.tasks.update(task_id, set_plan)
+        data: dict[str, Any] = {"by": "planner", "steps": [s.description for s in steps],
+                                "checks": [s.check for s in steps]}
+        if added:
+            data["added_for"] = added
+        app.tasks.journal(task_id, "plan_change", data)
+        return True
+
+    # --- round and verify -------------------------------------------------------------
+
+    async def round(self, task: Task) -> bool:
+        try:
+            outcome = await run_task_round(self.app, self.cfg, self.detectors, task, self.ref, self.scope_for)
+        except TimeoutError:
+            return await self.transport_failed(task.id, TransportError(
+                f"the round took longer than {self.cfg.round_timeout:g} s"))
+        except TransportError as exc:
+            return await self.transport_failed(task.id, exc)
+        except ModelError as exc:
+            return self.needs_user(task.id, f"the model failed: {exc}")
+        except NeedsApproval as exc:
+            return self.ask_approval(task, exc)
+        if outcome is None:
+            return False  # cancelled by the user, or the runner is stopping
+        return await self.judge(task.id, outcome)
+
+    async def transport_failed(self, task_id: str, exc: Exception) -> bool:
+        """Count a failed model call; wait and go on, or pause when the policy gives up."""
+        task = self.app.tasks.update(task_id, _count_transport_failure, quiet=True)
+        attempt = task.counters.transport_failures
+        policy = RetryPolicy.transport(self.cfg)
+        if policy.gives_up(attempt):
+            return self.needs_user(task_id, f"the model server could not be reached after {attempt} attempts: {exc}")
+        delay = policy.delay(attempt)
+        self.app.tasks.journal(task_id, "error", {"kind": "transport", "message": str(exc), "attempt": attempt,
+                                                  "retry_in": round(delay, 2)})
+        await anyio.sleep(delay)
+        return True
+
+    def ask_approval(self, task: Task, exc: NeedsApproval) -> bool:
+        """The round stops at a call that needs the user's yes; the round counts as finished."""
+        round_no = task.rounds + 1
+
+        def ask(t: Task) -> None:
+            t.awaiting_approval = exc.key
+            t.approval_call = exc.call
+            t.approved_call = None
+            t.rounds = round_no
+            t.pending_notes = []
+
+        self.app.sessions.sync(task.session_key)
+        return self.needs_user(task.id, f"approval needed: {exc}", change=ask)
+
+    async def judge(self, task_id: str, outcome: RoundOutcome) -> bool:
+        app, result = self.app, outcome.result
+        task = app.store.get(task_id)
+        fingerprints = [f"{k}:{d}" for k, d in result.fingerprints]
+        progress = any(fp not in task.counters.seen for fp in fingerprints)
+        if result.stopped == "pause":
+            self.finish_round(task_id, outcome, None, fingerprints)
+            return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}")
+        verdict = await verify_step(app, self.cfg, task_id, outcome.step_index, result.answer, outcome.evidence,
+                                    outcome.before)
+        if isinstance(verdict, str):
+            self.finish_round(task_id, outcome, None, fingerprints)
+            return self.needs_user(task_id, verdict)
+        entry = app.tasks.journal(task_id, "verification", {
+            "passed": verdict.passed, "reason": verdict.reason, "source": verdict.source,
+            "step": outcome.step_index}, step=outcome.step_index, round=outcome.round_no)
+        decision = decide(app.store.get(task_id), verdict, progress, self.cfg)
+
+        def apply(t: Task) -> None:
+            t.counters = decision.counters
+            step = t.steps[t.current_step]
+            if decision.action == ADVANCE:
+                step.state = "done"
+                step.notes.append(cut_middle(result.answer or verdict.reason, 500))
+                t.current_step += 1
+                t.feedback = None
+                t.last_result = result.answer
+                self.new_step(t)
+                return
+            step.state = "running"
+            step.notes.append(f"check said NO: {verdict.reason}")
+            t.feedback = verdict.reason
+
+        if decision.action == PAUSE:
+            self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply, pause=decision.reason)
+            return False
+        task = self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply)
+        if decision.action == ADVANCE:
+            done = outcome.step_index
+            app.tasks.journal(task_id, "step_done", {"step": done, "description": task.steps[done].description},
+                              step=done, round=outcome.round_no)
+        return True
+
+    def new_step(self, t: Task) -> None:
+        """The task moved to its next step: loop detectors that want to start afresh do (optional ``on_step``)."""
+        for d in self.detectors:
+            on_step = getattr(d, "on_step", None)
+            state = t.loop_state.get(d.name)
+            if on_step is not None and isinstance(state, dict):
+                on_step(state)
+        if t.current_step < len(t.steps):
+            t.steps[t.current_step].state = "running"
+
+    def finish_round(self, task_id: str, outcome: RoundOutcome, seq: int | None, fingerprints: list[str], *,
+                     also: Callable[[Task], None] | None = None, pause: str | None = None) -> Task | None:
+        """Record the round as finished (its number, loop state, fingerprints), with the verdict's changes."""
+        self.app.sessions.sync(f"task_{task_id}")
+
+        def change(t: Task) -> None:
+            t.rounds = outcome.round_no
+            t.last_round_seq = seq if seq is not None else t.last_round_seq
+            t.loop_state = outcome.loop_state
+            if outcome.told:
+                t.pending_notes = []
+            t.approved_call = None
+            seen = t.counters.seen + [f for f in fingerprints if f not in t.counters.seen]
+            t.counters.seen = seen[-200:]
+            if also is not None:
+                also(t)
+
+        if pause is not None:
+            self.needs_user(task_id, pause, change=change)
+            return None
+        return self.app.tasks.update(task_id, change)
+
+    # --- finish ---------------------------------------------------------------------
+
+    async def finish(self, task_id: str) -> bool:
+        """Check the goal; complete the task, or add a step for what is missing. True to keep driving."""
+        app, cfg = self.app, self.cfg
+        task = app.store.get(task_id)
+
+        async def once() -> str | None:
+            async with self.gate():
+                return await goal_gap(app, cfg, app.store.get(task_id))
+
+        def journal_retry(exc: BaseException, attempt: int, delay: float) -> None:
+            app.tasks.journal(task_id, "error", {"kind": "transport", "where": "goal check", "message": str(exc),
+                                                 "attempt": attempt, "retry_in": round(delay, 2)})
+
+        try:
+            gap = await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
+        except GaveUp as exc:
+            return self.needs_user(task_id, f"the verifier could not be reached after {exc.attempts} attempts: {exc}")
+        except ModelError as exc:
+            return self.needs_user(task_id, f"the goal check failed: {exc}")
+        if gap:
+            return self.reopen(task, gap)
+        app.tasks.journal(task_id, "verification", {"passed": True, "source": "goal",
+                                                    "reason": "the goal is met as far as the files show"})
+        summary = await summarize(app, cfg, app.store.get(task_id))
+        app.tasks.journal(task_id, "summary", {"text": summary})
+        app.tasks.complete(task_id, summary)
+        return False
+
+    def reopen(self, task: Task, gap: str) -> bool:
+        """The goal is not met: add a step for what is missing, or ask the user after ``goal_retries``."""
+        app = self.app
+        app.tasks.journal(task.id, "verification", {"passed": False, "source": "goal", "reason": gap})
+        if task.counters.goal_checks >= self.cfg.goal_retries:
+            return self.needs_user(task.id, f"every step is done but the goal is not met: {gap}")
+        check = "\n".join(f"file_exists: {n}" for n in missing_files(app, task)) or None
+        step = Step(description=f"Finish the goal: {gap}", check=check)
+
+        def add(t: Task) -> None:
+            t.counters.goal_checks += 1
+            t.steps.append(step)
+            t.feedback = None
+            t.steps[t.current_step].state = "running"
+
+        app.tasks.update(task.id, add)
+        app.tasks.journal(task.id, "plan_change", {"by": "goal check", "steps": [s.description for s in task.steps]
+                                                   + [step.description], "reason": gap})
+        return True
+
+
+def _count_transport_failure(t: Task) -> None:
+    t.counters.transport_failures += 1

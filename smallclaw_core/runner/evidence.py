@@ -1,0 +1,159 @@
+"""What the workspace shows: which files a step changed, how they begin, and whether they still parse.
+
+Verification trusts these facts over anything a model says. A file's structure is
+checked by its extension (JSON, TOML, Python, and YAML when PyYAML is installed),
+so a step that breaks a config file it was only meant to edit fails on that alone.
+Every scan is bounded (file count and size), so a huge workspace costs little.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import attrs
+
+#: files looked at in one scan
+SCAN_LIMIT = 2000
+#: files larger than this are not parsed
+PARSE_BYTES = 1_000_000
+#: directories never scanned
+SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"})
+
+STRUCTURED = {".json": "JSON", ".toml": "TOML", ".py": "Python", ".yaml": "YAML", ".yml": "YAML"}
+
+#: a file name as people write it in a goal: ``notes.txt``, ``out/report.md``
+_FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w-]+/)*[\w-]+\.[A-Za-z][A-Za-z0-9]{0,5})(?![\w/-])")
+#: endings that look like file names but are not files in a goal
+_NOT_FILES = frozenset({"e.g", "i.e", "etc", "vs"})
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
+
+
+def files_named(text: str) -> list[str]:
+    """File names mentioned in ``text`` (URLs and abbreviations left out), in order, once each."""
+    text = _URL.sub(" ", text)
+    out: list[str] = []
+    for match in _FILE_NAME.finditer(text):
+        name = match.group(1).rstrip(".")
+        if name.lower() in _NOT_FILES or name.replace(".", "").isdigit():
+            continue
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _walk(workspace: Path):
+    count = 0
+    for root, dirs, files in os.walk(workspace):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            count += 1
+            if count > SCAN_LIMIT:
+                return
+            yield Path(root) / name
+
+
+def changed_since(workspace: Path, since: float | None) -> list[str]:
+    """Files (relative paths) modified at or after ``since``, newest first."""
+    if since is None or not workspace.is_dir():
+        return []
+    found = []
+    for path in _walk(workspace):
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if st.st_mtime >= since - 0.001 and not path.is_symlink():
+            found.append((st.st_mtime, str(path.relative_to(workspace))))
+    return [name for _, name in sorted(found, reverse=True)]
+
+
+def head(workspace: Path, name: str, lines: int = 6, chars: int = 400) -> str:
+    """The first lines of a workspace file, as a verifier should see it."""
+    path = workspace / name
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            data = fh.read(chars + 1)
+    except OSError as exc:
+        return f"{name}: cannot be read ({exc.strerror})"
+    if b"\x00" in data:
+        return f"{name} ({size} bytes): a binary file"
+    text = data[:chars].decode("utf-8", "replace")
+    kept = text.splitlines()[:lines]
+    more = " ..." if size > chars or len(text.splitlines()) > lines else ""
+    body = "\n".join(f"  | {line}" for line in kept) or "  | (empty)"
+    return f"{name} ({size} bytes):\n{body}{more}"
+
+
+def parse_error(path: Path) -> str | None:
+    """Why a structured file does not parse, or None (also for files of no known structure)."""
+    kind = STRUCTURED.get(path.suffix.lower())
+    if kind is None:
+        return None
+    try:
+        if path.stat().st_size > PARSE_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot be read as text: {exc}"
+    try:
+        if kind == "JSON":
+            json.loads(text)
+        elif kind == "TOML":
+            tomllib.loads(text)
+        elif kind == "Python":
+            ast.parse(text, filename=path.name)
+        else:
+            try:
+                import yaml  # PyYAML, when the user has it
+            except ImportError:
+                return None
+            yaml.safe_load(text)
+    except Exception as exc:  # each parser has its own error type
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"is not valid {kind} any more: {first}"
+    return None
+
+
+@attrs.define
+class StructureState:
+    """Which structured files of the workspace parsed at some moment (their size and time, to skip re-parsing)."""
+
+    valid: dict[str, tuple[int, int]] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, workspace: Path) -> "StructureState":
+        state = cls()
+        if not workspace.is_dir():
+            return state
+        for path in _walk(workspace):
+            if path.suffix.lower() not in STRUCTURED or path.is_symlink():
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if parse_error(path) is None:
+                state.valid[str(path.relative_to(workspace))] = (st.st_size, st.st_mtime_ns)
+        return state
+
+    def broken_since(self, workspace: Path) -> list[tuple[str, str]]:
+        """Files that parsed then and do not now: (name, why)."""
+        broken = []
+        for name, (size, mtime) in self.valid.items():
+            path = workspace / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # deleted: not a structure problem
+            if (st.st_size, st.st_mtime_ns) == (size, mtime):
+                continue
+            why = parse_error(path)
+            if why:
+                broken.append((name, why))
+        return broken

@@ -1,0 +1,83 @@
+"""The finish stage: check the whole goal against the workspace, then write the summary.
+
+Every step can be done while the goal is not: a plan that read the input but never
+wrote the output, a file edited into something that no longer parses. So before a
+task is ``complete``: every file the goal names must exist and every structured one
+must parse; and when a model wrote the plan, the verifier judges the goal from the
+files the task created or changed (their first lines), not from the steps' reports.
+A plan the user wrote is the user's: only the facts are checked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smallclaw_core.chat import cut_middle
+from smallclaw_core.errors import ModelError, TransportError
+from smallclaw_core.tasks import Task
+
+from .evidence import changed_since, files_named, head, parse_error
+from .retry import GaveUp, RetryPolicy, retrying
+from .roles import fallback_summary, judge, write_summary
+
+
+def missing_files(app: Any, task: Task) -> list[str]:
+    """Files the goal names that do not exist in the workspace."""
+    workspace = app.workspace_for(task.id)
+    return [name for name in files_named(task.goal) if not (workspace / name).exists()]
+
+
+def goal_problems(app: Any, task: Task) -> list[str]:
+    """What is deterministically wrong with the goal's files: missing ones, structured ones that do not parse."""
+    workspace = app.workspace_for(task.id)
+    problems = [f"the goal names {name}, which does not exist in the workspace" for name in missing_files(app, task)]
+    for name in files_named(task.goal):
+        path = workspace / name
+        if path.is_file() and (why := parse_error(path)):
+            problems.append(f"{name} {why}")
+    return problems
+
+
+async def goal_gap(app: Any, cfg: Any, task: Task) -> str | None:
+    """What keeps the goal from being met, or None when it is met as far as can be told.
+
+    Raises ``TransportError`` or ``ModelError`` when the verifier cannot answer.
+    """
+    problems = goal_problems(app, task)
+    if problems:
+        return "; ".join(problems)
+    changed = changed_since(app.workspace_for(task.id), task.started_at)
+    if not cfg.goal_check or task.planned_by != "planner" or not changed:
+        return None
+    workspace = app.workspace_for(task.id)
+    files = "\n".join(head(workspace, name) for name in changed[:6]) or "(no file was created or changed)"
+    steps = "\n".join(f"{i + 1}. {s.description}: {cut_middle(s.notes[-1], 200) if s.notes else 'done'}"
+                      for i, s in enumerate(task.steps))
+    facts = (f"Goal: {task.goal}\n\nSteps done:\n{steps}\n\n"
+             f"Files the task created or changed, with their first lines:\n{cut_middle(files, 2500)}")
+    verdict = await judge(app, facts, "Is the whole goal achieved, judging from the files?",
+                          "Is any part of the goal still missing or wrong in the files?",
+                          subject="the goal", task_id=task.id, source="goal",
+                          fallback_no="the files do not show that the goal is achieved")
+    return None if verdict.passed else verdict.reason
+
+
+async def summarize(app: Any, cfg: Any, task: Task) -> str:
+    """The task's summary from the summarizer, or a list of its steps when no summarizer answers."""
+    tail = app.store.journal_tail(task.id, 60)
+
+    def journal_retry(exc: BaseException, attempt: int, delay: float) -> None:
+        app.tasks.journal(task.id, "error", {"kind": "summary", "message": str(exc), "attempt": attempt})
+
+    async def once() -> str:
+        from smallclaw_core.scheduling import gate_for
+
+        ref = await app.model_for("summarizer")
+        async with gate_for(app, ref.backend_name).background():
+            return await write_summary(app, task, tail)
+
+    try:
+        return await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
+    except (GaveUp, ModelError) as exc:
+        app.tasks.journal(task.id, "error", {"kind": "summary", "message": str(exc)})
+    return fallback_summary(task) + "\n(The summarizer was unavailable; this summary lists the steps.)"

@@ -1,0 +1,154 @@
+"""The runner's deterministic verifiers: facts that say NO before any model is asked.
+
+- ``structure`` (order 5): a JSON, TOML, YAML or Python file that parsed when the
+  round started and no longer does fails the step, unless the step asked for that.
+- ``grounding`` (order 8): a file the step wrote that holds just a number no tool
+  printed (and the goal, plan and checks do not give) fails: small models invent
+  sums and counts, tools compute them. It runs before the step's checks, so a
+  ``file_exists`` check cannot bless an invented number.
+- ``evidence`` (order 20, after the step's checks, whose findings say more): a step
+  that asks for an action but used no tool fails, with the tools that fit; a step
+  whose last call failed fails with that error, so the executor (and the user, when
+  the task pauses) reads what went wrong.
+
+Each returns ``None`` ("no opinion") when its facts are fine, so the chain goes on to
+the evidence checks of the step and the model verifier.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from smallclaw_core.verification import StepContext, Verdict
+
+from .conversation import FINISH_TOOL
+
+_ASKS_FOR_BREAKAGE = re.compile(r"\b(invalid|malformed|corrupt|break|broken)\b", re.I)
+
+#: words of a step that mean it acts, and the tools that act that way
+_ACTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"\b(write|writes|save|create|make|store|put|record|output|generate|export)\b", re.I),
+     ("write_file", "run_shell")),
+    (re.compile(r"\b(append|add|insert|edit|replace|change|set|update|modify|rename|fix|remove|delete)\b",
+                re.I), ("edit_file", "write_file", "run_shell")),
+    (re.compile(r"\b(run|execute|compile|test|install|download|convert|compute|calculate|sum|sort)\b", re.I),
+     ("run_shell",)),
+    (re.compile(r"\b(read|open|show|view|look|inspect|count|find|search|grep|extract|copy|move)\b", re.I),
+     ("read_file", "run_shell", "search_files")),
+    (re.compile(r"\b(list|ls)\b", re.I), ("list_files", "run_shell")),
+]
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+#: tools whose result repeats what they were given rather than computing something
+_ECHOING = frozenset({"write_file", "edit_file"})
+
+
+def fitting_tools(description: str, available: list[str]) -> list[str]:
+    """The installed tools that fit what a step asks for (empty when it asks for no action)."""
+    out: list[str] = []
+    for pattern, tools in _ACTIONS:
+        if pattern.search(description):
+            out += [t for t in tools if t in available and t not in out]
+    return out
+
+
+def _calls(evidence: list[Any]) -> list[Any]:
+    return [e for e in evidence if e.kind == "tool_call" and e.data.get("name") != FINISH_TOOL]
+
+
+def _results(evidence: list[Any]) -> list[Any]:
+    """Results of calls that ran (not blocked or waiting), ``step_done`` left out."""
+    return [e for e in evidence if e.kind == "tool_result" and e.data.get("name") != FINISH_TOOL
+            and not e.data.get("not_run")]
+
+
+class StructureGuard:
+    name = "structure"
+    order = 5
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        if ctx.before is None or _ASKS_FOR_BREAKAGE.search(ctx.step.description):
+            return None
+        broken = ctx.before.broken_since(ctx.workspace)
+        if not broken:
+            return None
+        what = "; ".join(f"{name} {why}" for name, why in broken)
+        return Verdict(False, f"{what}. It parsed before this step: fix it so it parses again "
+                              "(read it, then write it back whole and valid).", source=self.name)
+
+
+class ActionEvidence:
+    name = "evidence"
+    order = 20
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        evidence = ctx.step_evidence or ctx.evidence
+        available = ctx.app.tools.names() if ctx.app is not None else []
+        if not _calls(evidence):
+            fitting = fitting_tools(ctx.step.description, available)
+            if not fitting:
+                return None  # a step that asks for no action (report, answer) is for the model to judge
+            return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
+                                  f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
+        results = _results(evidence)
+        if results and results[-1].data.get("error"):
+            last = results[-1]
+            text = " ".join(str(last.data.get("result", "")).split())[:300]
+            return Verdict(False, f"the last call, {last.data.get('name')}, failed: {text}", source=self.name)
+        return None
+
+
+class NumberGrounding:
+    name = "grounding"
+    order = 8
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        if not ctx.changed or ctx.app is None:
+            return None
+        printed: str | None = None
+        for name in ctx.changed[:5]:
+            path = ctx.workspace / name
+            try:
+                if path.stat().st_size > 40:
+                    continue
+                text = path.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not _NUMBER.fullmatch(text):
+                continue
+            if printed is None:
+                printed = self._known_text(ctx)
+            if text not in _NUMBER.findall(printed):
+                return Verdict(False, f"{name} holds {text}, but no tool printed that number. Compute it with "
+                                      "a tool (run_shell with wc, expr, python3...), then write what it printed.",
+                               source=self.name)
+        return None
+
+    @staticmethod
+    def _known_text(ctx: StepContext) -> str:
+        """Where a number may come from: the goal, the plan, and what tools printed.
+
+        Writing tools echo byte counts and reading back a changed file shows its own
+        number, so those results do not count.
+        """
+        parts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
+        changed = {c.lstrip("./") for c in ctx.changed}
+        calls: dict[Any, Any] = {}
+        entries = list(ctx.app.store.journal(ctx.task.id))
+        seqs = {e.seq for e in entries}
+        entries += [e for e in ctx.step_evidence or ctx.evidence if e.seq not in seqs]
+        for e in entries:
+            if e.kind == "tool_call":
+                calls[e.data.get("id")] = e.data
+                continue
+            if e.kind != "tool_result" or e.data.get("error"):
+                continue
+            name = e.data.get("name")
+            if name in _ECHOING or name == FINISH_TOOL:
+                continue
+            arguments = (calls.get(e.data.get("id")) or {}).get("arguments") or {}
+            if name == "read_file" and str(arguments.get("path", "")).lstrip("./") in changed:
+                continue
+            parts.append(str(e.data.get("result", "")))
+        return "\n".join(parts)

@@ -1,0 +1,172 @@
+"""The planner role: a goal becomes a few checkable steps, and no deliverable gets lost on the way.
+
+The model is asked for steps as constrained JSON, each with the file it writes, if
+any. Every file the goal names that does not exist yet (something the task must
+produce) and every value the goal quotes must appear in the plan; a plan that drops
+one is sent back once with what it left out, and if it still misses it, a last step
+that produces it is added. A step that writes a file gets a ``file_exists`` check
+(``file_contains`` when the goal quotes what goes in it), which the evidence checks
+run before any model verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from smallclaw_core.chat import model_call
+from smallclaw_core.models import Message, ModelOptions, ModelRequest
+from smallclaw_core.tasks import Task
+
+from .evidence import files_named
+from .roles import loads_strict
+
+MAX_PLAN_STEPS = 8
+
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "steps": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_PLAN_STEPS,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "description": {"type": "string", "minLength": 3},
+                    "output_file": {"type": "string"},
+                },
+                "required": ["description", "output_file"],
+            },
+        }
+    },
+    "required": ["steps"],
+}
+
+PLANNER_PROMPT = (
+    "You plan tasks for a small assistant that has tools: {tools}. Split the goal into 1 to "
+    f"{MAX_PLAN_STEPS} short, concrete steps; use as few as the goal needs (one is fine for a simple "
+    "goal). Each step is one action whose result can be checked, and keeps the exact file names and "
+    "values of the goal. output_file is the file the step writes, or \"\" when it writes none. "
+    'Reply with JSON: {{"steps": [{{"description": "...", "output_file": "..."}}]}}'
+)
+
+_QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
+_WRITES = re.compile(r"\b(write|writes|save|saves|create|creates|store|put|output|copy|export|generate|make)\b",
+                     re.I)
+
+
+@attrs.define
+class PlannedStep:
+    description: str
+    check: str | None = None
+
+
+def quoted_values(text: str) -> list[str]:
+    """Values a goal quotes ('hello world', "Alice"), in order, once each."""
+    out: list[str] = []
+    for match in _QUOTED.finditer(text):
+        value = next(g for g in match.groups() if g is not None).strip()
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def parse_plan(text: str) -> list[PlannedStep] | None:
+    """Steps from a planner answer, or ``None`` when it does not parse."""
+    data = loads_strict(text)
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        return None
+    steps = []
+    for item in data["steps"]:
+        output = ""
+        if isinstance(item, dict):
+            output = item.get("output_file") if isinstance(item.get("output_file"), str) else ""
+            item = item.get("description")
+        if not isinstance(item, str) or not item.strip():
+            return None
+        description = " ".join(item.split())
+        steps.append(PlannedStep(description, _output_check(output, description)))
+    if not 1 <= len(steps) <= MAX_PLAN_STEPS:
+        return None
+    return steps
+
+
+def _output_check(output: str, description: str) -> str | None:
+    """``file_exists: X`` for the file a step writes: the one it declares, else one it names with a writing verb."""
+    names = files_named(output.strip())
+    if not names and _WRITES.search(description):
+        named = files_named(description)
+        names = named[-1:]  # "read a.txt and write the sum to total.txt": the last one is written
+    return f"file_exists: {names[0]}" if names else None
+
+
+def deliverables(goal: str, workspace: Path | None) -> list[str]:
+    """What a plan must keep: files the goal names that do not exist yet, and the values it quotes."""
+    files = [f for f in files_named(goal) if workspace is None or not (workspace / f).exists()]
+    return files + [v for v in quoted_values(goal) if v not in files]
+
+
+def missing_from(steps: list[PlannedStep], wanted: list[str]) -> list[str]:
+    text = " ".join(f"{s.description} {s.check or ''}" for s in steps).lower()
+    return [w for w in wanted if w.lower() not in text]
+
+
+def add_value_checks(steps: list[PlannedStep], goal: str) -> None:
+    """A step that writes a file and names a value the goal quotes checks that the file contains it."""
+    for step in steps:
+        if not step.check or not step.check.startswith("file_exists:"):
+            continue
+        path = step.check.partition(":")[2].strip()
+        values = [v for v in quoted_values(goal) if v in step.description and v != path]
+        if len(values) == 1:
+            step.check += f"\nfile_contains: {path} :: {values[0]}"
+
+
+def completion_step(goal: str, missing: list[str]) -> PlannedStep:
+    """The step added when a plan keeps dropping a deliverable."""
+    files = [m for m in missing if files_named(m) == [m]]
+    what = ", ".join(missing)
+    check = "\n".join(f"file_exists: {f}" for f in files) or None
+    return PlannedStep(f"Finish what the goal asks for {what}: {goal}", check)
+
+
+async def make_plan(app: Any, task: Task, workspace: Path | None = None, *,
+                    attempts: int = 2) -> tuple[list[PlannedStep] | None, list[str]]:
+    """Ask the planner; returns (steps or None when no answer parsed, deliverables that had to be added).
+
+    ``attempts`` bounds the planner calls: an unusable answer or a plan that drops a
+    deliverable is asked again with what was wrong.
+    """
+    ref = await app.model_for("planner")
+    tools = ", ".join(app.tools.names()) or "none"
+    wanted = deliverables(task.goal, workspace)
+    messages = [Message("system", PLANNER_PROMPT.format(tools=tools)), Message("user", task.goal)]
+    best: list[PlannedStep] | None = None
+    missing: list[str] = []
+    for _ in range(max(1, attempts)):
+        request = ModelRequest(model=ref.model, messages=list(messages), format=PLAN_SCHEMA,
+                               options=ModelOptions(num_ctx=app.config.models.num_ctx, temperature=0.0,
+                                                    num_predict=400),
+                               timeout=app.config.models.timeout)
+        reply = await model_call(ref, request)
+        steps = parse_plan(reply.content)
+        if steps is None:
+            messages += [Message("assistant", reply.content),
+                         Message("user", "That is not a plan in the JSON asked for. Reply with the JSON only.")]
+            continue
+        best, missing = steps, missing_from(steps, wanted)
+        if not missing:
+            break
+        messages += [Message("assistant", reply.content),
+                     Message("user", f"The plan leaves out {', '.join(missing)}, which the goal asks for. "
+                                     "Plan again, keeping every file name and value of the goal.")]
+    if best is None:
+        return None, []
+    if missing:
+        best = best[: MAX_PLAN_STEPS - 1] + [completion_step(task.goal, missing)]
+    add_value_checks(best, task.goal)
+    return best, missing

@@ -1,0 +1,68 @@
+"""One retry policy for every retry the runner makes: model calls, plans, checks, summaries, deliveries.
+
+The delay doubles from ``base`` up to ``cap``, with jitter so that several waiting
+tasks do not all knock at once; after ``attempts`` failures the caller gives up
+(pauses the task, writes a fallback summary, or keeps a delivery for later).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Awaitable, Callable, TypeVar
+
+import anyio
+import attrs
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class RetryPolicy:
+    attempts: int = 3
+    base: float = 4.0
+    cap: float = 30.0
+
+    @classmethod
+    def transport(cls, cfg: Any) -> "RetryPolicy":
+        """The policy for an unreachable model server, from ``[runner]``."""
+        return cls(max(1, cfg.transport_attempts), cfg.transport_backoff, cfg.transport_backoff_cap)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        value = min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        return value * random.uniform(0.8, 1.2)
+
+    def gives_up(self, attempt: int) -> bool:
+        """True when ``attempt`` failures are all this policy allows."""
+        return attempt >= self.attempts
+
+
+class GaveUp(Exception):
+    """Every attempt failed; ``last`` is the last error and ``attempts`` how many were made."""
+
+    def __init__(self, last: BaseException, attempts: int):
+        super().__init__(str(last))
+        self.last = last
+        self.attempts = attempts
+
+
+async def retrying(call: Callable[[], Awaitable[T]], policy: RetryPolicy,
+                   retry_on: tuple[type[BaseException], ...],
+                   on_retry: Callable[[BaseException, int, float], Any] | None = None) -> T:
+    """Await ``call()`` until it succeeds; errors of ``retry_on`` are retried after the policy's delay.
+
+    ``on_retry(error, attempt, delay)`` is told before each wait (to journal it).
+    Raises ``GaveUp`` when the attempts are used up; other errors pass through.
+    """
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except retry_on as exc:
+            attempt += 1
+            if policy.gives_up(attempt):
+                raise GaveUp(exc, attempt) from exc
+            delay = policy.delay(attempt)
+            if on_retry is not None:
+                on_retry(exc, attempt, delay)
+            await anyio.sleep(delay)

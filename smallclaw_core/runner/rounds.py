@@ -1,0 +1,204 @@
+"""The round stage: one step message, the chat loop with the task's tools, every call journaled.
+
+A round appends the step message to the task's conversation and runs the core chat
+loop until the executor calls ``step_done`` (or answers without a tool, or hits the
+call cap). Each call is journaled before it runs (side-effecting ones too, so crash
+recovery never re-runs one blindly) and after. Loop detectors police every call; a
+read-only call repeated with the same result does not pause the task: it ends the
+round, and the step is checked, since a model that keeps reading usually has what it
+needs. A call the user approved runs first thing, its result handed to the model.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import anyio
+import attrs
+
+from smallclaw_core.chat import NOT_RUN, RoundObserver, RoundResult, cut_middle, run_round, wants_json_protocol
+from smallclaw_core.models import Message, ModelOptions, ModelReply, ToolCall
+from smallclaw_core.tasks import JournalEntry, Task, now
+from smallclaw_core.tools import ToolContext, tool
+from smallclaw_core.verification import LoopVerdict
+
+from .conversation import (
+    FINISH_TOOL, conversation, forget_unfinished, maybe_compact, step_message, unanswered_calls,
+)
+from .evidence import StructureState
+
+_RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
+
+
+@tool(name=FINISH_TOOL, ends_round=True)
+def step_done(report: str) -> str:
+    """Say the current step is done (or cannot be done) once the tools did it; it is then checked.
+
+    Args:
+        report: one line: what you did and the result, or what is missing
+    """
+    return report.strip() or "(no report)"
+
+
+def task_tools(app: Any) -> dict[str, Any]:
+    """The tools a task's executor gets: every registered tool, and ``step_done``."""
+    tools = {n: app.tools[n] for n in app.tools.names()}
+    tools.setdefault(FINISH_TOOL, step_done)
+    return tools
+
+
+@attrs.define
+class RoundOutcome:
+    round_no: int
+    step_index: int
+    result: RoundResult
+    #: the round's tool calls and results, as journaled
+    evidence: list[JournalEntry]
+    #: the structured files that parsed when the round started
+    before: StructureState
+    #: the loop detectors' state after the round
+    loop_state: dict[str, Any]
+    #: whether the step message (with the user's pending notes) was sent
+    told: bool = True
+
+
+def describe_call(name: str, arguments: Any) -> str:
+    """A tool call as people read it: ``write_file({"path": "a.txt"})``."""
+    return f"{name}({json.dumps(arguments, ensure_ascii=False)})"
+
+
+async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, ref: Any,
+                         scope_for: Callable[[anyio.CancelScope | None], None]) -> RoundOutcome | None:
+    """Run the task's next round; None when it was cancelled. Model and tool errors propagate.
+
+    ``scope_for`` is told the round's cancel scope (and None at the end), so a user's
+    cancel can abandon an in-flight model call.
+    """
+    task_id, round_no, step_i = task.id, task.rounds + 1, task.current_step
+    tools = task_tools(app)
+    workspace = app.workspace_for(task_id)
+    forget_unfinished(app, task, round_no)
+    messages = conversation(app, task)
+    first_calls = _answer_waiting_calls(app, task, messages, round_no)
+    fresh_step = task.feedback is None and not task.steps[step_i].notes
+    if fresh_step and step_i > 0:
+        messages = maybe_compact(app, task, messages, round_no)
+    text = step_message(task, fresh_step)
+    if not first_calls:
+        messages.append(Message("user", text))
+        app.sessions.append(task.session_key, messages[-1], round=round_no, sync=False)
+    entry = app.tasks.journal(task_id, "round", {"round": round_no, "step": step_i, "prompt": text},
+                              step=step_i, round=round_no)
+    if task.steps[step_i].started_at is None:
+        def start(t: Task) -> None:
+            t.steps[step_i].started_at = now()
+            t.steps[step_i].started_seq = entry.seq - 1
+
+        app.tasks.update(task_id, start, quiet=True)
+    before = StructureState.of(workspace)
+    loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
+    observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no)
+    ctx = ToolContext(workspace=workspace, task_id=task_id, session_key=task.session_key, app=app,
+                      approvals=frozenset(task.approvals), origin=task.origin)
+    models = app.config.models
+    scope = anyio.CancelScope(shield=True)
+    scope_for(scope)
+    result = None
+    try:
+        with scope:
+            with anyio.fail_after(cfg.round_timeout):
+                result = await run_round(
+                    ref, messages, tools, ctx, max_tool_calls=cfg.max_tool_calls, timeout=models.timeout,
+                    options=ModelOptions(num_ctx=models.num_ctx, temperature=models.temperature),
+                    output_limit=cfg.tool_output_limit, json_protocol=await wants_json_protocol(app, ref),
+                    observer=observer, first_calls=first_calls)
+    finally:
+        scope_for(None)
+    if scope.cancel_called or result is None:
+        return None
+    return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls)
+
+
+def _answer_waiting_calls(app: Any, task: Task, messages: list[Message], round_no: int) -> list[ToolCall]:
+    """Calls the last round left waiting for the user: the approved one runs now, the others get their answer."""
+    waiting = unanswered_calls(messages)
+    approved = task.approved_call
+    run_now = [c for c in waiting if approved is not None and c.name == approved.name
+               and c.arguments == approved.arguments][:1]
+    for c in waiting:
+        if c in run_now:
+            continue
+        refused = f"Not run: the user did not approve {describe_call(c.name, c.arguments)}."
+        message = Message("tool", refused, tool_call_id=c.id, name=c.name)
+        messages.append(message)
+        app.sessions.append(task.session_key, message, round=round_no, sync=False)
+    return run_now
+
+
+def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[str, Any],
+              loop_state: dict[str, Any], step_i: int, round_no: int) -> tuple[RoundObserver, list[JournalEntry]]:
+    """The callbacks that journal and police one round, and the list its evidence collects in."""
+    task_id = task.id
+    evidence: list[JournalEntry] = []
+    ids: dict[int, str] = {}
+    counter = [0]
+
+    def journal(kind: str, data: dict[str, Any]) -> JournalEntry:
+        entry = app.tasks.journal(task_id, kind, data, step=step_i, round=round_no)
+        evidence.append(entry)
+        return entry
+
+    def tool_started(call: ToolCall, t: Any) -> None:
+        counter[0] += 1
+        ids[id(call)] = f"r{round_no}.{counter[0]}"
+        journal("tool_call", {"id": ids[id(call)], "name": call.name, "arguments": call.arguments,
+                              "side_effects": bool(t and t.side_effects)})
+
+    def tool_finished(call: ToolCall, output: str, failed: bool) -> None:
+        data = {"id": ids.get(id(call)), "name": call.name, "result": cut_middle(output, 4000), "error": failed}
+        if output.startswith(NOT_RUN):
+            data["not_run"] = True  # blocked, ended or waiting: the tool itself did not fail
+        journal("tool_result", data)
+
+    def model_called(reply: ModelReply, seconds: float) -> None:
+        u = reply.usage
+        app.tasks.journal(task_id, "model_call", {
+            "role": "executor", "model": str(ref), "seconds": round(seconds, 3), "prompt_tokens": u.prompt_tokens,
+            "prompt_evaluated": u.prompt_evaluated, "prompt_cached": u.prompt_cached,
+            "completion_tokens": u.completion_tokens, "done_reason": reply.done_reason,
+            "tool_calls": len(reply.tool_calls)}, step=step_i, round=round_no)
+
+    def before_call(call: ToolCall) -> LoopVerdict:
+        worst = LoopVerdict()
+        for d in detectors:
+            v = d.before_call(call, loop_state.setdefault(d.name, {}))
+            if _RANK.get(v.action, 0) > _RANK[worst.action]:
+                worst = v
+        t = tools.get(call.name)
+        if worst.action == "block" and t is not None and not t.side_effects:
+            # reading the same thing again adds nothing: check the step with what is there
+            worst = LoopVerdict("end", f"you already have this result. The step is checked now with what "
+                                       f"the tools did so far; if it is done, call {FINISH_TOOL} next time.")
+        if worst.action in ("block", "pause", "end"):
+            app.tasks.journal(task_id, "error", {"kind": "loop", "action": worst.action, "message": worst.message,
+                                                 "tool": call.name}, step=step_i, round=round_no)
+        return worst
+
+    def after_call(call: ToolCall, output: str) -> LoopVerdict | None:
+        notes = [v for d in detectors
+                 if (v := d.after_call(call, output, loop_state.setdefault(d.name, {}))) is not None]
+        if notes:
+            app.tasks.journal(task_id, "note", {"kind": "loop", "message": notes[0].message, "tool": call.name},
+                              step=step_i, round=round_no)
+            return notes[0]
+        return None
+
+    def message_added(message: Message) -> None:
+        # made durable once, before the round is recorded as finished (an unfinished
+        # round's messages are dropped on recovery anyway)
+        app.sessions.append(task.session_key, message, round=round_no, sync=False)
+
+    observer = RoundObserver(tool_started=tool_started, tool_finished=tool_finished, model_called=model_called,
+                             before_call=before_call, after_call=after_call, message_added=message_added)
+    return observer, evidence

@@ -1,0 +1,70 @@
+"""The verify stage: the verifier chain judges the current step, deterministic facts first.
+
+Verifiers run by ``order``: the runner's structure and number guards (5, 8), a
+plugin's evidence checks (10, the shell tools' step checks), the runner's evidence
+guard (20), then the model verifier (100). A NO stops the chain and its reason is the feedback for the next round; a
+decisive YES advances without asking a model. An unreachable verifier is retried
+with the runner's one retry policy and never counts as YES.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smallclaw_core.errors import ModelError, TransportError
+from smallclaw_core.verification import StepContext, Verdict
+
+from .evidence import changed_since
+from .retry import GaveUp, RetryPolicy, retrying
+
+
+async def run_verifiers(app: Any, ctx: StepContext) -> Verdict:
+    """The verifier chain: deterministic checks first, then the model; fails closed.
+
+    A failing verdict stops the chain; a decisive pass advances without the model.
+    """
+    chain = sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50))
+    passed: Verdict | None = None
+    for verifier in chain:
+        verdict = await verifier.verify(ctx)
+        if verdict is None:
+            continue
+        verdict.source = verdict.source or verifier.name
+        if not verdict.passed or verdict.decisive:
+            return verdict
+        passed = verdict
+    if passed is None:
+        raise ModelError("no verifier gave a verdict (is the model verifier disabled?)")
+    return passed
+
+
+def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any]) -> list[Any]:
+    """Every tool call and result of the current step so far: earlier rounds' from the journal, then this round's."""
+    step = task.steps[step_index]
+    seqs = {e.seq for e in round_evidence}
+    earlier = [e for e in app.store.journal(task.id, after=step.started_seq)
+               if e.kind in ("tool_call", "tool_result") and e.step == step_index and e.seq not in seqs]
+    return earlier + list(round_evidence)
+
+
+async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer: str, evidence: list[Any],
+                      before: Any) -> Verdict | str:
+    """The step's verdict, or a reason the task needs the user (the verifier cannot be reached or failed)."""
+    def journal_retry(exc: BaseException, attempt: int, delay: float) -> None:
+        app.tasks.journal(task_id, "error", {"kind": "transport", "where": "verifier", "message": str(exc),
+                                             "attempt": attempt, "retry_in": round(delay, 2)})
+
+    async def once() -> Verdict:
+        task = app.store.get(task_id)
+        workspace = app.workspace_for(task_id)
+        ctx = StepContext(task=task, step_index=step_index, workspace=workspace, answer=answer, evidence=evidence,
+                          app=app, step_evidence=step_evidence(app, task, step_index, evidence),
+                          changed=changed_since(workspace, task.steps[step_index].started_at), before=before)
+        return await run_verifiers(app, ctx)
+
+    try:
+        return await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
+    except GaveUp as exc:
+        return f"the verifier could not be reached after {exc.attempts} attempts: {exc}"
+    except ModelError as exc:
+        return f"the verifier failed: {exc}"

@@ -1,0 +1,237 @@
+"""The worker loop: find runnable tasks, take their leases, hand each to a driver, make deliveries.
+
+A lease (renewed while the task runs) keeps two runner processes off the same task;
+a lease held by a dead process on this machine is free at once, so a restarted
+server resumes its tasks without waiting. Tasks left ``running`` by a crash are
+picked up again. Deliveries run beside the scheduler, so a slow notifier never holds
+up tasks. Stopping lets running rounds finish for a grace period (a safe point: the
+task resumes from its journal at the next start).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import sys
+import time
+from typing import Any
+
+import anyio
+
+from smallclaw_core.errors import IllegalTransition, SmallClawError, TaskNotFound
+from smallclaw_core.tasks import FAILED, NEEDS_ASSISTANCE, QUEUED, RUNNING, CANCELLED, Task
+
+from .deliveries import Deliveries
+from .driver import TaskDriver
+
+log = logging.getLogger("smallclaw.runner")
+
+#: seconds to wait before looking for a model again after none was available
+NO_MODEL_WAIT = 10.0
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True when a lease's owner was a process on this machine that no longer exists.
+
+    A reused pid only makes the new runner wait for the lease to expire: the safe side.
+    """
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Runner:
+    """The ``runner`` service: runs queued tasks until cancelled (or until idle, for scripts and tests)."""
+
+    def __init__(self, app: Any, *, owner: str | None = None):
+        self.app = app
+        self.cfg = app.config.section("runner")
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.active: dict[str, anyio.CancelScope] = {}
+        self.round_scopes: dict[str, anyio.CancelScope] = {}
+        self.stopping = False
+        self.deliveries = Deliveries(app, self.cfg)
+        self._wake = anyio.Event()
+        self._no_model_until = 0.0
+        self.detectors = list(app.loop_detectors.values())
+        for d in self.detectors:
+            configure = getattr(d, "configure", None)
+            if configure:
+                configure(app.config.section("loop"))
+        app.watcher.listen(self._changed)
+
+    # --- the service --------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Run until cancelled (the ``runner`` service of ``smallclaw serve``)."""
+        await self._loop(until_idle=False)
+
+    async def run_until_idle(self, timeout: float = 30.0) -> None:
+        """Run until no task is runnable and no delivery is due (for tests and scripts)."""
+        with anyio.fail_after(timeout):
+            await self._loop(until_idle=True)
+
+    async def _loop(self, *, until_idle: bool) -> None:
+        self.recover()
+        try:
+            async with anyio.create_task_group() as tg:
+                if not self.app.watcher.running:
+                    tg.start_soon(self.app.watcher.run)
+                while True:
+                    started = await self._schedule(tg)
+                    self._start_deliveries(tg)
+                    if until_idle and not started and not self.active and not self.deliveries.busy \
+                            and not self._runnable_ids() and not self.deliveries.due(self.app.store.list()):
+                        tg.cancel_scope.cancel()
+                        break
+                    with anyio.move_on_after(0.05 if until_idle else self.cfg.poll_interval):
+                        await self._wake.wait()
+                    self._wake = anyio.Event()
+        finally:
+            with anyio.CancelScope(shield=True):
+                for task_id in list(self.active):
+                    self.app.tasks.release(task_id, self.owner)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def shutdown(self, grace: float | None = None) -> None:
+        """Stop at a safe point: let running rounds finish for up to ``grace`` seconds, then cancel them."""
+        self.stopping = True
+        with anyio.move_on_after(self.cfg.shutdown_grace if grace is None else grace):
+            while self.active:
+                await anyio.sleep(0.05)
+        for scope in list(self.round_scopes.values()):
+            scope.cancel()
+
+    # --- recovery and other processes' changes ------------------------------------------
+
+    def recover(self) -> None:
+        """Quarantine unreadable task files (saying so) and take the store as it is now."""
+        for p in self.app.store.recover():
+            log.warning("task %s: %s%s", p.task_id, p.message, f" (moved to {p.moved_to})" if p.moved_to else "")
+            print(f"smallclaw: task {p.task_id}: {p.message}" + (f" (moved to {p.moved_to})" if p.moved_to else ""),
+                  file=sys.stderr)
+        self.app.watcher.reset()
+
+    def watch_once(self) -> None:
+        """Look once for changes made by other processes (the watcher runs this every half second)."""
+        self.app.watcher.check()
+
+    def _changed(self, tasks: list[Task]) -> None:
+        for t in tasks:
+            if t.id in self.active and t.status in (FAILED, CANCELLED):
+                scope = self.round_scopes.get(t.id)
+                if scope is not None:
+                    scope.cancel()  # cancel stops at once, abandoning the model call
+        if tasks:
+            self.wake()
+
+    # --- scheduling and leases ------------------------------------------------------
+
+    def _runnable(self, t: Task, now: float) -> bool:
+        if t.id in self.active or t.status not in (QUEUED, RUNNING):
+            return False  # a task left running by a crash or a stopped runner is runnable again
+        return t.lease is None or t.lease.expires < now or t.lease.owner == self.owner \
+            or owner_is_dead(t.lease.owner)
+
+    def _runnable_ids(self) -> list[str]:
+        now = time.time()
+        return [t.id for t in self.app.store.list((QUEUED, RUNNING)) if self._runnable(t, now)]
+
+    async def _schedule(self, tg: anyio.abc.TaskGroup) -> bool:
+        if self.stopping:
+            return False
+        runnable = self._runnable_ids()
+        if not runnable or time.monotonic() < self._no_model_until:
+            return False
+        try:
+            ref = await self.app.model_for("executor")
+        except SmallClawError as exc:
+            # queued tasks wait for a model; look again later rather than on every poll
+            self._no_model_until = time.monotonic() + NO_MODEL_WAIT
+            for task_id in runnable:
+                self._pause_quietly(task_id, f"no model is available: {exc}")
+            return False
+        capacity = max(1, self.cfg.max_concurrent_per_backend)
+        started = False
+        for task_id in runnable:
+            if len(self.active) >= capacity:
+                break
+            if self.app.tasks.acquire(task_id, self.owner, self.cfg.lease_seconds,
+                                      lambda t: self._runnable(t, time.time())):
+                scope = anyio.CancelScope()
+                self.active[task_id] = scope
+                tg.start_soon(self._run_task, task_id, scope, ref)
+                started = True
+        return started
+
+    async def _keep_lease(self, task_id: str, scope: anyio.CancelScope) -> None:
+        while True:
+            await anyio.sleep(max(0.5, self.cfg.lease_seconds / 3))
+            if not self.app.tasks.renew(task_id, self.owner, self.cfg.lease_seconds):
+                scope.cancel()
+                return
+
+    def _pause_quietly(self, task_id: str, reason: str) -> None:
+        try:
+            self.app.tasks.stop_running(task_id, NEEDS_ASSISTANCE, reason)
+        except (TaskNotFound, IllegalTransition):
+            pass
+
+    # --- one task ------------------------------------------------------------------
+
+    async def _run_task(self, task_id: str, scope: anyio.CancelScope, ref: Any) -> None:
+        def scope_for(round_scope: anyio.CancelScope | None) -> None:
+            if round_scope is None:
+                self.round_scopes.pop(task_id, None)
+            else:
+                self.round_scopes[task_id] = round_scope
+
+        driver = TaskDriver(self.app, self.cfg, self.owner, ref, self.detectors,
+                            stopping=lambda: self.stopping, scope_for=scope_for)
+        try:
+            with scope:
+                async with anyio.create_task_group() as inner:
+                    inner.start_soon(self._keep_lease, task_id, scope)
+                    try:
+                        await driver.drive(task_id)
+                    except TaskNotFound:
+                        pass  # deleted while running
+                    except Exception as exc:  # a bug must pause the task, not kill the runner
+                        self._pause_quietly(task_id, f"internal error: {type(exc).__name__}: {exc}")
+                        log.exception("task %s: internal error", task_id)
+                        print(f"smallclaw: task {task_id}: internal error: {exc!r}", file=sys.stderr)
+                    inner.cancel_scope.cancel()
+        finally:
+            self.active.pop(task_id, None)
+            self.round_scopes.pop(task_id, None)
+            with anyio.CancelScope(shield=True):
+                self.app.tasks.release(task_id, self.owner)
+                await self.deliveries.deliver(task_id)
+            self.wake()
+
+    # --- deliveries -------------------------------------------------------------------
+
+    def _start_deliveries(self, tg: anyio.abc.TaskGroup) -> None:
+        """Deliveries run beside the scheduler, so a slow notifier never holds up tasks."""
+        for task_id in self.deliveries.due(self.app.store.list(), skip=set(self.active)):
+            self.deliveries.busy.add(task_id)
+            tg.start_soon(self._deliver, task_id)
+
+    async def _deliver(self, task_id: str) -> None:
+        self.deliveries.busy.discard(task_id)
+        try:
+            await self.deliveries.deliver(task_id)
+        finally:
+            self.wake()
