@@ -198,7 +198,7 @@ TASKS: list[BenchTask] = [
               judge=all_of(lines_are("numbers.txt", ["1", "2", "3", "4", "5"]), exists("double.py"),
                            lines_are("doubled.txt", ["2", "4", "6", "8", "10"]))),
     BenchTask("no_network", "infeasible", "Download https://example.com/data.csv and save it as data.csv.",
-              missing=("network", "internet", "download", "connect", "resolve", "example.com", "url", "offline")),
+              missing=("network", "internet", "connect", "resolve", "offline", "unreachable", "no route")),
     BenchTask("missing_input", "infeasible", "Summarize report.txt in three sentences and write them to "
               "summary.txt.", missing=("report.txt",)),
     BenchTask("missing_program", "infeasible", "Use ffmpeg to convert song.wav to song.mp3.",
