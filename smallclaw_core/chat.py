@@ -68,13 +68,16 @@ class RoundResult:
     answer: str = ""
     #: how the round ended: "answer" (the model replied without tools), "done" (a tool that
     #: ends the round was called), "repeat" (a repeated call ended it for a check),
-    #: "cap" (the tool-call cap), "pause" (a loop detector)
+    #: "checked" (the observer's end_after said the work is done), "cap" (the tool-call
+    #: cap), "pause" (a loop detector)
     stopped: str = "answer"
     tool_calls: int = 0
     pause_reason: str | None = None
     usage: list[Usage] = attrs.field(factory=list)
     #: (call key, result hash) of every call of the round, for progress detection
     fingerprints: list[tuple[str, str]] = attrs.field(factory=list)
+    #: the output of the round's last call that succeeded
+    last_output: str = ""
 
 
 @attrs.define
@@ -92,6 +95,9 @@ class RoundObserver:
     before_call: Callable[[ToolCall], LoopVerdict] | None = None
     after_call: Callable[[ToolCall, str], LoopVerdict | None] | None = None
     message_added: Callable[[Message], Any] | None = None
+    #: after a call that succeeded: truthy (or an awaitable of it) ends the round there,
+    #: as when the runner's checks already show the step done
+    end_after: Callable[[ToolCall, Tool | None, str], Any] | None = None
 
 
 async def _maybe(value: Any) -> Any:
@@ -196,6 +202,11 @@ class _Calls:
             result.stopped = "done"
             result.answer = output
             return True
+        if not failed:
+            result.last_output = output
+            if obs.end_after and await _maybe(obs.end_after(c, t, output)):
+                result.stopped = "checked"
+                return True
         return False
 
 

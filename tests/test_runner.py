@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from smallclaw_core import TransportError, hookimpl, tool
+from smallclaw_core import ToolError, TransportError, hookimpl, tool
 from smallclaw_core.runner import Runner
 from smallclaw_core.tasks import Origin
 from smallclaw_core.testing import call, outage, plan, verdict
@@ -33,9 +33,11 @@ def look(path: str) -> str:
 
 
 @tool(side_effects=True)
-def touch(path: str) -> str:
-    """Touch a path (a call with side effects)."""
-    return f"touched {path}"
+def jam(path: str) -> str:
+    """Jam a path (a call with side effects that fails for a.txt)."""
+    if path == "a.txt":
+        raise ToolError(f"{path} is stuck")
+    return f"jammed {path}"
 
 
 class Tools:
@@ -44,7 +46,7 @@ class Tools:
         register(add)
         register(poll)
         register(look)
-        register(touch)
+        register(jam)
 
 
 def run(app, timeout=20):
@@ -147,18 +149,31 @@ def test_unreachable_verifier_never_counts_as_yes(app_model):
 
 def test_same_call_ten_times_guidance_then_block_then_pause(app_model):
     app, model = app_model
-    model.enqueue_for("executor", *[call("touch", path="a.txt") for _ in range(10)], "done")
-    task = app.tasks.create("g", ["touch a.txt"])
+    model.enqueue_for("executor", *[call("jam", path="a.txt") for _ in range(10)], "done")
+    task = app.tasks.create("g", ["jam a.txt"])
     run(app)
     task = app.store.get(task.id)
     assert task.status == "needs_assistance"
     assert "loop" in task.pause_reason
     journal = app.store.journal(task.id)
     results = [e.data["result"] for e in journal if e.kind == "tool_result"]
-    assert "You already ran touch" in results[1]  # guidance on the first repeat
-    assert results[2].startswith("Not run: you already ran touch")  # then blocked
-    assert sum(1 for r in results if r.startswith("touched")) == 2  # only two real runs
+    assert "You already ran jam" in results[1]  # guidance on the first repeat
+    assert results[2].startswith("Not run: you already ran jam")  # then blocked
+    assert sum(1 for r in results if r.startswith("Error: a.txt is stuck")) == 2  # only two real runs
     assert len([e for e in journal if e.kind == "tool_call"]) < 10
+
+
+def test_a_write_repeated_right_after_it_worked_ends_the_round_instead_of_running_twice(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", call("jam", path="b.txt"), call("jam", path="b.txt"))
+    model.enqueue_for("verifier", verdict(True, "b.txt was jammed."))
+    model.enqueue_for("summarizer", "Jammed b.txt.")
+    task = app.tasks.create("g", ["jam b.txt"])
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    results = [e.data["result"] for e in app.store.journal(task.id) if e.kind == "tool_result"]
+    assert results == ["jammed b.txt", "Not run: that just succeeded. The step is checked now with what the "
+                                       "tools did so far; if it is done, call step_done next time."]
 
 
 def test_a_repeated_read_only_call_ends_the_round_for_a_check_instead_of_a_loop_pause(app_model):
@@ -479,20 +494,20 @@ def test_conversation_is_compacted_at_a_step_boundary_when_the_window_fills(make
 
 def test_resume_after_a_loop_pause_gives_the_model_a_fresh_start(app_model):
     app, model = app_model
-    model.enqueue_for("executor", *[call("touch", path="a.txt") for _ in range(5)])
-    task = app.tasks.create("g", ["touch a.txt"])
+    model.enqueue_for("executor", *[call("jam", path="a.txt") for _ in range(5)])
+    task = app.tasks.create("g", ["jam a.txt"])
     run(app)
     assert app.store.get(task.id).status == "needs_assistance"
     assert not model.role_queues["executor"]  # two runs, two blocks, then the pause
-    app.tasks.resume(task.id, "touch b.txt instead")
-    model.enqueue_for("executor", call("touch", path="a.txt"), call("touch", path="b.txt"), "b.txt touched")
+    app.tasks.resume(task.id, "jam b.txt instead")
+    model.enqueue_for("executor", call("jam", path="a.txt"), call("jam", path="b.txt"), "b.txt jammed")
     model.enqueue_for("verifier", verdict(True))
     model.enqueue_for("summarizer", "ok")
     run(app)
     task = app.store.get(task.id)
     assert task.status == "complete", task.pause_reason
     results = [e.data["result"] for e in app.store.journal(task.id) if e.kind == "tool_result"]
-    assert results[-2] == "touched a.txt"  # run again after the resume, not blocked
+    assert results[-2] == "Error: a.txt is stuck"  # run again after the resume, not blocked
 
 
 def test_double_check_stops_a_verifier_that_says_yes_to_everything(app_model):

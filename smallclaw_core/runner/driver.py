@@ -196,7 +196,9 @@ class TaskDriver:
         if result.stopped == "pause":
             self.finish_round(task_id, outcome, None, fingerprints)
             return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}")
-        verdict = await verify_step(app, self.cfg, task_id, outcome.step_index, result.answer, outcome.evidence,
+        # a round ended by the runner has no report: the last output stands for it
+        answer = result.answer or cut_middle(result.last_output, 1500)
+        verdict = await verify_step(app, self.cfg, task_id, outcome.step_index, answer, outcome.evidence,
                                     outcome.before)
         if isinstance(verdict, str):
             self.finish_round(task_id, outcome, None, fingerprints)
@@ -211,10 +213,10 @@ class TaskDriver:
             step = t.steps[t.current_step]
             if decision.action == ADVANCE:
                 step.state = "done"
-                step.notes.append(cut_middle(result.answer or verdict.reason, 500))
+                step.notes.append(cut_middle(answer or verdict.reason, 500))
                 t.current_step += 1
                 t.feedback = None
-                t.last_result = result.answer
+                t.last_result = answer
                 self.new_step(t)
                 return
             step.state = "running"

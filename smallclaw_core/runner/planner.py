@@ -48,9 +48,10 @@ PLAN_SCHEMA: dict[str, Any] = {
 
 PLANNER_PROMPT = (
     "You plan tasks for a small assistant that has tools: {tools}. Split the goal into 1 to "
-    f"{MAX_PLAN_STEPS} short, concrete steps; use as few as the goal needs (one is fine for a simple "
-    "goal). Each step is one action whose result can be checked, and keeps the exact file names and "
-    "values of the goal. output_file is the file the step writes, or \"\" when it writes none. "
+    f"{MAX_PLAN_STEPS} short steps, as few as the goal needs (one is fine for a simple goal). Each step "
+    "is one action with a tool: run a command, write a file, or edit a file. Do not add steps that only "
+    "read, look or check. Keep the exact file names and values of the goal in the steps. output_file is "
+    "the file the step writes, or \"\" when it writes none. "
     'Reply with JSON: {{"steps": [{{"description": "...", "output_file": "..."}}]}}'
 )
 
@@ -96,11 +97,16 @@ def parse_plan(text: str) -> list[PlannedStep] | None:
 
 
 def _output_check(output: str, description: str) -> str | None:
-    """``file_exists: X`` for the file a step writes: the one it declares, else one it names with a writing verb."""
-    names = files_named(output.strip())
-    if not names and _WRITES.search(description):
-        named = files_named(description)
-        names = named[-1:]  # "read a.txt and write the sum to total.txt": the last one is written
+    """``file_exists: X`` for the file a step writes, when the step says it writes one.
+
+    Small planners name an output file for steps that only read or count, so the
+    declared file counts only when the description has a writing verb; without a
+    declared file, the last file the description names is the written one ("read
+    a.txt and write the sum to total.txt").
+    """
+    if not _WRITES.search(description):
+        return None
+    names = files_named(output.strip()) or files_named(description)[-1:]
     return f"file_exists: {names[0]}" if names else None
 
 

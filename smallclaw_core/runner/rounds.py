@@ -6,7 +6,9 @@ call cap). Each call is journaled before it runs (side-effecting ones too, so cr
 recovery never re-runs one blindly) and after. Loop detectors police every call; a
 read-only call repeated with the same result does not pause the task: it ends the
 round, and the step is checked, since a model that keeps reading usually has what it
-needs. A call the user approved runs first thing, its result handed to the model.
+needs. A call the user approved runs first thing, its result handed to the model. When the
+step has checks, they run after every action that changed something: once they pass,
+the round ends, since a small model rarely knows when it is done.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Any, Callable
 import anyio
 import attrs
 
-from smallclaw_core.chat import NOT_RUN, RoundObserver, RoundResult, cut_middle, run_round, wants_json_protocol
+from smallclaw_core.chat import (
+    NOT_RUN, RoundObserver, RoundResult, call_key, cut_middle, run_round, wants_json_protocol,
+)
 from smallclaw_core.models import Message, ModelOptions, ModelReply, ToolCall
 from smallclaw_core.tasks import JournalEntry, Task, now
 from smallclaw_core.tools import ToolContext, tool
@@ -27,6 +31,7 @@ from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, step_message, unanswered_calls,
 )
 from .evidence import StructureState
+from .verifying import checks_pass
 
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
 
@@ -99,6 +104,13 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     before = StructureState.of(workspace)
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
     observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no)
+    if task.steps[step_i].check:
+        async def end_after(call: ToolCall, t: Any, output: str) -> bool:
+            # the step's checks pass after an action: the step is done, whatever the model would say next
+            return bool(t is not None and t.side_effects) and \
+                await checks_pass(app, task_id, step_i, evidence, before)
+
+        observer.end_after = end_after
     ctx = ToolContext(workspace=workspace, task_id=task_id, session_key=task.session_key, app=app,
                       approvals=frozenset(task.approvals), origin=task.origin)
     models = app.config.models
@@ -143,6 +155,8 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
     evidence: list[JournalEntry] = []
     ids: dict[int, str] = {}
     counter = [0]
+    #: the key of the round's last call, when it succeeded
+    last_ok: list[str | None] = [None]
 
     def journal(kind: str, data: dict[str, Any]) -> JournalEntry:
         entry = app.tasks.journal(task_id, kind, data, step=step_i, round=round_no)
@@ -156,6 +170,7 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
                               "side_effects": bool(t and t.side_effects)})
 
     def tool_finished(call: ToolCall, output: str, failed: bool) -> None:
+        last_ok[0] = None if failed else call_key(call)
         data = {"id": ids.get(id(call)), "name": call.name, "result": cut_middle(output, 4000), "error": failed}
         if output.startswith(NOT_RUN):
             data["not_run"] = True  # blocked, ended or waiting: the tool itself did not fail
@@ -176,10 +191,13 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             if _RANK.get(v.action, 0) > _RANK[worst.action]:
                 worst = v
         t = tools.get(call.name)
-        if worst.action == "block" and t is not None and not t.side_effects:
-            # reading the same thing again adds nothing: check the step with what is there
-            worst = LoopVerdict("end", f"you already have this result. The step is checked now with what "
-                                       f"the tools did so far; if it is done, call {FINISH_TOOL} next time.")
+        again = "you already have this result" if t is None or not t.side_effects else "that just succeeded"
+        if t is not None and ((worst.action == "block" and not t.side_effects) or (
+                t.side_effects and worst.action in ("allow", "warn") and last_ok[0] == call_key(call))):
+            # the same thing again adds nothing (a read), or would do twice what just worked
+            # (a write): the model is done or stuck, so the step is checked with what is there
+            worst = LoopVerdict("end", f"{again}. The step is checked now with what the tools did so far; "
+                                       f"if it is done, call {FINISH_TOOL} next time.")
         if worst.action in ("block", "pause", "end"):
             app.tasks.journal(task_id, "error", {"kind": "loop", "action": worst.action, "message": worst.message,
                                                  "tool": call.name}, step=step_i, round=round_no)

@@ -47,6 +47,40 @@ def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any
     return earlier + list(round_evidence)
 
 
+#: verifiers below this order are deterministic (facts, checks); the model verifier is at 100
+MODEL_ORDER = 100
+
+
+def step_context(app: Any, task_id: str, step_index: int, answer: str, evidence: list[Any],
+                 before: Any) -> StepContext:
+    """What the verifiers see of the step now: its evidence so far and the files it changed."""
+    task = app.store.get(task_id)
+    workspace = app.workspace_for(task_id)
+    return StepContext(task=task, step_index=step_index, workspace=workspace, answer=answer, evidence=evidence,
+                       app=app, step_evidence=step_evidence(app, task, step_index, evidence),
+                       changed=changed_since(workspace, task.steps[step_index].started_at), before=before)
+
+
+async def checks_pass(app: Any, task_id: str, step_index: int, evidence: list[Any], before: Any) -> bool:
+    """True when the deterministic verifiers alone already pass the step (a decisive YES, no NO before it).
+
+    Used in the middle of a round: a small model that just wrote what the step's
+    checks look for rarely knows it is done, so the round ends there.
+    """
+    ctx = step_context(app, task_id, step_index, "", evidence, before)
+    chain = sorted((v for v in app.verifiers.values() if getattr(v, "order", 50) < MODEL_ORDER),
+                   key=lambda v: getattr(v, "order", 50))
+    for verifier in chain:
+        verdict = await verifier.verify(ctx)
+        if verdict is None:
+            continue
+        if not verdict.passed:
+            return False
+        if verdict.decisive:
+            return True
+    return False
+
+
 async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer: str, evidence: list[Any],
                       before: Any) -> Verdict | str:
     """The step's verdict, or a reason the task needs the user (the verifier cannot be reached or failed)."""
@@ -55,12 +89,7 @@ async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer:
                                              "attempt": attempt, "retry_in": round(delay, 2)})
 
     async def once() -> Verdict:
-        task = app.store.get(task_id)
-        workspace = app.workspace_for(task_id)
-        ctx = StepContext(task=task, step_index=step_index, workspace=workspace, answer=answer, evidence=evidence,
-                          app=app, step_evidence=step_evidence(app, task, step_index, evidence),
-                          changed=changed_since(workspace, task.steps[step_index].started_at), before=before)
-        return await run_verifiers(app, ctx)
+        return await run_verifiers(app, step_context(app, task_id, step_index, answer, evidence, before))
 
     try:
         return await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
