@@ -68,7 +68,8 @@ def journal(app, task_id, kind=None):
 
 
 def test_ask_pauses_then_approval_runs_the_command(make_app, stand_in_programs):
-    app, model = make_app(policy="ask")
+    # the approved command still runs confined: the stand-in programs' directory is made readable
+    app, model = make_app(policy="ask", read_only=[str(stand_in_programs.parent / "bin")])
     model.enqueue_for("executor", call("run_shell", command="deploy --now"))
     task = app.tasks.create("deploy the site", ["deploy it"])
     workspace = app.workspace_for(task.id)
