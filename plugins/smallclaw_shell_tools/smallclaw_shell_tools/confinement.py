@@ -208,8 +208,9 @@ class Confinement:
         return self.read_write + self.read_only
 
     def can_reach(self, path: str) -> bool:
+        """True when ``path`` is in or below a reachable place, or leads to one (``cd /`` is fine)."""
         real = os.path.realpath(path)
-        return any(within(real, root) for root in self.reachable())
+        return any(within(real, root) or within(root, real) for root in self.reachable())
 
     def spec(self, tmpdir: str, grace: float) -> dict[str, object]:
         """The launcher's instructions (JSON), the private temporary directory included."""

@@ -264,8 +264,8 @@ def _unreachable(word: str, workspace: Path, confinement: Confinement) -> str | 
         path = os.path.join(workspace, word)
     else:
         return None  # relative: inside the workspace unless a symlink says otherwise; the kernel decides
-    if any(ch in _GLOB_CHARS for ch in path) or "\x00" in path:
-        return None
+    if any(ch in _GLOB_CHARS or ch in "$`\x00" for ch in path):
+        return None  # a pattern or an expansion: what it becomes is the kernel's business
     real = os.path.realpath(path)
     if not (os.path.lexists(path) or os.path.isdir(os.path.dirname(real))):
         return None  # names nothing on this machine: maybe not a path at all (sed's /start/,/end/p)

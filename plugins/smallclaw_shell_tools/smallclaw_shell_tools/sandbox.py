@@ -47,6 +47,8 @@ FS_EXECUTE = 1 << 0
 FS_WRITE_FILE = 1 << 1
 FS_READ_FILE = 1 << 2
 FS_READ_DIR = 1 << 3
+FS_MAKE_CHAR = 1 << 6
+FS_MAKE_BLOCK = 1 << 11
 FS_REFER = 1 << 13  # ABI 2
 FS_TRUNCATE = 1 << 14  # ABI 3
 FS_IOCTL_DEV = 1 << 15  # ABI 5
@@ -56,11 +58,15 @@ SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
 SCOPE_SIGNAL = 1 << 1  # ABI 6
 
 READ_ONLY = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+#: everything but making device files: a device node made in the workspace would open the disk
+READ_WRITE_EXCEPT = FS_MAKE_CHAR | FS_MAKE_BLOCK
 #: the only rights a rule on a file (not a directory) may carry
 FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
 
 _PR_SET_PDEATHSIG = 1
+_PR_CAPBSET_DROP = 24
 _PR_SET_SECCOMP = 22
+_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
 
@@ -136,7 +142,7 @@ def restrict(abi: int, read_write: list[str], read_only: list[str], network: boo
     ruleset = _check(libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
                                   ctypes.c_uint32(0)), "landlock_create_ruleset")
     try:
-        for paths, rights in ((read_write, handled), (read_only, READ_ONLY)):
+        for paths, rights in ((read_write, handled & ~READ_WRITE_EXCEPT), (read_only, READ_ONLY)):
             for path in paths:
                 _allow(libc, ruleset, path, rights & handled)
         _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
@@ -158,6 +164,36 @@ def _allow(libc, ruleset: int, path: str, rights: int) -> None:
                             ctypes.byref(rule), ctypes.c_uint32(0)), f"landlock_add_rule({path})")
     finally:
         os.close(fd)
+
+
+# --- capabilities: none -----------------------------------------------------------------
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> None:
+    """Give up every capability, for good: root keeps its uid but loses what Landlock does not cover.
+
+    Root's capabilities would let a command load a kernel module, chown any file, use
+    raw devices or BPF. The bounding set is emptied first (so exec cannot grant them
+    back to uid 0), then the ambient, effective, permitted and inheritable sets. Without
+    privileges (an ordinary user) there is nothing to drop and this changes nothing.
+    """
+    libc = _libc()
+    if libc.prctl(_PR_CAPBSET_DROP, 0, 0, 0, 0) == 0:  # allowed: we hold CAP_SETPCAP
+        for cap in range(1, 64):
+            if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                break  # past the last capability this kernel knows
+    libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)()
+    _check(libc.capset(ctypes.byref(header), data), "capset")
 
 
 # --- seccomp: no sockets but TCP (linux/seccomp.h, linux/filter.h) ----------------------
@@ -329,6 +365,7 @@ def _start_command(spec: dict, argv: list[str]) -> None:
         if spec.get("cpu"):
             resource.setrlimit(resource.RLIMIT_CPU, (spec["cpu"], spec["cpu"] + 1))
         if spec.get("landlock"):
+            drop_capabilities()
             restrict(spec["landlock"], spec["read_write"], spec["read_only"], spec["network"])
             if not spec["network"] and socket_filter_supported():
                 filter_sockets()
