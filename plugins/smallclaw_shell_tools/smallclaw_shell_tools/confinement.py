@@ -159,26 +159,26 @@ def why_left_out(path: str, places: list[Protected]) -> str | None:
     return None
 
 
-def _candidates(config: ShellConfig) -> list[str]:
+def _candidates(config: ShellConfig) -> list[tuple[str, bool]]:
+    """Paths to make readable, each with whether the user listed it (``[shell] read_only``)."""
     paths = list(SYSTEM_DIRS)
     for entry in ETC_ENTRIES:
         paths.extend(sorted(glob.glob(os.path.join("/etc", entry))))
-    paths.extend({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix})
-    paths.extend(os.path.expanduser(p) for p in config.read_only)
-    return paths
+    paths.extend(sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}))
+    return [(p, False) for p in paths] + [(os.path.expanduser(p), True) for p in config.read_only]
 
 
 def readable_paths(config: ShellConfig, places: list[Protected]) -> tuple[list[str], list[str]]:
     """The read-only paths (resolved, existing, none inside another) and the ones left out, with why."""
     chosen: list[str] = []
     left_out: list[str] = []
-    for path in _candidates(config):
+    for path, listed in _candidates(config):
         if not os.path.isabs(path):
             left_out.append(f"{path}: not an absolute path")
             continue
         real = os.path.realpath(path)
         if not os.path.exists(real):
-            if path in config.read_only:
+            if listed:
                 left_out.append(f"{path}: does not exist")
             continue
         why = why_left_out(real, places)

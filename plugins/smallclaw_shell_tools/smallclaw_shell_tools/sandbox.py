@@ -28,6 +28,7 @@ The same module, imported, answers what the kernel offers (``landlock_abi()``).
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import platform
@@ -81,6 +82,7 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+@functools.lru_cache(maxsize=1)
 def _libc():
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
@@ -351,8 +353,14 @@ class _Stop(Exception):
     pass
 
 
+_stopping = False
+
+
 def _on_stop(signum, frame):
-    raise _Stop(signum)
+    global _stopping
+    if not _stopping:  # once: a second signal must not interrupt the stopping itself
+        _stopping = True
+        raise _Stop(signum)
 
 
 def _start_command(spec: dict, argv: list[str]) -> None:
