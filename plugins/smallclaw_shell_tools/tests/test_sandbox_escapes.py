@@ -138,7 +138,10 @@ def scene(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     app = App.load(tmp_path / ".localclaw", only=["shell_tools"],
                    overrides={"workspace": {"root": str(tmp_path / "workspaces")}, "store": {"durable": False},
-                              "shell": {"policy": "sandbox", "timeout": 5.0}})
+                              # an open allow-list: under sandbox it is not what keeps anything out
+                              "shell": {"policy": "sandbox", "timeout": 5.0,
+                                        "allow": ["sh", "bash", "python3", "cat", "cp", "mv", "rm", "ln", "dd",
+                                                  "tar", "find", "grep", "curl", "mknod", "ls", "touch", "mkdir"]}})
     token = ensure_token(app.home)
     mine = app.workspace_for("task-a")
     other = app.workspace_for("task-b")

@@ -241,3 +241,25 @@ async def test_run_command_alone_is_unconfined_but_still_stops_its_tree(tmp_path
     # no confinement given: no Landlock, no limits; the launcher still reaps (see test_run_shell.py)
     result = await run_command("echo plain", tmp_path)
     assert result.exit_code == 0 and result.output == "plain\n"
+
+
+@needs_landlock
+async def test_a_check_command_runs_confined_without_approval(app, tmp_path):
+    from smallclaw_core import Step, StepContext, Task
+    from smallclaw_shell_tools.checks import EvidenceChecks
+
+    workspace = app.workspace_for("t1")
+    (workspace / "check.py").write_text("import sys\nsys.exit(0 if open('result.txt').read() == 'total 55\\n' else 1)\n")
+    (workspace / "result.txt").write_text("total 55\n")
+    (tmp_path / "home" / "secret.txt").write_text("private\n")
+
+    async def verify(check):
+        task = Task(id="t1", title="t", goal="g", steps=[Step("s", check=check)])
+        return await EvidenceChecks().verify(StepContext(task=task, step_index=0, workspace=workspace,
+                                                         answer="done", app=app))
+
+    passed = await verify("command_succeeds: python3 check.py")
+    assert passed.passed, passed.reason
+    peek = f"command_succeeds: F={tmp_path / 'home' / 'secret.txt'}; grep -q private \"$F\""
+    failed = await verify(peek)
+    assert not failed.passed and "Permission denied" in failed.reason
