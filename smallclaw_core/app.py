@@ -125,6 +125,11 @@ class App:
         return ChangeWatcher(self)
 
     @cached_property
+    def doctor_checks(self) -> Registry:
+        """Checks plugins add to ``smallclaw doctor``, by name."""
+        return self.plugins.collect("register_doctor_checks", Registry("doctor_checks"))
+
+    @cached_property
     def routes(self) -> Registry:
         """Gateway route handlers from plugins, named by their paths."""
         return self.plugins.collect("register_routes", Registry("routes", _route_entry), app=self)
@@ -132,7 +137,7 @@ class App:
     def collect_all(self) -> None:
         """Run every registry hook now (``smallclaw plugins`` shows what each gave)."""
         for name in ("tools", "backends", "verifiers", "loop_detectors", "notifiers", "commands", "services",
-                     "routes"):
+                     "doctor_checks", "routes"):
             getattr(self, name)
 
     # --- models -----------------------------------------------------------------

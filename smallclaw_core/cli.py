@@ -260,6 +260,18 @@ def cmd_models(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_checks(checks) -> int:
+    """Print doctor lines; return how many failed (warnings do not count)."""
+    failed = 0
+    for c in checks:
+        label = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
+        failed += 0 if c.ok or c.warning else 1
+        print(f"  {label} {c.what}" + (f": {c.detail}" if c.detail else ""))
+        if not c.ok and c.fix:
+            print(f"       fix: {c.fix}")
+    return failed
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     import anyio
 
@@ -302,11 +314,18 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 failures += 1
                 print(f"  FAIL {exc}")
                 continue
-            for c in checks:
-                failures += 0 if c.ok else 1
-                print(f"  {'ok  ' if c.ok else 'FAIL'} {c.what}" + (f": {c.detail}" if c.detail else ""))
-                if not c.ok and c.fix:
-                    print(f"       fix: {c.fix}")
+            failures += _print_checks(checks)
+        for name in app.doctor_checks.names():
+            print(f"{name}:")
+            try:
+                checks = app.doctor_checks[name](app)
+                if inspect.isawaitable(checks):
+                    checks = await checks
+            except Exception as exc:  # a plugin's check must not hide the others
+                failures += 1
+                print(f"  FAIL the check failed to run: {type(exc).__name__}: {exc}")
+                continue
+            failures += _print_checks(checks or [])
         await app.aclose()
 
     anyio.run(run)
@@ -347,7 +366,8 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_models)
 
-    p = sub.add_parser("doctor", help="check the configured model backends and say how to fix them")
+    p = sub.add_parser("doctor", help="check the model backends and what plugins check (the shell sandbox), "
+                                      "and say how to fix them")
     p.set_defaults(func=cmd_doctor)
 
     task = sub.add_parser("task", help="add, list, show and control background tasks")

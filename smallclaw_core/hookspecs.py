@@ -138,6 +138,17 @@ def register_commands(register):
 
 
 @hookspec
+def register_doctor_checks(register):
+    """Contribute checks to ``smallclaw doctor``, after the model backends' own.
+
+    Called once by ``smallclaw doctor``. Call ``register(name, check)`` where
+    ``check(app)`` returns a list of ``smallclaw_core.DoctorCheck`` (or an awaitable of
+    one); doctor prints them under ``name``. A failing check makes doctor exit 1; one
+    marked ``warning`` is printed but does not. An exception is reported as a failure.
+    """
+
+
+@hookspec
 def register_services(register):
     """Contribute long-running services that ``smallclaw serve`` starts and stops together.
 

@@ -122,6 +122,8 @@ class DoctorCheck:
     ok: bool
     detail: str = ""
     fix: str = ""
+    #: a problem SmallClaw works around (printed as ``warn``, not counted as a failure)
+    warning: bool = False
 
 
 @runtime_checkable

@@ -1,9 +1,9 @@
 """The board end to end: a real ``smallclaw serve`` with a scripted model, driven in Chromium.
 
 Creates a task from the form, watches its card move across the columns live, opens
-the detail panel and sees the journal grow, pauses and resumes it, sees the result
-arrive in the chat panel, and saves screenshots at desktop width and at 360 px to
-test-artifacts/.
+the detail panel and sees the journal grow and how commands run (the shell mode),
+pauses and resumes it, sees the result arrive in the chat panel, and saves screenshots
+at desktop width and at 360 px to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def server(tmp_path):
     env = {**os.environ,
            "SMALLCLAW_EXTRA_PLUGINS": "smallclaw_core.testing",
            "SMALLCLAW_SCRIPT": "gateway_script:respond",
-           "SMALLCLAW_PLUGINS": "gateway,kanban,runner",
+           "SMALLCLAW_PLUGINS": "gateway,kanban,runner,shell_tools",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
     log = open(tmp_path / "serve.log", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "smallclaw_core.cli", "--home", str(home), "serve",
@@ -108,6 +108,9 @@ def test_the_board_end_to_end(server):
             card.click()
             expect(page.locator("#detail")).to_be_visible()
             expect(page.locator("#detail-title")).to_have_text("Write a greeting for the team")
+            # how commands run, from the shell tools (GET /api/shell): the kernel's sandbox here
+            expect(page.locator('[data-field="shell"]')).to_contain_text("sandbox: every command runs without asking")
+            expect(page.locator('[data-field="shell"]')).to_contain_text("Landlock (ABI")
             journal = page.locator("#detail-body .journal li")
             start = journal.count()
             expect(journal).not_to_have_count(start, timeout=15_000)  # it grows while we watch

@@ -2,8 +2,9 @@
 
 Contributes the tools ``run_shell``, ``read_file``, ``write_file``, ``edit_file``,
 ``list_files`` and ``search_files``, the ``[shell]`` configuration section (the
-command policy) and the ``checks`` step verifier. Imports stay light: only the
-standard library and ``smallclaw_core``.
+command policy and the sandbox), the ``checks`` step verifier, a ``shell`` check for
+``smallclaw doctor`` and ``GET /api/shell`` (the mode in force, for the board).
+Imports stay light: only the standard library and ``smallclaw_core``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from smallclaw_core import hookimpl
 
 from .checks import EvidenceChecks
 from .config import ShellConfig
+from .report import doctor_checks, shell_status
 from .tools import TOOLS
 
 
@@ -29,3 +31,19 @@ def register_tools(register):
 @hookimpl
 def register_verifiers(register):
     register(EvidenceChecks())
+
+
+@hookimpl
+def register_doctor_checks(register):
+    register("shell", doctor_checks)
+
+
+@hookimpl
+def register_routes(register, app):
+    from litestar import get  # heavy imports inside the hook
+
+    @get("/api/shell", sync_to_thread=False, summary="How commands run: the shell mode in force, Landlock, limits")
+    def shell() -> dict:
+        return shell_status(app)
+
+    register(shell)

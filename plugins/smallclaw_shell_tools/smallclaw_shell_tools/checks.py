@@ -10,7 +10,7 @@ Checks run before the model verifier. A failing check overrules whatever a model
 says, and what failed (with the command's output) becomes the feedback for the next
 round; when every check passes the step advances without asking a model.
 
-``command_succeeds`` runs confined like ``run_shell`` (workspace, environment,
+``command_succeeds`` runs confined like ``run_shell`` (the sandbox, environment,
 timeout) and under the same ``[shell]`` policy: checks can come from the planner, a
 model, so they are not trusted more than the executor's commands. Under ``ask`` a
 check outside the allow-list runs once the user approved that exact command for the
@@ -24,6 +24,7 @@ from pathlib import Path
 from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict
 
 from .config import shell_config
+from .confinement import confinement_for, shell_mode
 from .policy import enforce
 from .shell import run_command
 from .workspace import inside
@@ -100,16 +101,19 @@ class EvidenceChecks:
     async def _command(self, command: str, ctx: StepContext, workspace: Path) -> tuple[bool, str]:
         config = shell_config(ctx.app)
         approvals = frozenset(getattr(ctx.task, "approvals", None) or ())
+        workspace.mkdir(parents=True, exist_ok=True)
+        mode = shell_mode(config)
         try:
-            enforce(command, config, workspace, approvals, what="a check")
+            confinement = confinement_for(config, workspace, ctx.app, mode)
+            enforce(command, config, workspace, approvals, what="a check", mode=mode, confinement=confinement)
         except NeedsApproval as exc:
             return False, (f"the check command needs approval and was not run ({exc}). Approve it by "
                            "adding the program to [shell] allow, or run it with run_shell and approve it there")
         except ToolError as exc:
             return False, f"the check command was not run: {exc}"
-        workspace.mkdir(parents=True, exist_ok=True)
         result = await run_command(command, workspace, timeout=config.timeout,
-                                   output_limit=min(config.output_limit, 2000), env_names=config.env)
+                                   output_limit=min(config.output_limit, 2000), env_names=config.env,
+                                   confinement=confinement)
         if result.timed_out or result.exit_code != 0:
             return False, result.render()
         return True, ""

@@ -6,10 +6,10 @@ from typing import Literal
 
 import attrs
 
-POLICIES = ("allow", "ask", "open")
-Policy = Literal["allow", "ask", "open"]
+POLICIES = ("sandbox", "allow", "ask", "open")
+Policy = Literal["sandbox", "allow", "ask", "open"]
 
-#: Programs that run without asking under the default ``ask`` policy. Each only reads
+#: Programs that run without asking under the ``allow`` and ``ask`` policies. Each only reads
 #: or writes the paths it is given (and paths are checked against the workspace).
 #: Interpreters (python, sh), program launchers (env, xargs, timeout) and programs
 #: with a built-in way to run commands (sed's ``e``, awk's ``system()``) are left out
@@ -23,14 +23,17 @@ DEFAULT_ALLOW = [
 
 @attrs.define
 class ShellConfig:
-    """``[shell]``: how ``run_shell`` and ``command_succeeds`` checks decide what may run.
+    """``[shell]``: how ``run_shell`` and ``command_succeeds`` checks decide what may run, and where.
 
-    ``policy``: ``allow`` runs only allow-listed programs and refuses the rest; ``ask``
-    (the default) runs allow-listed programs and pauses the task to ask the user about
-    anything else; ``open`` runs every command (trusted setups only).
+    ``policy``: ``sandbox`` (the default) runs every command without asking, confined
+    by the kernel (Landlock) to the workspace, and falls back to ``ask`` where the
+    kernel has no Landlock; ``allow`` runs only allow-listed programs and refuses the
+    rest; ``ask`` runs allow-listed programs and pauses the task to ask the user about
+    anything else; ``open`` runs every command without reading it. Where Landlock is
+    available, commands are confined under every policy.
     """
 
-    policy: Policy = "ask"
+    policy: Policy = "sandbox"
     #: programs that may run without asking (bare names, looked up on PATH)
     allow: list[str] = attrs.field(factory=lambda: list(DEFAULT_ALLOW))
     #: seconds a command may run before it and everything it started are stopped
@@ -39,6 +42,14 @@ class ShellConfig:
     output_limit: int = 8000
     #: extra environment variable names passed to commands (secret-looking names never are)
     env: list[str] = attrs.field(factory=list)
+    #: let confined commands open TCP connections, listen, and use other sockets
+    network: bool = False
+    #: more directories confined commands may read and run programs from (``~`` is expanded)
+    read_only: list[str] = attrs.field(factory=list)
+    #: MiB of address space a command's process may map (RLIMIT_AS); 0: no limit
+    memory_limit: int = attrs.field(default=4096, validator=attrs.validators.ge(0))
+    #: seconds of CPU time a command's process may use (RLIMIT_CPU); 0: the timeout
+    cpu_limit: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
 
 
 def shell_config(app) -> ShellConfig:

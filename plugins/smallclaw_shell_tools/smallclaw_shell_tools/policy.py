@@ -15,6 +15,11 @@ can be checked here, before the shell sees it:
 
 The check errs on the side of refusing: a harmless command it cannot prove harmless is
 refused (``allow``) or asked about (``ask``), never run. ``open`` runs everything.
+
+Under ``sandbox`` the kernel is the guard and every command runs; the policy only
+refuses, before running, a command naming a path it can prove the sandbox will not let
+it reach (``cat /root/.ssh/id_rsa``), so the model reads why in plain words instead of
+a bare "Permission denied". Where Landlock is missing, ``sandbox`` becomes ``ask``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import attrs
 from smallclaw_core import NeedsApproval, ToolError
 
 from .config import ShellConfig
+from .confinement import Confinement, ShellMode, shell_mode, within
 from .workspace import is_inside
 
 #: Programs whose job is to run other programs: the policy cannot see what they run,
@@ -246,27 +252,99 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
     return judgement
 
 
-def enforce(command: str, config: ShellConfig, workspace: Path, approvals: frozenset[str] | set[str] = frozenset(),
-            *, what: str = "run_shell") -> Judgement | None:
-    """Apply ``config.policy`` to ``command``: return when it may run, else raise.
+def _unreachable(word: str, workspace: Path, confinement: Confinement) -> str | None:
+    """Why ``word``, taken as a path, is one the sandbox will refuse; None when it is not provably so."""
+    if word in SAFE_PATHS or word.startswith("/dev/fd/"):
+        return None
+    if word.startswith("~"):
+        if word == "~" or word.startswith("~/"):
+            return None  # HOME is the workspace
+        path = os.path.expanduser(word)
+    elif word.startswith("/") or word.startswith(".."):
+        path = os.path.join(workspace, word)
+    else:
+        return None  # relative: inside the workspace unless a symlink says otherwise; the kernel decides
+    if any(ch in _GLOB_CHARS or ch in "$`\x00" for ch in path):
+        return None  # a pattern or an expansion: what it becomes is the kernel's business
+    real = os.path.realpath(path)
+    if not (os.path.lexists(path) or os.path.isdir(os.path.dirname(real))):
+        return None  # names nothing on this machine: maybe not a path at all (sed's /start/,/end/p)
+    if within(real, os.path.realpath(workspace)) or confinement.can_reach(real):
+        return None
+    return f"{word!r} is outside what commands can reach"
 
-    Raises ``ToolError`` (``allow``: refused, the model is told why) or
-    ``NeedsApproval`` (``ask``: the task pauses with the exact command, unless the
-    user approved this exact command before).
+
+def beyond_reach(command: str, workspace: Path, confinement: Confinement) -> list[str]:
+    """Paths ``command`` names that the sandbox would refuse: programs, arguments and redirections."""
+    try:
+        tokens = _tokens(command)
+    except ValueError:
+        return []  # the shell will say what is wrong with it
+    problems: list[str] = []
+    program = ""
+    expect_program = True
+    redirect: str | None = None
+    for token in tokens:
+        if token and set(token) <= (_SEPARATOR_CHARS | _REDIRECT_CHARS | set("()")):
+            if set(token) & _REDIRECT_CHARS:
+                redirect = token
+            else:
+                expect_program = True
+            continue
+        if redirect is not None:
+            after, redirect = redirect, None
+            if after.endswith("&") and (token.isdigit() or token == "-"):
+                continue
+            words = [token]
+        elif expect_program:
+            expect_program = False
+            program = token
+            words = [token]
+        elif os.path.basename(program) in TEXT_ARGUMENTS:
+            continue
+        else:
+            words = _path_candidates(token)
+        for word in words:
+            problem = _unreachable(word, workspace, confinement)
+            if problem:
+                problems.append(problem)
+                break
+    return list(dict.fromkeys(problems))
+
+
+def enforce(command: str, config: ShellConfig, workspace: Path, approvals: frozenset[str] | set[str] = frozenset(),
+            *, what: str = "run_shell", mode: ShellMode | None = None,
+            confinement: Confinement | None = None) -> Judgement | None:
+    """Apply the policy in force (``mode``, from ``config`` by default) to ``command``: return when it may run, else raise.
+
+    Raises ``ToolError`` (``allow``: refused, the model is told why; ``sandbox``: a path
+    the sandbox would refuse) or ``NeedsApproval`` (``ask``: the task pauses with the
+    exact command, unless the user approved this exact command before).
     """
-    if config.policy == "open":
+    mode = mode or shell_mode(config)
+    if mode.policy == "open":
+        return None
+    if mode.policy == "sandbox":
+        problems = beyond_reach(command, workspace, confinement) if confinement else []
+        if problems:
+            raise ToolError(
+                f"refused: {'; '.join(problems)}. Commands run in a sandbox: they read and write only the "
+                "workspace (and $TMPDIR), and read the system's programs and libraries. Work on files in the "
+                "workspace."
+            )
         return None
     judgement = judge(command, config.allow, workspace)
     if judgement.allowed:
         return judgement
     why = "; ".join(judgement.problems)
-    if config.policy == "ask":
+    if mode.policy == "ask":
         if command in approvals:
             return judgement
+        fallback = f"\n(the sandbox is not available: {mode.missing})" if mode.fallback else ""
         raise NeedsApproval(
             key=command,
             message=f"{what} wants to run a command that needs your approval: {command}\n"
-                    f"(not covered by the allow list: {why})",
+                    f"(not covered by the allow list: {why}){fallback}",
         )
     listed = ", ".join(config.allow) or "none"
     raise ToolError(

@@ -1,23 +1,34 @@
-"""Running one shell command: own process group, clean environment, timeout, capped output.
+"""Running one shell command: under the launcher, in a clean environment, with a timeout and capped output.
 
-The command runs under ``/bin/sh -c`` in a new session (so in its own process group)
-with the workspace as its working directory. A timeout stops the whole group,
-grandchildren included; when the shell exits, anything it left running in the
-background is stopped too, so a tool call never leaves processes behind. Output
-(stdout and stderr together) is read as it comes and only the head and the tail are
-kept, so a command printing gigabytes costs a bounded amount of memory.
+The command runs as ``/bin/sh -c`` below the launcher (``sandbox.py``), in a new
+session, with the workspace as its working directory and a private temporary
+directory as ``TMPDIR`` (removed afterwards). The launcher applies the confinement
+(Landlock, seccomp, rlimits) to the command, and stops every process the command
+started once it exits or times out, including one that left the process group with
+``setsid()``: the launcher is their subreaper, so none can escape it. Output (stdout
+and stderr together) is read as it comes and only the head and the tail are kept, so a
+command printing gigabytes costs a bounded amount of memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fnmatch
+import json
 import os
+import shutil
 import signal
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import attrs
+
+from .confinement import Confinement, within
+
+#: the launcher, run by path so that it imports nothing but the standard library
+LAUNCHER = str(Path(__file__).with_name("sandbox.py"))
 
 #: Variables a command may see; everything else in SmallClaw's environment stays out.
 ENV_ALLOWED = ("PATH", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ", "USER", "LOGNAME", "TMPDIR")
@@ -26,8 +37,11 @@ ENV_ALLOWED = ("PATH", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ", "USER", "LOGNAM
 ENV_SECRET = ("*TOKEN*", "*_KEY", "*KEY_*", "*SECRET*", "*PASSWORD*", "*PASSWD*", "*CREDENTIAL*",
               "*API_KEY*", "*AUTH*", "*COOKIE*", "*SESSION*", "*PRIVATE*")
 
-#: Seconds between asking a process group to stop and killing it.
+#: Seconds between asking a command's processes to stop and killing them.
 GRACE = 0.5
+
+#: Seconds the launcher gets to stop the command's processes before its whole group is killed.
+LAUNCHER_GRACE = GRACE + 3.0
 
 
 @attrs.define
@@ -55,8 +69,13 @@ def is_secret(name: str) -> bool:
     return any(fnmatch.fnmatchcase(upper, pattern) for pattern in ENV_SECRET)
 
 
-def command_environment(workspace: Path, extra: list[str] = (), source: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment of a command: an allow-list of the current one, HOME set to the workspace."""
+def command_environment(workspace: Path, extra: list[str] = (), source: dict[str, str] | None = None,
+                        programs: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The environment of a command: an allow-list of the current one, HOME set to the workspace.
+
+    ``programs``: the directories a confined command may run programs from; ``PATH``
+    then keeps only its entries inside them, so a name is found where it can run.
+    """
     source = dict(os.environ if source is None else source)
     wanted = (*ENV_ALLOWED, *extra)
     env = {name: value for name, value in source.items()
@@ -66,6 +85,8 @@ def command_environment(workspace: Path, extra: list[str] = (), source: dict[str
     root = os.path.realpath(workspace)
     entries = [p for p in env.get("PATH", os.defpath).split(os.pathsep)
                if os.path.isabs(p) and not os.path.realpath(p).startswith(root + os.sep) and os.path.realpath(p) != root]
+    if programs is not None:
+        entries = [p for p in entries if any(within(os.path.realpath(p), d) for d in programs)]
     env["PATH"] = os.pathsep.join(entries) or os.defpath
     env["HOME"] = root
     env["PWD"] = root
@@ -121,59 +142,77 @@ def group_alive(pgid: int) -> bool:
     return _signal_group(pgid, 0)
 
 
-async def _stop_group(pgid: int) -> None:
-    if _signal_group(pgid, signal.SIGTERM):
-        deadline = time.monotonic() + GRACE
-        while time.monotonic() < deadline and group_alive(pgid):
-            await asyncio.sleep(0.02)
-        _signal_group(pgid, signal.SIGKILL)
+async def _stop(process: asyncio.subprocess.Process, pgid: int) -> None:
+    """Stop the command: the launcher stops its whole tree; its group is killed if it does not answer."""
+    if process.returncode is None:
+        try:
+            process.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            await asyncio.wait_for(process.wait(), timeout=LAUNCHER_GRACE)
+        except asyncio.TimeoutError:
+            pass
+    _signal_group(pgid, signal.SIGKILL)
 
 
 async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, output_limit: int = 8000,
-                      env_names: list[str] = (), on_start=None) -> ShellResult:
-    """Run ``command`` with ``/bin/sh -c`` in ``workspace``; never raises for the command's own failures."""
+                      env_names: list[str] = (), on_start=None, confinement: Confinement | None = None
+                      ) -> ShellResult:
+    """Run ``command`` with ``/bin/sh -c`` in ``workspace``; never raises for the command's own failures.
+
+    ``confinement`` says what the command may reach and its limits (default: no Landlock, no limits).
+    """
+    confinement = confinement or Confinement()
     started = time.monotonic()
     capped = _CappedOutput(output_limit)
-    process = await asyncio.create_subprocess_exec(
-        "/bin/sh", "-c", command,
-        cwd=str(workspace),
-        env=command_environment(workspace, list(env_names)),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,
-    )
-    pgid = process.pid  # a new session leader's group id is its pid
-    if on_start is not None:
-        on_start(pgid)
-
-    async def read_all() -> None:
-        assert process.stdout is not None
-        while chunk := await process.stdout.read(65536):
-            capped.add(chunk)
-
-    reader = asyncio.ensure_future(read_all())
-    timed_out = False
+    tmpdir = tempfile.mkdtemp(prefix="smallclaw-cmd-")
     try:
-        await asyncio.wait_for(process.wait(), timeout=timeout)
-    except asyncio.TimeoutError:
-        timed_out = True
-    except BaseException:
-        # cancelled (the task was paused or the round timed out): leave nothing running
-        await _stop_group(pgid)
-        reader.cancel()
-        raise
-    # the shell has exited or timed out: whatever is left in its group goes with it
-    await _stop_group(pgid)
-    try:
-        await asyncio.wait_for(process.wait(), timeout=5)
-        # a process that left the group could still hold the pipe open: do not wait on it forever
-        await asyncio.wait_for(asyncio.shield(reader), timeout=1)
-    except asyncio.TimeoutError:
-        reader.cancel()
+        env = command_environment(workspace, list(env_names),
+                                  programs=confinement.read_only if confinement.landlock else None)
+        env["TMPDIR"] = tmpdir
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-I", "-S", LAUNCHER, json.dumps(confinement.spec(tmpdir, GRACE)), "--",
+            "/bin/sh", "-c", command,
+            cwd=str(workspace),
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
+        pgid = process.pid  # a new session leader's group id is its pid
+        if on_start is not None:
+            on_start(pgid)
+
+        async def read_all() -> None:
+            assert process.stdout is not None
+            while chunk := await process.stdout.read(65536):
+                capped.add(chunk)
+
+        reader = asyncio.ensure_future(read_all())
+        timed_out = False
+        try:
+            await asyncio.wait_for(process.wait(), timeout=timeout)
+        except asyncio.TimeoutError:
+            timed_out = True
+        except BaseException:
+            # cancelled (the task was paused or the round timed out): leave nothing running
+            await _stop(process, pgid)
+            reader.cancel()
+            raise
+        # the launcher has stopped what the command left behind; on a timeout it is told to now
+        await _stop(process, pgid)
+        try:
+            await asyncio.wait_for(asyncio.shield(reader), timeout=1)
+        except asyncio.TimeoutError:
+            reader.cancel()
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
     duration = time.monotonic() - started
+    exit_code = None if timed_out else process.returncode
     return ShellResult(
-        exit_code=None if timed_out else process.returncode,
+        exit_code=exit_code,
         duration=duration,
         output=capped.text(),
         timed_out=timed_out,

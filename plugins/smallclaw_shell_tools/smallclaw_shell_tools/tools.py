@@ -11,6 +11,7 @@ from pathlib import Path
 from smallclaw_core import ToolContext, ToolError, ToolFailure, tool
 
 from .config import shell_config
+from .confinement import confinement_for, shell_mode
 from .policy import enforce
 from .shell import run_command
 from .workspace import RULE, inside, shown
@@ -62,9 +63,11 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
     """
     workspace = _workspace(ctx)
     config = shell_config(ctx.app)
-    enforce(command, config, workspace, ctx.approvals)
-    result = await run_command(command, workspace, timeout=config.timeout,
-                               output_limit=config.output_limit, env_names=config.env)
+    mode = shell_mode(config)
+    confinement = confinement_for(config, workspace, ctx.app, mode)
+    enforce(command, config, workspace, ctx.approvals, mode=mode, confinement=confinement)
+    result = await run_command(command, workspace, timeout=config.timeout, output_limit=config.output_limit,
+                               env_names=config.env, confinement=confinement)
     if result.timed_out:
         raise ToolError(result.render() + f"\n(the limit is {config.timeout:g} s; try a quicker command)")
     # a command that exits non-zero failed: the model reads its output, verification knows

@@ -60,3 +60,11 @@ def secret() -> str:
 def stand_in():
     """Builds a stand-in app with a given ``[shell]`` section: ``stand_in(policy="allow")``."""
     return stand_in_app
+
+
+@pytest.fixture
+def without_landlock(monkeypatch):
+    """The Landlock probe reports no support, as on a kernel without it: commands run unconfined."""
+    from smallclaw_shell_tools import confinement
+
+    monkeypatch.setattr(confinement, "kernel_landlock", lambda: (0, "the probe reports no Landlock support"))

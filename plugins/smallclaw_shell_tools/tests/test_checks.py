@@ -80,7 +80,8 @@ async def test_command_succeeds_passes_and_fails_with_its_output(workspace, stan
     assert not failed.passed and "exit code 1" in failed.reason and "0" in failed.reason
 
 
-async def test_command_succeeds_obeys_the_policy(workspace, stand_in, tmp_path):
+async def test_command_succeeds_obeys_the_policy(workspace, stand_in, tmp_path, without_landlock):
+    # without Landlock the approved command writes outside: the policy alone decides here
     marker = tmp_path / "marker"
     command = f"python3 -c \"open('{marker}', 'w')\""
     refused = await verify(workspace, f"command_succeeds: {command}", stand_in(policy="allow"))

@@ -1,4 +1,4 @@
-"""The shell tools inside real task runs: the ask round trip, injection under allow, checks vs a model YES.
+"""The shell tools inside real task runs: a script under the sandbox, the ask round trip, injection under allow, checks.
 
 The model is a ScriptedModel (a test double) driven by the runner; the tools, the
 policy and the checks are the real ones, loaded through the plugin's entry point.
@@ -16,6 +16,7 @@ import pytest
 from smallclaw_core.app import App
 from smallclaw_core.runner import Runner
 from smallclaw_core.testing import ScriptedModel, ScriptedModelPlugin, call, verdict
+from smallclaw_shell_tools.confinement import kernel_landlock
 
 FAST_RUNNER = {"transport_backoff": 0.01, "transport_backoff_cap": 0.05, "poll_interval": 0.05}
 
@@ -64,11 +65,38 @@ def journal(app, task_id, kind=None):
     return [e for e in app.store.journal(task_id) if kind is None or e.kind == kind]
 
 
+# --- the sandbox: a script runs without anyone approving it -------------------------------
+
+
+@pytest.mark.skipif(kernel_landlock()[0] < 1, reason="needs Landlock")
+def test_a_task_writes_a_python_script_and_runs_it_without_approval(make_app):
+    app, model = make_app()  # the default policy: sandbox
+    script = "total = sum(range(1, 11))\nopen('result.txt', 'w').write(f'total {total}\\n')\nprint('wrote', total)\n"
+    model.enqueue_for("executor", call("write_file", path="sum.py", content=script),
+                      call("run_shell", command="python3 sum.py"), "The script wrote result.txt.")
+    model.enqueue_for("summarizer", "The total is 55.")
+    task = app.tasks.create("add up 1 to 10 with a script", ["write sum.py and run it; it writes result.txt"],
+                            checks=["file_contains: result.txt :: total 55"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert task.awaiting_approval is None and task.approvals == []
+    assert (app.workspace_for(task.id) / "result.txt").read_text() == "total 55\n"
+    results = [e.data for e in journal(app, task.id, "tool_result")]
+    assert [r["name"] for r in results] == ["write_file", "run_shell"]
+    assert results[1]["error"] is False and "wrote 55" in results[1]["result"]
+    statuses = [e.data.get("status") for e in journal(app, task.id)]
+    assert "needs_assistance" not in statuses and not journal(app, task.id, "pause")
+    assert not any("approval_for" in e.data for e in journal(app, task.id))
+    assert model.requests_for("verifier") == []  # the check decided
+
+
 # --- the ask policy, round trip through the runner -----------------------------------------
 
 
 def test_ask_pauses_then_approval_runs_the_command(make_app, stand_in_programs):
-    app, model = make_app(policy="ask")
+    # the approved command still runs confined: the stand-in programs' directory is made readable
+    app, model = make_app(policy="ask", read_only=[str(stand_in_programs.parent / "bin")])
     model.enqueue_for("executor", call("run_shell", command="deploy --now"))
     task = app.tasks.create("deploy the site", ["deploy it"])
     workspace = app.workspace_for(task.id)

@@ -23,6 +23,7 @@ const state = {
   session: null,         // this browser's chat session key
   source: null,          // the EventSource
   waitingReply: false,
+  shell: null,           // how commands run (GET /api/shell), null without the shell tools
 };
 
 // --- small DOM helper -----------------------------------------------------------------
@@ -277,6 +278,8 @@ function renderDetail() {
       el("dt", { text: "Status" }), el("dd", { className: "status-pill", "data-field": "status", text: t.status.replace("_", " ") + (t.pause_requested ? " (pausing at the end of this round)" : "") }),
       t.pause_reason ? [el("dt", { text: "Why" }), el("dd", { text: t.pause_reason })] : null,
       el("dt", { text: "Origin" }), el("dd", { text: t.origin.channel + (t.origin.session ? ` · ${t.origin.session}` : "") }),
+      state.shell ? [el("dt", { text: "Commands" }), el("dd", {
+        "data-field": "shell", className: state.shell.fallback ? "warning" : "", text: state.shell.description })] : null,
       el("dt", { text: "Progress" }), el("dd", { text: `${t.steps.filter((s) => s.state === "done" || s.state === "skipped").length}/${t.steps.length} steps, ${t.rounds} rounds` }),
       el("dt", { text: "Created" }), el("dd", { text: when(t.created_at) }),
       el("dt", { text: "Started" }), el("dd", { text: when(t.started_at) }),
@@ -401,7 +404,13 @@ function setConnection(text, kind) {
   node.className = `connection ${kind || ""}`;
 }
 
+async function loadShell() {
+  // the shell tools' mode (sandbox, ask...): shown in the task panel; absent without the plugin
+  try { state.shell = await api("GET", "/api/shell"); } catch (err) { state.shell = null; }
+}
+
 async function reloadAll() {
+  await loadShell();
   await loadTasks();
   if (state.selected) { state.journal = new Map(); await refreshDetail(); }
   await loadChat();

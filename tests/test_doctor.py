@@ -1,0 +1,66 @@
+"""``smallclaw doctor`` and the ``register_doctor_checks`` hook: plugins' checks, warnings, failures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PLUGIN = '''"""A development plugin whose doctor checks pass, warn, fail and raise."""
+from smallclaw_core import DoctorCheck, hookimpl
+
+
+def fine(app):
+    return [DoctorCheck("disk", True, "plenty"),
+            DoctorCheck("cache", False, "stale, rebuilt on demand", warning=True)]
+
+
+async def broken(app):
+    return [DoctorCheck("licence", False, "expired", fix="renew it")]
+
+
+def crashing(app):
+    raise RuntimeError("cannot look")
+
+
+@hookimpl
+def register_doctor_checks(register):
+    register("storage", fine)
+    register("licensing", broken)
+    register("crashy", crashing)
+'''
+
+
+def doctor(tmp_path: Path, plugin: str | None) -> subprocess.CompletedProcess:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    (home / "config.toml").write_text('[models]\nexecutor = "scripted:test"\n')
+    extra = ["smallclaw_core.testing"]
+    if plugin:
+        (tmp_path / "doctor_plugin.py").write_text(plugin)
+        extra.append("doctor_plugin")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMALLCLAW_")}
+    env.update(SMALLCLAW_HOME=str(home), SMALLCLAW_PLUGINS="runner", SMALLCLAW_EXTRA_PLUGINS=",".join(extra),
+               SMALLCLAW_SCRIPT="smallclaw_core.testing:request_kind",  # the scripted model: described, never asked
+               PYTHONPATH=os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-m", "smallclaw_core.cli", "doctor"], env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_plugin_checks_are_printed_and_counted(tmp_path):
+    proc = doctor(tmp_path, PLUGIN)
+    out = proc.stdout
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "storage:\n  ok   disk: plenty\n  warn cache: stale, rebuilt on demand\n" in out
+    assert "licensing:\n  FAIL licence: expired\n       fix: renew it\n" in out
+    assert "crashy:\n  FAIL the check failed to run: RuntimeError: cannot look\n" in out
+    assert out.rstrip().endswith("2 check(s) failed")  # the warning does not count
+    assert proc.returncode == 1
+
+
+def test_without_plugin_checks_doctor_passes(tmp_path):
+    proc = doctor(tmp_path, None)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok   scripted model: a test double" in proc.stdout
+    assert proc.stdout.rstrip().endswith("all checks passed")
