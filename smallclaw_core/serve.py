@@ -10,11 +10,13 @@ at the next start), the server closes its streams, then the group is cancelled.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
-import sys
 from typing import Any
 
 RUNNER_GRACE_SECONDS = 10.0
+
+log = logging.getLogger("smallclaw.serve")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -30,13 +32,19 @@ def serve(args: argparse.Namespace) -> int:
     if getattr(args, "port", None) is not None:
         overrides["port"] = args.port
     app = App.load(args.home, overrides={"gateway": overrides} if overrides else None)
+    from .logs import configure_logging
+
+    log_file = configure_logging(app.home, getattr(args, "log_level", None))
+    # the start-up lines are the command's output; everything after goes through the log
+    print(f"data directory: {app.home}", flush=True)
+    print(f"log: {log_file}", flush=True)
     skip = {"runner"} if getattr(args, "no_runner", False) else set()
     try:
         return anyio.run(_serve, app, skip)
     except KeyboardInterrupt:
         return 130
     except SmallClawError as exc:
-        print(f"smallclaw: {exc}", file=sys.stderr)
+        log.error("%s", exc)
         return 1
 
 
@@ -50,29 +58,29 @@ async def _serve(app: Any, skip: set[str]) -> int:
     token = ensure_token(app.home)
     if not is_loopback(host):
         if not token:
-            print(f"smallclaw: refusing to listen on {host} without a token", file=sys.stderr)
+            log.error("refusing to listen on %s without a token", host)
             return 1
-        print(f"note: listening on {host}, reachable from other machines; every API call needs the "
-              f"token in {app.home / 'token'}. Add the names clients use to [gateway] allowed_hosts.")
+        log.warning("listening on %s, reachable from other machines; every API call needs the token in %s. "
+                    "Add the names clients use to [gateway] allowed_hosts.", host, app.home / "token")
 
     services = {name: app.services[name] for name in app.services.names() if name not in skip}
     if "http" not in services:
-        print("smallclaw: the gateway plugin is not loaded, so there is no board to serve "
-              "(check [plugins] disabled and SMALLCLAW_PLUGINS)", file=sys.stderr)
+        log.error("the gateway plugin is not loaded, so there is no board to serve "
+                  "(check [plugins] disabled and SMALLCLAW_PLUGINS)")
         return 1
     if "runner" in skip:
-        print("runner: off (--no-runner): tasks are shown but not run")
+        log.info("runner: off (--no-runner): tasks are shown but not run")
     elif "runner" not in services:
-        print("runner: not installed: tasks are shown but not run")
+        log.warning("runner: not installed: tasks are shown but not run")
 
     try:
         ref = await app.model_for("executor")
         for message in app.messages:
-            print(message)
-        print(f"model: {ref}")
+            log.info("%s", message)
+        log.info("model: %s", ref)
     except SmallClawError as exc:
-        print(f"model: none available: {exc}")
-        print("the board is served anyway; tasks wait until a model is available")
+        log.warning("model: none available: %s", exc)
+        log.warning("the board is served anyway; tasks wait until a model is available")
 
     code = 0
     # The receiver outlives the task group, so a signal during the clean-up is caught too.
@@ -88,12 +96,12 @@ async def _serve(app: Any, skip: set[str]) -> int:
         if rest is not None:
             raise
         for exc in ours.exceptions if ours else ():
-            print(f"smallclaw: {exc}", file=sys.stderr)
+            log.error("%s", exc)
         code = 1
     finally:
         with anyio.CancelScope(shield=True):
             await app.aclose()
-    print("stopped")
+    log.info("stopped")
     return code
 
 
@@ -107,12 +115,12 @@ async def _stop_on_signal(app: Any, signals: Any, tg: Any) -> None:
     stopping = False
     async for signum in signals:
         if stopping:
-            print("stopping now", flush=True)
+            log.info("stopping now")
             tg.cancel_scope.cancel()
             return
         stopping = True
-        print(f"\n{signal.Signals(signum).name}: stopping (the runner finishes its current round; "
-              "press Ctrl+C again to stop now)…", flush=True)
+        log.info("%s: stopping (the runner finishes its current round; press Ctrl+C again to stop now)",
+                 signal.Signals(signum).name)
         tg.start_soon(_graceful_stop, app, tg.cancel_scope)
 
 

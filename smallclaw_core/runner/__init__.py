@@ -74,8 +74,11 @@ def _run_arguments(parser: Any) -> None:
 async def _run_command(args: Any, app: Any) -> int:
     import anyio
 
+    from smallclaw_core.logs import configure_logging
+
     from .service import Runner
 
+    configure_logging(app.home, getattr(args, "log_level", None))
     runner = Runner(app)
     try:
         if args.until_idle:

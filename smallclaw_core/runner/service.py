@@ -12,11 +12,11 @@ runs, keeps two runner processes off the same task.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import secrets
 import socket
-import sys
 import time
 from typing import Any
 
@@ -36,6 +36,8 @@ from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import LoopVerdict, StepContext, Verdict
 
 from .roles import fallback_summary, make_plan, run_verifiers, step_list, write_summary
+
+log = logging.getLogger("smallclaw.runner")
 
 TASK_SYSTEM_PROMPT = (
     "You are SmallClaw's executor. You work through a task one step at a time, using the tools "
@@ -151,8 +153,7 @@ class Runner:
     def recover(self) -> None:
         problems = self.app.store.recover()
         for p in problems:
-            print(f"smallclaw: task {p.task_id}: {p.message}" + (f" (moved to {p.moved_to})" if p.moved_to else ""),
-                  file=sys.stderr)
+            log.warning("task %s: %s%s", p.task_id, p.message, f" (moved to {p.moved_to})" if p.moved_to else "")
         self._stamp = self.app.store.changes_stamp()
         for t in self.app.store.list():
             self._known[t.id] = (t.updated_at, t.status)
@@ -315,7 +316,7 @@ class Runner:
                         pass  # deleted while running
                     except Exception as exc:  # a bug must pause the task, not kill the runner
                         self._pause_quietly(task_id, f"internal error: {type(exc).__name__}: {exc}")
-                        print(f"smallclaw: task {task_id}: internal error: {exc!r}", file=sys.stderr)
+                        log.exception("task %s: internal error", task_id)
                     inner.cancel_scope.cancel()
         finally:
             self.active.pop(task_id, None)

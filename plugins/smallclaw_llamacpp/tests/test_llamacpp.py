@@ -37,7 +37,7 @@ def test_the_default_model_is_found_inside_the_installed_package_without_importi
 
 
 def test_model_names_that_cannot_work_are_clear_model_errors(tmp_path):
-    with pytest.raises(ModelError, match="default` or a path to a .gguf"):
+    with pytest.raises(ModelError, match="`default`, a model pulled with `smallclaw models pull`, or a path"):
         resolve_model("qwen3:4b")
     with pytest.raises(ModelError, match="does not exist"):
         resolve_model(str(tmp_path / "missing.gguf"))
