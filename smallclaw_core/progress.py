@@ -35,6 +35,7 @@ class ProgressBar:
         self._start_done = done
         self._drawn_at = 0.0
         self._tenths = -1
+        self._written_at: int | None = None  # ``done`` when the last line was written
 
     def update(self, added: int) -> None:
         self.done += added
@@ -48,6 +49,7 @@ class ProgressBar:
             tenths = min(10, self.done * 10 // self.total)
             if tenths != self._tenths:
                 self._tenths = tenths
+                self._written_at = self.done
                 self.stream.write(self.line() + "\n")
                 self.stream.flush()
 
@@ -55,7 +57,7 @@ class ProgressBar:
         """Draw the final state and end the line."""
         if self.live:
             self.stream.write("\r" + self.line() + "\n")
-        elif not self.total or self._tenths != 10:
+        elif self._written_at != self.done:
             self.stream.write(self.line() + "\n")
         self.stream.flush()
 
