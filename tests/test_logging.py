@@ -80,6 +80,7 @@ def test_log_level_warning_keeps_info_out(home):
 
 def test_serve_says_where_its_log_is_and_logs_the_api_errors_there(home, tmp_path):
     env = scripted_env(home)
+    env["SMALLCLAW_EXTRA_PLUGINS"] += ",failing_route"
     out = open(tmp_path / "serve.out", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "smallclaw_core.cli", "serve", "--port", "0"], env=env,
                             stdout=out, stderr=subprocess.STDOUT)
@@ -96,6 +97,9 @@ def test_serve_says_where_its_log_is_and_logs_the_api_errors_there(home, tmp_pat
         created = httpx.post(f"{base}/api/tasks", json={"goal": "record a note", "steps": ["write it"]},
                              headers={"Authorization": f"Bearer {token}"}).json()
         task_id = created["task"]["id"]
+        boom = httpx.get(f"{base}/api/boom", headers={"Authorization": f"Bearer {token}"})
+        assert boom.status_code == 500
+        assert boom.json()["error"] == "internal error (RuntimeError); the server log has the details"
         log_file = home / "logs" / "smallclaw.log"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and "-> complete" not in log_file.read_text():
@@ -110,6 +114,9 @@ def test_serve_says_where_its_log_is_and_logs_the_api_errors_there(home, tmp_pat
     text = log_file.read_text()
     assert f"task {task_id} queued: record a note" in text and f"task {task_id} running -> complete" in text
     assert "smallclaw.serve: model: scripted:test" in text and "smallclaw.serve: stopped" in text
+    # "the server log has the details": the request and the traceback
+    assert "ERROR   smallclaw.gateway: internal error on GET /api/boom:" in text
+    assert "RuntimeError: the boom route always fails" in text and "Traceback" in text
 
 
 def test_a_second_configuration_replaces_the_first(tmp_path):
