@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -56,8 +57,15 @@ def metadata(wheel: Path) -> email.message.Message:
 
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory) -> dict[str, Path]:
+    # built from a copy: setuptools builds in the source folder, and a build/ left there by an
+    # earlier build could put files into a wheel that the sources no longer have
+    source = tmp_path_factory.mktemp("source") / "smallclaw"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache",
+        "test-artifacts", ".localclaw", "workspace"))
     out = tmp_path_factory.mktemp("wheels")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", out, ROOT, *PLUGINS)
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", out, source,
+        *(source / "plugins" / p.name for p in PLUGINS))
     built = {metadata(w)["Name"]: w for w in out.glob("*.whl")}
     assert set(built) == {"smallclaw", *(f"smallclaw-{p.name.removeprefix('smallclaw_').replace('_', '-')}"
                                          for p in PLUGINS)}
