@@ -24,7 +24,7 @@ import anyio
 
 from smallclaw_core import hookimpl, tool
 from smallclaw_core.app import App
-from smallclaw_core.runner.service import Runner
+from smallclaw_core.runner import Runner
 from smallclaw_core.testing import ScriptedModel, ScriptedModelPlugin, call, request_kind, verdict
 
 

@@ -6,21 +6,25 @@ Everything that runs (the CLI, the runner, the gateway, tests) builds one with
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
 import attrs
 
-from .config import Config, data_dir, load_config, read_raw, CONFIG_FILE
+from .config import Config, load_config, read_raw, CONFIG_FILE
 from .errors import ConfigError, SmallClawError
 from .events import Event, EventBus
+from .logs import TimedBackend, log_task_event
 from .models import Backend
 from .plugins import PluginHost, Registry, create_plugin_manager
 from .sessions import SessionStore
+from .paths import data_dir, is_project_dir
 from .store import TaskStore
+
+log = logging.getLogger("smallclaw")
 
 ROLES = ("executor", "planner", "verifier", "summarizer")
 
@@ -65,9 +69,12 @@ class App:
     @classmethod
     def load(cls, home: str | os.PathLike[str] | None = None, *, extra_plugins: Iterable[Any] = (),
              only: Iterable[str] | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> "App":
-        """Read the config, load the plugins, and validate every section."""
+        """Read the config, load the plugins, and validate every section.
+
+        Nothing is created on disk: the data directory and its folders appear with the
+        first thing written there.
+        """
         root = data_dir(home)
-        root.mkdir(parents=True, exist_ok=True)
         path = root / CONFIG_FILE
         raw = read_raw(path)
         for section, values in (overrides or {}).items():
@@ -148,7 +155,8 @@ class App:
             if factory is None:
                 known = ", ".join(self.backends.names()) or "none installed"
                 raise ConfigError(f"no model backend named {name!r} (installed: {known})")
-            self._backends[name] = factory(self)
+            # every call is logged with its timing, whichever plugin made the backend
+            self._backends[name] = TimedBackend(name, factory(self))
         return self._backends[name]
 
     async def model_for(self, role: str) -> ModelRef:
@@ -213,17 +221,22 @@ class App:
     # --- events -----------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
+        log_task_event(event)
         try:
             self.plugins.hook.task_event(event=event, app=self)
-        except Exception as exc:  # a plugin's observer must not break the publisher
-            print(f"smallclaw: a task_event hook failed: {exc}", file=sys.stderr)
+        except Exception:  # a plugin's observer must not break the publisher
+            log.exception("a task_event hook failed")
 
     # --- places -----------------------------------------------------------------
 
     @property
     def workspace_root(self) -> Path:
+        """``[workspace] root``, else ``workspace/`` beside a project's ``.localclaw`` (in the
+        project folder), else ``workspace/`` inside the data directory."""
         root = self.config.workspace.root
-        return Path(root).expanduser().resolve() if root else (self.home.parent / "workspace").resolve()
+        if root:
+            return Path(root).expanduser().resolve()
+        return ((self.home.parent if is_project_dir(self.home) else self.home) / "workspace").resolve()
 
     def workspace_for(self, task_id: str | None) -> Path:
         root = self.workspace_root

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -49,10 +50,19 @@ def _ago(ts: float | None) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from .app import App
-    from .config import CONFIG_FILE, data_dir, write_default
+    from .config import CONFIG_FILE, write_default
+    from .paths import HOME_VARIABLE, PROJECT_DIR, data_dir
     from .plugins import Registry
 
-    home = data_dir(args.home)
+    if args.here:
+        if args.home:
+            print("smallclaw: choose one: --here (./.localclaw) or --home DIR", file=sys.stderr)
+            return EXIT_USAGE
+        home = (Path.cwd() / PROJECT_DIR).resolve()
+        if os.environ.get(HOME_VARIABLE):
+            print(f"note: ${HOME_VARIABLE} is set, so commands use it rather than {home} until you unset it")
+    else:
+        home = data_dir(args.home)
     path = home / CONFIG_FILE
     if path.exists() and not args.force:
         print(f"{path} already exists (use --force to overwrite it)")
@@ -224,6 +234,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     import anyio
 
     from .errors import SmallClawError
+    from .modelfiles import list_pulled, models_dir
 
     app = _app(args)
 
@@ -241,8 +252,11 @@ def cmd_models(args: argparse.Namespace) -> int:
         return rows
 
     rows = anyio.run(collect)
+    pulled = list_pulled()
     if args.json:
-        _print_json(rows)
+        _print_json({"backends": rows, "pulled": [
+            {"name": m.name, "repo": m.repo, "file": m.file, "path": str(m.path), "size": m.size,
+             "sha256": m.sha256, "revision": m.revision} for m in pulled]})
         return EXIT_OK
     if not rows:
         print("no model backend plugins are installed")
@@ -257,6 +271,39 @@ def cmd_models(args: argparse.Namespace) -> int:
             if m["context_length"]:
                 extra.append(f"ctx {m['context_length']}")
             print(f"  {row['backend']}:{m['name']}" + (f"  ({', '.join(extra)})" if extra else ""))
+    from .progress import size_text
+
+    print(f"pulled (in {models_dir()}):")
+    if not pulled:
+        print("  none yet: smallclaw models pull <owner>/<repo>/<file>.gguf")
+    for m in pulled:
+        print(f"  {m.name}  {size_text(m.size)}" + ("" if m.sha256 else "  (not verified)"))
+    return EXIT_OK
+
+
+def cmd_models_pull(args: argparse.Namespace) -> int:
+    from .errors import SmallClawError
+    from .modelfiles import find_pulled, pull
+    from .progress import size_text
+
+    app = _app(args)
+    try:
+        model, downloaded = pull(args.spec, endpoint=app.config.models.hub_endpoint, revision=args.revision,
+                                 verify=not args.no_verify)
+    except KeyboardInterrupt:
+        print("\ninterrupted: run the same command again to continue the download", file=sys.stderr)
+        return 130
+    if downloaded:
+        print(f"pulled {model.name} ({size_text(model.size)}, sha256 {model.sha256})")
+    else:
+        print(f"{model.name} is already pulled")
+    print(f"  file: {model.path}")
+    try:
+        # the file name alone is enough while no other pulled model has it
+        short = model.file if find_pulled(model.file) == model else model.name
+    except SmallClawError:
+        short = model.name
+    print(f'  use it: [models] executor = "llamacpp:{short}"')
     return EXIT_OK
 
 
@@ -336,45 +383,76 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 # --- the parser ---------------------------------------------------------------------
 
 
+HOME_HELP = ("data directory (default: $SMALLCLAW_HOME, else the nearest .localclaw in this folder or a parent, "
+             "else the user data directory, e.g. ~/.local/share/smallclaw)")
+LOG_LEVEL_HELP = "how much serve and run log: debug, info (default), warning or error"
+
+
+def _global_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    """Options accepted before and after the command (``smallclaw task list --home X``)."""
+    parser.add_argument("--home", metavar="DIR", default=default, help=HOME_HELP)
+    parser.add_argument("--log-level", metavar="LEVEL", choices=["debug", "info", "warning", "error"],
+                        default=default, help=LOG_LEVEL_HELP)
+
+
 def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="smallclaw",
         description="Background multi-step tasks for small local language models.",
     )
-    parser.add_argument("--home", help="data directory (default: $SMALLCLAW_HOME, else ./.localclaw)")
+    parser.add_argument("--version", action="version", version=f"smallclaw {__version__}")
+    _global_options(parser, None)
+    # every command accepts them too; SUPPRESS leaves the value given before the command alone
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("init", help="write a default config.toml")
+    def command(group: Any, name: str, text: str) -> argparse.ArgumentParser:
+        return group.add_parser(name, help=text, parents=[common])
+
+    p = command(sub, "init", "write a default config.toml in the data directory (--here: in ./.localclaw)")
+    p.add_argument("--here", action="store_true",
+                   help="make ./.localclaw, a data directory for this folder and the folders below it")
     p.add_argument("--force", action="store_true", help="overwrite an existing config")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("plugins", help="list plugins, their hooks and what they register")
+    p = command(sub, "plugins", "list plugins, their hooks and what they register")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plugins)
 
-    p = sub.add_parser("serve", help="run the server: the runner, the API and the board")
+    p = command(sub, "serve", "run the server: the runner, the API and the board")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8765)")
     p.add_argument("--no-runner", action="store_true", help="serve the board without running tasks")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("chat", help="chat with the model in the terminal; /task <goal> starts a task")
+    p = command(sub, "chat", "chat with the model in the terminal; /task <goal> starts a task")
     p.add_argument("--session", help="session key to continue (default: a new one)")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("models", help="list the models each backend offers")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_models)
+    models = command(sub, "models", "list the models each backend offers and the pulled ones; pull one")
+    models.add_argument("--json", action="store_true")
+    models.set_defaults(func=cmd_models)
+    msub = models.add_subparsers(dest="models_command", metavar="ACTION")
+    p = command(msub, "pull", "download a GGUF model from the Hugging Face Hub into the user's cache")
+    p.add_argument("spec", metavar="OWNER/REPO/FILE.gguf",
+                   help="e.g. Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf")
+    p.add_argument("--revision", default="main", help="branch, tag or commit (default main)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="accept a file whose server names no sha256 (the Hub always does)")
+    p.set_defaults(func=cmd_models_pull)
 
-    p = sub.add_parser("doctor", help="check the model backends and what plugins check (the shell sandbox), "
-                                      "and say how to fix them")
+    p = command(sub, "doctor", "check the model backends and what plugins check (the shell sandbox), "
+                          "and say how to fix them")
     p.set_defaults(func=cmd_doctor)
 
-    task = sub.add_parser("task", help="add, list, show and control background tasks")
+    task = command(sub, "task", "add, list, show and control background tasks")
     tsub = task.add_subparsers(dest="task_command", metavar="ACTION")
     task.set_defaults(func=lambda a: (task.print_help(), EXIT_USAGE)[1])
 
-    p = tsub.add_parser("add", help="create a task from a goal, optionally with its steps")
+    p = command(tsub, "add", "create a task from a goal, optionally with its steps")
     p.add_argument("goal")
     p.add_argument("--step", action="append", help="a plan step (repeat for several); default: planned by the model")
     p.add_argument("--check", action="append", help="a check for the step of the same position, e.g. 'file_exists: out.txt'")
@@ -383,12 +461,12 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_task_add)
 
-    p = tsub.add_parser("list", help="list tasks")
+    p = command(tsub, "list", "list tasks")
     p.add_argument("--status", choices=["queued", "running", "paused", "needs_assistance", "complete", "failed", "cancelled"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_task_list)
 
-    p = tsub.add_parser("show", help="show a task: status, plan, journal tail, summary")
+    p = command(tsub, "show", "show a task: status, plan, journal tail, summary")
     p.add_argument("id")
     p.add_argument("--journal", type=int, default=15, metavar="N", help="journal entries to show (default 15)")
     p.add_argument("--json", action="store_true")
@@ -396,11 +474,11 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
 
     for action, text in (("pause", "pause a task (a running one stops at the end of its round)"),
                          ("cancel", "cancel a task"), ("delete", "delete a task and its journal")):
-        p = tsub.add_parser(action, help=text)
+        p = command(tsub, action, text)
         p.add_argument("id")
         p.set_defaults(func=_simple(action))
 
-    p = tsub.add_parser("resume", help="resume a paused or needs_assistance task")
+    p = command(tsub, "resume", "resume a paused or needs_assistance task")
     p.add_argument("id")
     p.add_argument("--note", help="an instruction for the model, e.g. 'use the other folder'")
     group = p.add_mutually_exclusive_group()
@@ -408,7 +486,7 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     group.add_argument("--refuse", action="store_true", help="refuse the command the task is waiting on")
     p.set_defaults(func=_simple("resume"))
 
-    p = tsub.add_parser("plan", help="replace the remaining steps of a queued or paused task")
+    p = command(tsub, "plan", "replace the remaining steps of a queued or paused task")
     p.add_argument("id")
     p.add_argument("--step", action="append", required=True)
     p.add_argument("--check", action="append")
@@ -417,7 +495,7 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     for name, spec in (plugin_commands or {}).items():
         if name in sub.choices:
             continue
-        p = sub.add_parser(name, help=spec.get("help") or "")
+        p = command(sub, name, spec.get("help") or "")
         if spec.get("arguments"):
             spec["arguments"](p)
         p.set_defaults(func=None, plugin_command=spec["run"])
@@ -447,6 +525,10 @@ def _peek_home(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .logs import configure_command_logging
+
+    # warnings on stderr as "smallclaw: ..."; serve and run replace this with the full logging
+    configure_command_logging()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_plugin_commands(_peek_home(argv)))
     args = parser.parse_args(argv)

@@ -1,14 +1,14 @@
 """Configuration: ``config.toml`` in the data directory, read into attrs classes.
 
-The data directory is ``$SMALLCLAW_HOME``, else ``./.localclaw``. Every core section
-is an attrs class below; plugins declare their own sections through the
+The data directory is found by ``paths.data_dir`` (``--home``, ``$SMALLCLAW_HOME``, the
+nearest ``.localclaw``, else the user's data directory). Every core section is an attrs
+class below; plugins declare their own sections through the
 ``register_config_sections`` hook. An unknown key or a wrong type is an error that
 names the file, the key and what was expected.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 import types
 import typing
@@ -20,16 +20,9 @@ import cattrs
 import tomli_w
 
 from .errors import ConfigError
+from .paths import data_dir  # noqa: F401  (re-exported: where the config file lives)
 
 CONFIG_FILE = "config.toml"
-
-
-def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Where SmallClaw keeps its state: ``$SMALLCLAW_HOME``, else ``./.localclaw``."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    env = os.environ.get("SMALLCLAW_HOME")
-    return Path(env).expanduser().resolve() if env else (Path.cwd() / ".localclaw").resolve()
 
 
 @attrs.define
@@ -52,6 +45,9 @@ class ModelsConfig:
     temperature: float = 0.3
     #: seconds a single model call may take
     timeout: float = 120.0
+    #: where `smallclaw models pull` downloads from; empty means $HF_ENDPOINT, else
+    #: https://huggingface.co
+    hub_endpoint: str = ""
 
 
 @attrs.define
@@ -83,7 +79,8 @@ class StoreConfig:
 
 @attrs.define
 class WorkspaceConfig:
-    #: where tools work; empty means ``workspace/`` beside the data directory
+    #: where tools work; empty means ``workspace/`` beside a project's ``.localclaw``, or
+    #: ``workspace/`` inside any other data directory (the user's data directory, $SMALLCLAW_HOME)
     root: str = ""
     #: one subdirectory per task
     per_task: bool = True

@@ -54,6 +54,10 @@ class ModelError(SmallClawError):
     """The model server answered with an error that retrying will not fix."""
 
 
+class DownloadError(SmallClawError):
+    """A model download failed; the message says whether running it again resumes it."""
+
+
 class ToolError(SmallClawError):
     """A tool failed in a way the model can see and recover from."""
 

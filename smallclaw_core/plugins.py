@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import logging
 import os
-import sys
 import traceback
 from typing import Any, Callable, Iterable
 
@@ -26,6 +26,8 @@ from . import hookspecs
 from .errors import PluginError
 
 GROUP = "smallclaw"
+
+log = logging.getLogger("smallclaw.plugins")
 
 
 @attrs.define
@@ -142,7 +144,7 @@ def create_plugin_manager(
     ``only`` defaults to ``$SMALLCLAW_PLUGINS``. Import failures are reported through
     ``report`` (stderr by default) and recorded in ``PluginHost.plugins``.
     """
-    report = report or (lambda msg: print(msg, file=sys.stderr))
+    report = report or log.warning
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     selected = set(only) if only is not None else _selected(os.environ.get("SMALLCLAW_PLUGINS"))
@@ -169,7 +171,7 @@ def create_plugin_manager(
         except Exception as exc:  # a broken plugin must not take the others down
             info.error = f"{type(exc).__name__}: {exc}"
             where = f" (distribution {dist_name} {version})" if dist_name else ""
-            report(f"smallclaw: plugin {ep.name!r}{where} failed to load: {info.error}")
+            report(f"plugin {ep.name!r}{where} failed to load: {info.error}")
             if os.environ.get("SMALLCLAW_DEBUG"):
                 traceback.print_exc()
     for module_name in filter(None, (m.strip() for m in os.environ.get("SMALLCLAW_EXTRA_PLUGINS", "").split(","))):
@@ -179,7 +181,7 @@ def create_plugin_manager(
             pm.register(importlib.import_module(module_name), name=module_name)
         except Exception as exc:
             info.error = f"{type(exc).__name__}: {exc}"
-            report(f"smallclaw: plugin {module_name!r} (from SMALLCLAW_EXTRA_PLUGINS) failed to load: {info.error}")
+            report(f"plugin {module_name!r} (from SMALLCLAW_EXTRA_PLUGINS) failed to load: {info.error}")
     for obj in extra:
         name = getattr(obj, "__name__", None) or type(obj).__name__
         pm.register(obj, name=name)

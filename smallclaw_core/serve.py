@@ -12,8 +12,10 @@ processes (``smallclaw run``, the CLI) change.
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from typing import Any
+
+log = logging.getLogger("smallclaw.serve")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -29,13 +31,19 @@ def serve(args: argparse.Namespace) -> int:
     if getattr(args, "port", None) is not None:
         overrides["port"] = args.port
     app = App.load(args.home, overrides={"gateway": overrides} if overrides else None)
+    from .logs import configure_logging
+
+    log_file = configure_logging(app.home, getattr(args, "log_level", None))
+    # the start-up lines are the command's output; everything after goes through the log
+    print(f"data directory: {app.home}", flush=True)
+    print(f"log: {log_file}", flush=True)
     skip = {"runner"} if getattr(args, "no_runner", False) else set()
     try:
         return anyio.run(_serve, app, skip)
     except KeyboardInterrupt:
         return 130
     except SmallClawError as exc:
-        print(f"smallclaw: {exc}", file=sys.stderr)
+        log.error("%s", exc)
         return 1
 
 
@@ -50,34 +58,34 @@ async def _serve(app: Any, skip: set[str]) -> int:
     token = ensure_token(app.home)
     if not is_loopback(host):
         if not token:
-            print(f"smallclaw: refusing to listen on {host} without a token", file=sys.stderr)
+            log.error("refusing to listen on %s without a token", host)
             return 1
-        print(f"note: listening on {host}, reachable from other machines; every API call needs the "
-              f"token in {app.home / 'token'}. Add the names clients use to [gateway] allowed_hosts.")
+        log.warning("listening on %s, reachable from other machines; every API call needs the token in %s. "
+                    "Add the names clients use to [gateway] allowed_hosts.", host, app.home / "token")
 
     services = [app.services[name] for name in app.services.names() if name not in skip]
     if "http" not in app.services.names():
-        print("smallclaw: the gateway plugin is not loaded, so there is no board to serve "
-              "(check [plugins] disabled and SMALLCLAW_PLUGINS)", file=sys.stderr)
+        log.error("the gateway plugin is not loaded, so there is no board to serve "
+                  "(check [plugins] disabled and SMALLCLAW_PLUGINS)")
         return 1
     if "runner" in skip:
-        print("runner: off (--no-runner): tasks are shown but not run")
+        log.info("runner: off (--no-runner): tasks are shown but not run")
     elif "runner" not in app.services.names():
-        print("runner: not installed: tasks are shown but not run")
+        log.warning("runner: not installed: tasks are shown but not run")
 
     try:
         ref = await app.model_for("executor")
         for message in app.messages:
-            print(message)
-        print(f"model: {ref}")
+            log.info("%s", message)
+        log.info("model: %s", ref)
     except SmallClawError as exc:
-        print(f"model: none available: {exc}")
-        print("the board is served anyway; tasks wait until a model is available")
+        log.warning("model: none available: %s", exc)
+        log.warning("the board is served anyway; tasks wait until a model is available")
 
     try:
         code = await run_services(app, services)
     finally:
         with anyio.CancelScope(shield=True):
             await app.aclose()
-    print("stopped")
+    log.info("stopped")
     return code

@@ -9,14 +9,16 @@ beside the services, so every process that serves sees what others change.
 
 from __future__ import annotations
 
+import logging
 import signal
-import sys
 from typing import Any, Awaitable, Callable
 
 import anyio
 import attrs
 
 from .errors import SmallClawError
+
+log = logging.getLogger("smallclaw.services")
 
 
 @attrs.define
@@ -32,7 +34,7 @@ def service_entry(name: str, run: Any, stop: Any = None) -> tuple[str, Service]:
     return name, Service(name, run, stop)
 
 
-async def run_services(app: Any, services: list[Service], *, say: Callable[[str], None] = print) -> int:
+async def run_services(app: Any, services: list[Service], *, say: Callable[[str], None] = log.info) -> int:
     """Run ``services`` and the change watcher until a signal or until they all return; an exit code."""
     code = 0
     try:
@@ -51,7 +53,7 @@ async def run_services(app: Any, services: list[Service], *, say: Callable[[str]
         if rest is not None:
             raise
         for exc in ours.exceptions if ours else ():
-            print(f"smallclaw: {exc}", file=sys.stderr)
+            log.error("%s", exc)
         code = 1
     return code
 
@@ -66,7 +68,7 @@ async def _stop_on_signal(app: Any, services: list[Service], signals: Any, tg: A
             tg.cancel_scope.cancel()
             return
         stopping = True
-        say(f"\n{signal.Signals(signum).name}: stopping (running rounds finish first; "
+        say(f"{signal.Signals(signum).name}: stopping (running rounds finish first; "
             "press Ctrl+C again to stop now)…")
         tg.start_soon(_graceful_stop, app, services, tg.cancel_scope)
 

@@ -22,8 +22,8 @@ _KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 class SessionStore:
     def __init__(self, root: Path, *, durable: bool = True):
+        # created with the first message appended, not before
         self.root = Path(root) / "sessions"
-        self.root.mkdir(parents=True, exist_ok=True)
         self.durable = durable
         self._lock = threading.Lock()
 
@@ -39,8 +39,10 @@ class SessionStore:
     def append_record(self, key: str, record: dict[str, Any], *, sync: bool = True) -> None:
         """Append one record: a message with its metadata, or a marker (``{"drop_round": 3}``)."""
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+        path = self._path(key)
         with self._lock:
-            fd = os.open(self._path(key), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             try:
                 os.write(fd, line)
                 if self.durable and sync:
@@ -74,6 +76,34 @@ class SessionStore:
                 except ValueError:
                     continue  # a line torn by a crash
         return out
+
+    def read_from(self, key: str, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Records appended after byte ``offset``, and the offset to read from next time.
+
+        Only the new bytes are read, so following a long session costs nothing while it
+        is quiet. A line still being written waits for the next call.
+        """
+        try:
+            fh = open(self._path(key), "rb")
+        except FileNotFoundError:
+            return [], 0
+        with fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size < offset:
+                offset = 0  # the file was replaced: read it again
+            if size == offset:
+                return [], offset
+            fh.seek(offset)
+            data = fh.read(size - offset)
+        end = data.rfind(b"\n") + 1
+        out = []
+        for line in data[:end].split(b"\n"):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue  # a line torn by a crash
+        return out, offset + end
 
     def history(self, key: str) -> list[Message]:
         return [structure(r["message"], Message) for r in self.records(key) if "message" in r]

@@ -87,16 +87,15 @@ class TaskStore:
     """Tasks on disk. Safe to use from several threads and several processes at once."""
 
     def __init__(self, root: Path, *, durable: bool = True):
+        # nothing is created here: the directory appears with the first task written
         self.root = Path(root) / "tasks"
         self._root_str = str(self.root)
-        self.root.mkdir(parents=True, exist_ok=True)
         self.durable = durable
         self.problems: list[StoreProblem] = []
         self._held = threading.local()
         self._cache: dict[str, tuple[tuple[int, int, int], Task]] = {}
         self._cache_lock = threading.Lock()
         self._changes = self.root / CHANGES_FILE
-        self._changes.touch(exist_ok=True)
 
     # --- paths and locks --------------------------------------------------------
 
@@ -133,8 +132,13 @@ class TaskStore:
             os.close(fd)
 
     def _touch_changes(self) -> None:
-        with contextlib.suppress(OSError):
+        try:
             os.utime(self._changes)
+        except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                self._changes.touch()
+        except OSError:
+            pass
 
     def changes_stamp(self) -> int:
         """Changes whenever any process writes a task; cheap to poll."""
@@ -410,6 +414,8 @@ class TaskStore:
 
     def recover(self) -> list[StoreProblem]:
         """Clean leftover temporary files and report unreadable tasks (run at start)."""
+        if not self.root.is_dir():
+            return []
         for directory in self.root.iterdir():
             if directory.name.startswith(".deleted-"):
                 shutil.rmtree(directory, ignore_errors=True)

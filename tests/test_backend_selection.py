@@ -176,7 +176,9 @@ def test_models_lists_what_each_backend_offers(home, ollama):
     write_config(home, ollama.base_url)
     proc = smallclaw(home, "models", "--json")
     assert proc.returncode == 0, proc.stderr
-    rows = {r["backend"]: r for r in json.loads(proc.stdout)}
+    listed = json.loads(proc.stdout)
+    assert listed["pulled"] == []  # the models directory of the tests is empty
+    rows = {r["backend"]: r for r in listed["backends"]}
     assert [m["name"] for m in rows["ollama"]["models"]] == ["qwen3:4b", "nomic-embed-text:latest"]
     assert rows["ollama"]["models"][0] == {"name": "qwen3:4b", "tools": True, "context_length": 40960}
     assert "cannot reach" in rows["openai"]["error"]
@@ -185,3 +187,4 @@ def test_models_lists_what_each_backend_offers(home, ollama):
     text = smallclaw(home, "models").stdout
     assert "  ollama:qwen3:4b  (tools, ctx 40960)" in text
     assert "openai:\n  unavailable: cannot reach" in text
+    assert "pulled (in " in text and "none yet: smallclaw models pull" in text

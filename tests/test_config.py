@@ -146,11 +146,13 @@ def test_the_default_document_round_trips(tmp_path):
         assert config.section(name) == cls()
 
 
-def test_data_dir_prefers_the_argument_then_the_environment_then_the_working_directory(tmp_path, monkeypatch):
+def test_data_dir_prefers_the_argument_then_the_environment_then_a_localclaw_folder(tmp_path, monkeypatch):
+    # every rule, from subfolders and with the user's data directory: tests/test_data_dir.py
     monkeypatch.setenv("SMALLCLAW_HOME", str(tmp_path / "env"))
     assert data_dir(tmp_path / "arg") == (tmp_path / "arg").resolve()
     assert data_dir() == (tmp_path / "env").resolve()
     monkeypatch.delenv("SMALLCLAW_HOME")
+    (tmp_path / ".localclaw").mkdir()
     monkeypatch.chdir(tmp_path)
     assert data_dir() == (tmp_path / ".localclaw").resolve()
 

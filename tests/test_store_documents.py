@@ -29,7 +29,7 @@ def store(tmp_path) -> TaskStore:
 def place(store: TaskStore, fixture: str, task_id: str) -> Path:
     """Put a fixture document where the store keeps task ``task_id``."""
     directory = store.root / task_id
-    directory.mkdir()
+    directory.mkdir(parents=True)  # the store makes its folder only when it writes
     shutil.copy(FIXTURES / fixture, directory / TASK_FILE)
     (directory / JOURNAL_FILE).touch()
     return directory / TASK_FILE

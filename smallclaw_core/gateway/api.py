@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Response, delete, get, post, put
@@ -20,8 +20,13 @@ from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from ..control import task_summary
 from ..documents import unstructure
 from ..errors import SmallClawError
+from ..plugins import PluginInfo
 from ..tasks import Origin, Task
 from .app import Gateway
+from .schema import (
+    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, TaskDetail, TaskPage,
+    TaskWithCard, errors,
+)
 
 log = logging.getLogger("smallclaw.gateway")
 
@@ -67,7 +72,7 @@ class ChatMessage(msgspec.Struct, forbid_unknown_fields=True):
 # --- views ----------------------------------------------------------------------------
 
 
-def card(task: Task) -> dict[str, Any]:
+def card(task: Task) -> Card:
     """A task as the board's card shows it: the bus summary plus what needs the user."""
     return {**task_summary(task), "awaiting_approval": task.awaiting_approval}
 
@@ -83,13 +88,14 @@ def _session_key(key: str) -> str:
 # --- health, plugins, models ----------------------------------------------------------
 
 
-@get("/api/health", sync_to_thread=False, summary="Is the server up (no token needed)")
-def health() -> dict[str, str]:
+@get("/api/health", sync_to_thread=False, summary="Is the server up (no token needed)", security=[])
+def health() -> Health:
     return {"status": "ok"}
 
 
-@get("/api/plugins", sync_to_thread=True, summary="Plugins, their hooks and what they registered")
-def plugins(gateway: Gateway) -> list[dict[str, Any]]:
+@get("/api/plugins", sync_to_thread=True, summary="Plugins, their hooks and what they registered",
+     security=TOKEN, responses=errors())
+def plugins(gateway: Gateway) -> list[PluginInfo]:
     import attrs
 
     core = gateway.core
@@ -97,8 +103,9 @@ def plugins(gateway: Gateway) -> list[dict[str, Any]]:
     return [attrs.asdict(p) for p in core.plugins.plugins]
 
 
-@get("/api/models", summary="The models each backend offers, and the executor in use")
-async def models(gateway: Gateway) -> dict[str, Any]:
+@get("/api/models", summary="The models each backend offers, and the executor in use", security=TOKEN,
+     responses=errors())
+async def models(gateway: Gateway) -> Models:
     core = gateway.core
     rows = []
     for name in core.backends.names():
@@ -119,21 +126,21 @@ async def models(gateway: Gateway) -> dict[str, Any]:
 # --- tasks ----------------------------------------------------------------------------
 
 
-@get("/api/tasks", sync_to_thread=True, summary="List tasks, newest first")
+@get("/api/tasks", sync_to_thread=True, summary="List tasks, newest first", security=TOKEN, responses=errors(400))
 def list_tasks(
     gateway: Gateway,
     status: Status | None = None,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 200,
     offset: Annotated[int, Parameter(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> TaskPage:
     tasks = gateway.core.tasks.list(status)
     tasks.reverse()
     page = tasks[offset: offset + limit]
     return {"tasks": [card(t) for t in page], "total": len(tasks), "limit": limit, "offset": offset}
 
 
-@post("/api/tasks", sync_to_thread=True, summary="Create a task")
-def create_task(gateway: Gateway, data: NewTask) -> dict[str, Any]:
+@post("/api/tasks", sync_to_thread=True, summary="Create a task", security=TOKEN, responses=errors(400))
+def create_task(gateway: Gateway, data: NewTask) -> TaskWithCard:
     origin = Origin(channel="web", session=data.session)
     task = gateway.core.tasks.create(data.goal, data.steps, title=data.title, origin=origin,
                                      checks=data.checks)
@@ -141,13 +148,14 @@ def create_task(gateway: Gateway, data: NewTask) -> dict[str, Any]:
 
 
 @get("/api/tasks/{task_id:str}", sync_to_thread=True,
-     summary="A task, with a page of its journal (the latest entries unless journal_after is given)")
+     summary="A task, with a page of its journal (the latest entries unless journal_after is given)",
+     security=TOKEN, responses=errors(400, 404))
 def get_task(
     gateway: Gateway,
     task_id: str,
     journal_after: Annotated[int | None, Parameter(ge=0)] = None,
     journal_limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-) -> dict[str, Any]:
+) -> TaskDetail:
     core = gateway.core
     task = core.tasks.get(task_id)
     if journal_after is None:
@@ -163,32 +171,37 @@ def get_task(
 
 
 @post("/api/tasks/{task_id:str}/pause", sync_to_thread=True, status_code=200,
-      summary="Pause: a queued task at once, a running one at the end of its round")
-def pause_task(gateway: Gateway, task_id: str) -> dict[str, Any]:
+      summary="Pause: a queued task at once, a running one at the end of its round", security=TOKEN,
+      responses=errors(400, 404, 409))
+def pause_task(gateway: Gateway, task_id: str) -> CardOnly:
     return {"card": card(gateway.core.tasks.pause(task_id))}
 
 
 @post("/api/tasks/{task_id:str}/resume", sync_to_thread=True, status_code=200,
-      summary="Resume a paused or needs_assistance task, with an optional note and approval decision")
-def resume_task(gateway: Gateway, task_id: str, data: Resume | None = None) -> dict[str, Any]:
+      summary="Resume a paused or needs_assistance task, with an optional note and approval decision",
+      security=TOKEN, responses=errors(400, 404, 409))
+def resume_task(gateway: Gateway, task_id: str, data: Resume | None = None) -> CardOnly:
     data = data or Resume()
     return {"card": card(gateway.core.tasks.resume(task_id, data.note, approve=data.approve))}
 
 
-@post("/api/tasks/{task_id:str}/cancel", sync_to_thread=True, status_code=200, summary="Cancel a task")
-def cancel_task(gateway: Gateway, task_id: str) -> dict[str, Any]:
+@post("/api/tasks/{task_id:str}/cancel", sync_to_thread=True, status_code=200, summary="Cancel a task",
+      security=TOKEN, responses=errors(400, 404, 409))
+def cancel_task(gateway: Gateway, task_id: str) -> CardOnly:
     return {"card": card(gateway.core.tasks.cancel(task_id))}
 
 
 @delete("/api/tasks/{task_id:str}", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT,
-        summary="Delete a task and its journal (cancel a running one first)")
+        summary="Delete a task and its journal (cancel a running one first)", security=TOKEN,
+        responses=errors(400, 404, 409))
 def delete_task(gateway: Gateway, task_id: str) -> None:
     gateway.core.tasks.delete(task_id)
 
 
 @put("/api/tasks/{task_id:str}/steps", sync_to_thread=True,
-     summary="Replace the steps not done yet (queued, paused or needs_assistance tasks)")
-def edit_plan(gateway: Gateway, task_id: str, data: PlanEdit) -> dict[str, Any]:
+     summary="Replace the steps not done yet (queued, paused or needs_assistance tasks)", security=TOKEN,
+     responses=errors(400, 404, 409))
+def edit_plan(gateway: Gateway, task_id: str, data: PlanEdit) -> TaskWithCard:
     task = gateway.core.tasks.edit_plan(task_id, list(data.steps), checks=data.checks)
     return {"task": unstructure(task), "card": card(task)}
 
@@ -196,9 +209,10 @@ def edit_plan(gateway: Gateway, task_id: str, data: PlanEdit) -> dict[str, Any]:
 # --- sessions -------------------------------------------------------------------------
 
 
-@get("/api/sessions", sync_to_thread=True, summary="Chat sessions, most recent first")
+@get("/api/sessions", sync_to_thread=True, summary="Chat sessions, most recent first", security=TOKEN,
+     responses=errors(400))
 def list_sessions(gateway: Gateway, prefix: Annotated[str | None, Parameter(max_length=128)] = None
-                  ) -> dict[str, Any]:
+                  ) -> SessionList:
     store = gateway.core.sessions
     rows = []
     for path in store.root.glob("*.jsonl"):
@@ -213,16 +227,18 @@ def list_sessions(gateway: Gateway, prefix: Annotated[str | None, Parameter(max_
     return {"sessions": rows}
 
 
-@get("/api/sessions/{key:str}", sync_to_thread=True, summary="A session's history (an unknown session is empty)")
+@get("/api/sessions/{key:str}", sync_to_thread=True, summary="A session's history (an unknown session is empty)",
+     security=TOKEN, responses=errors(400))
 def session_history(gateway: Gateway, key: str,
-                    limit: Annotated[int, Parameter(ge=1, le=1000)] = 200) -> dict[str, Any]:
+                    limit: Annotated[int, Parameter(ge=1, le=1000)] = 200) -> SessionHistory:
     records = [r for r in gateway.core.sessions.records(_session_key(key)) if "message" in r]
     return {"session": key, "messages": records[-limit:], "total": len(records)}
 
 
 @post("/api/sessions/{key:str}/messages", status_code=HTTP_202_ACCEPTED,
-      summary="Send a chat message; the reply arrives as a session_message event")
-async def post_message(gateway: Gateway, key: str, data: ChatMessage) -> Response[dict[str, Any]]:
+      summary="Send a chat message; the reply arrives as a session_message event", security=TOKEN,
+      responses=errors(400, 503))
+async def post_message(gateway: Gateway, key: str, data: ChatMessage) -> Response[Accepted]:
     _session_key(key)
     if gateway.jobs is None or importlib.util.find_spec("smallclaw_core.chat") is None:
         return Response({"error": "chat is not available in this server", "status": 503}, status_code=503)

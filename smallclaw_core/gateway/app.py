@@ -159,6 +159,7 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
     headers are accepted. The token defaults to the one in the data directory.
     """
     from .api import API_HANDLERS
+    from .schema import COMPONENTS, TOKEN
     from .stream import events
 
     cfg = core.config.gateway
@@ -171,7 +172,11 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
     )
 
     handlers: list[Any] = [*API_HANDLERS, events]
-    handlers.extend(core.routes.values())
+    for handler in core.routes.values():
+        # a plugin's /api route is behind the token like ours: the schema says so
+        if handler.security is None and any(p.startswith("/api/") for p in handler.paths):
+            handler.security = TOKEN
+        handlers.append(handler)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -199,9 +204,10 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
                 Exception: _on_unexpected,
             },
             openapi_config=OpenAPIConfig(
-                title="SmallClaw", version=__version__, path="/schema",
+                title="SmallClaw", version=__version__, path="/schema", components=COMPONENTS,
                 description="Background tasks for small local models: the REST API and the event stream. "
-                            "Every /api route but /api/health needs 'Authorization: Bearer <token>'.",
+                            "Every /api route but /api/health needs 'Authorization: Bearer <token>'; "
+                            "every error is a JSON object {error, status}.",
                 # JSON only: the HTML viewers load scripts from a CDN, and this machine may be offline
                 render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
             ),

@@ -38,6 +38,7 @@ def ensure_token(home: Path) -> str:
             os.chmod(path, 0o600)  # someone loosened it; the token is a password
         return token
     token = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
     # O_EXCL so two servers starting at once cannot hand out different tokens
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

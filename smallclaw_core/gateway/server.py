@@ -71,7 +71,8 @@ async def run_http(core: "App", *, host: str | None = None, port: int | None = N
     sock = bind(host, port)
     port = sock.getsockname()[1]
     app = create_app(core, token=token, port=port, bind_host=host, **app_options)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
+    # log_config=None: uvicorn's records go to the handlers `smallclaw serve` configured
+    config = uvicorn.Config(app, log_level="warning", log_config=None, lifespan="on", access_log=False,
                             timeout_graceful_shutdown=GRACEFUL_SECONDS)
     server = quiet_server(config)
     (on_ready or _print_ready)(board_url(host, port, token))

@@ -21,6 +21,7 @@ from litestar.response import Stream
 
 from ..events import Event, SlowSubscriber
 from .app import Gateway
+from .schema import TOKEN_OR_QUERY, errors
 
 
 def frame(event_type: str, data: Any, event_id: int | None = None) -> bytes:
@@ -84,7 +85,8 @@ async def stream_events(gateway: Gateway, task: str | None, last_id: int | None)
         sub.close()
 
 
-@get("/api/events", summary="The live event stream (server-sent events)", media_type="text/event-stream")
+@get("/api/events", summary="The live event stream (server-sent events)", media_type="text/event-stream",
+     security=TOKEN_OR_QUERY, responses=errors(400))
 async def events(
     gateway: Gateway,
     request: Request[Any, Any, Any],

@@ -100,10 +100,12 @@ def _run_arguments(parser: Any) -> None:
 async def _run_command(args: Any, app: Any) -> int:
     import anyio
 
+    from smallclaw_core.logs import configure_logging
     from smallclaw_core.services import Service, run_services
 
     from .worker import Runner
 
+    configure_logging(app.home, getattr(args, "log_level", None))
     try:
         if args.until_idle:
             runner = Runner(app)

@@ -14,7 +14,6 @@ import logging
 import os
 import secrets
 import socket
-import sys
 import time
 from typing import Any
 
@@ -120,8 +119,6 @@ class Runner:
         """Quarantine unreadable task files (saying so) and take the store as it is now."""
         for p in self.app.store.recover():
             log.warning("task %s: %s%s", p.task_id, p.message, f" (moved to {p.moved_to})" if p.moved_to else "")
-            print(f"smallclaw: task {p.task_id}: {p.message}" + (f" (moved to {p.moved_to})" if p.moved_to else ""),
-                  file=sys.stderr)
         self.app.watcher.reset()
 
     def watch_once(self) -> None:
@@ -211,7 +208,6 @@ class Runner:
                     except Exception as exc:  # a bug must pause the task, not kill the runner
                         self._pause_quietly(task_id, f"internal error: {type(exc).__name__}: {exc}")
                         log.exception("task %s: internal error", task_id)
-                        print(f"smallclaw: task {task_id}: internal error: {exc!r}", file=sys.stderr)
                     inner.cancel_scope.cancel()
         finally:
             self.active.pop(task_id, None)

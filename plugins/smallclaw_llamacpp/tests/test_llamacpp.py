@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import anyio
@@ -37,7 +38,7 @@ def test_the_default_model_is_found_inside_the_installed_package_without_importi
 
 
 def test_model_names_that_cannot_work_are_clear_model_errors(tmp_path):
-    with pytest.raises(ModelError, match="default` or a path to a .gguf"):
+    with pytest.raises(ModelError, match="`default`, a model pulled with `smallclaw models pull`, or a path"):
         resolve_model("qwen3:4b")
     with pytest.raises(ModelError, match="does not exist"):
         resolve_model(str(tmp_path / "missing.gguf"))
@@ -296,3 +297,26 @@ async def test_a_conversation_keeps_its_cache_across_calls_of_another_one(backen
     task += [Message("assistant", first.content), Message("user", "Continue: step 2/3, name a vegetable.")]
     again = await backend.chat(ModelRequest("default", task, options=opts))
     assert again.usage.prompt_evaluated < 0.2 * again.usage.prompt_tokens, again.usage
+
+
+@pytest.mark.model
+@needs_llama
+def test_the_first_load_says_what_it_loads_and_how_long_it_took(caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="smallclaw.llamacpp")
+    fresh = LlamaCppBackend(max_tokens=4)
+    request = ModelRequest(model="default", messages=[Message("user", "Hi")],
+                           options=ModelOptions(num_ctx=512, num_predict=4))
+    try:
+        reply = anyio.run(fresh.chat, request)
+        first = list(caplog.messages)
+        caplog.clear()
+        anyio.run(fresh.chat, request)
+    finally:
+        anyio.run(fresh.aclose)
+    assert len(first) == 2, first
+    assert re.fullmatch(rf"loading {DEFAULT_FILE} \(\d+ MB\) with a 512-token window\.\.\.", first[0])
+    took = float(re.fullmatch(rf"loaded {DEFAULT_FILE} in (\d+\.\d) s", first[1]).group(1))
+    assert abs(took - reply.usage.load_ms / 1000) < 0.1
+    assert caplog.messages == []  # loaded once: the next call says nothing

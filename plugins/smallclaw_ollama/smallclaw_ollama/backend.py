@@ -8,7 +8,9 @@ Errors are classified for the runner: a refused connection or a timeout is a
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +21,13 @@ from smallclaw_core import (
     DoctorCheck, Message, ModelError, ModelInfo, ModelReply, ModelRequest, ToolCall, TransportError, Usage,
 )
 
+log = logging.getLogger("smallclaw.ollama")
+
 DEFAULT_URL = "http://127.0.0.1:11434"
+#: a model not called for this long may have been unloaded (Ollama's keep_alive is 5 minutes)
+MAYBE_UNLOADED_AFTER = 240.0
+#: a load that took longer than this is reported in the log
+SLOW_LOAD_SECONDS = 1.0
 #: how long the automatic choice waits for Ollama before using the embedded model
 PROBE_TIMEOUT = 1.5
 
@@ -110,6 +118,8 @@ class OllamaBackend:
         self.num_ctx = num_ctx
         self._client: httpx.AsyncClient | None = None
         self._described: dict[str, ModelInfo] = {}
+        #: when each model was last called, to tell when Ollama may have to load it first
+        self._last_call: dict[str, float] = {}
 
     @classmethod
     def from_app(cls, app: Any) -> "OllamaBackend":
@@ -279,12 +289,31 @@ class OllamaBackend:
         """
         try:
             with anyio.fail_after(request.timeout):
-                return await self._stream_chat(request)
+                await self._say_if_loading(request.model)
+                reply = await self._stream_chat(request)
+                self._last_call[request.model] = time.monotonic()
+                load = (reply.usage.load_ms or 0) / 1000
+                if load >= SLOW_LOAD_SECONDS:
+                    log.info("Ollama loaded %s in %.1f s", request.model, load)
+                return reply
         except TimeoutError as exc:
             raise TransportError(
                 f"Ollama did not finish answering within {request.timeout:g} s ({request.model})") from exc
         except httpx.TransportError as exc:
             raise TransportError(f"cannot reach Ollama at {self.base_url}: {exc or type(exc).__name__}") from exc
+
+    async def _say_if_loading(self, model: str) -> None:
+        """Before a call that may wait for a cold load, say so: a large model takes a minute to load."""
+        last = self._last_call.get(model)
+        if last is not None and time.monotonic() - last < MAYBE_UNLOADED_AFTER:
+            return
+        try:
+            data = await self._request("GET", "/api/ps", timeout=2.0)
+        except (TransportError, ModelError):
+            return  # an Ollama without /api/ps: the line after the load still says how long it took
+        loaded = {entry.get("name") or entry.get("model") for entry in data.get("models", []) or []}
+        if model not in loaded and f"{model}:latest" not in loaded:
+            log.info("Ollama is loading %s into memory; the first answer waits for it", model)
 
     async def _stream_chat(self, request: ModelRequest) -> ModelReply:
         content: list[str] = []

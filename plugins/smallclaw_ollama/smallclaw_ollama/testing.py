@@ -1,7 +1,7 @@
 """A stand-in for an Ollama server, for tests: it replays Ollama's wire format over real HTTP.
 
 ``OllamaStandIn`` is a test double, not Ollama. It listens on 127.0.0.1 (a free
-port), answers ``/api/version``, ``/api/tags``, ``/api/show`` and ``/api/chat`` the way
+port), answers ``/api/version``, ``/api/tags``, ``/api/ps``, ``/api/show`` and ``/api/chat`` the way
 Ollama's API documentation describes, and records every request. Replies to
 ``/api/chat`` are scripted with ``enqueue()``::
 
@@ -69,7 +69,8 @@ def stream(objects: list[dict[str, Any]], split_every: int = 0, delay: float = 0
 
 def chat_objects(content: str = "", *, model: str = "qwen3:4b", pieces: int = 3,
                  tool_calls: list[dict[str, Any]] | None = None, thinking: str = "",
-                 prompt_eval_count: int = 26, eval_count: int = 12) -> list[dict[str, Any]]:
+                 prompt_eval_count: int = 26, eval_count: int = 12,
+                 load_duration: int = 1_334_875) -> list[dict[str, Any]]:
     """The objects Ollama streams for one answer: content in ``pieces``, then the done object."""
     objects: list[dict[str, Any]] = []
     stamp = "2025-01-01T00:00:00Z"
@@ -88,7 +89,7 @@ def chat_objects(content: str = "", *, model: str = "qwen3:4b", pieces: int = 3,
     objects.append({
         "model": model, "created_at": stamp, "message": {"role": "assistant", "content": ""},
         "done": True, "done_reason": "stop",
-        "total_duration": 4_883_583_458, "load_duration": 1_334_875,
+        "total_duration": 4_883_583_458, "load_duration": load_duration,
         "prompt_eval_count": prompt_eval_count, "prompt_eval_duration": 342_546_000,
         "eval_count": eval_count, "eval_duration": 4_535_599_000,
     })
@@ -106,6 +107,8 @@ class OllamaStandIn:
         self.queue: collections.deque[Any] = collections.deque()
         #: (method, path, body) of every request, in order
         self.requests: list[tuple[str, str, Any]] = []
+        #: models "in memory", as /api/ps lists them: a model is loaded by its first chat
+        self.loaded: set[str] = set()
         #: set when a client closed a streamed answer before it ended
         self.client_went_away = threading.Event()
         self._stopping = threading.Event()
@@ -189,6 +192,11 @@ def _handler_for(server: OllamaStandIn) -> type[BaseHTTPRequestHandler]:
                     "digest": "0" * 64, "details": {"format": "gguf", "family": card.family,
                                                      "parameter_size": "4.0B", "quantization_level": "Q4_K_M"},
                 } for name, card in server.models.items()]})
+            elif self.path == "/api/ps":
+                self._json(200, {"models": [{
+                    "name": name, "model": name, "size": server.models[name].size,
+                    "expires_at": "2025-01-01T00:05:00Z", "size_vram": 0,
+                } for name in sorted(server.loaded) if name in server.models]})
             elif self.path == "/":
                 self.send_response(200)
                 self.send_header("Content-Length", "17")
@@ -217,6 +225,7 @@ def _handler_for(server: OllamaStandIn) -> type[BaseHTTPRequestHandler]:
                 if model not in server.models:
                     self._json(404, {"error": f"model \"{model}\" not found, try pulling it first"})
                     return
+                server.loaded.add(model)
                 self._answer(server._next_answer(body))
             else:
                 self._json(404, {"error": "404 page not found"})

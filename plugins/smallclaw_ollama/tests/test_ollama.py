@@ -254,3 +254,34 @@ async def test_doctor_reports_each_check(server):
 ])
 def test_base_url_from_config_or_ollama_host(configured, env, expected):
     assert base_url_from(configured, env) == expected
+
+
+async def test_a_cold_load_is_announced_before_and_timed_after(server, backend, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="smallclaw.ollama")
+    # the first answer: the model was not in memory and Ollama took 12.3 s to load it
+    server.enqueue(stream(chat_objects("Hello", load_duration=12_300_000_000)))
+    await backend.chat(ask())
+    assert caplog.messages == ["Ollama is loading qwen3:4b into memory; the first answer waits for it",
+                               "Ollama loaded qwen3:4b in 12.3 s"]
+    # the announcement came before the answer: /api/ps was asked before /api/chat
+    paths = [path for _, path, _ in server.requests]
+    assert paths.index("/api/ps") < paths.index("/api/chat")
+    caplog.clear()
+    # warm: no look at /api/ps, no line
+    await backend.chat(ask())
+    assert caplog.messages == [] and paths.count("/api/ps") == 1
+
+
+async def test_a_model_already_in_memory_is_not_announced(server, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="smallclaw.ollama")
+    server.loaded.add("qwen3:4b")  # loaded by another client
+    b = OllamaBackend(server.base_url)
+    try:
+        await b.chat(ask())
+    finally:
+        await b.aclose()
+    assert caplog.messages == []

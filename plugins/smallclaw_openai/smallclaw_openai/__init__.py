@@ -1,8 +1,9 @@
 """SmallClaw plugin: the ``openai`` backend, for OpenAI-compatible servers.
 
 llama.cpp's server, llama-cpp-python's server, LM Studio, vLLM and Ollama's ``/v1`` all
-speak ``POST /v1/chat/completions``. Configured by ``[openai]``; used for ``[models]``
-entries such as ``openai:local-model``. The backend lives in ``smallclaw_openai.backend``
+speak ``POST /v1/chat/completions``. Configured by ``[openai]``, or, like the rest of the
+ecosystem, by ``$OPENAI_BASE_URL`` and ``$OPENAI_API_KEY`` where ``[openai]`` leaves them
+empty; used for ``[models]`` entries such as ``openai:local-model``. The backend lives in ``smallclaw_openai.backend``
 so that loading the plugin does not import httpx.
 """
 
@@ -17,9 +18,11 @@ from smallclaw_core import hookimpl
 class OpenAIConfig:
     """The ``[openai]`` section."""
 
-    #: the server's address, with or without the trailing /v1
-    base_url: str = "http://127.0.0.1:8080"
-    #: sent as "Authorization: Bearer ..." when set; local servers usually need none
+    #: the server's address, with or without the trailing /v1; empty means
+    #: $OPENAI_BASE_URL, else http://127.0.0.1:8080 (a local llama.cpp server)
+    base_url: str = ""
+    #: sent as "Authorization: Bearer ..." when set; empty means $OPENAI_API_KEY, if set
+    #: (local servers usually need none)
     api_key: str = ""
     #: seconds to wait for a connection and for short requests (the model list);
     #: a chat call is bounded by [models] timeout

@@ -8,7 +8,8 @@ does: unreachable or too slow is a ``TransportError``, a rejected request a ``Mo
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from typing import Any, Mapping
 
 import anyio
 import httpx
@@ -20,6 +21,15 @@ from smallclaw_core import (
 
 PROBE_TIMEOUT = 1.5
 STYLES = ("auto", "json_schema", "json_object")
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def connection_from(base_url: str, api_key: str, environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The base URL and key: configured, else ``$OPENAI_BASE_URL`` / ``$OPENAI_API_KEY``, as the
+    OpenAI clients read them; the URL's last resort is a local llama.cpp server."""
+    env = os.environ if environ is None else environ
+    url = base_url.strip() or env.get("OPENAI_BASE_URL", "").strip() or DEFAULT_URL
+    return url, api_key.strip() or env.get("OPENAI_API_KEY", "").strip()
 
 
 def _error_text(body: bytes) -> str:
@@ -66,7 +76,7 @@ class OpenAIBackend:
     name = "openai"
     priority = 30
 
-    def __init__(self, base_url: str = "http://127.0.0.1:8080", *, api_key: str = "", timeout: float = 10.0,
+    def __init__(self, base_url: str = DEFAULT_URL, *, api_key: str = "", timeout: float = 10.0,
                  native_tools: bool = True, schema_style: str = "auto"):
         if schema_style not in STYLES:
             raise ConfigError(f"openai.schema_style should be one of {', '.join(STYLES)}, got {schema_style!r}")
@@ -81,7 +91,8 @@ class OpenAIBackend:
     @classmethod
     def from_app(cls, app: Any) -> "OpenAIBackend":
         cfg = app.config.section("openai")
-        return cls(cfg.base_url, api_key=cfg.api_key, timeout=cfg.timeout, native_tools=cfg.native_tools,
+        base_url, api_key = connection_from(cfg.base_url, cfg.api_key)
+        return cls(base_url, api_key=api_key, timeout=cfg.timeout, native_tools=cfg.native_tools,
                    schema_style=cfg.schema_style)
 
     @property

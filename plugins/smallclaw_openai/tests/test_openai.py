@@ -261,3 +261,24 @@ async def test_http_errors_are_model_errors_with_the_message():
         with pytest.raises(ModelError, match="unknown model"):
             await backend.chat(ask("hi"))
         await backend.aclose()
+
+
+async def test_the_url_and_key_come_from_the_environment_when_the_config_leaves_them_empty(tmp_path, monkeypatch):
+    from smallclaw_core.app import App
+    from smallclaw_openai.backend import DEFAULT_URL, connection_from
+
+    with _Replay([_delta(role="assistant", content="hi"),
+                  {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}]) as replay:
+        monkeypatch.setenv("OPENAI_BASE_URL", replay.url + "/v1")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+        app = App.load(tmp_path / "home", only=["openai"], overrides={"models": {"executor": "openai:m"}})
+        ref = await app.model_for("executor")
+        reply = await ref.backend.chat(ModelRequest("m", [Message("user", "hello")]))
+        await app.aclose()
+    assert reply.content == "hi"
+    assert replay.headers[0]["Authorization"] == "Bearer sk-from-env"
+    # the config wins where it says something; the local server is the last resort
+    env = {"OPENAI_BASE_URL": "https://api.example/v1", "OPENAI_API_KEY": "sk-env"}
+    assert connection_from("http://10.0.0.2:8000", "sk-config", env) == ("http://10.0.0.2:8000", "sk-config")
+    assert connection_from("", "", env) == ("https://api.example/v1", "sk-env")
+    assert connection_from("", "", {}) == (DEFAULT_URL, "")

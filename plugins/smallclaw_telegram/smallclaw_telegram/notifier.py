@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
+import logging
 import weakref
 from typing import Any, AsyncIterator
 
@@ -16,11 +16,14 @@ from .messages import compose, field, notification_text
 from .state import TelegramState
 
 
+log = logging.getLogger("smallclaw.telegram")
+
+
 def report(text: str) -> None:
-    """Tell the operator something about the bot, on stderr, with tokens masked."""
+    """Tell the operator something about the bot, in the log, with tokens masked."""
     from .bot_api import mask_tokens
 
-    print(f"smallclaw: telegram: {mask_tokens(text)}", file=sys.stderr)
+    log.warning("%s", mask_tokens(text))
 
 
 class TelegramNotifier:

@@ -27,12 +27,13 @@ KEEP = 1000
 
 class TelegramState:
     def __init__(self, home: Path, *, durable: bool = True):
+        # created with the first thing remembered: reading creates nothing
         self.root = Path(home) / "telegram"
-        self.root.mkdir(parents=True, exist_ok=True)
         self.durable = durable
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -61,6 +62,7 @@ class TelegramState:
             return 0
 
     def save_offset(self, offset: int) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
         atomic_write(self.root / "offset", f"{offset}\n".encode(), durable=self.durable)
 
     # --- "needs you" messages -----------------------------------------------------------

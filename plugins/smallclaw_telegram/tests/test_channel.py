@@ -157,7 +157,7 @@ def test_a_reply_to_a_needs_you_message_resumes_that_task_with_the_note(setup, b
     assert any("use the files tool to write it" in m.content for m in executor.messages)
 
 
-def test_an_empty_allow_list_answers_no_one_and_says_so_at_start(setup, bot_api, capsys):
+def test_an_empty_allow_list_answers_no_one_and_says_so_at_start(setup, bot_api, caplog):
     app, model, channel = setup(allowed_users=[])
 
     async def main():
@@ -171,7 +171,7 @@ def test_an_empty_allow_list_answers_no_one_and_says_so_at_start(setup, bot_api,
 
     asyncio.run(main())
     assert any("answers no one" in m for m in app.messages)
-    assert "answers no one" in capsys.readouterr().err
+    assert "answers no one" in caplog.text
     assert bot_api.calls_of("sendMessage") == []
 
 
@@ -205,22 +205,18 @@ def test_the_service_answers_over_real_long_polling(setup, bot_api):
     assert len(app2.tasks.list()) == 1 and len(bot_api.texts(CHAT)) == 1
 
 
-def test_unreachable_telegram_is_retried_and_never_raises(setup, capsys):
+def test_unreachable_telegram_is_retried_and_never_raises(setup, caplog):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app, model, channel = setup(api_base=f"http://127.0.0.1:{port}")
     token = app.config.section("telegram").resolved_token()
 
-    err = ""
-
     async def main():
-        nonlocal err
         service = asyncio.create_task(run_service(app))
         for _ in range(200):  # until a first attempt and a retry after back-off, at most 10 s
             await asyncio.sleep(0.05)
-            err += capsys.readouterr().err
-            if err.count("cannot reach Telegram") >= 2:
+            if caplog.text.count("cannot reach Telegram") >= 2:
                 break
         assert not service.done()
         service.cancel()
@@ -228,7 +224,7 @@ def test_unreachable_telegram_is_retried_and_never_raises(setup, capsys):
             await service
 
     asyncio.run(main())
-    err += capsys.readouterr().err
+    err = caplog.text
     assert err.count("cannot reach Telegram") >= 2 and "trying again" in err
     assert token not in err
 
@@ -257,11 +253,11 @@ def test_the_service_stops_cleanly_inside_an_anyio_task_group_as_serve_runs_it(s
     anyio.run(main)  # returns: no error, no hang
 
 
-def test_without_a_token_the_service_says_so_and_returns(tmp_path, monkeypatch, capsys):
+def test_without_a_token_the_service_says_so_and_returns(tmp_path, monkeypatch, caplog):
     monkeypatch.delenv("SMALLCLAW_TELEGRAM_TOKEN", raising=False)
     app = App.load(tmp_path / "home", only=["telegram"])
     asyncio.run(run_service(app))
-    assert "no bot token" in capsys.readouterr().err
+    assert "no bot token" in caplog.text
 
 
 def test_loading_the_plugin_does_not_import_httpx(tmp_path, bot_api):

@@ -171,13 +171,13 @@ def test_overlapping_deliveries_of_one_notification_send_each_part_once(tmp_path
     assert len(bot_api.texts(111)) >= 3
 
 
-def test_a_chat_that_refuses_does_not_stop_the_others(tmp_path, bot_api, telegram_settings, capsys):
+def test_a_chat_that_refuses_does_not_stop_the_others(tmp_path, bot_api, telegram_settings, caplog):
     app = load(tmp_path, telegram_settings, notify_chats=[111, 222])
     bot_api.fail("sendMessage", 403, {"ok": False, "error_code": 403,
                                       "description": "Forbidden: bot was blocked by the user"})
     asyncio.run(notifier_of(app).notify(Notification("complete", "t11", "A", "ok", key="t11")))
     assert [str(m["chat_id"]) for m in bot_api.sent] == ["222"]
-    assert "blocked by the user" in capsys.readouterr().err
+    assert "blocked by the user" in caplog.text
 
 
 def free_port() -> int:

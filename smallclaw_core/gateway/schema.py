@@ -1,0 +1,170 @@
+"""What the API sends, as types: the OpenAPI document at /schema is generated from them.
+
+The handlers build plain dicts; these TypedDicts only describe them (Litestar reads the
+handlers' return types). Documents stored by SmallClaw are described by their own attrs
+classes (``Task``, ``JournalEntry``, ``Message``), so the schema cannot drift from them;
+tests/test_openapi.py checks the views built here against real answers.
+
+Every ``/api`` route but ``/api/health`` needs the token: ``TOKEN`` is the security
+requirement each declares, and every error is the ``ErrorBody`` the gateway really sends.
+"""
+
+# no `from __future__ import annotations`: Litestar resolves these types at runtime
+from typing import Literal, NotRequired, TypedDict
+
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Components, SecurityScheme
+
+from ..models import Message
+from ..tasks import JournalEntry, Origin, Task
+
+Status = Literal["queued", "running", "paused", "needs_assistance", "complete", "failed", "cancelled"]
+
+BEARER = "bearer"
+QUERY_TOKEN = "token_query"
+#: the token in "Authorization: Bearer <token>"
+TOKEN: list[dict[str, list[str]]] = [{BEARER: []}]
+#: the event stream also takes ?token=, because EventSource cannot send headers
+TOKEN_OR_QUERY: list[dict[str, list[str]]] = [{BEARER: []}, {QUERY_TOKEN: []}]
+
+COMPONENTS = Components(security_schemes={
+    BEARER: SecurityScheme(
+        type="http", scheme="bearer",
+        description="The token in the token file of the data directory; `smallclaw serve` prints it in the "
+                    "board's address."),
+    QUERY_TOKEN: SecurityScheme(
+        type="apiKey", name="token", security_scheme_in="query",
+        description="The same token as a query parameter, for EventSource, which cannot set headers."),
+})
+
+
+class ErrorBody(TypedDict):
+    """Every error answer: a message fit to show a user, and the HTTP status again."""
+
+    error: str
+    status: int
+    #: 404 for a task id: ids that start like it or look like it
+    close_matches: NotRequired[list[str]]
+    #: 409: the task's status, which does not allow the change
+    current: NotRequired[str]
+
+
+_ERRORS = {
+    400: "invalid request: a parameter or the body does not fit (the message says which)",
+    401: "the token is missing or wrong",
+    403: "a Host or Origin this server does not answer to",
+    404: "no such task (with close matches), or nothing at this address",
+    409: "the task's status does not allow this change (current says which it is)",
+    500: "an internal error; the server log has the details",
+    503: "not available in this server: no model, or no chat",
+}
+
+
+def errors(*codes: int) -> dict[int, ResponseSpec]:
+    """The error answers a route sends: always 401, 403 and 500, and these."""
+    return {code: ResponseSpec(data_container=ErrorBody, description=_ERRORS[code], generate_examples=False)
+            for code in sorted({401, 403, 500, *codes})}
+
+
+# --- the views -------------------------------------------------------------------------
+
+
+class Health(TypedDict):
+    status: Literal["ok"]
+
+
+class ModelRow(TypedDict):
+    name: str
+    #: native tool calling: true, false, or null when the backend cannot tell
+    tools: bool | None
+    context_length: int | None
+
+
+class BackendModels(TypedDict):
+    backend: str
+    #: why the backend could not list its models, or null
+    error: str | None
+    models: list[ModelRow]
+
+
+class Models(TypedDict):
+    #: the executor in use, as backend:model, or null when none is available
+    executor: str | None
+    #: why no executor is available, or null
+    problem: str | None
+    backends: list[BackendModels]
+
+
+class Card(TypedDict):
+    """A task as the board's card shows it (also the ``task`` of a ``task`` event)."""
+
+    id: str
+    title: str
+    status: Status
+    steps_done: int
+    steps_total: int
+    current_step: int
+    pause_reason: str | None
+    pause_requested: bool
+    #: the command a task waits to have approved, or null
+    awaiting_approval: str | None
+    origin: Origin
+    created_at: float
+    updated_at: float
+
+
+class TaskPage(TypedDict):
+    tasks: list[Card]
+    total: int
+    limit: int
+    offset: int
+
+
+class TaskWithCard(TypedDict):
+    task: Task
+    card: Card
+
+
+class CardOnly(TypedDict):
+    card: Card
+
+
+class TaskDetail(TypedDict):
+    task: Task
+    card: Card
+    journal: list[JournalEntry]
+    #: the seq of the last entry sent (ask again with journal_after=this), or null
+    journal_last_seq: int | None
+
+
+class SessionRow(TypedDict):
+    key: str
+    updated_at: float
+    bytes: int
+
+
+class SessionList(TypedDict):
+    sessions: list[SessionRow]
+
+
+class SessionRecord(TypedDict):
+    message: Message
+    #: on a delivered task result: the delivery's key and the task
+    delivery: NotRequired[str]
+    task_id: NotRequired[str]
+    #: on a task's own conversation: the round it belongs to, and the marks of its stable head
+    round: NotRequired[int]
+    head: NotRequired[bool]
+    reset: NotRequired[bool]
+
+
+class SessionHistory(TypedDict):
+    session: str
+    messages: list[SessionRecord]
+    total: int
+
+
+class Accepted(TypedDict):
+    session: str
+    accepted: bool
+
