@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from smallclaw_core.testing import plan, request_kind, verdict
+from smallclaw_core.testing import call, plan, request_kind, verdict
 
 ROUND_SECONDS = 0.7
 
@@ -23,7 +23,11 @@ async def respond(request):
     if kind == "summarizer":
         return "All steps are done: the greeting is written."
     system = request.messages[0].content if request.messages else ""
-    if "executor" in system:  # a task round
+    if "executor" in system:  # a task round: write something, then report it
         await asyncio.sleep(ROUND_SECONDS)
+        last = request.messages[-1]
+        if last.role != "tool":
+            step = next((line for line in last.content.splitlines() if line.startswith("Current step")), "a step")
+            return call("write_file", path="notes.txt", content=step)
         return "I did this step; the result is in the workspace."
     return "Hello from the scripted model."  # a chat turn
