@@ -20,6 +20,9 @@ class RunnerConfig:
     #: ask the verifier a second, inverted question before a YES counts: "auto" does it
     #: for small verifier models (under about 1.5B parameters), whose YES means little alone
     double_check: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
+    #: how a goal without steps is planned: "model" (the planner role), "sentences" (the
+    #: goal's sentences, one step each), or "auto" (sentences for small planner models)
+    planner: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "model", "sentences")))
     #: before a task is complete, check the whole goal against the workspace
     goal_check: bool = True
     #: times the goal check may send the task back for the missing part before it needs the user

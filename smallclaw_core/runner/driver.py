@@ -25,7 +25,7 @@ from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, decide
 from .finishing import goal_gap, missing_files, summarize
-from .planner import make_plan
+from .planner import make_plan, sentence_plan
 from .retry import GaveUp, RetryPolicy, retrying
 from .rounds import RoundOutcome, describe_call, run_task_round, task_tools
 from .verifying import verify_step
@@ -111,6 +111,11 @@ class TaskDriver:
             app.tasks.journal(task_id, "error", {"kind": "transport", "where": "planner", "message": str(exc),
                                                  "attempt": attempt, "retry_in": round(delay, 2)})
 
+        how = await self.planner_kind()
+        if how == "sentences":
+            return self.set_plan(task_id, sentence_plan(app.store.get(task_id).goal, app.workspace_for(task_id)),
+                                 "sentences", [])
+
         async def once() -> Any:
             async with self.gate():
                 return await make_plan(app, app.store.get(task_id), app.workspace_for(task_id),
@@ -129,18 +134,29 @@ class TaskDriver:
             return self.needs_user(task_id, "the planner could not make a plan from the goal; give the steps "
                                             f"(smallclaw task plan {task_id} --step ... or edit the plan on the "
                                             "board) and resume")
+        return self.set_plan(task_id, steps, "model", added)
 
-        def set_plan(t: Task) -> None:
+    async def planner_kind(self) -> str:
+        """``[runner] planner``, with ``auto`` decided by the planner model's size."""
+        if self.cfg.planner != "auto":
+            return self.cfg.planner
+        from .roles import is_small_model
+
+        ref = await self.app.model_for("planner")
+        return "sentences" if is_small_model(await self.app.model_info(ref)) else "model"
+
+    def set_plan(self, task_id: str, steps: list[Any], how: str, added: list[str]) -> bool:
+        def change(t: Task) -> None:
             t.steps = [Step(description=s.description, check=s.check) for s in steps]
             t.current_step = 0
             t.planned_by = "planner"
 
-        app.tasks.update(task_id, set_plan)
-        data: dict[str, Any] = {"by": "planner", "steps": [s.description for s in steps],
+        self.app.tasks.update(task_id, change)
+        data: dict[str, Any] = {"by": "planner", "how": how, "steps": [s.description for s in steps],
                                 "checks": [s.check for s in steps]}
         if added:
             data["added_for"] = added
-        app.tasks.journal(task_id, "plan_change", data)
+        self.app.tasks.journal(task_id, "plan_change", data)
         return True
 
     # --- round and verify -------------------------------------------------------------

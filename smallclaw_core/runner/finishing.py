@@ -5,7 +5,8 @@ wrote the output, a file edited into something that no longer parses. So before 
 task is ``complete``: every file the goal names must exist and every structured one
 must parse; and when a model wrote the plan, the verifier judges the goal from the
 files the task created or changed (their first lines), not from the steps' reports.
-A plan the user wrote is the user's: only the facts are checked.
+A plan the user wrote is the user's, and a small verifier (under about 1.5B
+parameters) says YES and NO to a whole goal at random: then only the facts count.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ async def goal_gap(app: Any, cfg: Any, task: Task) -> str | None:
     changed = changed_since(app.workspace_for(task.id), task.started_at)
     if not cfg.goal_check or task.planned_by != "planner" or not changed:
         return None
+    from .roles import is_small_model
+
+    if is_small_model(await app.model_info(await app.model_for("verifier"))):
+        return None  # a small verifier's verdict on a whole goal is noise both ways: the facts above decide
     workspace = app.workspace_for(task.id)
     files = "\n".join(head(workspace, name) for name in changed[:6]) or "(no file was created or changed)"
     steps = "\n".join(f"{i + 1}. {s.description}: {cut_middle(s.notes[-1], 200) if s.notes else 'done'}"

@@ -8,8 +8,9 @@
   ``file_exists`` check cannot bless an invented number.
 - ``evidence`` (order 20, after the step's checks, whose findings say more): a step
   that asks for an action but used no tool fails, with the tools that fit; a step
-  whose last call failed fails with that error, so the executor (and the user, when
-  the task pauses) reads what went wrong.
+  whose last action failed (a write or command, or every call it made) fails with
+  that error, so the executor (and the user, when the task pauses) reads what went
+  wrong.
 
 Each returns ``None`` ("no opinion") when its facts are fine, so the chain goes on to
 the evidence checks of the step and the model verifier.
@@ -42,6 +43,11 @@ _ACTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 #: tools whose result repeats what they were given rather than computing something
 _ECHOING = frozenset({"write_file", "edit_file"})
+
+
+def asks_for_action(description: str) -> bool:
+    """Whether a step's words ask for something to be done (written, run, read...)."""
+    return any(pattern.search(description) for pattern, _ in _ACTIONS)
 
 
 def fitting_tools(description: str, available: list[str]) -> list[str]:
@@ -92,7 +98,11 @@ class ActionEvidence:
             return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
                                   f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
         results = _results(evidence)
-        if results and results[-1].data.get("error"):
+        effects = {e.data.get("id") for e in evidence if e.kind == "tool_call" and e.data.get("side_effects")}
+        # a failed look (reading an output that is not written yet) is not a failed action
+        failed_action = results and results[-1].data.get("error") and (
+            results[-1].data.get("id") in effects or all(r.data.get("error") for r in results))
+        if failed_action:
             last = results[-1]
             text = " ".join(str(last.data.get("result", "")).split())[:300]
             return Verdict(False, f"the last call, {last.data.get('name')}, failed: {text}", source=self.name)

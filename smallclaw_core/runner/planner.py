@@ -1,12 +1,19 @@
-"""The planner role: a goal becomes a few checkable steps, and no deliverable gets lost on the way.
+"""Planning: a goal becomes a few checkable steps, and no deliverable gets lost on the way.
 
-The model is asked for steps as constrained JSON, each with the file it writes, if
-any. Every file the goal names that does not exist yet (something the task must
-produce) and every value the goal quotes must appear in the plan; a plan that drops
-one is sent back once with what it left out, and if it still misses it, a last step
-that produces it is added. A step that writes a file gets a ``file_exists`` check
-(``file_contains`` when the goal quotes what goes in it), which the evidence checks
-run before any model verdict.
+Two planners, chosen by ``[runner] planner``:
+
+- ``sentences``: the goal's own sentences, in order, one step each. A goal typed by a
+  person is usually already an ordered list of actions, and nothing can be dropped.
+  ``auto`` uses it when the planner model is small (under about 1.5B parameters):
+  such models split "count the lines and write the count" into read, count and write
+  steps that only read, or name a step after a tool.
+- ``model``: the planner role is asked for steps as constrained JSON, each with the
+  file it writes. Every file the goal names that does not exist yet and every value it
+  quotes must appear in the plan; a plan that drops one is sent back with what it left
+  out, and if it still misses it, a last step that produces it is added.
+
+Either way, a step that writes a file gets a ``file_exists`` check (``file_contains``
+when the goal quotes what goes in it), which runs before any model verdict.
 """
 
 from __future__ import annotations
@@ -56,7 +63,8 @@ PLANNER_PROMPT = (
 )
 
 _QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
-_WRITES = re.compile(r"\b(write|writes|save|saves|create|creates|store|put|output|copy|export|generate|make)\b",
+_WRITES = re.compile(r"\b(write|writes|save|saves|create|creates|store|put|output|copy|export|generate|make|"
+                     r"convert)\b",
                      re.I)
 
 
@@ -76,7 +84,7 @@ def quoted_values(text: str) -> list[str]:
     return out
 
 
-def parse_plan(text: str) -> list[PlannedStep] | None:
+def parse_plan(text: str, workspace: Path | None = None) -> list[PlannedStep] | None:
     """Steps from a planner answer, or ``None`` when it does not parse."""
     data = loads_strict(text)
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
@@ -90,23 +98,29 @@ def parse_plan(text: str) -> list[PlannedStep] | None:
         if not isinstance(item, str) or not item.strip():
             return None
         description = " ".join(item.split())
-        steps.append(PlannedStep(description, _output_check(output, description)))
+        steps.append(PlannedStep(description, _output_check(output, description, workspace)))
     if not 1 <= len(steps) <= MAX_PLAN_STEPS:
         return None
     return steps
 
 
-def _output_check(output: str, description: str) -> str | None:
-    """``file_exists: X`` for the file a step writes, when the step says it writes one.
+def _output_check(output: str, description: str, workspace: Path | None = None) -> str | None:
+    """``file_exists: X`` for the new file a step writes, when the step says it writes one.
 
     Small planners name an output file for steps that only read or count, so the
-    declared file counts only when the description has a writing verb; without a
-    declared file, the last file the description names is the written one ("read
-    a.txt and write the sum to total.txt").
+    declared file counts only when the description has a writing verb. Without a
+    declared file, the written one is the first file named after that verb ("read
+    a.txt and write the sum to total.txt", "write a script double.py that reads
+    numbers.txt"). A file that exists already gets no check: it would pass before
+    the step did anything.
     """
-    if not _WRITES.search(description):
+    verb = _WRITES.search(description)
+    if not verb:
         return None
-    names = files_named(output.strip()) or files_named(description)[-1:]
+    def new(names: list[str]) -> list[str]:
+        return [n for n in names if workspace is None or not (workspace / n).exists()]
+
+    names = new(files_named(output.strip())) or new(files_named(description[verb.start():]))
     return f"file_exists: {names[0]}" if names else None
 
 
@@ -140,6 +154,45 @@ def completion_step(goal: str, missing: list[str]) -> PlannedStep:
     return PlannedStep(f"Finish what the goal asks for {what}: {goal}", check)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|,?\s+(?:and\s+)?then\s+", re.I)
+_LEADING_THEN = re.compile(r"^(?:and\s+)?then[,\s]+", re.I)
+
+
+def _capital(text: str) -> str:
+    """"then write x" -> "Write x"; a file name at the start ("sales.csv has...") stays as it is."""
+    first = text.split(" ", 1)[0]
+    return text if "." in first.rstrip(".") or not first[:1].islower() else text[0].upper() + text[1:]
+
+
+def sentence_plan(goal: str, workspace: Path | None = None) -> list[PlannedStep]:
+    """The goal's sentences as steps.
+
+    A sentence that asks for no action ("Keep everything else as it is.") or a
+    fragment of under three words belongs to the step before it.
+    """
+    from .guards import asks_for_action
+
+    parts = [_LEADING_THEN.sub("", p.strip()) for p in _SENTENCE_END.split(goal) if p and p.strip()]
+    steps: list[str] = []
+    context = ""  # what the goal says before its first action belongs to that action
+    for part in filter(None, parts):
+        if len(part.split()) < 3 or not asks_for_action(part):
+            if steps:
+                steps[-1] = f"{steps[-1]} {part}"
+            else:
+                context = f"{context} {part}".strip()
+            continue
+        steps.append(f"{context} {part}".strip() if context else _capital(part))
+        context = ""
+    if context:
+        steps.append(context)
+    if len(steps) > MAX_PLAN_STEPS:
+        steps = steps[: MAX_PLAN_STEPS - 1] + [" ".join(steps[MAX_PLAN_STEPS - 1:])]
+    planned = [PlannedStep(s, _output_check("", s, workspace)) for s in steps or [goal.strip()]]
+    add_value_checks(planned, goal)
+    return planned
+
+
 async def make_plan(app: Any, task: Task, workspace: Path | None = None, *,
                     attempts: int = 2) -> tuple[list[PlannedStep] | None, list[str]]:
     """Ask the planner; returns (steps or None when no answer parsed, deliverables that had to be added).
@@ -159,7 +212,7 @@ async def make_plan(app: Any, task: Task, workspace: Path | None = None, *,
                                                     num_predict=400),
                                timeout=app.config.models.timeout)
         reply = await model_call(ref, request)
-        steps = parse_plan(reply.content)
+        steps = parse_plan(reply.content, workspace)
         if steps is None:
             messages += [Message("assistant", reply.content),
                          Message("user", "That is not a plan in the JSON asked for. Reply with the JSON only.")]

@@ -61,11 +61,13 @@ def loads_strict(text: str) -> Any:
     return None
 
 
-def meaningful_reason(reason: str, fallback: str) -> str:
-    """The verifier's reason, unless it is an echo of the question rather than a reason."""
+def meaningful_reason(reason: str, fallback: str, prompt: str = "") -> str:
+    """The verifier's reason, unless it is an echo of the question or of the facts rather than a reason."""
     cleaned = reason.strip().strip(".").lower()
     if len(cleaned.split()) < 3 or cleaned in ("one sentence", "a one-sentence reason", "one-sentence reason"):
         return fallback
+    if prompt and len(cleaned) >= 20 and cleaned[:40] in " ".join(prompt.lower().split()):
+        return fallback  # copied from what it was shown
     return reason.strip()
 
 
@@ -166,9 +168,10 @@ async def judge(app: "App", facts: str, question: str, inverted: str, *, subject
                            "nothing is, with a one-sentence reason.")
         if second is None or second[0]:
             why = meaningful_reason(second[1] if second else "",
-                                    f"it said {subject} is done, and also that something is still missing")
+                                    f"it said {subject} is done, and also that something is still missing", facts)
             return Verdict(False, f"the verifier is not sure {subject} is done: {why}", source=source)
-    return Verdict(passed, meaningful_reason(reason, f"{subject} is done" if passed else fallback_no), source=source)
+    return Verdict(passed, meaningful_reason(reason, f"{subject} is done" if passed else fallback_no, facts),
+                   source=source)
 
 
 async def _double_check(app: "App", ref: Any) -> bool:

@@ -1,0 +1,99 @@
+"""Planning keeps every deliverable: the sentence planner, the model planner's checks and re-planning."""
+
+from __future__ import annotations
+
+import json
+
+import anyio
+
+from smallclaw_core.runner import Runner
+from smallclaw_core.runner.planner import deliverables, parse_plan, quoted_values, sentence_plan
+from smallclaw_core.testing import ScriptedModel, call, verdict
+
+
+def run(app, timeout=20):
+    anyio.run(lambda: Runner(app).run_until_idle(timeout))
+
+
+def steps_of(plan):
+    return [(s.description, s.check) for s in plan]
+
+
+def test_sentences_become_steps_and_the_written_file_is_checked(tmp_path):
+    plan = sentence_plan("Write the numbers 1 to 5 to numbers.txt, one per line. Then write a Python script "
+                         "double.py that reads numbers.txt and prints each number doubled. Run it and write its "
+                         "output to doubled.txt.", tmp_path)
+    assert steps_of(plan) == [
+        ("Write the numbers 1 to 5 to numbers.txt, one per line.", "file_exists: numbers.txt"),
+        ("Write a Python script double.py that reads numbers.txt and prints each number doubled.",
+         "file_exists: double.py"),
+        ("Run it and write its output to doubled.txt.", "file_exists: doubled.txt"),
+    ]
+
+
+def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_check(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "song.wav").write_text("RIFF")
+    assert steps_of(sentence_plan('In config.json, set "debug" to true. Keep everything else as it is.', tmp_path)) \
+        == [('In config.json, set "debug" to true. Keep everything else as it is.', None)]
+    assert steps_of(sentence_plan("sales.csv has two columns. Write the sum of the second to total.txt.", tmp_path)) \
+        == [("sales.csv has two columns. Write the sum of the second to total.txt.", "file_exists: total.txt")]
+    # the input exists, so it is not what the step must produce
+    assert steps_of(sentence_plan("Use ffmpeg to convert song.wav to song.mp3.", tmp_path)) \
+        == [("Use ffmpeg to convert song.wav to song.mp3.", "file_exists: song.mp3")]
+
+
+def test_a_quoted_value_becomes_a_file_contains_check():
+    plan = sentence_plan("Write the text 'hello world' to hello.txt.")
+    assert plan[0].check == "file_exists: hello.txt\nfile_contains: hello.txt :: hello world"
+    assert quoted_values("don't write 'a b' or \"c\"") == ["a b", "c"]
+
+
+def test_a_model_plan_gets_checks_only_for_steps_that_write():
+    text = json.dumps({"steps": [{"description": "Read data.txt", "output_file": "data.txt"},
+                                 {"description": "Count the lines", "output_file": "count.txt"},
+                                 {"description": "Write the count to count.txt", "output_file": "count.txt"}]})
+    assert [s.check for s in parse_plan(text)] == [None, None, "file_exists: count.txt"]
+
+
+def test_deliverables_are_new_files_and_quoted_values(tmp_path):
+    (tmp_path / "a.txt").write_text("1")
+    assert deliverables("Add a.txt to b.txt and write 'the total' to total.txt", tmp_path) == \
+        ["b.txt", "total.txt", "the total"]
+
+
+def test_a_model_plan_that_drops_a_deliverable_is_planned_again_then_completed(make_app):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"planner": "model"})
+    dropped = json.dumps({"steps": [{"description": "Read data.txt", "output_file": ""}]})
+    model.enqueue_for("planner", dropped, dropped)
+    task = app.tasks.create("Count the lines in data.txt and write the number to count.txt")
+    model.enqueue_for("executor", "done", "done", "done")
+    model.enqueue_for("verifier", verdict(True))
+    run(app)
+    second = model.requests_for("planner")[1].messages[-1].content
+    assert "The plan leaves out count.txt, which the goal asks for" in second
+    task = app.store.get(task.id)
+    assert [s.description for s in task.steps][0] == "Read data.txt"
+    assert task.steps[-1].description.startswith("Finish what the goal asks for count.txt")
+    assert task.steps[-1].check == "file_exists: count.txt"
+    plan_change = [e.data for e in app.store.journal(task.id) if e.kind == "plan_change"][0]
+    assert plan_change["added_for"] == ["count.txt"] and plan_change["how"] == "model"
+    # saying "done" without a tool finishes nothing
+    assert task.status == "needs_assistance" and "no tool was used" in task.pause_reason
+
+
+def test_auto_plans_by_sentences_for_a_small_planner_model(make_app):
+    class Small(ScriptedModel):
+        async def describe(self, model):
+            info = await super().describe(model)
+            info.size = 400_000_000
+            return info
+
+    app, model = make_app(Small(), only=["runner"])
+    task = app.tasks.create("Write 'hi' to a.txt. Then list the files.")
+    model.enqueue_for("executor", call("add", a=1, b=1))  # no such tool: the task only needs planning here
+    run(app)
+    task = app.store.get(task.id)
+    assert [s.description for s in task.steps] == ["Write 'hi' to a.txt.", "List the files."]
+    assert model.requests_for("planner") == []
+    assert [e.data["how"] for e in app.store.journal(task.id) if e.kind == "plan_change"] == ["sentences"]
