@@ -1,0 +1,212 @@
+"""The runner's stages one at a time: decide(), the guards, the goal check, round endings, the conversation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+import pytest
+
+from smallclaw_core import hookimpl, tool
+from smallclaw_core.runner import Runner
+from smallclaw_core.runner.config import RunnerConfig
+from smallclaw_core.runner.conversation import conversation, forget_unfinished
+from smallclaw_core.runner.decide import ADVANCE, PAUSE, RETRY, decide
+from smallclaw_core.runner.evidence import StructureState, changed_since, files_named
+from smallclaw_core.runner.guards import ActionEvidence, NumberGrounding, StructureGuard, fitting_tools
+from smallclaw_core.models import Message
+from smallclaw_core.tasks import Counters, JournalEntry, Step, Task
+from smallclaw_core.testing import call, verdict
+from smallclaw_core.verification import StepContext, Verdict
+
+
+def run(app, timeout=20):
+    anyio.run(lambda: Runner(app).run_until_idle(timeout))
+
+
+# --- decide: pure --------------------------------------------------------------------
+
+
+def task_with(counters: Counters) -> Task:
+    return Task(id="t", title="t", goal="g", steps=[Step("one"), Step("two")], counters=counters)
+
+
+def test_a_yes_advances_and_clears_the_step_counters():
+    d = decide(task_with(Counters(failed_checks=1, no_progress_rounds=2, goal_checks=1, seen=["a"])),
+               Verdict(True, "done"), True, RunnerConfig())
+    assert d.action == ADVANCE and d.counters == Counters(goal_checks=1)
+
+
+def test_a_no_is_retried_then_pauses_at_the_retry_cap():
+    cfg = RunnerConfig(verify_retries=2)
+    first = decide(task_with(Counters()), Verdict(False, "count.txt is missing"), True, cfg)
+    assert first.action == RETRY and first.counters.failed_checks == 1
+    second = decide(task_with(first.counters), Verdict(False, "count.txt is missing"), True, cfg)
+    assert second.action == PAUSE
+    assert second.reason == "step 1 was checked 2 times and is not done: count.txt is missing"
+
+
+def test_rounds_without_progress_pause_before_the_retry_cap():
+    cfg = RunnerConfig(verify_retries=10, no_progress_rounds=2)
+    d = decide(task_with(Counters(failed_checks=3, no_progress_rounds=1)), Verdict(False, "same"), False, cfg)
+    assert d.action == PAUSE and d.reason.startswith("no progress in 2 rounds")
+    d = decide(task_with(Counters(failed_checks=3, no_progress_rounds=1)), Verdict(False, "same"), True, cfg)
+    assert d.action == RETRY and d.counters.no_progress_rounds == 0
+
+
+# --- guards ---------------------------------------------------------------------------
+
+
+class FakeTools:
+    def names(self):
+        return ["run_shell", "read_file", "write_file", "edit_file"]
+
+
+class FakeApp:
+    tools = FakeTools()
+
+
+def entry(kind, **data):
+    return JournalEntry(kind=kind, data=data)
+
+
+def ctx(tmp_path: Path, step: str, evidence=(), changed=(), before=None, app=None) -> StepContext:
+    task = Task(id="t", title="t", goal="the goal", steps=[Step(step)])
+    return StepContext(task=task, step_index=0, workspace=tmp_path, evidence=list(evidence), app=app or FakeApp(),
+                       step_evidence=list(evidence), changed=list(changed), before=before)
+
+
+def verify(verifier, c):
+    return anyio.run(verifier.verify, c)
+
+
+def test_a_step_that_asks_for_action_but_used_no_tool_fails_with_the_tools_that_fit(tmp_path):
+    v = verify(ActionEvidence(), ctx(tmp_path, "Write the count to count.txt"))
+    assert not v.passed and "write_file or run_shell" in v.reason
+    assert verify(ActionEvidence(), ctx(tmp_path, "Report the total to the user")) is None
+    assert fitting_tools("list the files", ["list_files"]) == ["list_files"]
+
+
+def test_a_failed_action_fails_the_step_but_a_failed_look_does_not(tmp_path):
+    failed_write = [entry("tool_call", id="1", name="run_shell", side_effects=True),
+                    entry("tool_result", id="1", name="run_shell", error=True, result="exit code 127\nffmpeg: not found")]
+    v = verify(ActionEvidence(), ctx(tmp_path, "Convert it with ffmpeg", failed_write))
+    assert not v.passed and "ffmpeg: not found" in v.reason
+    look = [entry("tool_call", id="1", name="read_file", side_effects=False),
+            entry("tool_result", id="1", name="read_file", error=False, result="17"),
+            entry("tool_call", id="2", name="read_file", side_effects=False),
+            entry("tool_result", id="2", name="read_file", error=True, result="no file 'total.txt'")]
+    assert verify(ActionEvidence(), ctx(tmp_path, "Read a.txt", look)) is None
+    only_failures = look[2:]
+    assert not verify(ActionEvidence(), ctx(tmp_path, "Read report.txt", only_failures)).passed
+
+
+def test_a_file_that_no_longer_parses_fails_the_step(tmp_path):
+    (tmp_path / "config.json").write_text('{"debug": false}')
+    (tmp_path / "notes.txt").write_text("free text")
+    before = StructureState.of(tmp_path)
+    assert list(before.valid) == ["config.json"]
+    (tmp_path / "config.json").write_text("debug=true")
+    v = verify(StructureGuard(), ctx(tmp_path, "set debug to true in config.json", before=before))
+    assert not v.passed and "config.json is not valid JSON any more" in v.reason
+    assert verify(StructureGuard(), ctx(tmp_path, "write an invalid config.json for the test", before=before)) is None
+
+
+class JournalApp(FakeApp):
+    def __init__(self, entries):
+        class Store:
+            def journal(self, task_id):
+                return entries
+
+        self.store = Store()
+
+
+def test_a_number_no_tool_printed_fails_the_step(tmp_path):
+    (tmp_path / "total.txt").write_text("43\n")
+    reads = [entry("tool_call", id="1", name="read_file", arguments={"path": "a.txt"}),
+             entry("tool_result", id="1", name="read_file", result="17"),
+             entry("tool_call", id="2", name="write_file", arguments={"path": "total.txt", "content": "43"}),
+             entry("tool_result", id="2", name="write_file", result="wrote 2 bytes to total.txt")]
+    c = ctx(tmp_path, "write the total to total.txt", reads, ["total.txt"], app=JournalApp(reads))
+    v = verify(NumberGrounding(), c)
+    assert not v.passed and "total.txt holds 43, but no tool printed that number" in v.reason
+    computed = reads + [entry("tool_call", id="3", name="run_shell", arguments={"command": "expr 17 + 26"}),
+                        entry("tool_result", id="3", name="run_shell", result="exit code 0\n43")]
+    c = ctx(tmp_path, "write the total to total.txt", computed, ["total.txt"], app=JournalApp(computed))
+    assert verify(NumberGrounding(), c) is None
+
+
+def test_files_named_and_changed(tmp_path):
+    assert files_named("Copy notes.txt to out/backup.md, see https://x.org/a.csv, e.g. etc.") == \
+        ["notes.txt", "out/backup.md"]
+    (tmp_path / "old.txt").write_text("x")
+    import os
+    import time
+
+    os.utime(tmp_path / "old.txt", (time.time() - 100, time.time() - 100))
+    (tmp_path / "new.txt").write_text("y")
+    assert changed_since(tmp_path, time.time() - 10) == ["new.txt"]
+
+
+# --- through the runner (a scripted model, a test double) -----------------------------------
+
+
+@pytest.fixture
+def app_model(make_app):
+    return make_app(only=["runner", "shell_tools"], shell={"policy": "allow"})
+
+
+def test_the_round_ends_as_soon_as_the_steps_checks_pass(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", call("write_file", path="hello.txt", content="hello world"),
+                      call("write_file", path="other.txt", content="never written"))
+    model.enqueue_for("summarizer", "Wrote hello.txt.")
+    task = app.tasks.create("greet", ["write hello world to hello.txt"],
+                            checks=["file_exists: hello.txt\nfile_contains: hello.txt :: hello world"])
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    assert len(model.requests_for("executor")) == 1  # not asked again once the checks passed
+    assert not (app.workspace_for(task.id) / "other.txt").exists()
+
+
+def test_step_done_ends_the_round_with_its_report(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", call("run_shell", command="echo 7"), call("step_done", report="it printed 7"))
+    model.enqueue_for("verifier", verdict(True, "the command printed 7."))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["run echo 7"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete" and task.steps[0].notes[-1] == "it printed 7"
+    assert "The assistant's report: it printed 7" in model.requests_for("verifier")[0].messages[-1].content
+
+
+def test_a_goal_naming_a_file_that_was_never_written_is_not_complete(app_model):
+    app, model = app_model
+    # every step is done, but the goal's output was never written
+    model.enqueue_for("executor", call("read_file", path="data.txt"), call("step_done", report="read it"),
+                      call("step_done", report="done"), call("step_done", report="done"))
+    model.enqueue_for("verifier", verdict(True, "the file was read."))
+    task = app.tasks.create("Count the lines in data.txt and write the number to count.txt",
+                            ["read data.txt"])
+    (app.workspace_for(task.id) / "data.txt").write_text("a\nb\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance" and "count.txt" in task.pause_reason
+    # the goal check sent it back for the missing file, with a check the step could not pass
+    assert task.steps[-1].description.startswith("Finish the goal: the goal names count.txt, which does not exist")
+    assert task.steps[-1].check == "file_exists: count.txt"
+    goal = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "goal"]
+    assert [g["passed"] for g in goal] == [False]
+    assert not any(e.kind == "summary" for e in app.store.journal(task.id))
+
+
+def test_an_unfinished_round_attempt_stays_out_of_the_conversation(app_model):
+    app, model = app_model
+    task = app.tasks.create("g", ["s"])
+    app.sessions.append(task.session_key, Message("system", "head"), head=True)
+    app.sessions.append(task.session_key, Message("user", "attempt one"), round=1)
+    forget_unfinished(app, task, 1)
+    app.sessions.append(task.session_key, Message("user", "attempt two"), round=1)
+    app.tasks.update(task.id, lambda t: setattr(t, "rounds", 1))
+    assert [m.content for m in conversation(app, app.store.get(task.id))] == ["head", "attempt two"]
