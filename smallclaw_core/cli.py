@@ -8,41 +8,15 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 import os
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-#: the app loaded to find plugin commands, handed to the command so it is not loaded twice
-_loaded: dict[str | None, Any] = {}
-
-
-def _app(args: argparse.Namespace):
-    app = _loaded.pop(args.home, None)
-    if app is not None:
-        return app
-    from .app import App
-
-    return App.load(args.home)
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-def _ago(ts: float | None) -> str:
-    if not ts:
-        return "-"
-    delta = max(0, time.time() - ts)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if delta >= size:
-            return f"{int(delta // size)}{unit} ago"
-    return f"{int(delta)}s ago"
+from .console import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _app, _loaded, _print_json
+from .model_commands import cmd_doctor, cmd_models, cmd_models_pull
+from .task_commands import _simple, cmd_task_add, cmd_task_list, cmd_task_show
+from .tasks import STATUSES
 
 
 # --- init and plugins ---------------------------------------------------------------
@@ -99,122 +73,6 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- tasks --------------------------------------------------------------------------
-
-
-def cmd_task_add(args: argparse.Namespace) -> int:
-    from .documents import unstructure
-    from .tasks import Origin
-
-    app = _app(args)
-    origin = Origin(channel="cli", session=args.session)
-    task = app.tasks.create(args.goal, args.step or [], title=args.title, origin=origin,
-                            checks=args.check or None)
-    if args.json:
-        _print_json(unstructure(task))
-    else:
-        plan = f"{len(task.steps)} steps" if task.steps else "to be planned"
-        print(f"created task {task.id} ({plan}): {task.title}")
-    return EXIT_OK
-
-
-def cmd_task_list(args: argparse.Namespace) -> int:
-    from .control import task_summary
-
-    app = _app(args)
-    tasks = app.tasks.list(args.status)
-    problems = app.store.problems
-    if args.json:
-        _print_json([task_summary(t) for t in tasks])
-    else:
-        if not tasks:
-            print("no tasks" + (f" with status {args.status}" if args.status else ""))
-        for t in tasks:
-            progress = f"{t.steps_done}/{len(t.steps)}" if t.steps else "-"
-            print(f"{t.id}  {t.status:<16} {progress:>5}  {_ago(t.updated_at):>8}  {t.title}")
-    for p in problems:
-        where = f" (moved to {p.moved_to})" if p.moved_to else ""
-        print(f"warning: task {p.task_id}: {p.message}{where}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _format_entry(e: Any) -> str:
-    data = e.data
-    if e.kind == "tool_call":
-        text = f"{data.get('name')}({json.dumps(data.get('arguments', {}), ensure_ascii=False)})"
-    elif e.kind == "tool_result":
-        text = ("ERROR " if data.get("error") else "") + str(data.get("result", ""))
-    elif e.kind == "verification":
-        text = f"{'YES' if data.get('passed') else 'NO'} ({data.get('source', '')}): {data.get('reason', '')}"
-    else:
-        text = data.get("message") or data.get("reason") or data.get("note") or data.get("text") \
-            or json.dumps(data, ensure_ascii=False)
-    text = " ".join(str(text).split())
-    return f"  #{e.seq:<4} {time.strftime('%H:%M:%S', time.localtime(e.ts))} {e.kind:<12} {text[:150]}"
-
-
-def cmd_task_show(args: argparse.Namespace) -> int:
-    from .documents import unstructure
-
-    app = _app(args)
-    task = app.tasks.get(args.id)
-    tail = app.store.journal_tail(task.id, args.journal)
-    if args.json:
-        _print_json({"task": unstructure(task), "journal": [unstructure(e) for e in tail]})
-        return EXIT_OK
-    print(f"{task.id}  {task.title}")
-    print(f"  status: {task.status}" + (" (pause requested)" if task.pause_requested else ""))
-    if task.pause_reason:
-        print(f"  reason: {task.pause_reason}")
-    if task.awaiting_approval:
-        print(f"  waiting for approval of: {task.awaiting_approval}")
-        print(f"    approve: smallclaw task resume {task.id} --approve   refuse: --refuse")
-    print(f"  origin: {task.origin.channel}" + (f" ({task.origin.session})" if task.origin.session else ""))
-    print(f"  goal: {task.goal}")
-    print(f"  progress: {task.steps_done}/{len(task.steps)} steps, {task.rounds} rounds")
-    marks = {"done": "x", "skipped": "-", "running": ">", "pending": " "}
-    for i, step in enumerate(task.steps):
-        current = "*" if i == task.current_step and not task.finished else " "
-        check = f"  [check: {step.check}]" if step.check else ""
-        print(f"  {current}[{marks.get(step.state, '?')}] {i + 1}. {step.description}{check}")
-        for note in step.notes[-2:]:
-            print(f"         note: {note}")
-    if task.summary:
-        print("  summary:")
-        for line in task.summary.splitlines():
-            print(f"    {line}")
-    if tail:
-        print(f"  journal (last {len(tail)}):")
-        for e in tail:
-            print(_format_entry(e))
-    return EXIT_OK
-
-
-def _simple(action: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        app = _app(args)
-        if action == "pause":
-            task = app.tasks.pause(args.id)
-            when = "at the end of the current round" if task.status == "running" else "now"
-            print(f"task {task.id} will pause {when}" if task.status == "running" else f"task {task.id} paused")
-        elif action == "resume":
-            approve = True if args.approve else False if args.refuse else None
-            task = app.tasks.resume(args.id, args.note, approve=approve)
-            print(f"task {task.id} resumed ({task.status})")
-        elif action == "cancel":
-            task = app.tasks.cancel(args.id)
-            print(f"task {task.id} cancelled")
-        elif action == "delete":
-            app.tasks.delete(args.id)
-            print(f"task {args.id} deleted")
-        elif action == "plan":
-            task = app.tasks.edit_plan(args.id, args.step, checks=args.check or None)
-            print(f"task {task.id} now has {len(task.steps)} steps")
-        return EXIT_OK
-
-    return run
-
-
 # --- serve, chat, models, doctor ----------------------------------------------------
 
 
@@ -228,156 +86,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from .terminal_chat import run_chat
 
     return run_chat(args)
-
-
-def cmd_models(args: argparse.Namespace) -> int:
-    import anyio
-
-    from .errors import SmallClawError
-    from .modelfiles import list_pulled, models_dir
-
-    app = _app(args)
-
-    async def collect() -> list[dict[str, Any]]:
-        rows = []
-        for name in app.backends.names():
-            try:
-                models = await app.backend(name).list_models()
-                rows.append({"backend": name, "models": [
-                    {"name": m.name, "tools": m.supports_tools, "context_length": m.context_length}
-                    for m in models]})
-            except SmallClawError as exc:
-                rows.append({"backend": name, "error": str(exc), "models": []})
-        await app.aclose()
-        return rows
-
-    rows = anyio.run(collect)
-    pulled = list_pulled()
-    if args.json:
-        _print_json({"backends": rows, "pulled": [
-            {"name": m.name, "repo": m.repo, "file": m.file, "path": str(m.path), "size": m.size,
-             "sha256": m.sha256, "revision": m.revision} for m in pulled]})
-        return EXIT_OK
-    if not rows:
-        print("no model backend plugins are installed")
-    for row in rows:
-        print(f"{row['backend']}:")
-        if row.get("error"):
-            print(f"  unavailable: {row['error']}")
-        for m in row["models"]:
-            extra = []
-            if m["tools"] is not None:
-                extra.append("tools" if m["tools"] else "no native tools")
-            if m["context_length"]:
-                extra.append(f"ctx {m['context_length']}")
-            print(f"  {row['backend']}:{m['name']}" + (f"  ({', '.join(extra)})" if extra else ""))
-    from .progress import size_text
-
-    print(f"pulled (in {models_dir()}):")
-    if not pulled:
-        print("  none yet: smallclaw models pull <owner>/<repo>/<file>.gguf")
-    for m in pulled:
-        print(f"  {m.name}  {size_text(m.size)}" + ("" if m.sha256 else "  (not verified)"))
-    return EXIT_OK
-
-
-def cmd_models_pull(args: argparse.Namespace) -> int:
-    from .errors import SmallClawError
-    from .modelfiles import find_pulled, pull
-    from .progress import size_text
-
-    app = _app(args)
-    try:
-        model, downloaded = pull(args.spec, endpoint=app.config.models.hub_endpoint, revision=args.revision,
-                                 verify=not args.no_verify)
-    except KeyboardInterrupt:
-        print("\ninterrupted: run the same command again to continue the download", file=sys.stderr)
-        return 130
-    if downloaded:
-        print(f"pulled {model.name} ({size_text(model.size)}, sha256 {model.sha256})")
-    else:
-        print(f"{model.name} is already pulled")
-    print(f"  file: {model.path}")
-    try:
-        # the file name alone is enough while no other pulled model has it
-        short = model.file if find_pulled(model.file) == model else model.name
-    except SmallClawError:
-        short = model.name
-    print(f'  use it: [models] executor = "llamacpp:{short}"')
-    return EXIT_OK
-
-
-def _print_checks(checks) -> int:
-    """Print doctor lines; return how many failed (warnings do not count)."""
-    failed = 0
-    for c in checks:
-        label = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
-        failed += 0 if c.ok or c.warning else 1
-        print(f"  {label} {c.what}" + (f": {c.detail}" if c.detail else ""))
-        if not c.ok and c.fix:
-            print(f"       fix: {c.fix}")
-    return failed
-
-
-def cmd_doctor(args: argparse.Namespace) -> int:
-    import anyio
-
-    from .app import ROLES, parse_model_spec
-    from .errors import SmallClawError
-
-    app = _app(args)
-    failures = 0
-
-    async def run() -> None:
-        nonlocal failures
-        print(f"data directory: {app.home}")
-        for msg in app.messages:
-            print(f"  note: {msg}")
-        for p in app.plugins.failed:
-            failures += 1
-            print(f"  FAIL plugin {p.name}: {p.error}")
-        specs: dict[str, list[str]] = {}
-        for role in ROLES:
-            spec = getattr(app.config.models, role) or app.config.models.executor
-            if spec:
-                specs.setdefault(spec, []).append(role)
-        if not specs:
-            try:
-                said = len(app.messages)
-                ref = await app.model_for("executor")
-                specs[str(ref)] = list(ROLES)
-                print(f"no [models] configured: chose {ref} automatically")
-                for msg in app.messages[said:]:
-                    print(f"  note: {msg}")
-            except SmallClawError as exc:
-                failures += 1
-                print(f"  FAIL choosing a model: {exc}")
-        for spec, roles in specs.items():
-            print(f"{spec} ({', '.join(roles)}):")
-            try:
-                backend_name, model = parse_model_spec(spec)
-                checks = await app.backend(backend_name).doctor(model)
-            except SmallClawError as exc:
-                failures += 1
-                print(f"  FAIL {exc}")
-                continue
-            failures += _print_checks(checks)
-        for name in app.doctor_checks.names():
-            print(f"{name}:")
-            try:
-                checks = app.doctor_checks[name](app)
-                if inspect.isawaitable(checks):
-                    checks = await checks
-            except Exception as exc:  # a plugin's check must not hide the others
-                failures += 1
-                print(f"  FAIL the check failed to run: {type(exc).__name__}: {exc}")
-                continue
-            failures += _print_checks(checks or [])
-        await app.aclose()
-
-    anyio.run(run)
-    print("all checks passed" if not failures else f"{failures} check(s) failed")
-    return EXIT_OK if not failures else EXIT_ERROR
 
 
 # --- the parser ---------------------------------------------------------------------
@@ -462,7 +170,7 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     p.set_defaults(func=cmd_task_add)
 
     p = command(tsub, "list", "list tasks")
-    p.add_argument("--status", choices=["queued", "running", "paused", "needs_assistance", "complete", "failed", "cancelled"])
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_task_list)
 

@@ -21,6 +21,14 @@ class ToolCall:
     id: str = ""
 
 
+def describe_call(name: str, arguments: Any) -> str:
+    """A tool call as people read it, the same in the journal, the CLI and a verifier's evidence:
+    ``write_file({"path": "a.txt"})``."""
+    import json
+
+    return f"{name}({json.dumps(arguments, ensure_ascii=False)})"
+
+
 @attrs.define
 class Message:
     """One message of a conversation (roles: system, user, assistant, tool)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from litestar import Response, delete, get, post, put
@@ -22,16 +22,15 @@ from ..documents import unstructure
 from ..errors import SmallClawError
 from ..plugins import PluginInfo
 from ..tasks import Origin, Task
-from .app import Gateway
+from .context import Gateway
 from .schema import (
-    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, TaskDetail, TaskPage,
+    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, Status, TaskDetail, TaskPage,
     TaskWithCard, errors,
 )
 
 log = logging.getLogger("smallclaw.gateway")
 
 SESSION_KEY = r"^[A-Za-z0-9_.:-]{1,128}$"
-Status = Literal["queued", "running", "paused", "needs_assistance", "complete", "failed", "cancelled"]
 StepText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 CheckText = Annotated[str, msgspec.Meta(max_length=1000)]
 

@@ -14,7 +14,6 @@ import warnings
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 import anyio
-import attrs
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
@@ -25,6 +24,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ..control import InvalidRequest
 from ..errors import ConfigError, IllegalTransition, SmallClawError, TaskNotFound
+from .context import SSE_QUEUE, Gateway
 from .security import SAFE_METHODS, allowed_hosts, allowed_origins, bearer_token, ensure_token, refusal, token_matches
 
 if TYPE_CHECKING:
@@ -32,29 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("smallclaw.gateway")
 
-#: events a stream may fall behind by before it is dropped (the client reconnects and replays)
-SSE_QUEUE = 1000
 PUBLIC_PATHS = frozenset({"/api/health"})
-
-
-@attrs.define(eq=False)
-class Gateway:
-    """What the handlers share: the SmallClaw app, the token and the request policy."""
-
-    #: the SmallClaw ``App`` (typed Any: Litestar inspects dependency types at runtime)
-    core: Any
-    token: str
-    hosts: frozenset[str]
-    origins: frozenset[str]
-    ping_interval: float = 15.0
-    sse_queue: int = SSE_QUEUE
-    #: background chat turns run here, for the lifetime of the server
-    jobs: Any = None
-    chat_locks: dict[str, Any] = attrs.field(factory=dict)
-
-    def chat_lock(self, session: str) -> anyio.Lock:
-        """One turn at a time per session, so replies keep their order."""
-        return self.chat_locks.setdefault(session, anyio.Lock())
 
 
 class GuardMiddleware(ASGIMiddleware):

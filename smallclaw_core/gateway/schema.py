@@ -16,9 +16,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 
 from ..models import Message
-from ..tasks import JournalEntry, Origin, Task
+from ..tasks import STATUSES, JournalEntry, Origin, Task
 
-Status = Literal["queued", "running", "paused", "needs_assistance", "complete", "failed", "cancelled"]
+Status = Literal[STATUSES]  # type: ignore[valid-type]  # the statuses, from their one definition
 
 BEARER = "bearer"
 QUERY_TOKEN = "token_query"

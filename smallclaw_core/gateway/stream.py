@@ -20,7 +20,7 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from ..events import Event, SlowSubscriber
-from .app import Gateway
+from .context import Gateway
 from .schema import TOKEN_OR_QUERY, errors
 
 

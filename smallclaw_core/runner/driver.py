@@ -19,6 +19,7 @@ import anyio
 
 from smallclaw_core.chat import cut_middle
 from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
+from smallclaw_core.models import describe_call
 from smallclaw_core.scheduling import gate_for
 from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 
@@ -27,7 +28,7 @@ from .decide import ADVANCE, PAUSE, decide
 from .finishing import goal_gap, missing_files, summarize
 from .planner import make_plan, sentence_plan
 from .retry import GaveUp, RetryPolicy, retrying
-from .rounds import RoundOutcome, describe_call, run_task_round, task_tools
+from .rounds import RoundOutcome, run_task_round, task_tools
 from .verifying import verify_step
 
 

@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from smallclaw_core.chat import cut_middle, model_call
-from smallclaw_core.models import Message, ModelOptions, ModelRequest
+from smallclaw_core.models import Message, ModelOptions, ModelRequest, describe_call
 from smallclaw_core.tasks import Task
 from smallclaw_core.verification import StepContext, Verdict
 
@@ -95,7 +95,7 @@ def evidence_text(ctx: StepContext, limit: int = 3000) -> str:
     lines = []
     for e in ctx.step_evidence or ctx.evidence:
         if e.kind == "tool_call":
-            lines.append(f"CALL {e.data.get('name')} {json.dumps(e.data.get('arguments', {}), ensure_ascii=False)}")
+            lines.append(f"CALL {describe_call(e.data.get('name'), e.data.get('arguments', {}))}")
         elif e.kind == "tool_result":
             mark = "ERROR " if e.data.get("error") else ""
             lines.append(f"RESULT {mark}{cut_middle(str(e.data.get('result', '')), 600)}")

@@ -22,7 +22,7 @@ import attrs
 from smallclaw_core.chat import (
     NOT_RUN, RoundObserver, RoundResult, call_key, cut_middle, run_round, wants_json_protocol,
 )
-from smallclaw_core.models import Message, ModelOptions, ModelReply, ToolCall
+from smallclaw_core.models import Message, ModelOptions, ModelReply, ToolCall, describe_call
 from smallclaw_core.tasks import JournalEntry, Task, now
 from smallclaw_core.tools import ToolContext, tool
 from smallclaw_core.verification import LoopVerdict
@@ -66,11 +66,6 @@ class RoundOutcome:
     loop_state: dict[str, Any]
     #: whether the step message (with the user's pending notes) was sent
     told: bool = True
-
-
-def describe_call(name: str, arguments: Any) -> str:
-    """A tool call as people read it: ``write_file({"path": "a.txt"})``."""
-    return f"{name}({json.dumps(arguments, ensure_ascii=False)})"
 
 
 async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, ref: Any,

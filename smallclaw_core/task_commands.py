@@ -1,0 +1,126 @@
+"""The ``smallclaw task`` commands: add, list, show, pause, resume, cancel, delete, plan."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any, Callable
+
+from .console import EXIT_OK, _ago, _app, _print_json
+from .models import describe_call
+
+def cmd_task_add(args: argparse.Namespace) -> int:
+    from .documents import unstructure
+    from .tasks import Origin
+
+    app = _app(args)
+    origin = Origin(channel="cli", session=args.session)
+    task = app.tasks.create(args.goal, args.step or [], title=args.title, origin=origin,
+                            checks=args.check or None)
+    if args.json:
+        _print_json(unstructure(task))
+    else:
+        plan = f"{len(task.steps)} steps" if task.steps else "to be planned"
+        print(f"created task {task.id} ({plan}): {task.title}")
+    return EXIT_OK
+
+
+def cmd_task_list(args: argparse.Namespace) -> int:
+    from .control import task_summary
+
+    app = _app(args)
+    tasks = app.tasks.list(args.status)
+    problems = app.store.problems
+    if args.json:
+        _print_json([task_summary(t) for t in tasks])
+    else:
+        if not tasks:
+            print("no tasks" + (f" with status {args.status}" if args.status else ""))
+        for t in tasks:
+            progress = f"{t.steps_done}/{len(t.steps)}" if t.steps else "-"
+            print(f"{t.id}  {t.status:<16} {progress:>5}  {_ago(t.updated_at):>8}  {t.title}")
+    for p in problems:
+        where = f" (moved to {p.moved_to})" if p.moved_to else ""
+        print(f"warning: task {p.task_id}: {p.message}{where}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _format_entry(e: Any) -> str:
+    data = e.data
+    if e.kind == "tool_call":
+        text = describe_call(data.get("name"), data.get("arguments", {}))
+    elif e.kind == "tool_result":
+        text = ("ERROR " if data.get("error") else "") + str(data.get("result", ""))
+    elif e.kind == "verification":
+        text = f"{'YES' if data.get('passed') else 'NO'} ({data.get('source', '')}): {data.get('reason', '')}"
+    else:
+        text = data.get("message") or data.get("reason") or data.get("note") or data.get("text") \
+            or json.dumps(data, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return f"  #{e.seq:<4} {time.strftime('%H:%M:%S', time.localtime(e.ts))} {e.kind:<12} {text[:150]}"
+
+
+def cmd_task_show(args: argparse.Namespace) -> int:
+    from .documents import unstructure
+
+    app = _app(args)
+    task = app.tasks.get(args.id)
+    tail = app.store.journal_tail(task.id, args.journal)
+    if args.json:
+        _print_json({"task": unstructure(task), "journal": [unstructure(e) for e in tail]})
+        return EXIT_OK
+    print(f"{task.id}  {task.title}")
+    print(f"  status: {task.status}" + (" (pause requested)" if task.pause_requested else ""))
+    if task.pause_reason:
+        print(f"  reason: {task.pause_reason}")
+    if task.awaiting_approval:
+        print(f"  waiting for approval of: {task.awaiting_approval}")
+        print(f"    approve: smallclaw task resume {task.id} --approve   refuse: --refuse")
+    print(f"  origin: {task.origin.channel}" + (f" ({task.origin.session})" if task.origin.session else ""))
+    print(f"  goal: {task.goal}")
+    print(f"  progress: {task.steps_done}/{len(task.steps)} steps, {task.rounds} rounds")
+    marks = {"done": "x", "skipped": "-", "running": ">", "pending": " "}
+    for i, step in enumerate(task.steps):
+        current = "*" if i == task.current_step and not task.finished else " "
+        check = f"  [check: {step.check}]" if step.check else ""
+        print(f"  {current}[{marks.get(step.state, '?')}] {i + 1}. {step.description}{check}")
+        for note in step.notes[-2:]:
+            print(f"         note: {note}")
+    if task.summary:
+        print("  summary:")
+        for line in task.summary.splitlines():
+            print(f"    {line}")
+    if tail:
+        print(f"  journal (last {len(tail)}):")
+        for e in tail:
+            print(_format_entry(e))
+    return EXIT_OK
+
+
+def _simple(action: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        app = _app(args)
+        if action == "pause":
+            task = app.tasks.pause(args.id)
+            when = "at the end of the current round" if task.status == "running" else "now"
+            print(f"task {task.id} will pause {when}" if task.status == "running" else f"task {task.id} paused")
+        elif action == "resume":
+            approve = True if args.approve else False if args.refuse else None
+            task = app.tasks.resume(args.id, args.note, approve=approve)
+            print(f"task {task.id} resumed ({task.status})")
+        elif action == "cancel":
+            task = app.tasks.cancel(args.id)
+            print(f"task {task.id} cancelled")
+        elif action == "delete":
+            app.tasks.delete(args.id)
+            print(f"task {args.id} deleted")
+        elif action == "plan":
+            task = app.tasks.edit_plan(args.id, args.step, checks=args.check or None)
+            print(f"task {task.id} now has {len(task.steps)} steps")
+        return EXIT_OK
+
+    return run
+
+
