@@ -189,12 +189,13 @@ class _Calls:
                 if obs.tool_finished:
                     await _maybe(obs.tool_finished(c, f"{NOT_RUN}waiting for the user's approval ({exc})", True))
                 raise
-            if obs.after_call:
+            raw = output
+            if obs.after_call and not (t is not None and t.ends_round):
                 late = obs.after_call(c, output)
                 if late is not None and late.action == "warn":
                     output = f"{output}\n\n[{late.message}]"
-        digest = hashlib.sha256(output.encode()).hexdigest()[:16]
-        result.fingerprints.append((call_key(c), digest))
+            if not (t is not None and t.ends_round):  # reporting is not progress
+                result.fingerprints.append((call_key(c), hashlib.sha256(raw.encode()).hexdigest()[:16]))
         if obs.tool_finished:
             await _maybe(obs.tool_finished(c, output, failed))
         await self.answer(c, output)

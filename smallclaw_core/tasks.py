@@ -171,6 +171,8 @@ class Task:
     feedback: str | None = None
     #: the executor's report of the previous step, shown when the next step starts
     last_result: str | None = None
+    #: the last round went in circles: the next one starts from a summary, not the transcript
+    restart_step: bool = False
     #: notifications not yet delivered, so a crash cannot lose one
     pending_deliveries: list[Delivery] = attrs.field(factory=list)
     schema_version: int = SCHEMA_VERSION

@@ -43,6 +43,12 @@ def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_ch
         == [("Use ffmpeg to convert song.wav to song.mp3.", "file_exists: song.mp3")]
 
 
+def test_every_new_file_a_step_writes_is_checked():
+    plan = sentence_plan("Write a Python script sum.py that prints the sum of 1 to 100, run it, and write its "
+                         "output to sum.txt.")
+    assert plan[0].check == "file_exists: sum.py\nfile_exists: sum.txt"
+
+
 def test_a_quoted_value_becomes_a_file_contains_check():
     plan = sentence_plan("Write the text 'hello world' to hello.txt.")
     assert plan[0].check == "file_exists: hello.txt\nfile_contains: hello.txt :: hello world"

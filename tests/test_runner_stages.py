@@ -13,7 +13,7 @@ from smallclaw_core.runner.config import RunnerConfig
 from smallclaw_core.runner.conversation import conversation, forget_unfinished
 from smallclaw_core.runner.decide import ADVANCE, PAUSE, RETRY, decide
 from smallclaw_core.runner.evidence import StructureState, changed_since, files_named
-from smallclaw_core.runner.guards import ActionEvidence, NumberGrounding, StructureGuard, fitting_tools
+from smallclaw_core.runner.guards import ActionEvidence, FailedAction, NumberGrounding, StructureGuard, fitting_tools
 from smallclaw_core.models import Message
 from smallclaw_core.tasks import Counters, JournalEntry, Step, Task
 from smallclaw_core.testing import call, verdict
@@ -37,13 +37,22 @@ def test_a_yes_advances_and_clears_the_step_counters():
     assert d.action == ADVANCE and d.counters == Counters(goal_checks=1)
 
 
-def test_a_no_is_retried_then_pauses_at_the_retry_cap():
-    cfg = RunnerConfig(verify_retries=2)
+def test_a_no_is_retried_then_pauses_at_the_retry_cap_once_a_round_makes_no_progress():
+    cfg = RunnerConfig(verify_retries=2, step_attempts=4)
     first = decide(task_with(Counters()), Verdict(False, "count.txt is missing"), True, cfg)
     assert first.action == RETRY and first.counters.failed_checks == 1
-    second = decide(task_with(first.counters), Verdict(False, "count.txt is missing"), True, cfg)
-    assert second.action == PAUSE
-    assert second.reason == "step 1 was checked 2 times and is not done: count.txt is missing"
+    # trying something new after the NO earns another try
+    second = decide(task_with(first.counters), Verdict(False, "count.txt holds 10"), True, cfg)
+    assert second.action == RETRY
+    third = decide(task_with(second.counters), Verdict(False, "count.txt holds 10"), False, cfg)
+    assert third.action == PAUSE
+    assert third.reason == "step 1 was checked 3 times and is not done: count.txt holds 10"
+
+
+def test_step_attempts_bound_the_tries_even_with_progress():
+    cfg = RunnerConfig(verify_retries=2, step_attempts=3)
+    d = decide(task_with(Counters(failed_checks=2)), Verdict(False, "still wrong"), True, cfg)
+    assert d.action == PAUSE and d.reason.startswith("step 1 was checked 3 times")
 
 
 def test_rounds_without_progress_pause_before_the_retry_cap():
@@ -90,15 +99,15 @@ def test_a_step_that_asks_for_action_but_used_no_tool_fails_with_the_tools_that_
 def test_a_failed_action_fails_the_step_but_a_failed_look_does_not(tmp_path):
     failed_write = [entry("tool_call", id="1", name="run_shell", side_effects=True),
                     entry("tool_result", id="1", name="run_shell", error=True, result="exit code 127\nffmpeg: not found")]
-    v = verify(ActionEvidence(), ctx(tmp_path, "Convert it with ffmpeg", failed_write))
+    v = verify(FailedAction(), ctx(tmp_path, "Convert it with ffmpeg", failed_write))
     assert not v.passed and "ffmpeg: not found" in v.reason
     look = [entry("tool_call", id="1", name="read_file", side_effects=False),
             entry("tool_result", id="1", name="read_file", error=False, result="17"),
             entry("tool_call", id="2", name="read_file", side_effects=False),
             entry("tool_result", id="2", name="read_file", error=True, result="no file 'total.txt'")]
-    assert verify(ActionEvidence(), ctx(tmp_path, "Read a.txt", look)) is None
+    assert verify(FailedAction(), ctx(tmp_path, "Read a.txt", look)) is None
     only_failures = look[2:]
-    assert not verify(ActionEvidence(), ctx(tmp_path, "Read report.txt", only_failures)).passed
+    assert not verify(FailedAction(), ctx(tmp_path, "Read report.txt", only_failures)).passed
 
 
 def test_a_file_that_no_longer_parses_fails_the_step(tmp_path):
@@ -134,6 +143,16 @@ def test_a_number_no_tool_printed_fails_the_step(tmp_path):
                         entry("tool_result", id="3", name="run_shell", result="exit code 0\n43")]
     c = ctx(tmp_path, "write the total to total.txt", computed, ["total.txt"], app=JournalApp(computed))
     assert verify(NumberGrounding(), c) is None
+
+
+def test_why_a_call_failed_is_read_from_the_end_of_its_output():
+    from smallclaw_core.runner.guards import what_failed
+
+    meter = ("exit code 6 (0.11 s)\n  % Total    % Received % Xferd  Average Speed\n"
+             "  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\n"
+             "curl: (6) Could not resolve host: example.com\n")
+    assert what_failed(entry("tool_result", result=meter)).endswith("curl: (6) Could not resolve host: example.com")
+    assert what_failed(entry("tool_result", result=meter)).startswith("exit code 6")
 
 
 def test_files_named_and_changed(tmp_path):
@@ -210,3 +229,31 @@ def test_an_unfinished_round_attempt_stays_out_of_the_conversation(app_model):
     app.sessions.append(task.session_key, Message("user", "attempt two"), round=1)
     app.tasks.update(task.id, lambda t: setattr(t, "rounds", 1))
     assert [m.content for m in conversation(app, app.store.get(task.id))] == ["head", "attempt two"]
+
+
+def test_a_loop_pause_says_what_the_call_kept_getting(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])  # the default policy: sandboxed commands run
+    model.enqueue_for("executor", *[call("run_shell", command="ffmpeg -i a.wav a.mp3") for _ in range(8)])
+    task = app.tasks.create("g", ["convert a.wav with ffmpeg"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance"
+    assert "ffmpeg: not found" in task.pause_reason, task.pause_reason
+
+
+def test_after_a_round_that_went_in_circles_the_next_starts_from_a_summary(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", *[call("read_file", path="data.txt")] * 3,
+                      call("write_file", path="count.txt", content="two lines"))
+    model.enqueue_for("verifier", verdict(True))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("count", ["count the lines of data.txt into count.txt"], checks=["file_exists: count.txt"])
+    (app.workspace_for(task.id) / "data.txt").write_text("a\nb\n")
+    run(app)
+    requests = model.requests_for("executor")
+    assert len(requests) == 4
+    second_round = requests[3].messages
+    assert "Your last attempt at the current step did:" in second_round[2].content
+    assert 'read_file({"path": "data.txt"}) gave: a b' in second_round[2].content
+    assert not any(m.role == "tool" for m in second_round)  # the loop itself is not shown again
+    assert "there is no file 'count.txt'" in second_round[-1].content

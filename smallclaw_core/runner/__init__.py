@@ -75,11 +75,12 @@ def register_services(register):
 
 @hookimpl
 def register_verifiers(register):
-    from .guards import ActionEvidence, NumberGrounding, StructureGuard
+    from .guards import ActionEvidence, FailedAction, NumberGrounding, StructureGuard
     from .roles import ModelVerifier
 
     register(StructureGuard())
     register(NumberGrounding())
+    register(FailedAction())
     register(ActionEvidence())
     register(ModelVerifier())
 

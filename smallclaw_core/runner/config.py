@@ -15,8 +15,11 @@ class RunnerConfig:
     round_timeout: float = 120.0
     #: tasks run at once per backend (a local model serves one request at a time)
     max_concurrent_per_backend: int = 1
-    #: checks in a row that may say NO on one step before the task needs the user
+    #: checks in a row that may say NO on one step before the task needs the user, once a
+    #: round makes no progress (no call or result it had not seen on the step)
     verify_retries: int = 2
+    #: checks in a row that may say NO on one step, progress or not
+    step_attempts: int = 5
     #: ask the verifier a second, inverted question before a YES counts: "auto" does it
     #: for small verifier models (under about 1.5B parameters), whose YES means little alone
     double_check: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))

@@ -117,6 +117,24 @@ def step_message(task: Task, fresh_step: bool) -> str:
     return "\n".join(lines)
 
 
+def restart(app: Any, task: Task, messages: list[Message], round_no: int, attempt: list[str]) -> list[Message]:
+    """Start the round from a summary after one that went in circles (the same call again and again).
+
+    A small model copies its own last calls; shown a transcript of a loop, it loops
+    again. The head stays (and stays cached); the loop becomes a few lines.
+    """
+    done = [f"{i + 1}. {s.description}: {cut_middle(s.notes[-1], 300) if s.notes else 'done'}"
+            for i, s in enumerate(task.steps[: task.current_step])]
+    lines = ["Summary of the work so far:"] + (done or ["(no step is done yet)"])
+    if attempt:
+        lines += ["Your last attempt at the current step did:"] + [f"- {a}" for a in attempt]
+    summary = Message("user", "\n".join(lines))
+    app.sessions.append(task.session_key, summary, round=round_no, reset=True)
+    app.tasks.journal(task.id, "note", {"message": "the step starts afresh from a summary of the last attempt",
+                                        "messages_before": len(messages)})
+    return messages[:2] + [summary]
+
+
 def maybe_compact(app: Any, task: Task, messages: list[Message], round_no: int) -> list[Message]:
     """At a step boundary, replace old rounds with a summary when the window is filling."""
     budget_chars = int(app.config.models.num_ctx * 3.0 * 0.6)

@@ -4,9 +4,12 @@
 
 ``progress`` says whether the round did something not seen before on this step (a new
 call or a new result). A YES advances. A NO is fed back to the executor for another
-try, until the step has been checked ``verify_retries`` times in a row or has gone
-``no_progress_rounds`` rounds without progress; then the task needs the user, with a
-reason that says what the check found missing.
+try. The task needs the user, with a reason that says what the check found missing,
+when the step was checked ``verify_retries`` times in a row and the last round made
+no progress, after ``step_attempts`` NOs in a row whatever the progress, or after
+``no_progress_rounds`` rounds in a row without progress. A small model that gets a
+precise NO ("count.txt holds 10, but no tool printed that number") often needs a
+few tries, each a different one: those are not counted against it.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def decide(task: Task, verdict: Verdict, progress: bool, config: Any) -> Decisio
     failed = counters.failed_checks + 1
     stalled = 0 if progress else counters.no_progress_rounds + 1
     after = attrs.evolve(counters, failed_checks=failed, no_progress_rounds=stalled, transport_failures=0)
-    if failed >= config.verify_retries:
+    if (failed >= config.verify_retries and not progress) or failed >= config.step_attempts:
         return Decision(PAUSE, f"step {task.current_step + 1} was checked {failed} times and is not done: "
                                f"{verdict.reason}", after)
     if stalled >= config.no_progress_rounds:

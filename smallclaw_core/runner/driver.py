@@ -26,6 +26,7 @@ from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, decide
 from .finishing import goal_gap, missing_files, summarize
+from .guards import what_failed
 from .planner import make_plan, sentence_plan
 from .retry import GaveUp, RetryPolicy, retrying
 from .rounds import RoundOutcome, run_task_round, task_tools
@@ -212,7 +213,9 @@ class TaskDriver:
         progress = any(fp not in task.counters.seen for fp in fingerprints)
         if result.stopped == "pause":
             self.finish_round(task_id, outcome, None, fingerprints)
-            return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}")
+            ran = [e for e in outcome.evidence if e.kind == "tool_result" and not e.data.get("not_run")]
+            last = f"; it kept getting: {what_failed(ran[-1])}" if ran else ""
+            return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}{last}")
         # a round ended by the runner has no report: the last output stands for it
         answer = result.answer or cut_middle(result.last_output, 1500)
         verdict = await verify_step(app, self.cfg, task_id, outcome.step_index, answer, outcome.evidence,
@@ -239,6 +242,7 @@ class TaskDriver:
             step.state = "running"
             step.notes.append(f"check said NO: {verdict.reason}")
             t.feedback = verdict.reason
+            t.restart_step = result.stopped in ("repeat", "cap")
 
         if decision.action == PAUSE:
             self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply, pause=decision.reason)
@@ -272,6 +276,7 @@ class TaskDriver:
             if outcome.told:
                 t.pending_notes = []
             t.approved_call = None
+            t.restart_step = False
             seen = t.counters.seen + [f for f in fingerprints if f not in t.counters.seen]
             t.counters.seen = seen[-200:]
             if also is not None:

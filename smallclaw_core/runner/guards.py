@@ -6,11 +6,11 @@
   printed (and the goal, plan and checks do not give) fails: small models invent
   sums and counts, tools compute them. It runs before the step's checks, so a
   ``file_exists`` check cannot bless an invented number.
+- ``failure`` (order 9): a step whose last action failed (a write or a command, or
+  every call it made) fails with the end of its output, so the executor (and the
+  user, when the task pauses) reads why: "ffmpeg: not found", "Could not resolve host".
 - ``evidence`` (order 20, after the step's checks, whose findings say more): a step
-  that asks for an action but used no tool fails, with the tools that fit; a step
-  whose last action failed (a write or command, or every call it made) fails with
-  that error, so the executor (and the user, when the task pauses) reads what went
-  wrong.
+  that asks for an action but used no tool fails, with the tools that fit.
 
 Each returns ``None`` ("no opinion") when its facts are fine, so the chain goes on to
 the evidence checks of the step and the model verifier.
@@ -84,29 +84,49 @@ class StructureGuard:
                               "(read it, then write it back whole and valid).", source=self.name)
 
 
+def what_failed(result: Any) -> str:
+    """The end of a failed call's output, where programs print why (a progress meter is not why)."""
+    text = str(result.data.get("result", ""))
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("[")]
+    status = lines[0] if lines and lines[0].startswith("exit code") else ""
+    tail = " ".join(lines[-2:]) if len(lines) > 1 else " ".join(lines)
+    tail = tail if len(tail) <= 240 else "..." + tail[-240:]
+    return f"{status}: {tail}" if status and status not in tail else tail
+
+
+class FailedAction:
+    """A step whose last action failed (a write or a command, or every call it made) fails with why."""
+
+    name = "failure"
+    order = 9  # before a step's checks: why the action failed says more than what is missing
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        evidence = ctx.step_evidence or ctx.evidence
+        results = _results(evidence)
+        if not results or not results[-1].data.get("error"):
+            return None
+        effects = {e.data.get("id") for e in evidence if e.kind == "tool_call" and e.data.get("side_effects")}
+        # a failed look (reading an output that is not written yet) is not a failed action
+        if results[-1].data.get("id") not in effects and not all(r.data.get("error") for r in results):
+            return None
+        last = results[-1]
+        return Verdict(False, f"the last call, {last.data.get('name')}, failed: {what_failed(last)}",
+                       source=self.name)
+
+
 class ActionEvidence:
     name = "evidence"
     order = 20
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
-        evidence = ctx.step_evidence or ctx.evidence
+        if _calls(ctx.step_evidence or ctx.evidence):
+            return None
         available = ctx.app.tools.names() if ctx.app is not None else []
-        if not _calls(evidence):
-            fitting = fitting_tools(ctx.step.description, available)
-            if not fitting:
-                return None  # a step that asks for no action (report, answer) is for the model to judge
-            return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
-                                  f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
-        results = _results(evidence)
-        effects = {e.data.get("id") for e in evidence if e.kind == "tool_call" and e.data.get("side_effects")}
-        # a failed look (reading an output that is not written yet) is not a failed action
-        failed_action = results and results[-1].data.get("error") and (
-            results[-1].data.get("id") in effects or all(r.data.get("error") for r in results))
-        if failed_action:
-            last = results[-1]
-            text = " ".join(str(last.data.get("result", "")).split())[:300]
-            return Verdict(False, f"the last call, {last.data.get('name')}, failed: {text}", source=self.name)
-        return None
+        fitting = fitting_tools(ctx.step.description, available)
+        if not fitting:
+            return None  # a step that asks for no action (report, answer) is for the model to judge
+        return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
+                              f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
 
 
 class NumberGrounding:

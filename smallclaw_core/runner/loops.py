@@ -11,14 +11,20 @@ the same way. The state lives in the task, so a restart does not reset it.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from smallclaw_core.chat import call_key
 from smallclaw_core.models import ToolCall
 from smallclaw_core.verification import LoopVerdict
 
 
+#: how long something took ("0.06 s", "12ms"): noise when telling whether a result changed
+_DURATION = re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|sec|seconds)\b")
+
+
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    """A result's fingerprint; timings in it do not make it a different result."""
+    return hashlib.sha256(_DURATION.sub("#s", text).encode()).hexdigest()[:12]
 
 
 class RepeatDetector:

@@ -101,7 +101,7 @@ def parse_plan(text: str, workspace: Path | None = None) -> list[PlannedStep] | 
         steps.append(PlannedStep(description, _output_check(output, description, workspace)))
     if not 1 <= len(steps) <= MAX_PLAN_STEPS:
         return None
-    return steps
+    return without_earlier_outputs(steps)
 
 
 def _output_check(output: str, description: str, workspace: Path | None = None) -> str | None:
@@ -121,7 +121,19 @@ def _output_check(output: str, description: str, workspace: Path | None = None) 
         return [n for n in names if workspace is None or not (workspace / n).exists()]
 
     names = new(files_named(output.strip())) or new(files_named(description[verb.start():]))
-    return f"file_exists: {names[0]}" if names else None
+    return "\n".join(f"file_exists: {n}" for n in names) or None
+
+
+def without_earlier_outputs(steps: list[PlannedStep]) -> list[PlannedStep]:
+    """A file an earlier step writes is what a later step reads, not what it must produce."""
+    made: set[str] = set()
+    for step in steps:
+        lines = [line for line in (step.check or "").splitlines()]
+        own = [line for line in lines if not (line.startswith("file_exists:")
+                                               and line.partition(":")[2].strip() in made)]
+        made |= {line.partition(":")[2].strip() for line in lines if line.startswith("file_exists:")}
+        step.check = "\n".join(own) or None
+    return steps
 
 
 def deliverables(goal: str, workspace: Path | None) -> list[str]:
@@ -138,7 +150,7 @@ def missing_from(steps: list[PlannedStep], wanted: list[str]) -> list[str]:
 def add_value_checks(steps: list[PlannedStep], goal: str) -> None:
     """A step that writes a file and names a value the goal quotes checks that the file contains it."""
     for step in steps:
-        if not step.check or not step.check.startswith("file_exists:"):
+        if not step.check or not step.check.startswith("file_exists:") or "\n" in step.check:
             continue
         path = step.check.partition(":")[2].strip()
         values = [v for v in quoted_values(goal) if v in step.description and v != path]
@@ -188,7 +200,8 @@ def sentence_plan(goal: str, workspace: Path | None = None) -> list[PlannedStep]
         steps.append(context)
     if len(steps) > MAX_PLAN_STEPS:
         steps = steps[: MAX_PLAN_STEPS - 1] + [" ".join(steps[MAX_PLAN_STEPS - 1:])]
-    planned = [PlannedStep(s, _output_check("", s, workspace)) for s in steps or [goal.strip()]]
+    planned = without_earlier_outputs([PlannedStep(s, _output_check("", s, workspace))
+                                       for s in steps or [goal.strip()]])
     add_value_checks(planned, goal)
     return planned
 

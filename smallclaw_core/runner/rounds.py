@@ -28,7 +28,7 @@ from smallclaw_core.tools import ToolContext, tool
 from smallclaw_core.verification import LoopVerdict
 
 from .conversation import (
-    FINISH_TOOL, conversation, forget_unfinished, maybe_compact, step_message, unanswered_calls,
+    FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
 from .evidence import StructureState
 from .verifying import checks_pass
@@ -82,7 +82,9 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     messages = conversation(app, task)
     first_calls = _answer_waiting_calls(app, task, messages, round_no)
     fresh_step = task.feedback is None and not task.steps[step_i].notes
-    if fresh_step and step_i > 0:
+    if task.restart_step and not first_calls:
+        messages = restart(app, task, messages, round_no, last_attempt(app, task))
+    elif fresh_step and step_i > 0:
         messages = maybe_compact(app, task, messages, round_no)
     text = step_message(task, fresh_step)
     if not first_calls:
@@ -125,6 +127,25 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     if scope.cancel_called or result is None:
         return None
     return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls)
+
+
+def last_attempt(app: Any, task: Task, limit: int = 4) -> list[str]:
+    """The current step's distinct calls with the start of their results, last ones first out."""
+    step = task.steps[task.current_step]
+    calls: dict[Any, Any] = {}
+    lines: list[str] = []
+    for e in app.store.journal(task.id, after=step.started_seq):
+        if e.step != task.current_step:
+            continue
+        if e.kind == "tool_call":
+            calls[e.data.get("id")] = e.data
+        elif e.kind == "tool_result" and not e.data.get("not_run"):
+            c = calls.get(e.data.get("id")) or {}
+            text = " ".join(str(e.data.get("result", "")).split())
+            line = f"{describe_call(c.get('name', e.data.get('name')), c.get('arguments', {}))} gave: {text[:160]}"
+            if line not in lines:
+                lines.append(line)
+    return lines[-limit:]
 
 
 def _answer_waiting_calls(app: Any, task: Task, messages: list[Message], round_no: int) -> list[ToolCall]:

@@ -1,8 +1,8 @@
 """The verify stage: the verifier chain judges the current step, deterministic facts first.
 
-Verifiers run by ``order``: the runner's structure and number guards (5, 8), a
-plugin's evidence checks (10, the shell tools' step checks), the runner's evidence
-guard (20), then the model verifier (100). A NO stops the chain and its reason is the feedback for the next round; a
+Verifiers run by ``order``: the runner's structure, number and failure guards (5, 8,
+9), a plugin's evidence checks (10, the shell tools' step checks), the runner's
+evidence guard (20), then the model verifier (100). A NO stops the chain and its reason is the feedback for the next round; a
 decisive YES advances without asking a model. An unreachable verifier is retried
 with the runner's one retry policy and never counts as YES.
 """

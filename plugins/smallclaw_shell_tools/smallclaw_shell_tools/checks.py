@@ -89,7 +89,7 @@ class EvidenceChecks:
             except ToolError as exc:
                 return False, str(exc)
             if not path.is_file():
-                return False, f"there is no file {args[0]!r} in the workspace"
+                return False, f"there is no file {args[0]!r} in the workspace yet; create it (write_file, or a command)"
             if kind == "file_exists":
                 return True, ""
             text = path.read_text(encoding="utf-8", errors="replace")

@@ -32,11 +32,12 @@ def _workspace(ctx: ToolContext) -> Path:
     return workspace
 
 
-def _read_text(path: Path, shown_as: str) -> str:
+def _read_text(path: Path, shown_as: str, creating_hint: bool = False) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ToolError(f"no file {shown_as!r} in the workspace; use list_files to see what exists") from None
+        hint = "to create it, use write_file" if creating_hint else "use list_files to see what exists"
+        raise ToolError(f"no file {shown_as!r} in the workspace; {hint}") from None
     except IsADirectoryError:
         raise ToolError(f"{shown_as!r} is a directory; use list_files") from None
     except OSError as exc:
@@ -126,7 +127,7 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
         new: the replacement text
     """
     target = inside(_workspace(ctx), path)
-    text = _read_text(target, path)
+    text = _read_text(target, path, creating_hint=True)
     if not old:
         raise ToolError("old is empty: give the exact text to replace")
     count = text.count(old)
