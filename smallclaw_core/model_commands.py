@@ -98,6 +98,23 @@ def _print_checks(checks) -> int:
     return failed
 
 
+async def _size_checks(app: Any, backend_name: str, model: str, roles: list[str]) -> list[Any]:
+    """A warning when the executor is too small for real work, with what to use instead."""
+    from .errors import SmallClawError
+    from .models import DoctorCheck, too_small_advice
+
+    if "executor" not in roles:
+        return []
+    try:
+        info = await app.backend(backend_name).describe(model)
+    except SmallClawError:
+        return []  # the backend's own checks already said why
+    advice = too_small_advice(info)
+    if advice is None:
+        return []
+    return [DoctorCheck("model size", False, advice, warning=True)]
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     import anyio
 
@@ -140,7 +157,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 failures += 1
                 print(f"  FAIL {exc}")
                 continue
-            failures += _print_checks(checks)
+            failures += _print_checks(checks + await _size_checks(app, backend_name, model, roles))
         for name in app.doctor_checks.names():
             print(f"{name}:")
             try:

@@ -134,6 +134,57 @@ class DoctorCheck:
     warning: bool = False
 
 
+# --- how big a model is, and what that means -----------------------------------------
+
+#: below this a model's YES means little alone (the runner double-checks it, plans by sentences)
+SMALL_MODEL_PARAMETERS = 1.5e9
+SMALL_MODEL_BYTES = 1_000_000_000
+#: below this a model rarely finishes real work: doctor and the board say so
+TOO_SMALL_PARAMETERS = 0.4e9
+TOO_SMALL_BYTES = 300_000_000
+
+BIGGER_MODELS = ("use a model of 0.5B parameters or more, better 1.5B to 8B: with Ollama, "
+                 "`ollama pull qwen2.5-coder:1.5b` and [models] executor = \"ollama:qwen2.5-coder:1.5b\"; "
+                 "embedded, `smallclaw models pull Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/"
+                 "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf`")
+
+
+def parameter_count(info: Any) -> float | None:
+    """A model's parameters, from what its backend reports ("494.03M", "4.0B"), or None."""
+    import re
+
+    text = str((getattr(info, "details", None) or {}).get("parameter_size", "")).strip().upper()
+    match = re.fullmatch(r"([\d.]+)\s*([MB])", text)
+    if not match:
+        return None
+    return float(match.group(1)) * (1e6 if match.group(2) == "M" else 1e9)
+
+
+def _below(info: Any, parameters: float, size: int) -> bool:
+    if info is None:
+        return False
+    count = parameter_count(info)
+    if count is not None:
+        return count < parameters
+    file_size = getattr(info, "size", None)
+    return isinstance(file_size, int) and 0 < file_size < size
+
+
+def is_small_model(info: Any) -> bool:
+    """Whether a model is small enough that its YES alone means little (by parameters, else file size)."""
+    return _below(info, SMALL_MODEL_PARAMETERS, SMALL_MODEL_BYTES)
+
+
+def too_small_advice(info: Any) -> str | None:
+    """What to tell the user when a model is too small for real work (None when it is not)."""
+    if not _below(info, TOO_SMALL_PARAMETERS, TOO_SMALL_BYTES):
+        return None
+    count = parameter_count(info)
+    size = f"{count / 1e6:.0f}M parameters" if count else f"{getattr(info, 'size', 0) // 1_000_000} MB"
+    return (f"{info.name} ({size}) is too small for real work: tasks will mostly pause asking for help. "
+            f"To get tasks done, {BIGGER_MODELS}")
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A model backend, as registered through the ``register_backends`` hook.

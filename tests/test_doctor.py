@@ -64,3 +64,36 @@ def test_without_plugin_checks_doctor_passes(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ok   scripted model: a test double" in proc.stdout
     assert proc.stdout.rstrip().endswith("all checks passed")
+
+
+def test_a_model_too_small_for_real_work_is_named_with_what_to_use_instead(tmp_path):
+    from smallclaw_core.models import ModelInfo, is_small_model, too_small_advice
+
+    tiny = ModelInfo("default", "llamacpp", size=98_000_000)
+    assert "too small for real work" in too_small_advice(tiny) and is_small_model(tiny)
+    half = ModelInfo("qwen2.5-coder:0.5b", "ollama", details={"parameter_size": "494.03M"})
+    assert too_small_advice(half) is None and is_small_model(half)  # small, but it can do the work
+    assert too_small_advice(ModelInfo("qwen3:4b", "ollama", details={"parameter_size": "4.0B"})) is None
+    plugin = (
+        "from smallclaw_core import hookimpl\n"
+        "from smallclaw_core.testing import ScriptedModel\n"
+        "class Tiny(ScriptedModel):\n"
+        "    async def describe(self, model):\n"
+        "        info = await super().describe(model)\n"
+        "        info.size = 98_000_000\n"
+        "        return info\n"
+        "@hookimpl\n"
+        "def register_backends(register):\n"
+        "    register('tiny', lambda app: Tiny())\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[models]\nexecutor = "tiny:test"\n')
+    (tmp_path / "tiny_backend.py").write_text(plugin)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMALLCLAW_")}
+    env.update(SMALLCLAW_HOME=str(home), SMALLCLAW_PLUGINS="runner", SMALLCLAW_EXTRA_PLUGINS="tiny_backend",
+               PYTHONPATH=os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "smallclaw_core.cli", "doctor"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert "warn model size: test (98 MB) is too small for real work" in proc.stdout, proc.stdout
+    assert "smallclaw models pull Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF" in proc.stdout
+    assert proc.returncode == 0  # a warning, not a failure

@@ -94,6 +94,25 @@ def test_models_names_the_executor(client):
     assert scripted["models"][0]["name"] == "test"
 
 
+def test_models_says_plainly_when_the_executor_is_too_small(tmp_path):
+    class Tiny(ScriptedModel):
+        async def describe(self, model):
+            info = await super().describe(model)
+            info.size = 98_000_000
+            return info
+
+    core = App.load(tmp_path, extra_plugins=[ScriptedModelPlugin(Tiny())], only=["gateway"],
+                    overrides={"store": {"durable": False}, "models": {"executor": "scripted:test"}})
+    with TestClient(create_app(core, token=TOKEN), base_url=BASE) as c:
+        c.headers.update(AUTH)
+        body = c.get("/api/models").json()
+    assert "too small for real work" in body["advice"] and "qwen2.5-coder:1.5b" in body["advice"]
+
+
+def test_models_gives_no_advice_for_a_model_of_useful_size(client):
+    assert client.get("/api/models").json()["advice"] is None
+
+
 def test_models_says_when_no_model_is_available(tmp_path):
     core = App.load(tmp_path, only=["gateway"], overrides={"store": {"durable": False}})
     with TestClient(create_app(core, token=TOKEN), base_url=BASE) as c:

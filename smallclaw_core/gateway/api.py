@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from ..control import task_summary
 from ..documents import unstructure
 from ..errors import SmallClawError
+from ..models import too_small_advice
 from ..plugins import PluginInfo
 from ..tasks import Origin, Task
 from .context import Gateway
@@ -114,12 +115,15 @@ async def models(gateway: Gateway) -> Models:
                 {"name": m.name, "tools": m.supports_tools, "context_length": m.context_length} for m in found]})
         except SmallClawError as exc:
             rows.append({"backend": name, "error": str(exc), "models": []})
+    advice = None
     try:
-        executor: str | None = str(await core.model_for("executor"))
+        ref = await core.model_for("executor")
+        executor: str | None = str(ref)
         problem = None
+        advice = too_small_advice(await core.model_info(ref))
     except SmallClawError as exc:
         executor, problem = None, str(exc)
-    return {"executor": executor, "problem": problem, "backends": rows}
+    return {"executor": executor, "problem": problem, "advice": advice, "backends": rows}
 
 
 # --- tasks ----------------------------------------------------------------------------

@@ -92,6 +92,8 @@ class Models(TypedDict):
     executor: str | None
     #: why no executor is available, or null
     problem: str | None
+    #: said when the executor is too small for real work (and what to use instead), or null
+    advice: str | None
     backends: list[BackendModels]
 
 

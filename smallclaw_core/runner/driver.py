@@ -142,7 +142,7 @@ class TaskDriver:
         """``[runner] planner``, with ``auto`` decided by the planner model's size."""
         if self.cfg.planner != "auto":
             return self.cfg.planner
-        from .roles import is_small_model
+        from smallclaw_core.models import is_small_model
 
         ref = await self.app.model_for("planner")
         return "sentences" if is_small_model(await self.app.model_info(ref)) else "model"

@@ -50,7 +50,7 @@ async def goal_gap(app: Any, cfg: Any, task: Task) -> str | None:
     changed = changed_since(app.workspace_for(task.id), task.started_at)
     if not cfg.goal_check or task.planned_by != "planner" or not changed:
         return None
-    from .roles import is_small_model
+    from smallclaw_core.models import is_small_model
 
     if is_small_model(await app.model_info(await app.model_for("verifier"))):
         return None  # a small verifier's verdict on a whole goal is noise both ways: the facts above decide

@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from smallclaw_core.chat import cut_middle, model_call
-from smallclaw_core.models import Message, ModelOptions, ModelRequest, describe_call
+from smallclaw_core.models import Message, ModelOptions, ModelRequest, describe_call, is_small_model
 from smallclaw_core.tasks import Task
 from smallclaw_core.verification import StepContext, Verdict
 
@@ -106,24 +106,6 @@ def evidence_text(ctx: StepContext, limit: int = 3000) -> str:
 
     files = "\n".join(head(ctx.workspace, name) for name in ctx.changed[:5])
     return f"{calls}\n\nFiles changed in this step:\n{cut_middle(files, limit // 2)}"
-
-
-SMALL_MODEL_BYTES = 1_000_000_000
-SMALL_MODEL_PARAMETERS = 1.5e9
-
-
-def is_small_model(info: Any) -> bool:
-    """Whether a model is small enough that its YES alone means little (by file size or parameters)."""
-    if info is None:
-        return False
-    if isinstance(getattr(info, "size", None), int) and 0 < info.size < SMALL_MODEL_BYTES:
-        return True
-    text = str((getattr(info, "details", None) or {}).get("parameter_size", "")).strip().upper()
-    match = re.fullmatch(r"([\d.]+)\s*([MB])", text)
-    if match:
-        count = float(match.group(1)) * (1e6 if match.group(2) == "M" else 1e9)
-        return count < SMALL_MODEL_PARAMETERS
-    return False
 
 
 async def role_call(app: "App", role: str, request: ModelRequest, task_id: str | None = None) -> Any:

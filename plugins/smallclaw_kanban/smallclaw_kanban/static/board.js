@@ -527,6 +527,9 @@ async function showModel() {
   try {
     const data = await api("GET", "/api/models");
     $("model").textContent = data.executor ? `model: ${data.executor}` : "no model available";
+    const advice = $("model-advice");
+    advice.textContent = data.advice || "";
+    advice.hidden = !data.advice;
   } catch (err) { /* the header can live without it */ }
 }
 
