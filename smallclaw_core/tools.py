@@ -69,6 +69,9 @@ class Tool:
     #: True for a tool that finishes the round (the runner's ``step_done``): its output
     #: becomes the round's answer and no further model call is made
     ends_round: bool = False
+    #: True for a tool small models tend to misuse (a snippet editor they call to create
+    #: files): the runner offers it only to executors of about 1.5B parameters or more
+    advanced: bool = False
 
     def spec(self) -> ToolSpec:
         return ToolSpec(self.name, self.description, self.parameters)
@@ -130,6 +133,7 @@ def tool(
     name: str | None = None,
     side_effects: bool = False,
     ends_round: bool = False,
+    advanced: bool = False,
 ) -> Any:
     """Make a ``Tool`` from a typed function (usable bare or with arguments)."""
 
@@ -165,6 +169,7 @@ def tool(
             side_effects=side_effects,
             wants_context=wants_context,
             ends_round=ends_round,
+            advanced=advanced,
         )
 
     if function is not None:

@@ -16,7 +16,7 @@ from smallclaw_core.runner.evidence import StructureState, changed_since, files_
 from smallclaw_core.runner.guards import ActionEvidence, FailedAction, NumberGrounding, StructureGuard, fitting_tools
 from smallclaw_core.models import Message
 from smallclaw_core.tasks import Counters, JournalEntry, Step, Task
-from smallclaw_core.testing import call, verdict
+from smallclaw_core.testing import ScriptedModel, call, verdict
 from smallclaw_core.verification import StepContext, Verdict
 
 
@@ -257,3 +257,28 @@ def test_after_a_round_that_went_in_circles_the_next_starts_from_a_summary(app_m
     assert 'read_file({"path": "data.txt"}) gave: a b' in second_round[2].content
     assert not any(m.role == "tool" for m in second_round)  # the loop itself is not shown again
     assert "there is no file 'count.txt'" in second_round[-1].content
+
+
+def test_a_small_executor_is_not_offered_the_advanced_tools(make_app):
+    class Small(ScriptedModel):
+        async def describe(self, model):
+            info = await super().describe(model)
+            info.size = 400_000_000
+            return info
+
+    app, model = make_app(Small(), only=["runner", "shell_tools"])
+    model.enqueue_for("executor", call("step_done", report="nothing to do"))
+    model.enqueue_for("verifier", verdict(True), verdict(False, "nothing is missing"))
+    model.enqueue_for("summarizer", "ok")
+    app.tasks.create("g", ["say hello"])
+    run(app)
+    offered = {t.name for t in model.requests_for("executor")[0].tools}
+    assert {"write_file", "read_file", "run_shell", "step_done"} <= offered
+    assert not offered & {"edit_file", "search_files"}
+    app2, model2 = make_app(only=["runner", "shell_tools"])  # a model of unknown size gets every tool
+    model2.enqueue_for("executor", call("step_done", report="nothing to do"))
+    model2.enqueue_for("verifier", verdict(True))
+    model2.enqueue_for("summarizer", "ok")
+    app2.tasks.create("g", ["say hello"])
+    run(app2)
+    assert {"edit_file", "search_files"} <= {t.name for t in model2.requests_for("executor")[0].tools}

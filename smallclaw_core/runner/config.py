@@ -26,6 +26,9 @@ class RunnerConfig:
     #: how a goal without steps is planned: "model" (the planner role), "sentences" (the
     #: goal's sentences, one step each), or "auto" (sentences for small planner models)
     planner: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "model", "sentences")))
+    #: tools marked advanced (edit_file, search_files): offered "always", "never", or "auto":
+    #: not to executors under about 1.5B parameters, which misuse them
+    advanced_tools: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
     #: before a task is complete, check the whole goal against the workspace
     goal_check: bool = True
     #: times the goal check may send the task back for the missing part before it needs the user

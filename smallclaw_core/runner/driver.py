@@ -43,6 +43,7 @@ class TaskDriver:
         self.detectors = detectors
         self.stopping = stopping
         self.scope_for = scope_for
+        self.tools: dict[str, Any] | None = None
 
     def gate(self) -> Any:
         """Hold the model for one background call or round (a waiting chat goes first)."""
@@ -59,7 +60,8 @@ class TaskDriver:
             return
         if not app.store.get(task_id).steps and not await self.plan(task_id):
             return
-        ensure_conversation(app, app.store.get(task_id), set(task_tools(app)))
+        self.tools = task_tools(app, await self.wants_advanced_tools())
+        ensure_conversation(app, app.store.get(task_id), set(self.tools))
         while True:
             task = app.store.get(task_id)
             if not self.still_ours(task):
@@ -138,6 +140,14 @@ class TaskDriver:
                                             "board) and resume")
         return self.set_plan(task_id, steps, "model", added)
 
+    async def wants_advanced_tools(self) -> bool:
+        """``[runner] advanced_tools``, with ``auto`` decided by the executor's size."""
+        if self.cfg.advanced_tools != "auto":
+            return self.cfg.advanced_tools == "always"
+        from smallclaw_core.models import is_small_model
+
+        return not is_small_model(await self.app.model_info(self.ref))
+
     async def planner_kind(self) -> str:
         """``[runner] planner``, with ``auto`` decided by the planner model's size."""
         if self.cfg.planner != "auto":
@@ -165,7 +175,8 @@ class TaskDriver:
 
     async def round(self, task: Task) -> bool:
         try:
-            outcome = await run_task_round(self.app, self.cfg, self.detectors, task, self.ref, self.scope_for)
+            outcome = await run_task_round(self.app, self.cfg, self.detectors, task, self.ref, self.scope_for,
+                                           self.tools)
         except TimeoutError:
             return await self.transport_failed(task.id, TransportError(
                 f"the round took longer than {self.cfg.round_timeout:g} s"))

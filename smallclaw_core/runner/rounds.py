@@ -46,9 +46,9 @@ def step_done(report: str) -> str:
     return report.strip() or "(no report)"
 
 
-def task_tools(app: Any) -> dict[str, Any]:
-    """The tools a task's executor gets: every registered tool, and ``step_done``."""
-    tools = {n: app.tools[n] for n in app.tools.names()}
+def task_tools(app: Any, advanced: bool = True) -> dict[str, Any]:
+    """The tools a task's executor gets: every registered tool (advanced ones if wanted), and ``step_done``."""
+    tools = {n: app.tools[n] for n in app.tools.names() if advanced or not app.tools[n].advanced}
     tools.setdefault(FINISH_TOOL, step_done)
     return tools
 
@@ -69,14 +69,15 @@ class RoundOutcome:
 
 
 async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, ref: Any,
-                         scope_for: Callable[[anyio.CancelScope | None], None]) -> RoundOutcome | None:
+                         scope_for: Callable[[anyio.CancelScope | None], None],
+                         tools: dict[str, Any] | None = None) -> RoundOutcome | None:
     """Run the task's next round; None when it was cancelled. Model and tool errors propagate.
 
     ``scope_for`` is told the round's cancel scope (and None at the end), so a user's
     cancel can abandon an in-flight model call.
     """
     task_id, round_no, step_i = task.id, task.rounds + 1, task.current_step
-    tools = task_tools(app)
+    tools = tools if tools is not None else task_tools(app)
     workspace = app.workspace_for(task_id)
     forget_unfinished(app, task, round_no)
     messages = conversation(app, task)

@@ -117,7 +117,9 @@ def write_file(path: str, content: str, ctx: ToolContext) -> str:
     return f"wrote {len(content.encode('utf-8'))} bytes to {shown(ctx.workspace, target)}"
 
 
-@tool(side_effects=True)
+# Small models call edit_file to create files and to replace a key's name with its value;
+# write_file of the whole (small) file works for them. So it is offered to bigger ones only.
+@tool(side_effects=True, advanced=True)
 def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
     """Replace one exact snippet of a file with new text.
 
@@ -176,7 +178,7 @@ def list_files(ctx: ToolContext, path: str = ".", recursive: bool = False) -> st
     return listing + (f"\n[{extra} more not shown; list a subdirectory]" if extra > 0 else "")
 
 
-@tool
+@tool(advanced=True)
 def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
     """Find lines containing a text in workspace files (case-insensitive).
 
