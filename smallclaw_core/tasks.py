@@ -69,6 +69,9 @@ class Step:
     notes: list[str] = attrs.field(factory=list)
     #: an optional deterministic check, such as ``file_exists: report.md``
     check: str | None = None
+    #: who wrote the check: the user (None, the default), or "planner" / "goal check"
+    #: (proposed by SmallClaw: they must pass, but a pass alone does not prove the step done)
+    check_by: str | None = None
     #: when the step's first round started (files changed since then are its work)
     started_at: float | None = None
     #: the journal's last seq when the step started (its evidence comes after)

@@ -37,7 +37,8 @@ def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_ch
     assert steps_of(sentence_plan('In config.json, set "debug" to true. Keep everything else as it is.', tmp_path)) \
         == [('In config.json, set "debug" to true. Keep everything else as it is.', None)]
     assert steps_of(sentence_plan("sales.csv has two columns. Write the sum of the second to total.txt.", tmp_path)) \
-        == [("sales.csv has two columns. Write the sum of the second to total.txt.", "file_exists: total.txt")]
+        == [("sales.csv has two columns. Write the sum of the second to total.txt.",
+             "file_exists: total.txt\nfile_is_number: total.txt")]
     # the input exists, so it is not what the step must produce
     assert steps_of(sentence_plan("Use ffmpeg to convert song.wav to song.mp3.", tmp_path)) \
         == [("Use ffmpeg to convert song.wav to song.mp3.", "file_exists: song.mp3")]
@@ -81,7 +82,7 @@ def test_a_model_plan_that_drops_a_deliverable_is_planned_again_then_completed(m
     task = app.store.get(task.id)
     assert [s.description for s in task.steps][0] == "Read data.txt"
     assert task.steps[-1].description.startswith("Finish what the goal asks for count.txt")
-    assert task.steps[-1].check == "file_exists: count.txt"
+    assert task.steps[-1].check == "file_exists: count.txt\nfile_is_number: count.txt"
     plan_change = [e.data for e in app.store.journal(task.id) if e.kind == "plan_change"][0]
     assert plan_change["added_for"] == ["count.txt"] and plan_change["how"] == "model"
     # saying "done" without a tool finishes nothing

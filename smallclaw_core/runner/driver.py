@@ -159,7 +159,8 @@ class TaskDriver:
 
     def set_plan(self, task_id: str, steps: list[Any], how: str, added: list[str]) -> bool:
         def change(t: Task) -> None:
-            t.steps = [Step(description=s.description, check=s.check) for s in steps]
+            t.steps = [Step(description=s.description, check=s.check, check_by="planner" if s.check else None)
+                       for s in steps]
             t.current_step = 0
             t.planned_by = "planner"
 
@@ -335,7 +336,7 @@ class TaskDriver:
         if task.counters.goal_checks >= self.cfg.goal_retries:
             return self.needs_user(task.id, f"every step is done but the goal is not met: {gap}")
         check = "\n".join(f"file_exists: {n}" for n in missing_files(app, task)) or None
-        step = Step(description=f"Finish the goal: {gap}", check=check)
+        step = Step(description=f"Finish the goal: {gap}", check=check, check_by="goal check" if check else None)
 
         def add(t: Task) -> None:
             t.counters.goal_checks += 1

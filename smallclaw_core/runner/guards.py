@@ -1,7 +1,8 @@
 """The runner's deterministic verifiers: facts that say NO before any model is asked.
 
 - ``structure`` (order 5): a JSON, TOML, YAML or Python file that parsed when the
-  round started and no longer does fails the step, unless the step asked for that.
+  round started and no longer does fails the step, unless the step asked for that;
+  so does one the step created that does not parse.
 - ``grounding`` (order 8): a file the step wrote that holds just a number no tool
   printed (and the goal, plan and checks do not give) fails: small models invent
   sums and counts, tools compute them. It runs before the step's checks, so a
@@ -24,6 +25,7 @@ from typing import Any
 from smallclaw_core.verification import StepContext, Verdict
 
 from .conversation import FINISH_TOOL
+from .evidence import parse_error
 
 _ASKS_FOR_BREAKAGE = re.compile(r"\b(invalid|malformed|corrupt|break|broken)\b", re.I)
 
@@ -74,14 +76,20 @@ class StructureGuard:
     order = 5
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
-        if ctx.before is None or _ASKS_FOR_BREAKAGE.search(ctx.step.description):
+        if _ASKS_FOR_BREAKAGE.search(ctx.step.description):
             return None
-        broken = ctx.before.broken_since(ctx.workspace)
-        if not broken:
-            return None
-        what = "; ".join(f"{name} {why}" for name, why in broken)
-        return Verdict(False, f"{what}. It parsed before this step: fix it so it parses again "
-                              "(read it, then write it back whole and valid).", source=self.name)
+        broken = ctx.before.broken_since(ctx.workspace) if ctx.before is not None else []
+        if broken:
+            what = "; ".join(f"{name} {why}" for name, why in broken)
+            return Verdict(False, f"{what}. It parsed before this step: fix it so it parses again "
+                                  "(read it, then write it back whole and valid).", source=self.name)
+        for name in ctx.changed[:20]:  # a file the step created must parse too
+            why = parse_error(ctx.workspace / name)
+            if why:
+                kind = why.split("valid ", 1)[-1].split(" ", 1)[0]
+                return Verdict(False, f"{name} {why.replace(' any more', '')}. Write it again as valid {kind}, "
+                                      "nothing before or after it.", source=self.name)
+        return None
 
 
 def what_failed(result: Any) -> str:

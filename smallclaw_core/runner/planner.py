@@ -147,9 +147,20 @@ def missing_from(steps: list[PlannedStep], wanted: list[str]) -> list[str]:
     return [w for w in wanted if w.lower() not in text]
 
 
+_ASKS_FOR_NUMBER = re.compile(r"\b(?:the|a)\s+(?:number|count|total|sum|result)\b|\bhow many\b", re.I)
+
+
 def add_value_checks(steps: list[PlannedStep], goal: str) -> None:
-    """A step that writes a file and names a value the goal quotes checks that the file contains it."""
+    """A step that writes one file gets a check of what goes in it.
+
+    ``file_contains`` when the step names a value the goal quotes; ``file_is_number``
+    when it writes "the number", "the count", "the total" or "the sum" there.
+    """
     for step in steps:
+        if step.check and step.check.startswith("file_exists:") and "\n" not in step.check \
+                and _ASKS_FOR_NUMBER.search(step.description):
+            step.check += f"\nfile_is_number: {step.check.partition(':')[2].strip()}"
+            continue
         if not step.check or not step.check.startswith("file_exists:") or "\n" in step.check:
             continue
         path = step.check.partition(":")[2].strip()

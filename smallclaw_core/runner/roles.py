@@ -100,12 +100,18 @@ def evidence_text(ctx: StepContext, limit: int = 3000) -> str:
             mark = "ERROR " if e.data.get("error") else ""
             lines.append(f"RESULT {mark}{cut_middle(str(e.data.get('result', '')), 600)}")
     calls = cut_middle("\n".join(lines) or "(no tool was used)", limit)
-    if not ctx.changed:
-        return calls
-    from .evidence import head
+    from .evidence import files_named, head
 
-    files = "\n".join(head(ctx.workspace, name) for name in ctx.changed[:5])
-    return f"{calls}\n\nFiles changed in this step:\n{cut_middle(files, limit // 2)}"
+    # what the step read, to compare the output with
+    named = [n for n in files_named(ctx.step.description) if n not in ctx.changed and (ctx.workspace / n).is_file()]
+    text = calls
+    if named:
+        inputs = "\n".join(head(ctx.workspace, name) for name in named[:3])
+        text += f"\n\nFiles the step names, as they are:\n{cut_middle(inputs, limit // 3)}"
+    if ctx.changed:
+        files = "\n".join(head(ctx.workspace, name) for name in ctx.changed[:5])
+        text += f"\n\nFiles changed in this step:\n{cut_middle(files, limit // 2)}"
+    return text
 
 
 async def role_call(app: "App", role: str, request: ModelRequest, task_id: str | None = None) -> Any:

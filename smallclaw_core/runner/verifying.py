@@ -62,7 +62,7 @@ def step_context(app: Any, task_id: str, step_index: int, answer: str, evidence:
 
 
 async def checks_pass(app: Any, task_id: str, step_index: int, evidence: list[Any], before: Any) -> bool:
-    """True when the deterministic verifiers alone already pass the step (a decisive YES, no NO before it).
+    """True when the deterministic verifiers pass the step: no NO, and at least one YES.
 
     Used in the middle of a round: a small model that just wrote what the step's
     checks look for rarely knows it is done, so the round ends there.
@@ -70,6 +70,7 @@ async def checks_pass(app: Any, task_id: str, step_index: int, evidence: list[An
     ctx = step_context(app, task_id, step_index, "", evidence, before)
     chain = sorted((v for v in app.verifiers.values() if getattr(v, "order", 50) < MODEL_ORDER),
                    key=lambda v: getattr(v, "order", 50))
+    passed = False
     for verifier in chain:
         verdict = await verifier.verify(ctx)
         if verdict is None:
@@ -78,7 +79,8 @@ async def checks_pass(app: Any, task_id: str, step_index: int, evidence: list[An
             return False
         if verdict.decisive:
             return True
-    return False
+        passed = True
+    return passed
 
 
 async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer: str, evidence: list[Any],

@@ -4,11 +4,14 @@ A step may carry one check per line::
 
     file_exists: report.md
     file_contains: report.md :: total
+    file_is_number: count.txt
     command_succeeds: python -m pytest -q
 
 Checks run before the model verifier. A failing check overrules whatever a model
 says, and what failed (with the command's output) becomes the feedback for the next
-round; when every check passes the step advances without asking a model.
+round; when every check the user wrote passes, the step advances without asking a
+model. Checks SmallClaw proposed (``Step.check_by``: the planner's, the goal check's)
+must pass too, but then the model verifier still judges the content.
 
 ``command_succeeds`` runs confined like ``run_shell`` (the sandbox, environment,
 timeout) and under the same ``[shell]`` policy: checks can come from the planner, a
@@ -19,6 +22,7 @@ task; until then the check fails and says how to allow it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict
@@ -29,7 +33,10 @@ from .policy import enforce
 from .shell import run_command
 from .workspace import inside
 
-FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "command_succeeds: COMMAND")
+FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "file_is_number: PATH", "command_succeeds: COMMAND")
+
+#: what "file_is_number" accepts: one number, alone (surrounding blank space is fine)
+_NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
 
 
 class MalformedCheck(ValueError):
@@ -42,7 +49,7 @@ def parse_check(line: str) -> tuple[str, list[str]]:
     kind, rest = kind.strip().lower(), rest.strip()
     if not sep or not rest:
         raise MalformedCheck(line)
-    if kind == "file_exists":
+    if kind in ("file_exists", "file_is_number"):
         return kind, [rest]
     if kind == "file_contains":
         path, sep, text = rest.partition("::")
@@ -79,11 +86,14 @@ class EvidenceChecks:
             if not ok:
                 return Verdict(False, f"check failed: {line}: {detail}", source="check")
             passed.append(line)
-        return Verdict(True, "checks passed: " + "; ".join(passed), source="check", decisive=True)
+        # the user's checks decide; SmallClaw's own (a plan's file_exists) must pass but do not prove
+        # the content right, so the model verifier still looks at it
+        decisive = getattr(ctx.step, "check_by", None) is None
+        return Verdict(True, "checks passed: " + "; ".join(passed), source="check", decisive=decisive)
 
     async def _run(self, kind: str, args: list[str], ctx: StepContext) -> tuple[bool, str]:
         workspace = Path(ctx.workspace)
-        if kind in ("file_exists", "file_contains"):
+        if kind in ("file_exists", "file_contains", "file_is_number"):
             try:
                 path = inside(workspace, args[0])
             except ToolError as exc:
@@ -93,6 +103,11 @@ class EvidenceChecks:
             if kind == "file_exists":
                 return True, ""
             text = path.read_text(encoding="utf-8", errors="replace")
+            if kind == "file_is_number":
+                if _NUMBER.fullmatch(text):
+                    return True, ""
+                return False, (f"{args[0]} should hold just the number, but holds {text.strip()[:80]!r}; "
+                               "write only the number")
             if args[1] not in text:
                 return False, f"{args[0]} does not contain {args[1]!r}"
             return True, ""

@@ -96,3 +96,13 @@ async def test_command_succeeds_obeys_the_policy(workspace, stand_in, tmp_path, 
 async def test_command_check_timeout_fails(workspace, stand_in):
     verdict = await verify(workspace, "command_succeeds: sleep 5", stand_in(policy="open", timeout=0.3))
     assert not verdict.passed and "timed out" in verdict.reason
+
+
+async def test_file_is_number_passes_only_a_lone_number(tmp_path):
+    assert parse_check("file_is_number: count.txt") == ("file_is_number", ["count.txt"])
+    for text, ok in (("7\n", True), (" 5050 ", True), ("-3.5", True), ("3 bytes to count.txt", False),
+                     ("data.txt has 7 lines", False), ("", False)):
+        (tmp_path / "count.txt").write_text(text)
+        verdict = await verify(tmp_path, "file_is_number: count.txt")
+        assert verdict.passed is ok, (text, verdict.reason)
+    assert "should hold just the number" in verdict.reason
