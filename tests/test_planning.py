@@ -24,18 +24,22 @@ def test_sentences_become_steps_and_the_written_file_is_checked(tmp_path):
                          "double.py that reads numbers.txt and prints each number doubled. Run it and write its "
                          "output to doubled.txt.", tmp_path)
     assert steps_of(plan) == [
-        ("Write the numbers 1 to 5 to numbers.txt, one per line.", "file_exists: numbers.txt"),
+        ("Write the numbers 1 to 5 to numbers.txt, one per line.",
+         "file_exists: numbers.txt\nfile_equals_output: numbers.txt :: seq 1 5"),
         ("Write a Python script double.py that reads numbers.txt and prints each number doubled.",
          "file_exists: double.py"),
-        ("Run it and write its output to doubled.txt.", "file_exists: doubled.txt"),
+        ("Run it and write its output to doubled.txt.",  # "it": the script the step before wrote
+         "file_exists: doubled.txt\nfile_equals_output: doubled.txt :: python3 double.py"),
     ]
 
 
 def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_check(tmp_path):
     (tmp_path / "config.json").write_text("{}")
     (tmp_path / "song.wav").write_text("RIFF")
+    (tmp_path / "config.json").write_text('{"debug": false, "port": 8080}')
     assert steps_of(sentence_plan('In config.json, set "debug" to true. Keep everything else as it is.', tmp_path)) \
-        == [('In config.json, set "debug" to true. Keep everything else as it is.', None)]
+        == [('In config.json, set "debug" to true. Keep everything else as it is.',
+             "file_value: config.json :: debug = true\nfile_value: config.json :: port = 8080")]
     assert steps_of(sentence_plan("sales.csv has two columns. Write the sum of the second to total.txt.", tmp_path)) \
         == [("sales.csv has two columns. Write the sum of the second to total.txt.",
              "file_exists: total.txt\nfile_is_number: total.txt")]
@@ -47,7 +51,35 @@ def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_ch
 def test_every_new_file_a_step_writes_is_checked():
     plan = sentence_plan("Write a Python script sum.py that prints the sum of 1 to 100, run it, and write its "
                          "output to sum.txt.")
-    assert plan[0].check == "file_exists: sum.py\nfile_exists: sum.txt"
+    assert plan[0].check == "file_exists: sum.py\nfile_exists: sum.txt\nfile_equals_output: sum.txt :: python3 sum.py"
+
+
+def test_what_a_steps_words_say_its_output_holds_becomes_a_check(tmp_path):
+    from smallclaw_core.runner.proposals import propose
+
+    def checks(description, inputs=(), outputs=(), files=None):
+        for name, text in (files or {}).items():
+            (tmp_path / name).write_text(text)
+        return propose(description, description, list(inputs), list(outputs), tmp_path)
+
+    assert checks("Sort the lines of fruits.txt and write them to sorted.txt", ["fruits.txt"], ["sorted.txt"]) \
+        == ["file_equals_output: sorted.txt :: sort fruits.txt"]
+    assert checks("Write names.txt in upper case to up.txt", ["names.txt"], ["up.txt"]) \
+        == ["file_equals_output: up.txt :: tr '[:lower:]' '[:upper:]' < names.txt"]
+    assert checks("Find the lines in app.log that contain ERROR and write them to e.txt", ["app.log"], ["e.txt"]) \
+        == ["file_equals_output: e.txt :: grep -F ERROR app.log"]
+    assert checks("Make a folder named backup and copy my notes.txt into it", ["my notes.txt"], []) == []
+    assert checks("Make a folder named backup and copy notes.txt into it", ["notes.txt"], []) \
+        == ["file_equals_output: backup/notes.txt :: cat notes.txt"]
+    assert checks("In greeting.txt, replace the word World with SmallClaw.", ["greeting.txt"]) \
+        == ["file_contains: greeting.txt :: SmallClaw", "file_lacks: greeting.txt :: World"]
+    assert checks("In s.toml, change port to 9000.", ["s.toml"], files={"s.toml": 'port = 8000\nname = "x"\n'}) \
+        == ["file_value: s.toml :: port = 9000", 'file_value: s.toml :: name = "x"']
+    # file names reach a shell only quoted
+    assert checks("Sort the lines of a b.txt and write them to c.txt", ["a b.txt"], ["c.txt"]) \
+        == ["file_equals_output: c.txt :: sort 'a b.txt'"]
+    # words that leave doubt propose nothing
+    assert checks("Write something nice about fruits.txt to notes.txt", ["fruits.txt"], ["notes.txt"]) == []
 
 
 def test_a_quoted_value_becomes_a_file_contains_check():
@@ -60,7 +92,7 @@ def test_a_model_plan_gets_checks_only_for_steps_that_write():
     text = json.dumps({"steps": [{"description": "Read data.txt", "output_file": "data.txt"},
                                  {"description": "Count the lines", "output_file": "count.txt"},
                                  {"description": "Write the count to count.txt", "output_file": "count.txt"}]})
-    assert [s.check for s in parse_plan(text)] == [None, None, "file_exists: count.txt"]
+    assert [s.check for s in parse_plan(text)] == [None, None, "file_exists: count.txt\nfile_is_number: count.txt"]
 
 
 def test_deliverables_are_new_files_and_quoted_values(tmp_path):

@@ -29,6 +29,7 @@ from smallclaw_core.models import Message, ModelOptions, ModelRequest
 from smallclaw_core.tasks import Task
 
 from .evidence import files_named
+from .proposals import propose, quoted_values
 from .roles import loads_strict
 
 MAX_PLAN_STEPS = 8
@@ -62,7 +63,6 @@ PLANNER_PROMPT = (
     'Reply with JSON: {{"steps": [{{"description": "...", "output_file": "..."}}]}}'
 )
 
-_QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
 _WRITES = re.compile(r"\b(write|writes|save|saves|create|creates|store|put|output|copy|export|generate|make|"
                      r"convert)\b",
                      re.I)
@@ -74,22 +74,12 @@ class PlannedStep:
     check: str | None = None
 
 
-def quoted_values(text: str) -> list[str]:
-    """Values a goal quotes ('hello world', "Alice"), in order, once each."""
-    out: list[str] = []
-    for match in _QUOTED.finditer(text):
-        value = next(g for g in match.groups() if g is not None).strip()
-        if value and value not in out:
-            out.append(value)
-    return out
-
-
-def parse_plan(text: str, workspace: Path | None = None) -> list[PlannedStep] | None:
+def parse_plan(text: str, workspace: Path | None = None, goal: str = "") -> list[PlannedStep] | None:
     """Steps from a planner answer, or ``None`` when it does not parse."""
     data = loads_strict(text)
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         return None
-    steps = []
+    descriptions, outputs = [], []
     for item in data["steps"]:
         output = ""
         if isinstance(item, dict):
@@ -97,11 +87,33 @@ def parse_plan(text: str, workspace: Path | None = None) -> list[PlannedStep] | 
             item = item.get("description")
         if not isinstance(item, str) or not item.strip():
             return None
-        description = " ".join(item.split())
-        steps.append(PlannedStep(description, _output_check(output, description, workspace)))
-    if not 1 <= len(steps) <= MAX_PLAN_STEPS:
+        descriptions.append(" ".join(item.split()))
+        outputs.append(output)
+    if not 1 <= len(descriptions) <= MAX_PLAN_STEPS:
         return None
-    return without_earlier_outputs(steps)
+    return _with_checks(descriptions, goal, workspace, outputs)
+
+
+def step_checks(description: str, goal: str, workspace: Path | None, output: str = "",
+                script: str | None = None) -> str | None:
+    """The checks SmallClaw proposes for a step: its new files exist, and what its words say they hold."""
+    outputs = [line.partition(":")[2].strip()
+               for line in (_output_check(output, description, workspace) or "").splitlines()]
+    inputs = [n for n in files_named(description) if workspace is not None and (workspace / n).is_file()]
+    lines = [f"file_exists: {o}" for o in outputs] + propose(description, goal, inputs, outputs, workspace, script)
+    return "\n".join(dict.fromkeys(lines)) or None
+
+
+def _with_checks(descriptions: list[str], goal: str, workspace: Path | None,
+                 outputs: list[str] | None = None) -> list[PlannedStep]:
+    """Steps with their proposed checks; "run it" finds the script an earlier step wrote."""
+    planned, script = [], None
+    for i, description in enumerate(descriptions):
+        declared = outputs[i] if outputs else ""
+        planned.append(PlannedStep(description, step_checks(description, goal, workspace, declared, script)))
+        scripts = [n for n in files_named(description) if n.endswith((".py", ".sh"))]
+        script = scripts[-1] if scripts else script
+    return without_earlier_outputs(planned)
 
 
 def _output_check(output: str, description: str, workspace: Path | None = None) -> str | None:
@@ -147,34 +159,13 @@ def missing_from(steps: list[PlannedStep], wanted: list[str]) -> list[str]:
     return [w for w in wanted if w.lower() not in text]
 
 
-_ASKS_FOR_NUMBER = re.compile(r"\b(?:the|a)\s+(?:number|count|total|sum|result)\b|\bhow many\b", re.I)
-
-
-def add_value_checks(steps: list[PlannedStep], goal: str) -> None:
-    """A step that writes one file gets a check of what goes in it.
-
-    ``file_contains`` when the step names a value the goal quotes; ``file_is_number``
-    when it writes "the number", "the count", "the total" or "the sum" there.
-    """
-    for step in steps:
-        if step.check and step.check.startswith("file_exists:") and "\n" not in step.check \
-                and _ASKS_FOR_NUMBER.search(step.description):
-            step.check += f"\nfile_is_number: {step.check.partition(':')[2].strip()}"
-            continue
-        if not step.check or not step.check.startswith("file_exists:") or "\n" in step.check:
-            continue
-        path = step.check.partition(":")[2].strip()
-        values = [v for v in quoted_values(goal) if v in step.description and v != path]
-        if len(values) == 1:
-            step.check += f"\nfile_contains: {path} :: {values[0]}"
-
-
 def completion_step(goal: str, missing: list[str]) -> PlannedStep:
     """The step added when a plan keeps dropping a deliverable."""
     files = [m for m in missing if files_named(m) == [m]]
     what = ", ".join(missing)
-    check = "\n".join(f"file_exists: {f}" for f in files) or None
-    return PlannedStep(f"Finish what the goal asks for {what}: {goal}", check)
+    description = f"Finish what the goal asks for {what}: {goal}"
+    lines = [f"file_exists: {f}" for f in files] + propose(description, goal, [], files, None)
+    return PlannedStep(description, "\n".join(lines) or None)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|,?\s+(?:and\s+)?then\s+", re.I)
@@ -211,10 +202,7 @@ def sentence_plan(goal: str, workspace: Path | None = None) -> list[PlannedStep]
         steps.append(context)
     if len(steps) > MAX_PLAN_STEPS:
         steps = steps[: MAX_PLAN_STEPS - 1] + [" ".join(steps[MAX_PLAN_STEPS - 1:])]
-    planned = without_earlier_outputs([PlannedStep(s, _output_check("", s, workspace))
-                                       for s in steps or [goal.strip()]])
-    add_value_checks(planned, goal)
-    return planned
+    return _with_checks(steps or [goal.strip()], goal, workspace)
 
 
 async def make_plan(app: Any, task: Task, workspace: Path | None = None, *,
@@ -236,7 +224,7 @@ async def make_plan(app: Any, task: Task, workspace: Path | None = None, *,
                                                     num_predict=400),
                                timeout=app.config.models.timeout)
         reply = await model_call(ref, request)
-        steps = parse_plan(reply.content, workspace)
+        steps = parse_plan(reply.content, workspace, task.goal)
         if steps is None:
             messages += [Message("assistant", reply.content),
                          Message("user", "That is not a plan in the JSON asked for. Reply with the JSON only.")]
@@ -251,5 +239,4 @@ async def make_plan(app: Any, task: Task, workspace: Path | None = None, *,
         return None, []
     if missing:
         best = best[: MAX_PLAN_STEPS - 1] + [completion_step(task.goal, missing)]
-    add_value_checks(best, task.goal)
     return best, missing

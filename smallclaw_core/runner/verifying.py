@@ -18,14 +18,18 @@ from .evidence import changed_since
 from .retry import GaveUp, RetryPolicy, retrying
 
 
-async def run_verifiers(app: Any, ctx: StepContext) -> Verdict:
+async def run_verifiers(app: Any, ctx: StepContext, *, trust_checks: bool = False) -> Verdict:
     """The verifier chain: deterministic checks first, then the model; fails closed.
 
     A failing verdict stops the chain; a decisive pass advances without the model.
+    ``trust_checks`` makes any deterministic pass decisive: for a small verifier model,
+    whose YES and NO on content are a coin toss, the checks say more.
     """
     chain = sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50))
     passed: Verdict | None = None
     for verifier in chain:
+        if trust_checks and passed is not None and getattr(verifier, "order", 50) >= MODEL_ORDER:
+            return passed
         verdict = await verifier.verify(ctx)
         if verdict is None:
             continue
@@ -90,8 +94,13 @@ async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer:
         app.tasks.journal(task_id, "error", {"kind": "transport", "where": "verifier", "message": str(exc),
                                              "attempt": attempt, "retry_in": round(delay, 2)})
 
+    from smallclaw_core.models import is_small_model
+
+    trust = is_small_model(await app.model_info(await app.model_for("verifier")))
+
     async def once() -> Verdict:
-        return await run_verifiers(app, step_context(app, task_id, step_index, answer, evidence, before))
+        return await run_verifiers(app, step_context(app, task_id, step_index, answer, evidence, before),
+                                   trust_checks=trust)
 
     try:
         return await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)

@@ -4,8 +4,15 @@ A step may carry one check per line::
 
     file_exists: report.md
     file_contains: report.md :: total
+    file_lacks: greeting.txt :: World
     file_is_number: count.txt
+    file_value: config.json :: debug = true
+    file_equals_output: sorted.txt :: sort fruits.txt
     command_succeeds: python -m pytest -q
+
+``file_value`` reads a JSON or TOML file and compares one key (``a.b`` for a nested
+one) with a JSON value; ``file_equals_output`` compares a file with what a command
+prints (blank space at the ends of lines and of the text ignored).
 
 Checks run before the model verifier. A failing check overrules whatever a model
 says, and what failed (with the command's output) becomes the feedback for the next
@@ -33,7 +40,9 @@ from .policy import enforce
 from .shell import run_command
 from .workspace import inside
 
-FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "file_is_number: PATH", "command_succeeds: COMMAND")
+FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "file_lacks: PATH :: TEXT", "file_is_number: PATH",
+         "file_value: PATH :: KEY = VALUE", "file_equals_output: PATH :: COMMAND", "command_succeeds: COMMAND")
+_WITH_TEXT = ("file_contains", "file_lacks", "file_value", "file_equals_output")
 
 #: what "file_is_number" accepts: one number, alone (surrounding blank space is fine)
 _NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
@@ -51,9 +60,9 @@ def parse_check(line: str) -> tuple[str, list[str]]:
         raise MalformedCheck(line)
     if kind in ("file_exists", "file_is_number"):
         return kind, [rest]
-    if kind == "file_contains":
+    if kind in _WITH_TEXT:
         path, sep, text = rest.partition("::")
-        if not sep or not path.strip() or not text.strip():
+        if not sep or not path.strip() or not text.strip() or (kind == "file_value" and "=" not in text):
             raise MalformedCheck(line)
         return kind, [path.strip(), text.strip()]
     if kind == "command_succeeds":
@@ -86,14 +95,15 @@ class EvidenceChecks:
             if not ok:
                 return Verdict(False, f"check failed: {line}: {detail}", source="check")
             passed.append(line)
-        # the user's checks decide; SmallClaw's own (a plan's file_exists) must pass but do not prove
-        # the content right, so the model verifier still looks at it
-        decisive = getattr(ctx.step, "check_by", None) is None
+        # the user's checks decide, and so do SmallClaw's when they test what a file holds; a bare
+        # file_exists it proposed must pass but does not prove the content right
+        proposed = getattr(ctx.step, "check_by", None) is not None
+        decisive = not proposed or any(not line.lower().startswith("file_exists") for line in lines)
         return Verdict(True, "checks passed: " + "; ".join(passed), source="check", decisive=decisive)
 
     async def _run(self, kind: str, args: list[str], ctx: StepContext) -> tuple[bool, str]:
         workspace = Path(ctx.workspace)
-        if kind in ("file_exists", "file_contains", "file_is_number"):
+        if kind != "command_succeeds":
             try:
                 path = inside(workspace, args[0])
             except ToolError as exc:
@@ -108,12 +118,24 @@ class EvidenceChecks:
                     return True, ""
                 return False, (f"{args[0]} should hold just the number, but holds {text.strip()[:80]!r}; "
                                "write only the number")
-            if args[1] not in text:
+            if kind == "file_contains" and args[1] not in text:
                 return False, f"{args[0]} does not contain {args[1]!r}"
+            if kind == "file_lacks" and args[1] in text:
+                return False, f"{args[0]} still contains {args[1]!r}"
+            if kind == "file_value":
+                return _value_matches(path, args[0], args[1])
+            if kind == "file_equals_output":
+                ok, printed = await self._command(args[1], ctx, workspace, want_output=True)
+                if not ok:
+                    return False, f"the command it is compared with failed: {printed}"
+                if _lines(text) != _lines(printed):
+                    return False, (f"{args[0]} does not hold what the step asks for: it holds "
+                                   f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}")
             return True, ""
         return await self._command(args[0], ctx, workspace)
 
-    async def _command(self, command: str, ctx: StepContext, workspace: Path) -> tuple[bool, str]:
+    async def _command(self, command: str, ctx: StepContext, workspace: Path,
+                       want_output: bool = False) -> tuple[bool, str]:
         config = shell_config(ctx.app)
         approvals = frozenset(getattr(ctx.task, "approvals", None) or ())
         workspace.mkdir(parents=True, exist_ok=True)
@@ -131,4 +153,34 @@ class EvidenceChecks:
                                    confinement=confinement)
         if result.timed_out or result.exit_code != 0:
             return False, result.render()
-        return True, ""
+        return True, result.output if want_output else ""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
+def _value_matches(path: Path, shown: str, expectation: str) -> tuple[bool, str]:
+    """``key = value`` against a JSON or TOML file; the value is JSON (a bare word is a string)."""
+    import json
+    import tomllib
+
+    key, _, raw = expectation.partition("=")
+    key, raw = key.strip().strip("\"'"), raw.strip()
+    try:
+        wanted = json.loads(raw)
+    except ValueError:
+        wanted = raw.strip("\"'")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (ValueError, OSError) as exc:
+        return False, f"{shown} cannot be read as {'TOML' if path.suffix.lower() == '.toml' else 'JSON'}: {exc}"
+    value: object = data
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False, f"{shown} has no key {key!r}"
+        value = value[part]
+    if value != wanted or type(value) is not type(wanted):
+        return False, f"{shown}: {key} is {json.dumps(value)}, it should be {json.dumps(wanted)}"
+    return True, ""

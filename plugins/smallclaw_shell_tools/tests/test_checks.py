@@ -106,3 +106,26 @@ async def test_file_is_number_passes_only_a_lone_number(tmp_path):
         verdict = await verify(tmp_path, "file_is_number: count.txt")
         assert verdict.passed is ok, (text, verdict.reason)
     assert "should hold just the number" in verdict.reason
+
+
+async def test_file_value_file_lacks_and_file_equals_output(tmp_path, monkeypatch):
+    (tmp_path / "config.json").write_text('{"name": "demo", "debug": true, "port": 8080}')
+    (tmp_path / "s.toml").write_text('port = 9000\n')
+    (tmp_path / "fruits.txt").write_text("pear\napple\n")
+    (tmp_path / "sorted.txt").write_text("apple\npear")  # no newline at the end: still equal
+    (tmp_path / "greeting.txt").write_text("Hello, SmallClaw!\n")
+    for check in ("file_value: config.json :: debug = true", 'file_value: config.json :: name = "demo"',
+                  "file_value: s.toml :: port = 9000", "file_lacks: greeting.txt :: World",
+                  "file_equals_output: sorted.txt :: sort fruits.txt"):
+        verdict = await verify(tmp_path, check)
+        assert verdict.passed, (check, verdict.reason)
+    failed = await verify(tmp_path, "file_value: config.json :: debug = false")
+    assert not failed.passed and "debug is true, it should be false" in failed.reason
+    assert "has no key 'missing'" in (await verify(tmp_path, "file_value: config.json :: missing = 1")).reason
+    assert "still contains 'Hello'" in (await verify(tmp_path, "file_lacks: greeting.txt :: Hello")).reason
+    (tmp_path / "sorted.txt").write_text("fruits.txt\n")
+    wrong = await verify(tmp_path, "file_equals_output: sorted.txt :: sort fruits.txt")
+    assert not wrong.passed and "should hold 'apple" in wrong.reason
+    for bad in ("file_value: config.json :: debug", "file_lacks: greeting.txt", "file_equals_output: a.txt"):
+        with pytest.raises(MalformedCheck):
+            parse_check(bad)

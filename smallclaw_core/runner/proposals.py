@@ -1,0 +1,137 @@
+"""Checks read from a step's own words: what its output must hold, tested without asking a model.
+
+A small model cannot judge whether "apple banana mango pear" is fruits.txt sorted (a
+0.5B verifier answered YES to every wrong output we showed it). But the words of a
+step often say exactly what its output must be, and a command can compute it:
+
+    sort the lines of fruits.txt ... write them to sorted.txt
+        -> file_equals_output: sorted.txt :: sort fruits.txt
+    write names.txt in upper case to upper.txt
+        -> file_equals_output: upper.txt :: tr '[:lower:]' '[:upper:]' < names.txt
+    find the line in app.log that contains ERROR and write it to error.txt
+        -> file_equals_output: error.txt :: grep -F ERROR app.log
+    copy notes.txt into backup        -> file_equals_output: backup/notes.txt :: cat notes.txt
+    in config.json set "debug" to true
+        -> file_value: config.json :: debug = true   (and every other key as it is now)
+    in greeting.txt replace the word World with SmallClaw
+        -> file_contains: greeting.txt :: SmallClaw, file_lacks: greeting.txt :: World
+    write 'hello world' to hello.txt  -> file_contains: hello.txt :: hello world
+    write the number (total, sum, count) to n.txt -> file_is_number: n.txt
+    write the numbers 1 to 5 to n.txt, one per line -> file_equals_output: n.txt :: seq 1 5
+    write sum.py ..., run it and write its output to sum.txt
+        -> file_equals_output: sum.txt :: python3 sum.py
+
+``inputs`` are the files the step names that exist when it is planned, ``outputs``
+the new ones it writes. A rule proposes checks only when the words and the files
+leave no doubt; otherwise the step keeps its ``file_exists`` checks alone. The
+commands are built from fixed templates with every file name quoted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+_NUMBER_WORDS = re.compile(r"\b(?:the|a)\s+(?:number|count|total|sum|result)\b|\bhow many\b", re.I)
+_SORT = re.compile(r"\bsort(?:s|ed|ing)?\b|\balphabetical(?:ly)?\b", re.I)
+_UPPER = re.compile(r"\bupper[\s-]?case\b|\bcapital letters\b", re.I)
+_LOWER = re.compile(r"\blower[\s-]?case\b", re.I)
+_LINE_WITH = re.compile(r"\blines?\b[^\n]*?\bcontain(?:s|ing)?\s+(?:the\s+(?:word|text)\s+)?[\"']?([^\s\"',.;]+)", re.I)
+_COPY = re.compile(r"\bcopy\s+(\S+?)\s+(?:in)?to\s+(?:the\s+folder\s+|a\s+folder\s+named\s+)?(\S+?)[.,;]?(?:\s|$)", re.I)
+_SET = re.compile(r"\b(?:set|change)\s+(?:the\s+(?:key|value\s+of)\s+)?[\"']?([\w.-]+)[\"']?\s+to\s+"
+                  r"(\"[^\"]*\"|'[^']*'|[^\s,;]+?)(?:[.,;]?(?:\s|$))", re.I)
+_REPLACE = re.compile(r"\breplace\s+(?:the\s+(?:word|text)\s+)?[\"']?(\S+?)[\"']?\s+with\s+[\"']?(\S+?)[\"']?[.,;]?(?:\s|$)",
+                      re.I)
+_FOLDER = re.compile(r"\b(?:folder|directory)\s+(?:named|called)\s+[\"']?([\w./-]+)", re.I)
+_SCRIPT = re.compile(r"([\w./-]+\.(?:py|sh))\b")
+_OUTPUT_TO = re.compile(r"\b(?:write|save|put|store)\s+(?:its|the|that)\s+output\s+(?:to|in|into|as)\s+([\w./-]+\w)",
+                        re.I)
+_RANGE_LINES = re.compile(r"\bnumbers?\s+(?:from\s+)?(-?\d+)\s+to\s+(-?\d+)\b[^\n]*?\bone\s+(?:per|a)\s+line", re.I)
+_QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
+
+
+def quoted_values(text: str) -> list[str]:
+    """Values a text quotes ('hello world', "Alice"), in order, once each."""
+    out: list[str] = []
+    for match in _QUOTED.finditer(text):
+        value = next(g for g in match.groups() if g is not None).strip()
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _json_value(text: str) -> object:
+    text = text.strip().rstrip(".")
+    if text[:1] in "\"'" and text[-1:] == text[:1]:
+        return text[1:-1]
+    try:
+        return json.loads(text.lower() if text.lower() in ("true", "false", "null") else text)
+    except ValueError:
+        return text
+
+
+def _structured(path: Path) -> dict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def propose(description: str, goal: str, inputs: list[str], outputs: list[str], workspace: Path | None,
+            script: str | None = None) -> list[str]:
+    """Check lines for one step, beyond its ``file_exists`` ones.
+
+    ``script`` is the script an earlier step wrote, for "run it and write its output to ...".
+    """
+    checks: list[str] = []
+    q = shlex.quote
+    single_in = inputs[0] if len(inputs) == 1 else None
+    single_out = outputs[0] if len(outputs) == 1 else None
+    if single_out and _NUMBER_WORDS.search(description):
+        checks.append(f"file_is_number: {single_out}")
+    if single_out:
+        values = [v for v in quoted_values(goal) if v in description and v != single_out]
+        if len(values) == 1 and not _SET.search(description):
+            checks.append(f"file_contains: {single_out} :: {values[0]}")
+    if single_out and not inputs and (m := _RANGE_LINES.search(description)):
+        checks.append(f"file_equals_output: {single_out} :: seq {int(m.group(1))} {int(m.group(2))}")
+    if single_in and single_out and not checks:
+        if _SORT.search(description) and not _NUMBER_WORDS.search(description):
+            checks.append(f"file_equals_output: {single_out} :: sort {q(single_in)}")
+        elif _UPPER.search(description):
+            checks.append(f"file_equals_output: {single_out} :: tr '[:lower:]' '[:upper:]' < {q(single_in)}")
+        elif _LOWER.search(description):
+            checks.append(f"file_equals_output: {single_out} :: tr '[:upper:]' '[:lower:]' < {q(single_in)}")
+        elif (m := _LINE_WITH.search(description)) and not _NUMBER_WORDS.search(description):
+            checks.append(f"file_equals_output: {single_out} :: grep -F {q(m.group(1))} {q(single_in)}")
+    if (m := _OUTPUT_TO.search(description)) and re.search(r"\brun\b", description, re.I):
+        named = _SCRIPT.findall(description)
+        ran = named[0] if named else script
+        if ran and m.group(1) != ran:
+            program = "python3" if ran.endswith(".py") else "sh"
+            checks.append(f"file_equals_output: {m.group(1)} :: {program} {q(ran)}")
+    if (m := _COPY.search(description)) and m.group(1) in inputs:
+        source, target = m.group(1), m.group(2).rstrip("/")
+        if target.lower() in ("it", "there", "them") and (folder := _FOLDER.search(description)):
+            target = folder.group(1).rstrip(".,;")
+        if "." not in Path(target).name:  # a folder: the copy keeps its name
+            target = f"{target}/{Path(source).name}"
+        checks.append(f"file_equals_output: {target} :: cat {q(source)}")
+    structured = [i for i in inputs if Path(i).suffix.lower() in (".json", ".toml")]
+    if len(structured) == 1 and (m := _SET.search(description)) and workspace is not None:
+        name, key, value = structured[0], m.group(1), _json_value(m.group(2))
+        data = _structured(workspace / name)
+        if data is not None and (key in data or not data):
+            checks.append(f"file_value: {name} :: {key} = {json.dumps(value)}")
+            for other, kept in data.items():  # the rest stays as it is
+                if other != key and not isinstance(kept, (dict, list)):
+                    checks.append(f"file_value: {name} :: {other} = {json.dumps(kept)}")
+    if len(inputs) == 1 and not outputs and (m := _REPLACE.search(description)):
+        old, new = m.group(1), m.group(2)
+        checks += [f"file_contains: {inputs[0]} :: {new}", f"file_lacks: {inputs[0]} :: {old}"]
+    return checks
