@@ -21,6 +21,7 @@ import attrs
 
 from .errors import NeedsApproval, SmallClawError, ToolError, TransportError
 from .models import Message, ModelOptions, ModelReply, ModelRequest, ToolCall, Usage
+from .textcalls import closest_tool, recover_calls
 from .tools import Tool, ToolContext, ToolFailure, check_arguments, tool
 from .verification import LoopVerdict
 
@@ -98,6 +99,8 @@ class RoundObserver:
     #: after a call that succeeded: truthy (or an awaitable of it) ends the round there,
     #: as when the runner's checks already show the step done
     end_after: Callable[[ToolCall, Tool | None, str], Any] | None = None
+    #: calls the model wrote as text under native tool calling, and that text
+    recovered: Callable[[list[ToolCall], str], Any] | None = None
 
 
 async def _maybe(value: Any) -> Any:
@@ -247,6 +250,12 @@ async def run_round(
                                options=options or ModelOptions(), timeout=timeout, on_text=on_text)
         started = time.perf_counter()
         reply = await model_call(ref, request, json_protocol=json_protocol)
+        if not json_protocol and tools and not reply.tool_calls:
+            # a small model writes its native call as text: {"name": ..., "arguments": ...}
+            written = reply.content
+            reply, found = recover_calls(reply)
+            if found and obs.recovered:
+                await _maybe(obs.recovered(found, written))
         result.usage.append(reply.usage)
         if obs.model_called:
             await _maybe(obs.model_called(reply, time.perf_counter() - started))
@@ -282,7 +291,9 @@ async def _run_tool(c: ToolCall, tools: dict[str, Tool], ctx: ToolContext, obs: 
         names = ", ".join(sorted(tools)) or "none"
         if obs.tool_started:
             await _maybe(obs.tool_started(c, None))
-        return f"Error: there is no tool named {c.name!r}. Available tools: {names}.", True
+        closest = closest_tool(c.name, sorted(tools))
+        hint = f" The closest is {closest}; call it by that name." if closest else ""
+        return f"Error: there is no tool named {c.name!r}; nothing was run.{hint} Available tools: {names}.", True
     problem = check_arguments(t, c.arguments)
     if obs.tool_started:
         await _maybe(obs.tool_started(c, t))

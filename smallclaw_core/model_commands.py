@@ -99,9 +99,10 @@ def _print_checks(checks) -> int:
 
 
 async def _size_checks(app: Any, backend_name: str, model: str, roles: list[str]) -> list[Any]:
-    """A warning when the executor is too small for real work, with what to use instead."""
+    """For the executor: which tool protocol it gets and why; a warning when it is too small for real work."""
     from .errors import SmallClawError
     from .models import DoctorCheck, too_small_advice
+    from .toolprotocol import protocol_choice
 
     if "executor" not in roles:
         return []
@@ -109,10 +110,13 @@ async def _size_checks(app: Any, backend_name: str, model: str, roles: list[str]
         info = await app.backend(backend_name).describe(model)
     except SmallClawError:
         return []  # the backend's own checks already said why
+    json_protocol, why = protocol_choice(app.config.models.tool_protocol, info)
+    checks = [DoctorCheck("tool protocol", True, f"{'constrained JSON' if json_protocol else 'native tool calls'}: "
+                                                 f"{why}")]
     advice = too_small_advice(info)
-    if advice is None:
-        return []
-    return [DoctorCheck("model size", False, advice, warning=True)]
+    if advice is not None:
+        checks.append(DoctorCheck("model size", False, advice, warning=True))
+    return checks
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -150,11 +150,15 @@ BIGGER_MODELS = ("use a model of 0.5B parameters or more, better 1.5B to 8B: wit
 
 
 def parameter_count(info: Any) -> float | None:
-    """A model's parameters, from what its backend reports ("494.03M", "4.0B"), or None."""
+    """A model's parameters: what its backend reports ("494.03M", "4.0B"), else what its name
+    says ("qwen2.5-coder:0.5b", "...-1.5b-instruct-q4_k_m.gguf"), or None."""
     import re
 
     text = str((getattr(info, "details", None) or {}).get("parameter_size", "")).strip().upper()
     match = re.fullmatch(r"([\d.]+)\s*([MB])", text)
+    if not match:
+        name = str(getattr(info, "name", "") or "").rsplit("/", 1)[-1].upper()
+        match = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)([MB])(?![A-Z0-9])", name)
     if not match:
         return None
     return float(match.group(1)) * (1e6 if match.group(2) == "M" else 1e9)

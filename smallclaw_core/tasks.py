@@ -129,6 +129,8 @@ class Counters:
     plan_attempts: int = 0
     #: times the whole goal was checked and found unfinished
     goal_checks: int = 0
+    #: native-protocol rounds in a row without a call where the step needed one
+    silent_rounds: int = 0
     #: fingerprints of the calls and results seen on the current step, oldest first
     seen: list[str] = attrs.field(factory=list)
 
@@ -176,6 +178,9 @@ class Task:
     last_result: str | None = None
     #: the last round went in circles: the next one starts from a summary, not the transcript
     restart_step: bool = False
+    #: "json" once the runner switched this task to the JSON tool protocol (the model
+    #: answered native-protocol rounds without calls); None: as configured
+    tool_protocol: str | None = None
     #: notifications not yet delivered, so a crash cannot lose one
     pending_deliveries: list[Delivery] = attrs.field(factory=list)
     schema_version: int = SCHEMA_VERSION

@@ -130,19 +130,30 @@ class JournalApp(FakeApp):
         self.store = Store()
 
 
-def test_a_number_no_tool_printed_fails_the_step(tmp_path):
-    (tmp_path / "total.txt").write_text("43\n")
-    reads = [entry("tool_call", id="1", name="read_file", arguments={"path": "a.txt"}),
-             entry("tool_result", id="1", name="read_file", result="17"),
-             entry("tool_call", id="2", name="write_file", arguments={"path": "total.txt", "content": "43"}),
-             entry("tool_result", id="2", name="write_file", result="wrote 2 bytes to total.txt")]
-    c = ctx(tmp_path, "write the total to total.txt", reads, ["total.txt"], app=JournalApp(reads))
-    v = verify(NumberGrounding(), c)
-    assert not v.passed and "total.txt holds 43, but no tool printed that number" in v.reason
-    computed = reads + [entry("tool_call", id="3", name="run_shell", arguments={"command": "expr 17 + 26"}),
-                        entry("tool_result", id="3", name="run_shell", result="exit code 0\n43")]
-    c = ctx(tmp_path, "write the total to total.txt", computed, ["total.txt"], app=JournalApp(computed))
-    assert verify(NumberGrounding(), c) is None
+def test_a_number_no_tool_computed_from_the_inputs_fails_the_step(tmp_path):
+    (tmp_path / "a.txt").write_text("17\n")
+    (tmp_path / "b.txt").write_text("25\n")
+    (tmp_path / "total.txt").write_text("42\n")
+    step = "Add the number in a.txt to the number in b.txt and write the total to total.txt"
+
+    def judged(*calls):
+        entries = []
+        for i, (name, arguments, result) in enumerate(calls):
+            entries += [entry("tool_call", id=str(i), name=name, arguments=arguments),
+                        entry("tool_result", id=str(i), name=name, result=result)]
+        return verify(NumberGrounding(), ctx(tmp_path, step, entries, ["total.txt"], app=JournalApp(entries)))
+
+    # read, then invented: reading shows data, it does not compute
+    v = judged(("read_file", {"path": "a.txt"}, "17"), ("write_file", {"path": "total.txt", "content": "42"},
+                                                        "wrote 2 bytes to total.txt"))
+    assert not v.passed and "total.txt holds 42, but no tool computed that number" in v.reason
+    # computed from nothing the step gave (unset variables, numbers of its own); a status line is not output
+    assert not judged(("run_shell", {"command": "echo $((a + b))"}, "exit code 0 (0.06 s)\n42")).passed
+    assert not judged(("run_shell", {"command": "expr 20 + 22"}, "exit code 0 (0.01 s)\n42")).passed
+    assert not judged(("run_shell", {"command": "echo hi"}, "exit code 42 (0.01 s)\nhi")).passed
+    # computed from the inputs: their names, or their numbers
+    assert judged(("run_shell", {"command": "expr $(cat a.txt) + $(cat b.txt)"}, "exit code 0 (0.01 s)\n42")) is None
+    assert judged(("run_shell", {"command": "expr 17 + 25"}, "exit code 0 (0.01 s)\n42")) is None
 
 
 def test_why_a_call_failed_is_read_from_the_end_of_its_output():
@@ -282,3 +293,19 @@ def test_a_small_executor_is_not_offered_the_advanced_tools(make_app):
     app2.tasks.create("g", ["say hello"])
     run(app2)
     assert {"edit_file", "search_files"} <= {t.name for t in model2.requests_for("executor")[0].tools}
+
+
+def test_a_step_does_not_overwrite_the_file_it_reads(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", call("write_file", path="names.txt", content="ADA"),
+                      call("write_file", path="upper.txt", content="ADA\nGRACE\n"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("upper", ["Write names.txt in upper case to upper.txt"],
+                            checks=["file_exists: upper.txt"])
+    (app.workspace_for(task.id) / "names.txt").write_text("ada\ngrace\n")
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    assert (app.workspace_for(task.id) / "names.txt").read_text() == "ada\ngrace\n"  # the input is intact
+    first = [e.data for e in app.store.journal(task.id) if e.kind == "tool_result"][0]
+    assert first["result"] == "Not run: names.txt is what this step reads; it is not changed. Write the result to " \
+                              "upper.txt."

@@ -284,3 +284,13 @@ def test_closing_gives_up_on_what_it_cannot_repair():
     assert close_truncated_json('{"tool": "read_file", "arguments": {"path":') is None
     assert close_truncated_json('{"a": 1}}') is None
     assert close_truncated_json('{"a": [1, 2') == '{"a": [1, 2]}'
+
+
+def test_a_next_call_written_on_into_a_string_argument_is_cut():
+    from smallclaw_core.toolprotocol import cut_leaked_call
+
+    reply = ModelReply(content=json.dumps({"tool": "write_file", "arguments": {
+        "path": "p.json", "content": '{"name":"Alice","age":30}"}}.step_done(report: '}}))
+    call = from_json_protocol(reply).tool_calls[0]
+    assert call.arguments["content"] == '{"name":"Alice","age":30}'
+    assert cut_leaked_call('print({"a": "b"}.get("a"))') == 'print({"a": "b"}.get("a"))'

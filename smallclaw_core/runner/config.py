@@ -29,6 +29,9 @@ class RunnerConfig:
     #: tools marked advanced (edit_file, search_files): offered "always", "never", or "auto":
     #: not to executors under about 1.5B parameters, which misuse them
     advanced_tools: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
+    #: rounds in a row in which a model on native tool calling made no call while the step
+    #: needed one, before the task switches to the JSON protocol (0: never switch)
+    native_fallback_rounds: int = 1
     #: before a task is complete, check the whole goal against the workspace
     goal_check: bool = True
     #: times the goal check may send the task back for the missing part before it needs the user

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import anyio
+import attrs
 
 from smallclaw_core.chat import cut_middle
 from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
@@ -24,7 +25,7 @@ from smallclaw_core.scheduling import gate_for
 from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 
 from .conversation import ensure_conversation
-from .decide import ADVANCE, PAUSE, decide
+from .decide import ADVANCE, PAUSE, RETRY, decide
 from .finishing import goal_gap, missing_files, summarize
 from .guards import what_failed
 from .planner import make_plan, sentence_plan
@@ -238,10 +239,19 @@ class TaskDriver:
         entry = app.tasks.journal(task_id, "verification", {
             "passed": verdict.passed, "reason": verdict.reason, "source": verdict.source,
             "step": outcome.step_index}, step=outcome.step_index, round=outcome.round_no)
-        decision = decide(app.store.get(task_id), verdict, progress, self.cfg)
+        before = app.store.get(task_id)
+        decision = decide(before, verdict, progress, self.cfg)
+        switch = self.switches_protocol(outcome, verdict, before)
+        if switch:  # the round did not count against the model: it was asked in a way it does not answer
+            decision = attrs.evolve(decision, action=RETRY, counters=attrs.evolve(
+                decision.counters, failed_checks=before.counters.failed_checks,
+                no_progress_rounds=before.counters.no_progress_rounds, silent_rounds=0))
 
         def apply(t: Task) -> None:
             t.counters = decision.counters
+            if not outcome.json_protocol and not switch:
+                silent = not result.tool_calls and verdict.source == "evidence" and not verdict.passed
+                t.counters.silent_rounds = t.counters.silent_rounds + 1 if silent else 0
             step = t.steps[t.current_step]
             if decision.action == ADVANCE:
                 step.state = "done"
@@ -255,16 +265,31 @@ class TaskDriver:
             step.notes.append(f"check said NO: {verdict.reason}")
             t.feedback = verdict.reason
             t.restart_step = result.stopped in ("repeat", "cap")
+            if switch:
+                t.tool_protocol = "json"
 
         if decision.action == PAUSE:
             self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply, pause=decision.reason)
             return False
         task = self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply)
+        if switch:
+            app.tasks.journal(task_id, "note", {
+                "kind": "protocol", "protocol": "json",
+                "message": "the model answered native tool calling without calls: the task uses the JSON "
+                           "protocol from now on"}, round=outcome.round_no)
         if decision.action == ADVANCE:
             done = outcome.step_index
             app.tasks.journal(task_id, "step_done", {"step": done, "description": task.steps[done].description},
                               step=done, round=outcome.round_no)
         return True
+
+    def switches_protocol(self, outcome: RoundOutcome, verdict: Any, task: Task) -> bool:
+        """After enough native-protocol rounds without a call where one was needed, switch to JSON."""
+        if outcome.json_protocol or verdict.passed or outcome.result.tool_calls or self.cfg.native_fallback_rounds <= 0:
+            return False
+        if verdict.source != "evidence":  # the evidence guard: a step that needs a tool, and none was used
+            return False
+        return task.counters.silent_rounds + 1 >= self.cfg.native_fallback_rounds
 
     def new_step(self, t: Task) -> None:
         """The task moved to its next step: loop detectors that want to start afresh do (optional ``on_step``)."""

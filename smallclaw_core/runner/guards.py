@@ -19,13 +19,14 @@ the evidence checks of the step and the model verifier.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from smallclaw_core.verification import StepContext, Verdict
 
 from .conversation import FINISH_TOOL
-from .evidence import parse_error
+from .evidence import files_named, parse_error
 
 _ASKS_FOR_BREAKAGE = re.compile(r"\b(invalid|malformed|corrupt|break|broken)\b", re.I)
 
@@ -43,8 +44,10 @@ _ACTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-#: tools whose result repeats what they were given rather than computing something
-_ECHOING = frozenset({"write_file", "edit_file"})
+#: tools whose result shows or repeats data rather than computing something
+_NOT_COMPUTING = frozenset({"write_file", "edit_file", "read_file", "list_files", "search_files"})
+#: the status line a command's result starts with ("exit code 0 (0.06 s)"): not its output
+_STATUS_LINE = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
 
 
 def asks_for_action(description: str) -> bool:
@@ -138,13 +141,22 @@ class ActionEvidence:
 
 
 class NumberGrounding:
+    """A file holding just a number must hold one a tool computed from the step's inputs.
+
+    Small models invent sums and counts, and they also "compute" them from nothing
+    (``expr 0 + 1``, ``echo $((a + b))`` with unset variables). So the number counts
+    only when a call printed it, and, when the step names input files, that call used
+    one of them (its name, or a number found in them). Reading tools show data and
+    writing tools echo byte counts: neither computes.
+    """
+
     name = "grounding"
     order = 8
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         if not ctx.changed or ctx.app is None:
             return None
-        printed: str | None = None
+        sources: list[str] | None = None
         for name in ctx.changed[:5]:
             path = ctx.workspace / name
             try:
@@ -155,23 +167,27 @@ class NumberGrounding:
                 continue
             if not _NUMBER.fullmatch(text):
                 continue
-            if printed is None:
-                printed = self._known_text(ctx)
-            if text not in _NUMBER.findall(printed):
-                return Verdict(False, f"{name} holds {text}, but no tool printed that number. Compute it with "
-                                      "a tool (run_shell with wc, expr, python3...), then write what it printed.",
-                               source=self.name)
+            if sources is None:
+                sources = self._sources(ctx)
+            if not any(text in _NUMBER.findall(source) for source in sources):
+                return Verdict(False, f"{name} holds {text}, but no tool computed that number from the step's input. "
+                                      "Compute it with a command on the input file (run_shell with wc, expr, "
+                                      "python3...), then write what it printed.", source=self.name)
         return None
 
     @staticmethod
-    def _known_text(ctx: StepContext) -> str:
-        """Where a number may come from: the goal, the plan, and what tools printed.
-
-        Writing tools echo byte counts and reading back a changed file shows its own
-        number, so those results do not count.
-        """
-        parts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
+    def _sources(ctx: StepContext) -> list[str]:
+        """Texts a number may come from: the goal and the plan, and what computing calls printed."""
+        texts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
         changed = {c.lstrip("./") for c in ctx.changed}
+        inputs = [n for n in files_named(ctx.step.description)
+                  if n not in changed and (ctx.workspace / n).is_file()]
+        input_numbers: set[str] = set()
+        for n in inputs:
+            try:
+                input_numbers |= set(_NUMBER.findall((ctx.workspace / n).read_text(errors="replace")[:65536]))
+            except OSError:
+                continue
         calls: dict[Any, Any] = {}
         entries = list(ctx.app.store.journal(ctx.task.id))
         seqs = {e.seq for e in entries}
@@ -180,13 +196,12 @@ class NumberGrounding:
             if e.kind == "tool_call":
                 calls[e.data.get("id")] = e.data
                 continue
-            if e.kind != "tool_result" or e.data.get("error"):
-                continue
             name = e.data.get("name")
-            if name in _ECHOING or name == FINISH_TOOL:
+            if e.kind != "tool_result" or e.data.get("error") or name in _NOT_COMPUTING or name == FINISH_TOOL:
                 continue
-            arguments = (calls.get(e.data.get("id")) or {}).get("arguments") or {}
-            if name == "read_file" and str(arguments.get("path", "")).lstrip("./") in changed:
-                continue
-            parts.append(str(e.data.get("result", "")))
-        return "\n".join(parts)
+            arguments = json.dumps((calls.get(e.data.get("id")) or {}).get("arguments") or {})
+            if inputs and not (any(n in arguments for n in inputs)
+                               or input_numbers & set(_NUMBER.findall(arguments))):
+                continue  # it computed from nothing the step gave it
+            texts.append(_STATUS_LINE.sub("", str(e.data.get("result", ""))))
+        return texts

@@ -30,7 +30,7 @@ from smallclaw_core.verification import LoopVerdict
 from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
-from .evidence import StructureState
+from .evidence import StructureState, files_named
 from .verifying import checks_pass
 
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
@@ -66,11 +66,14 @@ class RoundOutcome:
     loop_state: dict[str, Any]
     #: whether the step message (with the user's pending notes) was sent
     told: bool = True
+    #: whether the round used the JSON tool protocol (else the backend's native tool calls)
+    json_protocol: bool = False
 
 
 async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, ref: Any,
                          scope_for: Callable[[anyio.CancelScope | None], None],
-                         tools: dict[str, Any] | None = None) -> RoundOutcome | None:
+                         tools: dict[str, Any] | None = None,
+                         json_protocol: bool | None = None) -> RoundOutcome | None:
     """Run the task's next round; None when it was cancelled. Model and tool errors propagate.
 
     ``scope_for`` is told the round's cancel scope (and None at the end), so a user's
@@ -78,6 +81,8 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     """
     task_id, round_no, step_i = task.id, task.rounds + 1, task.current_step
     tools = tools if tools is not None else task_tools(app)
+    if json_protocol is None:
+        json_protocol = task.tool_protocol == "json" or await wants_json_protocol(app, ref)
     workspace = app.workspace_for(task_id)
     forget_unfinished(app, task, round_no)
     messages = conversation(app, task)
@@ -121,13 +126,14 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
                 result = await run_round(
                     ref, messages, tools, ctx, max_tool_calls=cfg.max_tool_calls, timeout=models.timeout,
                     options=ModelOptions(num_ctx=models.num_ctx, temperature=models.temperature),
-                    output_limit=cfg.tool_output_limit, json_protocol=await wants_json_protocol(app, ref),
+                    output_limit=cfg.tool_output_limit, json_protocol=json_protocol,
                     observer=observer, first_calls=first_calls)
     finally:
         scope_for(None)
     if scope.cancel_called or result is None:
         return None
-    return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls)
+    return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls,
+                        json_protocol=json_protocol)
 
 
 def last_attempt(app: Any, task: Task, limit: int = 4) -> list[str]:
@@ -163,6 +169,20 @@ def _answer_waiting_calls(app: Any, task: Task, messages: list[Message], round_n
         messages.append(message)
         app.sessions.append(task.session_key, message, round=round_no, sync=False)
     return run_now
+
+
+def step_inputs(step: Any, workspace: Any) -> dict[str, list[str]]:
+    """Files a step reads, which it must not overwrite, mapped to the files it writes instead.
+
+    Only when the step's checks name another file as its output: "write names.txt in
+    upper case to upper.txt" reads names.txt; "in greeting.txt replace World" edits it.
+    """
+    outputs = [line.partition(":")[2].partition("::")[0].strip() for line in (step.check or "").splitlines()
+               if line.split(":", 1)[0].strip() in ("file_exists", "file_equals_output", "file_is_number")]
+    if not outputs:
+        return {}
+    named = [n for n in files_named(step.description) if n not in outputs and (workspace / n).is_file()]
+    return {n: outputs for n in named}
 
 
 def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[str, Any],
@@ -201,13 +221,23 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             "completion_tokens": u.completion_tokens, "done_reason": reply.done_reason,
             "tool_calls": len(reply.tool_calls)}, step=step_i, round=round_no)
 
+    protected = step_inputs(task.steps[step_i], app.workspace_for(task_id))
+
     def before_call(call: ToolCall) -> LoopVerdict:
+        t = tools.get(call.name)
+        target = str(call.arguments.get("path", "")).strip().removeprefix("./")
+        if t is not None and t.side_effects and target in protected:
+            outputs = ", ".join(protected[target])
+            verdict = LoopVerdict("block", f"{target} is what this step reads; it is not changed. Write the result "
+                                           f"to {outputs}.")
+            app.tasks.journal(task_id, "error", {"kind": "input", "action": "block", "message": verdict.message,
+                                                 "tool": call.name}, step=step_i, round=round_no)
+            return verdict
         worst = LoopVerdict()
         for d in detectors:
             v = d.before_call(call, loop_state.setdefault(d.name, {}))
             if _RANK.get(v.action, 0) > _RANK[worst.action]:
                 worst = v
-        t = tools.get(call.name)
         again = "you already have this result" if t is None or not t.side_effects else "that just succeeded"
         if t is not None and ((worst.action == "block" and not t.side_effects) or (
                 t.side_effects and worst.action in ("allow", "warn") and last_ok[0] == call_key(call))):
@@ -229,11 +259,18 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             return notes[0]
         return None
 
+    def recovered(calls: list[ToolCall], text: str) -> None:
+        app.tasks.journal(task_id, "note", {
+            "kind": "recovered_calls", "message": "calls written as text were made into calls",
+            "calls": [describe_call(c.name, c.arguments) for c in calls], "text": cut_middle(text, 600)},
+            step=step_i, round=round_no)
+
     def message_added(message: Message) -> None:
         # made durable once, before the round is recorded as finished (an unfinished
         # round's messages are dropped on recovery anyway)
         app.sessions.append(task.session_key, message, round=round_no, sync=False)
 
     observer = RoundObserver(tool_started=tool_started, tool_finished=tool_finished, model_called=model_called,
-                             before_call=before_call, after_call=after_call, message_added=message_added)
+                             before_call=before_call, after_call=after_call, message_added=message_added,
+                             recovered=recovered)
     return observer, evidence

@@ -30,6 +30,8 @@ class ModelCard:
     """A model the stand-in pretends to have."""
 
     capabilities: list[str] = attrs.field(factory=lambda: ["completion", "tools"])
+    #: as Ollama reports it in ``details.parameter_size``
+    parameter_size: str = "4.0B"
     context_length: int = 40960
     family: str = "qwen3"
     size: int = 2_500_000_000
@@ -190,7 +192,8 @@ def _handler_for(server: OllamaStandIn) -> type[BaseHTTPRequestHandler]:
                 self._json(200, {"models": [{
                     "name": name, "model": name, "modified_at": "2025-01-01T00:00:00Z", "size": card.size,
                     "digest": "0" * 64, "details": {"format": "gguf", "family": card.family,
-                                                     "parameter_size": "4.0B", "quantization_level": "Q4_K_M"},
+                                                     "parameter_size": card.parameter_size,
+                                                     "quantization_level": "Q4_K_M"},
                 } for name, card in server.models.items()]})
             elif self.path == "/api/ps":
                 self._json(200, {"models": [{
@@ -216,7 +219,7 @@ def _handler_for(server: OllamaStandIn) -> type[BaseHTTPRequestHandler]:
                     return
                 self._json(200, {
                     "modelfile": "", "parameters": "", "template": "{{ .Prompt }}",
-                    "details": {"format": "gguf", "family": card.family},
+                    "details": {"format": "gguf", "family": card.family, "parameter_size": card.parameter_size},
                     "model_info": {"general.architecture": card.family,
                                    f"{card.family}.context_length": card.context_length},
                     "capabilities": card.capabilities,

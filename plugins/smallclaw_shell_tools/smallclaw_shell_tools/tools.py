@@ -110,11 +110,36 @@ def write_file(path: str, content: str, ctx: ToolContext) -> str:
     target = inside(_workspace(ctx), path)
     if target.is_dir():
         raise ToolError(f"{path!r} is a directory; give a file name")
+    content, note = _json_repaired(target, content)
     try:
         _write_text(target, content)
     except OSError as exc:
         raise ToolError(f"cannot write {path!r}: {exc.strerror}") from None
-    return f"wrote {len(content.encode('utf-8'))} bytes to {shown(ctx.workspace, target)}"
+    return f"wrote {len(content.encode('utf-8'))} bytes to {shown(ctx.workspace, target)}{note}"
+
+
+def _json_repaired(target: Path, content: str) -> tuple[str, str]:
+    """For a .json file: a valid JSON value followed by stray text keeps the value alone (and says so).
+
+    Small models write on after the closing brace (a next call, a remark); the value
+    they meant is whole and valid, and a file that parses beats one that does not.
+    """
+    if target.suffix.lower() != ".json":
+        return content, ""
+    import json
+
+    text = content.strip()
+    try:
+        json.loads(text)
+        return content, ""
+    except ValueError:
+        pass
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except ValueError:
+        return content, ""  # not JSON at all: written as given, the checks will say so
+    dropped = len(text) - end
+    return text[:end] + "\n", f" (the {dropped} characters after the JSON value were not JSON and were left out)"
 
 
 # Small models call edit_file to create files and to replace a key's name with its value;

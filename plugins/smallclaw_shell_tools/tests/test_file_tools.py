@@ -98,3 +98,15 @@ def test_schemas_stay_small():
     size = sum(len(json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters}))
                for t in TOOLS)
     assert size < 2000, size
+
+
+async def test_json_written_with_stray_text_after_it_keeps_the_json(workspace, context):
+    ctx = context(workspace)
+    result = await write_file.call({"path": "person.json", "content": '{"name": "Alice", "age": 30} and done!'}, ctx)
+    assert "left out" in result
+    assert (workspace / "person.json").read_text() == '{"name": "Alice", "age": 30}\n'
+    # not JSON at all, or not a .json file: written as given
+    await write_file.call({"path": "bad.json", "content": "name: Alice"}, ctx)
+    assert (workspace / "bad.json").read_text() == "name: Alice"
+    await write_file.call({"path": "note.txt", "content": '{"a": 1} trailing'}, ctx)
+    assert (workspace / "note.txt").read_text() == '{"a": 1} trailing'
