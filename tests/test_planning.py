@@ -106,11 +106,12 @@ def test_a_model_plan_that_drops_a_deliverable_is_planned_again_then_completed(m
     dropped = json.dumps({"steps": [{"description": "Read data.txt", "output_file": ""}]})
     model.enqueue_for("planner", dropped, dropped)
     task = app.tasks.create("Count the lines in data.txt and write the number to count.txt")
+    (app.workspace_for(task.id) / "data.txt").write_text("a\nb\n")
     model.enqueue_for("executor", "done", "done", "done")
     model.enqueue_for("verifier", verdict(True))
     run(app)
     second = model.requests_for("planner")[1].messages[-1].content
-    assert "The plan leaves out count.txt, which the goal asks for" in second
+    assert "The plan leaves out count.txt, which the goal asks for" in second  # data.txt exists: an input
     task = app.store.get(task.id)
     assert [s.description for s in task.steps][0] == "Read data.txt"
     assert task.steps[-1].description.startswith("Finish what the goal asks for count.txt")

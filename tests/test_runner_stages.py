@@ -297,15 +297,63 @@ def test_a_small_executor_is_not_offered_the_advanced_tools(make_app):
 
 def test_a_step_does_not_overwrite_the_file_it_reads(app_model):
     app, model = app_model
-    model.enqueue_for("executor", call("write_file", path="names.txt", content="ADA"),
-                      call("write_file", path="upper.txt", content="ADA\nGRACE\n"))
+    model.enqueue_for("executor", call("write_file", path="names.txt", content="ADA\nGRACE\n"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("upper", ["Write names.txt in upper case to upper.txt"],
                             checks=["file_exists: upper.txt"])
-    (app.workspace_for(task.id) / "names.txt").write_text("ada\ngrace\n")
+    workspace = app.workspace_for(task.id)
+    (workspace / "names.txt").write_text("ada\ngrace\n")
     run(app)
     assert app.store.get(task.id).status == "complete"
-    assert (app.workspace_for(task.id) / "names.txt").read_text() == "ada\ngrace\n"  # the input is intact
-    first = [e.data for e in app.store.journal(task.id) if e.kind == "tool_result"][0]
-    assert first["result"] == "Not run: names.txt is what this step reads; it is not changed. Write the result to " \
-                              "upper.txt."
+    assert (workspace / "names.txt").read_text() == "ada\ngrace\n"  # the input is intact
+    assert (workspace / "upper.txt").read_text() == "ADA\nGRACE\n"  # what was meant went where it belongs
+    notes = [e.data for e in app.store.journal(task.id) if e.kind == "note" and e.data.get("kind") == "input"]
+    assert notes[0]["message"] == "names.txt is what the step reads: written to upper.txt instead"
+
+
+def test_with_several_outputs_a_write_to_the_input_is_refused_then_ends_the_round(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", *[call("edit_file", path="names.txt", old="ada", new="ADA")] * 2)
+    model.enqueue_for("verifier", verdict(False, "nothing written"))
+    task = app.tasks.create("upper", ["Write names.txt in upper case to a.txt and b.txt"],
+                            checks=["file_exists: a.txt\nfile_exists: b.txt"])
+    (app.workspace_for(task.id) / "names.txt").write_text("ada\n")
+    run(app)
+    assert (app.workspace_for(task.id) / "names.txt").read_text() == "ada\n"
+    actions = [e.data["action"] for e in app.store.journal(task.id) if e.kind == "error" and e.data.get("kind") == "input"]
+    assert actions[:2] == ["block", "end"]
+
+
+def test_a_config_a_step_broke_is_put_back(app_model):
+    app, model = app_model
+    app.config.runner.step_attempts = 1
+    model.enqueue_for("executor", call("run_shell", command="echo debug true > config.json"),
+                      call("step_done", report="done"))
+    task = app.tasks.create("edit", ['In config.json, set "debug" to true.'])
+    (app.workspace_for(task.id) / "config.json").write_text('{"debug": false}')
+    run(app)
+    assert (app.workspace_for(task.id) / "config.json").read_text() == '{"debug": false}'
+    assert "config.json was put back as it was before this step" in app.store.get(task.id).pause_reason
+
+
+def test_an_input_a_command_overwrote_is_put_back(app_model):
+    app, model = app_model
+    app.config.runner.step_attempts = 1
+    model.enqueue_for("executor", call("run_shell", command="echo gone > names.txt"), call("step_done", report="ok"))
+    task = app.tasks.create("upper", ["Write names.txt in upper case to upper.txt"], checks=["file_exists: upper.txt"])
+    (app.workspace_for(task.id) / "names.txt").write_text("ada\n")
+    run(app)
+    assert (app.workspace_for(task.id) / "names.txt").read_text() == "ada\n"
+    notes = [e.data["message"] for e in app.store.journal(task.id) if e.kind == "note" and e.data.get("kind") == "input"]
+    assert notes == ["put back as it was: names.txt (the step reads it, and a command changed it)"]
+
+
+def test_a_step_that_needs_a_file_that_is_not_there_asks_the_user_before_it_starts(app_model):
+    app, model = app_model
+    app.config.runner.planner = "sentences"
+    task = app.tasks.create("Summarize report.txt in three sentences and write them to summary.txt.")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance"
+    assert task.pause_reason.startswith("step 1 needs report.txt, which is not in the task's workspace")
+    assert model.history == []  # no model call was spent on it

@@ -28,10 +28,11 @@ from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
 from .finishing import goal_gap, missing_files, summarize
 from .guards import what_failed
-from .planner import make_plan, sentence_plan
+from .evidence import files_named
+from .planner import make_plan, sentence_plan, step_checks
 from .retry import GaveUp, RetryPolicy, retrying
 from .rounds import RoundOutcome, run_task_round, task_tools
-from .verifying import verify_step
+from .verifying import step_evidence, verify_step
 
 
 class TaskDriver:
@@ -73,6 +74,10 @@ class TaskDriver:
                 continue
             if task.rounds >= self.cfg.max_rounds:
                 self.needs_user(task_id, f"the task used its {self.cfg.max_rounds} rounds without finishing")
+                return
+            if task.planned_by == "planner" and task.steps[task.current_step].started_at is None \
+                    and (missing := self.missing_inputs(task)):
+                self.needs_user(task_id, missing)
                 return
             async with self.gate():
                 if not await self.round(task):
@@ -226,7 +231,8 @@ class TaskDriver:
         progress = any(fp not in task.counters.seen for fp in fingerprints)
         if result.stopped == "pause":
             self.finish_round(task_id, outcome, None, fingerprints)
-            ran = [e for e in outcome.evidence if e.kind == "tool_result" and not e.data.get("not_run")]
+            ran = [e for e in step_evidence(app, task, outcome.step_index, outcome.evidence)
+                   if e.kind == "tool_result" and not e.data.get("not_run")]
             last = f"; it kept getting: {what_failed(ran[-1])}" if ran else ""
             return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}{last}")
         # a round ended by the runner has no report: the last output stands for it
@@ -236,6 +242,8 @@ class TaskDriver:
         if isinstance(verdict, str):
             self.finish_round(task_id, outcome, None, fingerprints)
             return self.needs_user(task_id, verdict)
+        if not verdict.passed and verdict.source == "structure":
+            verdict = self.put_back_broken(task_id, outcome, verdict)
         entry = app.tasks.journal(task_id, "verification", {
             "passed": verdict.passed, "reason": verdict.reason, "source": verdict.source,
             "step": outcome.step_index}, step=outcome.step_index, round=outcome.round_no)
@@ -282,6 +290,37 @@ class TaskDriver:
             app.tasks.journal(task_id, "step_done", {"step": done, "description": task.steps[done].description},
                               step=done, round=outcome.round_no)
         return True
+
+    def missing_inputs(self, task: Task) -> str | None:
+        """Before a step starts: a file it names, does not write, and that is not there makes it impossible.
+
+        For plans SmallClaw made from the goal's words; a plan the user wrote may name
+        files a plugin's tools find elsewhere.
+        """
+        step = task.steps[task.current_step]
+        workspace = self.app.workspace_for(task.id)
+        writes = {line.partition(":")[2].partition("::")[0].strip() for line in (step.check or "").splitlines()}
+        writes |= {line.partition(":")[2].strip() for line in (step_checks(step.description, task.goal, None) or "")
+                   .splitlines() if line.startswith("file_exists:")}
+        missing = [n for n in files_named(step.description) if n not in writes and not (workspace / n).exists()]
+        if not missing:
+            return None
+        names = ", ".join(missing)
+        return (f"step {task.current_step + 1} needs {names}, which is not in the task's workspace ({workspace}). "
+                f"Put {names} there, or change the plan, then resume the task.")
+
+    def put_back_broken(self, task_id: str, outcome: RoundOutcome, verdict: Any) -> Any:
+        """A file that parsed before the round and not after is put back: the user's data is not lost."""
+        workspace = self.app.workspace_for(task_id)
+        broken = [name for name, _ in outcome.before.broken_since(workspace)]
+        restored = outcome.before.restore(workspace, broken)
+        if not restored:
+            return verdict
+        names = ", ".join(restored)
+        self.app.tasks.journal(task_id, "note", {"kind": "structure", "message": f"put back as it was: {names}"},
+                               round=outcome.round_no)
+        return attrs.evolve(verdict, reason=f"{verdict.reason} {names} was put back as it was before this step; "
+                                            "change it so it stays valid.")
 
     def switches_protocol(self, outcome: RoundOutcome, verdict: Any, task: Task) -> bool:
         """After enough native-protocol rounds without a call where one was needed, switch to JSON."""

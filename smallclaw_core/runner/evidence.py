@@ -120,14 +120,20 @@ def parse_error(path: Path) -> str | None:
     return None
 
 
+#: files up to this size are kept when a round starts, so a step that breaks one can be undone
+KEEP_BYTES = 256 * 1024
+
+
 @attrs.define
 class StructureState:
-    """Which structured files of the workspace parsed at some moment (their size and time, to skip re-parsing)."""
+    """The workspace when a round started: which structured files parsed (size and time, to skip
+    re-parsing), and a copy of the small ones and of the step's inputs, to put back what a step broke."""
 
     valid: dict[str, tuple[int, int]] = attrs.field(factory=dict)
+    saved: dict[str, bytes] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, workspace: Path) -> "StructureState":
+    def of(cls, workspace: Path, keep: list[str] = ()) -> "StructureState":
         state = cls()
         if not workspace.is_dir():
             return state
@@ -139,8 +145,54 @@ class StructureState:
             except OSError:
                 continue
             if parse_error(path) is None:
-                state.valid[str(path.relative_to(workspace))] = (st.st_size, st.st_mtime_ns)
+                name = str(path.relative_to(workspace))
+                state.valid[name] = (st.st_size, st.st_mtime_ns)
+                state._keep(workspace, name)
+        for name in keep:
+            state._keep(workspace, name)
         return state
+
+    def _keep(self, workspace: Path, name: str) -> None:
+        path = workspace / name
+        try:
+            if not path.is_symlink() and path.is_file() and path.stat().st_size <= KEEP_BYTES:
+                self.saved[name] = path.read_bytes()
+        except OSError:
+            pass
+
+    def changed(self, workspace: Path, names: list[str]) -> list[str]:
+        """Of ``names`` (kept when the round started), those whose bytes are not what they were."""
+        out = []
+        for name in names:
+            try:
+                if name in self.saved and (workspace / name).read_bytes() != self.saved[name]:
+                    out.append(name)
+            except OSError:
+                out.append(name)
+        return out
+
+    def restore(self, workspace: Path, names: list[str]) -> list[str]:
+        """Put ``names`` back as they were when the round started; returns those put back."""
+        import os
+        import tempfile
+
+        done = []
+        for name in names:
+            if name not in self.saved:
+                continue
+            path = workspace / name
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".restore-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(self.saved[name])
+                os.replace(tmp, path)
+                done.append(name)
+            except OSError:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        return done
 
     def broken_since(self, workspace: Path) -> list[tuple[str, str]]:
         """Files that parsed then and do not now: (name, why)."""

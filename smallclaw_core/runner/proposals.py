@@ -50,6 +50,9 @@ _SCRIPT = re.compile(r"([\w./-]+\.(?:py|sh))\b")
 _OUTPUT_TO = re.compile(r"\b(?:write|save|put|store)\s+(?:its|the|that)\s+output\s+(?:to|in|into|as)\s+([\w./-]+\w)",
                         re.I)
 _RANGE_LINES = re.compile(r"\bnumbers?\s+(?:from\s+)?(-?\d+)\s+to\s+(-?\d+)\b[^\n]*?\bone\s+(?:per|a)\s+line", re.I)
+_COUNT = re.compile(r"\bcount\s+(?:the\s+)?(lines|words|characters|chars|bytes)\b", re.I)
+_ADD_TWO = re.compile(r"\badd\b[^\n]*?\bnumber\b[^\n]*?\bto\b[^\n]*?\bnumber\b|\bsum of the numbers in\b", re.I)
+_COLUMN_SUM = re.compile(r"\bsum\s+of\s+(?:the\s+)?[\"']?(\w+)[\"']?\s+column\b", re.I)
 _QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
 
 
@@ -100,6 +103,17 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
             checks.append(f"file_contains: {single_out} :: {values[0]}")
     if single_out and not inputs and (m := _RANGE_LINES.search(description)):
         checks.append(f"file_equals_output: {single_out} :: seq {int(m.group(1))} {int(m.group(2))}")
+    if single_out and checks == [f"file_is_number: {single_out}"]:
+        if single_in and (m := _COUNT.search(description)):
+            flag = {"lines": "-l", "words": "-w", "bytes": "-c"}.get(m.group(1).lower(), "-m")
+            checks.append(f"file_equals_output: {single_out} :: wc {flag} < {q(single_in)}")
+        elif len(inputs) == 2 and _ADD_TWO.search(description):
+            checks.append(f"file_equals_output: {single_out} :: expr $(cat {q(inputs[0])}) + $(cat {q(inputs[1])})")
+        elif single_in and single_in.lower().endswith(".csv") and (m := _COLUMN_SUM.search(description)):
+            program = ("import csv,sys; rows=csv.DictReader(open(sys.argv[1])); "
+                       "t=sum(float(r[sys.argv[2]]) for r in rows); print(int(t) if t==int(t) else t)")
+            checks.append(f"file_equals_output: {single_out} :: python3 -c {q(program)} {q(single_in)} "
+                          f"{q(m.group(1))}")
     if single_in and single_out and not checks:
         if _SORT.search(description) and not _NUMBER_WORDS.search(description):
             checks.append(f"file_equals_output: {single_out} :: sort {q(single_in)}")

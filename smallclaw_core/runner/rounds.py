@@ -104,9 +104,10 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
             t.steps[step_i].started_seq = entry.seq - 1
 
         app.tasks.update(task_id, start, quiet=True)
-    before = StructureState.of(workspace)
+    protected = step_inputs(task.steps[step_i], workspace)
+    before = StructureState.of(workspace, keep=list(protected))
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
-    observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no)
+    observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no, protected)
     if task.steps[step_i].check:
         async def end_after(call: ToolCall, t: Any, output: str) -> bool:
             # the step's checks pass after an action: the step is done, whatever the model would say next
@@ -132,6 +133,11 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         scope_for(None)
     if scope.cancel_called or result is None:
         return None
+    restored = before.restore(workspace, before.changed(workspace, list(protected)))
+    if restored:  # a command wrote over what the step reads: the user's data comes back
+        app.tasks.journal(task_id, "note", {"kind": "input", "message": f"put back as it was: {', '.join(restored)} "
+                                                                        "(the step reads it, and a command changed it)"},
+                          step=step_i, round=round_no)
     return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls,
                         json_protocol=json_protocol)
 
@@ -179,6 +185,7 @@ def step_inputs(step: Any, workspace: Any) -> dict[str, list[str]]:
     """
     outputs = [line.partition(":")[2].partition("::")[0].strip() for line in (step.check or "").splitlines()
                if line.split(":", 1)[0].strip() in ("file_exists", "file_equals_output", "file_is_number")]
+    outputs = list(dict.fromkeys(outputs))
     if not outputs:
         return {}
     named = [n for n in files_named(step.description) if n not in outputs and (workspace / n).is_file()]
@@ -186,7 +193,8 @@ def step_inputs(step: Any, workspace: Any) -> dict[str, list[str]]:
 
 
 def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[str, Any],
-              loop_state: dict[str, Any], step_i: int, round_no: int) -> tuple[RoundObserver, list[JournalEntry]]:
+              loop_state: dict[str, Any], step_i: int, round_no: int,
+              protected: dict[str, list[str]]) -> tuple[RoundObserver, list[JournalEntry]]:
     """The callbacks that journal and police one round, and the list its evidence collects in."""
     task_id = task.id
     evidence: list[JournalEntry] = []
@@ -221,16 +229,26 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             "completion_tokens": u.completion_tokens, "done_reason": reply.done_reason,
             "tool_calls": len(reply.tool_calls)}, step=step_i, round=round_no)
 
-    protected = step_inputs(task.steps[step_i], app.workspace_for(task_id))
+    refused: set[str] = set()
 
     def before_call(call: ToolCall) -> LoopVerdict:
         t = tools.get(call.name)
         target = str(call.arguments.get("path", "")).strip().removeprefix("./")
         if t is not None and t.side_effects and target in protected:
-            outputs = ", ".join(protected[target])
-            verdict = LoopVerdict("block", f"{target} is what this step reads; it is not changed. Write the result "
-                                           f"to {outputs}.")
-            app.tasks.journal(task_id, "error", {"kind": "input", "action": "block", "message": verdict.message,
+            outputs = protected[target]
+            if len(outputs) == 1 and call.name == "write_file":
+                # the step writes one other file: what was meant for the input goes there
+                call.arguments["path"] = outputs[0]
+                app.tasks.journal(task_id, "note", {
+                    "kind": "input", "message": f"{target} is what the step reads: written to {outputs[0]} instead",
+                    "tool": call.name}, step=step_i, round=round_no)
+                return LoopVerdict()
+            key = call_key(call)
+            action = "end" if key in refused else "block"  # the same refused call again: it goes in circles
+            refused.add(key)
+            verdict = LoopVerdict(action, f"{target} is what this step reads; it is not changed. Write the result "
+                                          f"to {', '.join(outputs)}.")
+            app.tasks.journal(task_id, "error", {"kind": "input", "action": action, "message": verdict.message,
                                                  "tool": call.name}, step=step_i, round=round_no)
             return verdict
         worst = LoopVerdict()

@@ -130,7 +130,8 @@ class EvidenceChecks:
                     return False, f"the command it is compared with failed: {printed}"
                 if _lines(text) != _lines(printed):
                     return False, (f"{args[0]} does not hold what the step asks for: it holds "
-                                   f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}")
+                                   f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}, "
+                                   f"what `{args[1]}` prints (run_shell with `{args[1]} > {args[0]}` writes it)")
             return True, ""
         return await self._command(args[0], ctx, workspace)
 

@@ -156,6 +156,19 @@ async def _stop(process: asyncio.subprocess.Process, pgid: int) -> None:
     _signal_group(pgid, signal.SIGKILL)
 
 
+def _offer_python(env: dict[str, str], tmpdir: Path) -> None:
+    """``python`` as ``python3`` where only ``python3`` is installed: what models (and people) type first."""
+    if shutil.which("python", path=env.get("PATH")) is not None:
+        return
+    python3 = shutil.which("python3", path=env.get("PATH"))
+    if python3 is None:
+        return
+    bin_dir = tmpdir / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "python").symlink_to(os.path.realpath(python3))
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+
+
 async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, output_limit: int = 8000,
                       env_names: list[str] = (), on_start=None, confinement: Confinement | None = None
                       ) -> ShellResult:
@@ -171,6 +184,7 @@ async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, o
         env = command_environment(workspace, list(env_names),
                                   programs=confinement.read_only if confinement.landlock else None)
         env["TMPDIR"] = tmpdir
+        _offer_python(env, Path(tmpdir))
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-I", "-S", LAUNCHER, json.dumps(confinement.spec(tmpdir, GRACE)), "--",
             "/bin/sh", "-c", command,

@@ -118,3 +118,13 @@ def test_run_shell_is_marked_side_effecting():
 
     assert run_shell.side_effects and write_file.side_effects and edit_file.side_effects
     assert not (read_file.side_effects or list_files.side_effects or search_files.side_effects)
+
+
+async def test_python_runs_as_python3_where_only_python3_is_installed(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    if shutil.which("python", path="/usr/bin:/bin") is not None or not shutil.which("python3", path="/usr/bin:/bin"):
+        pytest.skip("needs a system with python3 and no python command")
+    result = await run_command('python -c "print(6 * 7)"', tmp_path)
+    assert result.exit_code == 0 and result.output.strip() == "42", result.render()

@@ -280,6 +280,9 @@ function renderDetail() {
       el("dt", { text: "Origin" }), el("dd", { text: t.origin.channel + (t.origin.session ? ` · ${t.origin.session}` : "") }),
       state.shell ? [el("dt", { text: "Commands" }), el("dd", {
         "data-field": "shell", className: state.shell.fallback ? "warning" : "", text: state.shell.description })] : null,
+      t.tool_protocol === "json" ? [el("dt", { text: "Tool calls" }), el("dd", {
+        "data-field": "tool-protocol",
+        text: "JSON protocol: the model answered native tool calling without calls, so it now replies in JSON" })] : null,
       el("dt", { text: "Progress" }), el("dd", { text: `${t.steps.filter((s) => s.state === "done" || s.state === "skipped").length}/${t.steps.length} steps, ${t.rounds} rounds` }),
       el("dt", { text: "Created" }), el("dd", { text: when(t.created_at) }),
       el("dt", { text: "Started" }), el("dd", { text: when(t.started_at) }),
