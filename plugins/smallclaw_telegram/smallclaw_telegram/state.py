@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from smallclaw_core.store import atomic_write
+from smallclaw_core import atomic_write
 
 #: entries kept per file; the oldest go first
 KEEP = 1000
