@@ -357,3 +357,22 @@ def test_a_step_that_needs_a_file_that_is_not_there_asks_the_user_before_it_star
     assert task.status == "needs_assistance"
     assert task.pause_reason.startswith("step 1 needs report.txt, which is not in the task's workspace")
     assert model.history == []  # no model call was spent on it
+
+
+def test_a_small_executor_starts_each_retry_from_a_summary(make_app):
+    class Small(ScriptedModel):
+        async def describe(self, model):
+            info = await super().describe(model)
+            info.size = 400_000_000
+            return info
+
+    app, model = make_app(Small(), only=["runner", "shell_tools"], shell={"policy": "allow"})
+    model.enqueue_for("executor", call("write_file", path="out.txt", content="wrong"), call("step_done", report="ok"),
+                      call("write_file", path="out.txt", content="right"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["write right to out.txt"], checks=["file_contains: out.txt :: right"])
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    retry = model.requests_for("executor")[2].messages
+    assert "Your last attempt at the current step did:" in retry[2].content
+    assert not any(m.role == "tool" for m in retry) and "does not contain 'right'" in retry[-1].content

@@ -46,6 +46,7 @@ class TaskDriver:
         self.stopping = stopping
         self.scope_for = scope_for
         self.tools: dict[str, Any] | None = None
+        self.small_executor = False
 
     def gate(self) -> Any:
         """Hold the model for one background call or round (a waiting chat goes first)."""
@@ -62,6 +63,9 @@ class TaskDriver:
             return
         if not app.store.get(task_id).steps and not await self.plan(task_id):
             return
+        from smallclaw_core.models import is_small_model
+
+        self.small_executor = is_small_model(await app.model_info(self.ref))
         self.tools = task_tools(app, await self.wants_advanced_tools())
         ensure_conversation(app, app.store.get(task_id), set(self.tools))
         while True:
@@ -272,7 +276,8 @@ class TaskDriver:
             step.state = "running"
             step.notes.append(f"check said NO: {verdict.reason}")
             t.feedback = verdict.reason
-            t.restart_step = result.stopped in ("repeat", "cap")
+            # a small model copies its last attempt whole: after a NO it starts from a summary
+            t.restart_step = result.stopped in ("repeat", "cap") or self.small_executor
             if switch:
                 t.tool_protocol = "json"
 

@@ -148,4 +148,5 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
     if len(inputs) == 1 and not outputs and (m := _REPLACE.search(description)):
         old, new = m.group(1), m.group(2)
         checks += [f"file_contains: {inputs[0]} :: {new}", f"file_lacks: {inputs[0]} :: {old}"]
-    return checks
+    # the first check that fails is the feedback: a comparison names the command that gets it right
+    return sorted(checks, key=lambda line: not line.startswith("file_equals_output"))
