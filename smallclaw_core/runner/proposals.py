@@ -141,9 +141,11 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
         name, key, value = structured[0], m.group(1), _json_value(m.group(2))
         data = _structured(workspace / name)
         if data is not None and (key in data or not data):
-            checks.append(f"file_value: {name} :: {key} = {json.dumps(value)}")
-            for other, kept in data.items():  # the rest stays as it is
-                if other != key and not isinstance(kept, (dict, list)):
+            # the file's own order, the new value in its place; the rest stays as it is
+            for other, kept in ({key: value} if not data else data).items():
+                if other == key:
+                    checks.append(f"file_value: {name} :: {key} = {json.dumps(value)}")
+                elif not isinstance(kept, (dict, list)):
                     checks.append(f"file_value: {name} :: {other} = {json.dumps(kept)}")
     if len(inputs) == 1 and not outputs and (m := _REPLACE.search(description)):
         old, new = m.group(1), m.group(2)

@@ -109,7 +109,9 @@ class EvidenceChecks:
             except ToolError as exc:
                 return False, str(exc)
             if not path.is_file():
-                return False, f"there is no file {args[0]!r} in the workspace yet; create it (write_file, or a command)"
+                maker = _command_for(args[0], lines_of(ctx))
+                how = f"run_shell with `{maker} > {args[0]}` writes it" if maker else "write_file, or a command"
+                return False, f"there is no file {args[0]!r} in the workspace yet; create it ({how})"
             if kind == "file_exists":
                 return True, ""
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -123,7 +125,8 @@ class EvidenceChecks:
             if kind == "file_lacks" and args[1] in text:
                 return False, f"{args[0]} still contains {args[1]!r}"
             if kind == "file_value":
-                return _value_matches(path, args[0], args[1])
+                ok, detail = _value_matches(path, args[0], args[1])
+                return ok, detail if ok else detail + _whole_value_hint(args[0], lines_of(ctx))
             if kind == "file_equals_output":
                 ok, printed = await self._command(args[1], ctx, workspace, want_output=True)
                 if not ok:
@@ -155,6 +158,50 @@ class EvidenceChecks:
         if result.timed_out or result.exit_code != 0:
             return False, result.render()
         return True, result.output if want_output else ""
+
+
+def _command_for(shown: str, lines: list[str]) -> str | None:
+    """The command a ``file_equals_output`` check of the step compares ``shown`` with, if any."""
+    for line in lines:
+        try:
+            kind, args = parse_check(line)
+        except MalformedCheck:
+            continue
+        if kind == "file_equals_output" and args[0] == shown:
+            return args[1]
+    return None
+
+
+def lines_of(ctx: StepContext) -> list[str]:
+    return check_lines(getattr(ctx.step, "check", None))
+
+
+def _whole_value_hint(shown: str, lines: list[str]) -> str:
+    """When the step's checks give every key of the file: the whole file, as it should be written."""
+    import json
+
+    import tomli_w
+
+    wanted: dict[str, object] = {}
+    for line in lines:
+        try:
+            kind, args = parse_check(line)
+        except MalformedCheck:
+            return ""
+        if kind != "file_value" or args[0] != shown:
+            continue
+        key, _, raw = args[1].partition("=")
+        key = key.strip().strip("\"'")
+        if "." in key:
+            return ""
+        try:
+            wanted[key] = json.loads(raw.strip())
+        except ValueError:
+            wanted[key] = raw.strip().strip("\"'")
+    if len(wanted) < 2:
+        return ""
+    text = tomli_w.dumps(wanted).strip() if shown.lower().endswith(".toml") else json.dumps(wanted)
+    return f". Written whole, {shown} is: {text}"
 
 
 def _lines(text: str) -> list[str]:

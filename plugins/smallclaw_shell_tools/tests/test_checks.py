@@ -129,3 +129,12 @@ async def test_file_value_file_lacks_and_file_equals_output(tmp_path, monkeypatc
     for bad in ("file_value: config.json :: debug", "file_lacks: greeting.txt", "file_equals_output: a.txt"):
         with pytest.raises(MalformedCheck):
             parse_check(bad)
+
+
+async def test_a_failed_check_names_how_to_get_it_right(tmp_path):
+    (tmp_path / "data.txt").write_text("a\nb\n")
+    missing = await verify(tmp_path, "file_exists: count.txt\nfile_equals_output: count.txt :: wc -l < data.txt")
+    assert "run_shell with `wc -l < data.txt > count.txt` writes it" in missing.reason
+    (tmp_path / "config.json").write_text('{"name": "demo", "debug": false}')
+    wrong = await verify(tmp_path, 'file_value: config.json :: name = "demo"\nfile_value: config.json :: debug = true')
+    assert wrong.reason.endswith('Written whole, config.json is: {"name": "demo", "debug": true}')
