@@ -193,6 +193,7 @@ def print_layout(result: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=60, help="lines in the task's order book (prompt size)")
+    parser.add_argument("--out", type=Path, help="write the JSON here (default: bench/results/prompt_cache-<time>.json)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         results = [run_layout(layout, args.records, Path(tmp)) for layout in ("stable", "busting")]
@@ -213,9 +214,8 @@ def main() -> int:
               f"tokens evaluated, {verdict['latency_ratio_busting_over_stable']:.1f}x latency (medians)")
         print(f"target (stable: evaluated under 20% of the prompt after round 1): "
               f"{'met' if verdict['target_met'] else 'NOT met'} ({stable['evaluated_share_after_first']:.1%})")
-    out_dir = Path(__file__).parent / "results"
-    out_dir.mkdir(exist_ok=True)
-    out = out_dir / f"prompt_cache-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = args.out or Path(__file__).parent / "results" / f"prompt_cache-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": {"python": sys.version.split()[0], "platform": platform.platform()},
                                "records": args.records, "layouts": results, "comparison": verdict}, indent=2))
     print(f"wrote {out}")

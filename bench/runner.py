@@ -106,6 +106,7 @@ def measure(rounds: int, durable: bool) -> tuple[list[float], int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--out", type=Path, help="write the JSON here (default: bench/results/runner-<time>.json)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         fsync = fsync_rate(Path(tmp))
@@ -141,9 +142,9 @@ def main() -> int:
     print(f"journal entries per round: {result['journal_entries_per_round']}, "
           f"model calls per round: {result['model_calls_per_round']}, "
           f"durable round = {result['durable_round_in_fsyncs']} x raw fsync")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"runner-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(result, indent=2))
+    out = args.out or Path(__file__).parent / "results" / f"runner-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
     target = 5.0
     print(f"target: framework overhead per round under {target} ms median: "
           f"{'met' if result['round_ms_median_no_fsync'] < target else 'NOT met'}")

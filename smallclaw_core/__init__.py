@@ -17,7 +17,7 @@ from .models import (
 from .notifications import Notification
 from .tasks import JournalEntry, Origin, Step, Task
 from .tools import Tool, ToolContext, ToolFailure, tool
-from .verification import LoopVerdict, StepContext, Verdict
+from .verification import LoopVerdict, StepContext, Verdict, fix_hint
 
 __version__ = "0.1.0"
 
@@ -45,5 +45,5 @@ __all__ = [
     "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
     "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",
-    "TransportError", "Usage", "Verdict", "hookimpl", "tool", "__version__", *_LAZY,
+    "TransportError", "Usage", "Verdict", "fix_hint", "hookimpl", "tool", "__version__", *_LAZY,
 ]

@@ -8,6 +8,26 @@ from typing import Any, Protocol
 import attrs
 
 
+#: how a verdict's reason names the one call that would fix the step (see :func:`fix_hint`)
+FIX_PREFIX = "To fix it, call "
+
+
+def fix_hint(tool: str, **arguments: str) -> str:
+    """A reason's last line naming the call that fixes the step, for a verifier that knows it.
+
+    Small models act on an instruction to make one call, with its arguments spelled
+    out, far more often than on a description of what is wrong (a 0.5B model given
+    the whole file as it should be: 0 of 8 wrote it; told "call write_file with path
+    ... and this content": 8 of 8). The last argument goes on lines of its own, so a
+    file's content or a command is copied as it is.
+
+        fix_hint("run_shell", command="wc -l < data.txt > count.txt")
+    """
+    *first, last = arguments.items()
+    named = " and ".join(f'{k} "{v}"' for k, v in first)
+    return f"\n{FIX_PREFIX}{tool} with {named + ' and ' if named else ''}this {last[0]}:\n{last[1]}"
+
+
 @attrs.define
 class Verdict:
     """A verifier's judgement of the current step.

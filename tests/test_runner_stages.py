@@ -154,6 +154,45 @@ def test_a_number_no_tool_computed_from_the_inputs_fails_the_step(tmp_path):
     # computed from the inputs: their names, or their numbers
     assert judged(("run_shell", {"command": "expr $(cat a.txt) + $(cat b.txt)"}, "exit code 0 (0.01 s)\n42")) is None
     assert judged(("run_shell", {"command": "expr 17 + 25"}, "exit code 0 (0.01 s)\n42")) is None
+    # a command on the inputs that sends its output into the file computed it; one on nothing did not
+    assert judged(("run_shell", {"command": "expr $(cat a.txt) + $(cat b.txt) > total.txt"},
+                   "exit code 0 (0.01 s)\n(no output)")) is None
+    assert judged(("run_shell", {"command": "cat a.txt | tee -a total.txt"}, "exit code 0 (0.01 s)\n17")) is None
+    assert not judged(("run_shell", {"command": "echo 42 > total.txt"}, "exit code 0 (0.01 s)\n(no output)")).passed
+
+
+class Says:
+    """A stand-in verifier that gives a fixed verdict (a test double)."""
+
+    def __init__(self, name, order, verdict):
+        self.name, self.order, self._verdict, self.asked = name, order, verdict, 0
+
+    async def verify(self, ctx):
+        self.asked += 1
+        return self._verdict
+
+
+def test_a_guards_no_carries_the_failing_checks_hint(tmp_path):
+    from smallclaw_core.runner.verifying import run_verifiers
+
+    def chain(*verifiers):
+        app = FakeApp()
+        app.verifiers = {v.name: v for v in verifiers}
+        return anyio.run(lambda: run_verifiers(app, ctx(tmp_path, "set debug to true in config.json")))
+
+    guard = Says("structure", 5, Verdict(False, "config.json is not valid JSON any more."))
+    check = Says("checks", 10, Verdict(False, "check failed: debug is false. Written whole, config.json is: {}",
+                                       source="check"))
+    model = Says("model", 100, Verdict(True, "looks fine"))
+    v = chain(guard, check, model)
+    assert not v.passed and v.source == "structure"
+    assert v.reason == ("config.json is not valid JSON any more. Also check failed: debug is false. "
+                        "Written whole, config.json is: {}")
+    assert model.asked == 0  # the model verifier is never asked for a hint
+    # a check's own NO stands alone; a later check that passes adds nothing
+    assert chain(check, model).reason.startswith("check failed")
+    passing = Says("checks", 10, Verdict(True, "checks passed", source="check"))
+    assert chain(guard, passing).reason == "config.json is not valid JSON any more."
 
 
 def test_why_a_call_failed_is_read_from_the_end_of_its_output():
@@ -376,3 +415,19 @@ def test_a_small_executor_starts_each_retry_from_a_summary(make_app):
     retry = model.requests_for("executor")[2].messages
     assert "Your last attempt at the current step did:" in retry[2].content
     assert not any(m.role == "tool" for m in retry) and "does not contain 'right'" in retry[-1].content
+
+
+def test_the_step_message_ends_with_the_call_that_fixes_the_step():
+    from smallclaw_core import fix_hint
+    from smallclaw_core.runner.conversation import step_message
+
+    task = Task(id="t", title="count", goal="g", steps=[Step("Count the lines of data.txt into count.txt")])
+    task.feedback = "count.txt is missing." + fix_hint("run_shell", command="wc -l < data.txt > count.txt")
+    text = step_message(task, False)
+    assert ("The check of your last attempt said NO: count.txt is missing.\n"
+            "To fix it, call run_shell with this command:\nwc -l < data.txt > count.txt\n") in text
+    assert "Fix that." not in text and text.endswith("then call step_done.")
+    task.feedback = "no tool was called"
+    assert "said NO: no tool was called Fix that." in step_message(task, False)
+    assert fix_hint("write_file", path="a.json", content="{}") == \
+        '\nTo fix it, call write_file with path "a.json" and this content:\n{}'

@@ -15,6 +15,7 @@ from smallclaw_core.chat import cut_middle
 from smallclaw_core.documents import structure
 from smallclaw_core.models import Message
 from smallclaw_core.tasks import Step, Task
+from smallclaw_core.verification import FIX_PREFIX
 
 FINISH_TOOL = "step_done"
 
@@ -110,7 +111,9 @@ def step_message(task: Task, fresh_step: bool) -> str:
     if fresh_step and task.last_result and task.current_step > 0:
         lines.append(f"Result of the previous step: {cut_middle(task.last_result, 600)}")
     if task.feedback:
-        lines.append(f"The check of your last attempt said NO: {task.feedback} Fix that.")
+        # a reason that names the fixing call ends with it: nothing may come between
+        fix = "" if FIX_PREFIX in task.feedback else " Fix that."
+        lines.append(f"The check of your last attempt said NO: {task.feedback}{fix}")
     for note in task.pending_notes:
         lines.append(f"Note from the user: {note}")
     lines.append(f"Do this step now with the tools, then call {FINISH_TOOL}.")

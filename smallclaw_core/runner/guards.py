@@ -48,6 +48,8 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _NOT_COMPUTING = frozenset({"write_file", "edit_file", "read_file", "list_files", "search_files"})
 #: the status line a command's result starts with ("exit code 0 (0.06 s)"): not its output
 _STATUS_LINE = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
+# where a shell command sends its output: `> f`, `>> f`, `| tee [-a] f`
+_REDIRECT = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?)\s*['\"]?([\w./-]+)")
 
 
 def asks_for_action(description: str) -> bool:
@@ -147,7 +149,9 @@ class NumberGrounding:
     (``expr 0 + 1``, ``echo $((a + b))`` with unset variables). So the number counts
     only when a call printed it, and, when the step names input files, that call used
     one of them (its name, or a number found in them). Reading tools show data and
-    writing tools echo byte counts: neither computes.
+    writing tools echo byte counts: neither computes. A command on the inputs that
+    sends its output straight into the file (``wc -l < data.txt > count.txt``) computed
+    what the file holds.
     """
 
     name = "grounding"
@@ -156,7 +160,7 @@ class NumberGrounding:
     async def verify(self, ctx: StepContext) -> Verdict | None:
         if not ctx.changed or ctx.app is None:
             return None
-        sources: list[str] | None = None
+        sources: tuple[list[str], set[str]] | None = None
         for name in ctx.changed[:5]:
             path = ctx.workspace / name
             try:
@@ -169,15 +173,19 @@ class NumberGrounding:
                 continue
             if sources is None:
                 sources = self._sources(ctx)
-            if not any(text in _NUMBER.findall(source) for source in sources):
+            texts, redirected = sources
+            if name.lstrip("./") in redirected:
+                continue
+            if not any(text in _NUMBER.findall(source) for source in texts):
                 return Verdict(False, f"{name} holds {text}, but no tool computed that number from the step's input. "
                                       "Compute it with a command on the input file (run_shell with wc, expr, "
                                       "python3...), then write what it printed.", source=self.name)
         return None
 
     @staticmethod
-    def _sources(ctx: StepContext) -> list[str]:
-        """Texts a number may come from: the goal and the plan, and what computing calls printed."""
+    def _sources(ctx: StepContext) -> tuple[list[str], set[str]]:
+        """Texts a number may come from (the goal and the plan, what computing calls printed),
+        and the files computing calls wrote their output into."""
         texts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
         changed = {c.lstrip("./") for c in ctx.changed}
         inputs = [n for n in files_named(ctx.step.description)
@@ -189,6 +197,7 @@ class NumberGrounding:
             except OSError:
                 continue
         calls: dict[Any, Any] = {}
+        redirected: set[str] = set()
         entries = list(ctx.app.store.journal(ctx.task.id))
         seqs = {e.seq for e in entries}
         entries += [e for e in ctx.step_evidence or ctx.evidence if e.seq not in seqs]
@@ -204,4 +213,7 @@ class NumberGrounding:
                                or input_numbers & set(_NUMBER.findall(arguments))):
                 continue  # it computed from nothing the step gave it
             texts.append(_STATUS_LINE.sub("", str(e.data.get("result", ""))))
-        return texts
+            if inputs:
+                command = str(((calls.get(e.data.get("id")) or {}).get("arguments") or {}).get("command", ""))
+                redirected |= {target.lstrip("./") for target in _REDIRECT.findall(command)}
+        return texts, redirected

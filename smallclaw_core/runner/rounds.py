@@ -200,8 +200,8 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
     evidence: list[JournalEntry] = []
     ids: dict[int, str] = {}
     counter = [0]
-    #: the key of the round's last call, when it succeeded
-    last_ok: list[str | None] = [None]
+    #: the key of the round's last call, and whether it failed
+    last: list[tuple[str, bool] | None] = [None]
 
     def journal(kind: str, data: dict[str, Any]) -> JournalEntry:
         entry = app.tasks.journal(task_id, kind, data, step=step_i, round=round_no)
@@ -215,7 +215,7 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
                               "side_effects": bool(t and t.side_effects)})
 
     def tool_finished(call: ToolCall, output: str, failed: bool) -> None:
-        last_ok[0] = None if failed else call_key(call)
+        last[0] = (call_key(call), failed)
         data = {"id": ids.get(id(call)), "name": call.name, "result": cut_middle(output, 4000), "error": failed}
         if output.startswith(NOT_RUN):
             data["not_run"] = True  # blocked, ended or waiting: the tool itself did not fail
@@ -256,11 +256,16 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             v = d.before_call(call, loop_state.setdefault(d.name, {}))
             if _RANK.get(v.action, 0) > _RANK[worst.action]:
                 worst = v
-        again = "you already have this result" if t is None or not t.side_effects else "that just succeeded"
-        if t is not None and ((worst.action == "block" and not t.side_effects) or (
-                t.side_effects and worst.action in ("allow", "warn") and last_ok[0] == call_key(call))):
-            # the same thing again adds nothing (a read), or would do twice what just worked
-            # (a write): the model is done or stuck, so the step is checked with what is there
+        repeated = last[0] is not None and last[0][0] == call_key(call)
+        just_failed = repeated and last[0][1]
+        again = ("that just failed, and would fail the same way" if just_failed
+                 else "you already have this result" if t is None or not t.side_effects else "that just succeeded")
+        if t is not None and worst.action != "pause" and (
+                (worst.action == "block" and not t.side_effects) or just_failed
+                or (t.side_effects and worst.action in ("allow", "warn") and repeated)):
+            # the same thing again adds nothing (a read), would do twice what just worked (a
+            # write), or would fail again: the model is done or stuck, so the step is checked
+            # with what is there, and the check's NO says what to do instead
             worst = LoopVerdict("end", f"{again}. The step is checked now with what the tools did so far; "
                                        f"if it is done, call {FINISH_TOOL} next time.")
         if worst.action in ("block", "pause", "end"):

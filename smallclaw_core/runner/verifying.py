@@ -27,19 +27,39 @@ async def run_verifiers(app: Any, ctx: StepContext, *, trust_checks: bool = Fals
     """
     chain = sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50))
     passed: Verdict | None = None
-    for verifier in chain:
+    for i, verifier in enumerate(chain):
         if trust_checks and passed is not None and getattr(verifier, "order", 50) >= MODEL_ORDER:
             return passed
         verdict = await verifier.verify(ctx)
         if verdict is None:
             continue
         verdict.source = verdict.source or verifier.name
-        if not verdict.passed or verdict.decisive:
+        if not verdict.passed:
+            return await _with_check_hint(verdict, chain[i + 1:], ctx)
+        if verdict.decisive:
             return verdict
         passed = verdict
     if passed is None:
         raise ModelError("no verifier gave a verdict (is the model verifier disabled?)")
     return passed
+
+
+async def _with_check_hint(verdict: Verdict, rest: list[Any], ctx: StepContext) -> Verdict:
+    """A guard's NO, with the step's own failing check added when that check comes later.
+
+    A guard says what went wrong (the file no longer parses); the step's checks say
+    what right looks like (the whole file as it should be, the command that prints
+    it), which is what a small model can act on.
+    """
+    if verdict.source == "check":
+        return verdict
+    for verifier in rest:
+        if getattr(verifier, "order", 50) >= MODEL_ORDER:
+            break
+        later = await verifier.verify(ctx)
+        if later is not None and not later.passed and (later.source or verifier.name) == "check":
+            return Verdict(False, f"{verdict.reason} Also {later.reason}", source=verdict.source)
+    return verdict
 
 
 def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any]) -> list[Any]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict
+from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict, fix_hint
 
 from .config import shell_config
 from .confinement import confinement_for, shell_mode
@@ -110,16 +110,21 @@ class EvidenceChecks:
                 return False, str(exc)
             if not path.is_file():
                 maker = _command_for(args[0], lines_of(ctx))
-                how = f"run_shell with `{maker} > {args[0]}` writes it" if maker else "write_file, or a command"
-                return False, f"there is no file {args[0]!r} in the workspace yet; create it ({how})"
+                if maker:
+                    return False, (f"there is no file {args[0]!r} in the workspace yet."
+                                   + fix_hint("run_shell", command=f"{maker} > {args[0]}"))
+                return False, (f"there is no file {args[0]!r} in the workspace yet; create it first: call "
+                               f"write_file with path \"{args[0]}\" and its whole content")
             if kind == "file_exists":
                 return True, ""
             text = path.read_text(encoding="utf-8", errors="replace")
             if kind == "file_is_number":
                 if _NUMBER.fullmatch(text):
                     return True, ""
-                return False, (f"{args[0]} should hold just the number, but holds {text.strip()[:80]!r}; "
-                               "write only the number")
+                maker = _command_for(args[0], lines_of(ctx))
+                return False, (f"{args[0]} should hold just the number, but holds {text.strip()[:80]!r}"
+                               + (fix_hint("run_shell", command=f"{maker} > {args[0]}") if maker
+                                  else "; write only the number"))
             if kind == "file_contains" and args[1] not in text:
                 return False, f"{args[0]} does not contain {args[1]!r}"
             if kind == "file_lacks" and args[1] in text:
@@ -133,8 +138,8 @@ class EvidenceChecks:
                     return False, f"the command it is compared with failed: {printed}"
                 if _lines(text) != _lines(printed):
                     return False, (f"{args[0]} does not hold what the step asks for: it holds "
-                                   f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}, "
-                                   f"what `{args[1]}` prints (run_shell with `{args[1]} > {args[0]}` writes it)")
+                                   f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}."
+                                   + fix_hint("run_shell", command=f"{args[1]} > {args[0]}"))
             return True, ""
         return await self._command(args[0], ctx, workspace)
 
@@ -201,7 +206,7 @@ def _whole_value_hint(shown: str, lines: list[str]) -> str:
     if len(wanted) < 2:
         return ""
     text = tomli_w.dumps(wanted).strip() if shown.lower().endswith(".toml") else json.dumps(wanted)
-    return f". Written whole, {shown} is: {text}"
+    return "." + fix_hint("write_file", path=shown, content=text)
 
 
 def _lines(text: str) -> list[str]:

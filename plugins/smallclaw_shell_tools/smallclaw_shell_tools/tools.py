@@ -6,6 +6,7 @@ Docstrings are short on purpose: they are what a small model reads, in a small w
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from smallclaw_core import ToolContext, ToolError, ToolFailure, tool
@@ -110,7 +111,7 @@ def write_file(path: str, content: str, ctx: ToolContext) -> str:
     target = inside(_workspace(ctx), path)
     if target.is_dir():
         raise ToolError(f"{path!r} is a directory; give a file name")
-    content, note = _json_repaired(target, content)
+    content, note = _repaired(target, content)
     try:
         _write_text(target, content)
     except OSError as exc:
@@ -118,14 +119,50 @@ def write_file(path: str, content: str, ctx: ToolContext) -> str:
     return f"wrote {len(content.encode('utf-8'))} bytes to {shown(ctx.workspace, target)}{note}"
 
 
-def _json_repaired(target: Path, content: str) -> tuple[str, str]:
+def _repaired(target: Path, content: str) -> tuple[str, str]:
+    """Content for a structured file that does not parse, mended where the intent is plain."""
+    suffix = target.suffix.lower()
+    if suffix == ".json":
+        return _json_repaired(content)
+    if suffix == ".toml":
+        return _toml_repaired(content)
+    return content, ""
+
+
+# a bare TOML key and its "=", where a new line should have come before it
+_TOML_KEY = re.compile(r"\s+(?=[A-Za-z_][\w.-]*\s*=)")
+
+
+def _toml_repaired(content: str) -> tuple[str, str]:
+    """For a .toml file written on one line (``a = 1 b = 2``): one key per line, if that parses.
+
+    Small models copy a multi-line file into a JSON string with spaces for the line
+    breaks; TOML needs the breaks, and nothing else about the text is changed.
+    """
+    import tomllib
+
+    text = content.strip()
+    if "\n" in text:
+        return content, ""
+    try:
+        tomllib.loads(text)
+        return content, ""
+    except tomllib.TOMLDecodeError:
+        pass
+    mended = _TOML_KEY.sub("\n", text)
+    try:
+        tomllib.loads(mended)
+    except tomllib.TOMLDecodeError:
+        return content, ""  # written as given, the checks will say so
+    return mended + "\n", " (one key per line: TOML needs a line break between keys)"
+
+
+def _json_repaired(content: str) -> tuple[str, str]:
     """For a .json file: a valid JSON value followed by stray text keeps the value alone (and says so).
 
     Small models write on after the closing brace (a next call, a remark); the value
     they meant is whole and valid, and a file that parses beats one that does not.
     """
-    if target.suffix.lower() != ".json":
-        return content, ""
     import json
 
     text = content.strip()
@@ -159,13 +196,27 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
         raise ToolError("old is empty: give the exact text to replace")
     count = text.count(old)
     if count == 0:
-        raise ToolError(f"the text to replace was not found in {path}; read_file it and copy the snippet exactly")
+        near = _closest_line(text, old)
+        hint = f"; the closest line is {near!r}: copy it exactly as old" if near else \
+            "; read_file it and copy the snippet exactly"
+        raise ToolError(f"the text to replace was not found in {path}{hint}")
     if count > 1:
         raise ToolError(f"the text to replace occurs {count} times in {path}; include more lines around it "
                         "so it occurs once")
     _write_text(target, text.replace(old, new, 1))
     line = text[: text.index(old)].count("\n") + 1
     return f"edited {shown(ctx.workspace, target)} at line {line}"
+
+
+def _closest_line(text: str, snippet: str) -> str | None:
+    """The line of ``text`` most like a one-line ``snippet`` (``port=8000`` finds ``port = 8000``)."""
+    import difflib
+
+    if "\n" in snippet.strip():
+        return None
+    lines = [line.strip() for line in text.splitlines()[:2000] if line.strip()]
+    found = difflib.get_close_matches(snippet.strip(), lines, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 @tool

@@ -134,7 +134,14 @@ async def test_file_value_file_lacks_and_file_equals_output(tmp_path, monkeypatc
 async def test_a_failed_check_names_how_to_get_it_right(tmp_path):
     (tmp_path / "data.txt").write_text("a\nb\n")
     missing = await verify(tmp_path, "file_exists: count.txt\nfile_equals_output: count.txt :: wc -l < data.txt")
-    assert "run_shell with `wc -l < data.txt > count.txt` writes it" in missing.reason
+    # the fixing call comes last, its argument on lines of its own, so a small model copies it as it is
+    assert missing.reason.endswith("\nTo fix it, call run_shell with this command:\nwc -l < data.txt > count.txt")
+    (tmp_path / "count.txt").write_text("wrote 2 bytes to count.txt")
+    wordy = await verify(tmp_path, "file_is_number: count.txt\nfile_equals_output: count.txt :: wc -l < data.txt")
+    assert "should hold just the number" in wordy.reason
+    assert wordy.reason.endswith("this command:\nwc -l < data.txt > count.txt")
     (tmp_path / "config.json").write_text('{"name": "demo", "debug": false}')
     wrong = await verify(tmp_path, 'file_value: config.json :: name = "demo"\nfile_value: config.json :: debug = true')
-    assert wrong.reason.endswith('Written whole, config.json is: {"name": "demo", "debug": true}')
+    assert "debug is false, it should be true." in wrong.reason
+    assert wrong.reason.endswith('To fix it, call write_file with path "config.json" and this content:\n'
+                                 '{"name": "demo", "debug": true}')

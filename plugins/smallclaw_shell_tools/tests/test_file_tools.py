@@ -51,12 +51,20 @@ async def test_edit_refuses_absent_and_ambiguous_snippets(workspace, context):
     (workspace / "app.py").write_text("x = 1\nx = 1\n")
     ctx = context(workspace)
     with pytest.raises(ToolError, match="not found in app.py; read_file it"):
-        await edit_file.call({"path": "app.py", "old": "y = 1", "new": "y = 2"}, ctx)
+        await edit_file.call({"path": "app.py", "old": "import sys", "new": "y = 2"}, ctx)
     with pytest.raises(ToolError, match="occurs 2 times in app.py; include more lines"):
         await edit_file.call({"path": "app.py", "old": "x = 1", "new": "x = 2"}, ctx)
     with pytest.raises(ToolError, match="old is empty"):
         await edit_file.call({"path": "app.py", "old": "", "new": "x"}, ctx)
     assert (workspace / "app.py").read_text() == "x = 1\nx = 1\n"
+
+
+async def test_a_snippet_not_found_names_the_closest_line(workspace, context):
+    (workspace / "settings.toml").write_text('title = "demo"\nport = 8000\n')
+    ctx = context(workspace)
+    with pytest.raises(ToolError, match="the closest line is 'port = 8000': copy it exactly as old"):
+        await edit_file.call({"path": "settings.toml", "old": "port=8000", "new": "port=9000"}, ctx)
+    assert (workspace / "settings.toml").read_text() == 'title = "demo"\nport = 8000\n'
 
 
 async def test_list_files(workspace, context):
@@ -110,3 +118,18 @@ async def test_json_written_with_stray_text_after_it_keeps_the_json(workspace, c
     assert (workspace / "bad.json").read_text() == "name: Alice"
     await write_file.call({"path": "note.txt", "content": '{"a": 1} trailing'}, ctx)
     assert (workspace / "note.txt").read_text() == '{"a": 1} trailing'
+
+
+async def test_toml_written_on_one_line_gets_its_line_breaks(workspace, context):
+    import tomllib
+
+    ctx = context(workspace)
+    result = await write_file.call({"path": "settings.toml", "content": 'title = "demo" port = 9000 verbose = false'},
+                                   ctx)
+    assert "one key per line" in result
+    assert tomllib.loads((workspace / "settings.toml").read_text()) == {"title": "demo", "port": 9000,
+                                                                        "verbose": False}
+    # valid TOML, several lines, or no TOML however split: written as given
+    for content in ['title = "a b = c"', 'a = 1\nb = 2', "just words here"]:
+        await write_file.call({"path": "other.toml", "content": content}, ctx)
+        assert (workspace / "other.toml").read_text() == content
