@@ -13,7 +13,8 @@ from smallclaw_core.runner.config import RunnerConfig
 from smallclaw_core.runner.conversation import conversation, forget_unfinished
 from smallclaw_core.runner.decide import ADVANCE, PAUSE, RETRY, decide
 from smallclaw_core.runner.evidence import StructureState, changed_since, files_named
-from smallclaw_core.runner.guards import ActionEvidence, FailedAction, NumberGrounding, StructureGuard, fitting_tools
+from smallclaw_core.runner.guards import (ActionEvidence, FailedAction, NumberGrounding, StandIn, StructureGuard,
+                                          fitting_tools)
 from smallclaw_core.models import Message
 from smallclaw_core.tasks import Counters, JournalEntry, Step, Task
 from smallclaw_core.testing import ScriptedModel, call, verdict
@@ -193,6 +194,56 @@ def test_a_guards_no_carries_the_failing_checks_hint(tmp_path):
     assert chain(check, model).reason.startswith("check failed")
     passing = Says("checks", 10, Verdict(True, "checks passed", source="check"))
     assert chain(guard, passing).reason == "config.json is not valid JSON any more."
+    # a failed command's error stands alone: "create the file" after "ffmpeg: not found" invites a fake
+    failure = Says("failure", 9, Verdict(False, "the last call, run_shell, failed: ffmpeg: not found"))
+    assert chain(failure, check).reason == "the last call, run_shell, failed: ffmpeg: not found"
+
+
+def test_a_script_run_into_the_output_file_computed_its_number(tmp_path):
+    (tmp_path / "sum.py").write_text("print(sum(range(1, 101)))\n")
+    (tmp_path / "sum.txt").write_text("5050\n")
+    step = "Write a Python script sum.py that prints the sum of 1 to 100, run it, and write its output to sum.txt"
+
+    def judged(command, result="exit code 0 (0.01 s)\n(no output)"):
+        entries = [entry("tool_call", id="1", name="run_shell", arguments={"command": command}),
+                   entry("tool_result", id="1", name="run_shell", result=result)]
+        return verify(NumberGrounding(), ctx(tmp_path, step, entries, ["sum.py", "sum.txt"], app=JournalApp(entries)))
+
+    assert judged("python3 sum.py > sum.txt") is None
+    assert not judged("echo 5050 > sum.txt").passed  # the number typed into the command
+
+
+def test_a_file_typed_in_after_its_command_failed_is_not_its_output(tmp_path):
+    (tmp_path / "song.mp3").write_text("Hello, World!")
+
+    def judged(*calls, changed=("song.mp3",)):
+        entries = []
+        for i, (name, arguments, result, error) in enumerate(calls):
+            entries += [entry("tool_call", id=str(i), name=name, arguments=arguments),
+                        entry("tool_result", id=str(i), name=name, result=result, error=error)]
+        return verify(StandIn(), ctx(tmp_path, "Use ffmpeg to convert song.wav to song.mp3", entries, list(changed)))
+
+    ffmpeg = ("run_shell", {"command": "ffmpeg -i song.wav song.mp3"}, "exit code 127\nffmpeg: not found", True)
+    typed = ("write_file", {"path": "song.mp3", "content": "Hello, World!"}, "wrote 13 bytes to song.mp3", False)
+    v = judged(ffmpeg, typed)
+    assert not v.passed and v.source == "stand_in"
+    assert v.reason.startswith("song.mp3 was written by hand after `ffmpeg -i song.wav song.mp3` failed")
+    assert "ffmpeg: not found" in v.reason and "step_done" in v.reason
+    # the command working after all, or the file written before the command: no stand-in
+    worked = ("run_shell", {"command": "ffmpeg -i song.wav song.mp3"}, "exit code 0", False)
+    assert judged(ffmpeg, worked, typed) is None
+    assert judged(typed, ffmpeg) is None
+    # a command whose error is about the file itself had it as input: writing it is the fix
+    broken = ("run_shell", {"command": "python3 app.py"}, "File \"app.py\", line 2\nSyntaxError", True)
+    fixed = ("write_file", {"path": "app.py", "content": "print(1)"}, "wrote 8 bytes to app.py", False)
+    assert judged(broken, fixed, changed=("app.py",)) is None
+    # a URL naming the file is not the command naming it
+    curl = ("run_shell", {"command": "curl https://example.com/data.csv"}, "Could not resolve host", True)
+    typed_csv = ("write_file", {"path": "data.csv", "content": "a,b"}, "wrote 3 bytes to data.csv", False)
+    assert judged(curl, typed_csv, changed=("data.csv",)) is None
+    curl_o = ("run_shell", {"command": "curl https://example.com/data.csv -o data.csv"},
+              "curl: (6) Could not resolve host: example.com", True)
+    assert "Could not resolve host" in judged(curl_o, typed_csv, changed=("data.csv",)).reason
 
 
 def test_why_a_call_failed_is_read_from_the_end_of_its_output():

@@ -75,12 +75,13 @@ def register_services(register):
 
 @hookimpl
 def register_verifiers(register):
-    from .guards import ActionEvidence, FailedAction, NumberGrounding, StructureGuard
+    from .guards import ActionEvidence, FailedAction, NumberGrounding, StandIn, StructureGuard
     from .roles import ModelVerifier
 
     register(StructureGuard())
     register(NumberGrounding())
     register(FailedAction())
+    register(StandIn())
     register(ActionEvidence())
     register(ModelVerifier())
 

@@ -127,6 +127,56 @@ class FailedAction:
                        source=self.name)
 
 
+class StandIn:
+    """A file typed in by hand after the command meant to make it failed is not its output.
+
+    Told a command failed (``ffmpeg: not found``, ``Could not resolve host``), a small
+    model writes the file the command was to make with ``write_file``: an "mp3" that
+    says "Hello, World!", a "download" that holds its URL. The file exists, so a check
+    that it exists passes. So a file the step's failed command named, and that no
+    command made since, fails the step with that command's error, which names what is
+    missing. A command whose error is about the file itself (``can't open file
+    'app.py'``, a syntax error in it) had it as its input, and writing it is the fix.
+    """
+
+    name = "stand_in"
+    order = 9
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        evidence = ctx.step_evidence or ctx.evidence
+        calls = {e.data.get("id"): e.data for e in evidence if e.kind == "tool_call"}
+        failed: dict[str, tuple[str, Any]] = {}  # file -> (the command that was to make it, its result)
+        for e in _results(evidence):
+            call = calls.get(e.data.get("id")) or {}
+            arguments = call.get("arguments") or {}
+            if e.data.get("name") == "run_shell":
+                command = str(arguments.get("command", ""))
+                for name in ctx.changed[:20]:
+                    if _names_file(command, name):
+                        if e.data.get("error"):
+                            if name not in str(e.data.get("result", "")):  # its error is about another thing
+                                failed[name] = (command, e)
+                        else:
+                            failed.pop(name, None)  # a command made it after all
+            elif e.data.get("name") in ("write_file", "edit_file") and not e.data.get("error"):
+                path = str(arguments.get("path", "")).strip().removeprefix("./")
+                if path in failed:
+                    command, result = failed[path]
+                    return Verdict(False, f"{path} was written by hand after `{cut(command)}` failed: "
+                                          f"{what_failed(result)}. A file typed in is not what that command makes. "
+                                          f"If it cannot run here, call {FINISH_TOOL} and say what is missing.",
+                                   source=self.name)
+        return None
+
+
+def _names_file(command: str, name: str) -> bool:
+    return re.search(rf"(?<![\w./-]){re.escape(name)}(?![\w-])", command) is not None
+
+
+def cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ActionEvidence:
     name = "evidence"
     order = 20
@@ -151,7 +201,7 @@ class NumberGrounding:
     one of them (its name, or a number found in them). Reading tools show data and
     writing tools echo byte counts: neither computes. A command on the inputs that
     sends its output straight into the file (``wc -l < data.txt > count.txt``) computed
-    what the file holds.
+    what the file holds, unless the number is written out in the command (``echo 42 > f``).
     """
 
     name = "grounding"
@@ -160,7 +210,7 @@ class NumberGrounding:
     async def verify(self, ctx: StepContext) -> Verdict | None:
         if not ctx.changed or ctx.app is None:
             return None
-        sources: tuple[list[str], set[str]] | None = None
+        sources: tuple[list[str], dict[str, list[str]]] | None = None
         for name in ctx.changed[:5]:
             path = ctx.workspace / name
             try:
@@ -174,8 +224,8 @@ class NumberGrounding:
             if sources is None:
                 sources = self._sources(ctx)
             texts, redirected = sources
-            if name.lstrip("./") in redirected:
-                continue
+            if any(text not in _NUMBER.findall(command) for command in redirected.get(name.lstrip("./"), [])):
+                continue  # a command sent its output into the file, and did not just echo the number
             if not any(text in _NUMBER.findall(source) for source in texts):
                 return Verdict(False, f"{name} holds {text}, but no tool computed that number from the step's input. "
                                       "Compute it with a command on the input file (run_shell with wc, expr, "
@@ -183,7 +233,7 @@ class NumberGrounding:
         return None
 
     @staticmethod
-    def _sources(ctx: StepContext) -> tuple[list[str], set[str]]:
+    def _sources(ctx: StepContext) -> tuple[list[str], dict[str, list[str]]]:
         """Texts a number may come from (the goal and the plan, what computing calls printed),
         and the files computing calls wrote their output into."""
         texts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
@@ -197,7 +247,7 @@ class NumberGrounding:
             except OSError:
                 continue
         calls: dict[Any, Any] = {}
-        redirected: set[str] = set()
+        redirected: dict[str, list[str]] = {}
         entries = list(ctx.app.store.journal(ctx.task.id))
         seqs = {e.seq for e in entries}
         entries += [e for e in ctx.step_evidence or ctx.evidence if e.seq not in seqs]
@@ -213,7 +263,7 @@ class NumberGrounding:
                                or input_numbers & set(_NUMBER.findall(arguments))):
                 continue  # it computed from nothing the step gave it
             texts.append(_STATUS_LINE.sub("", str(e.data.get("result", ""))))
-            if inputs:
-                command = str(((calls.get(e.data.get("id")) or {}).get("arguments") or {}).get("command", ""))
-                redirected |= {target.lstrip("./") for target in _REDIRECT.findall(command)}
+            command = str(((calls.get(e.data.get("id")) or {}).get("arguments") or {}).get("command", ""))
+            for target in _REDIRECT.findall(command):
+                redirected.setdefault(target.lstrip("./"), []).append(command)
         return texts, redirected

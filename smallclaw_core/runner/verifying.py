@@ -51,7 +51,9 @@ async def _with_check_hint(verdict: Verdict, rest: list[Any], ctx: StepContext) 
     what right looks like (the whole file as it should be, the command that prints
     it), which is what a small model can act on.
     """
-    if verdict.source == "check":
+    if verdict.source in ("check", "failure"):
+        # a failed command's own error names what to fix (or what is missing: "create the
+        # file" after "ffmpeg: not found" only invites a file typed in by hand)
         return verdict
     for verifier in rest:
         if getattr(verifier, "order", 50) >= MODEL_ORDER:

@@ -113,8 +113,7 @@ class EvidenceChecks:
                 if maker:
                     return False, (f"there is no file {args[0]!r} in the workspace yet."
                                    + fix_hint("run_shell", command=f"{maker} > {args[0]}"))
-                return False, (f"there is no file {args[0]!r} in the workspace yet; create it first: call "
-                               f"write_file with path \"{args[0]}\" and its whole content")
+                return False, f"there is no file {args[0]!r} in the workspace yet; create it (write_file, or a command)"
             if kind == "file_exists":
                 return True, ""
             text = path.read_text(encoding="utf-8", errors="replace")
