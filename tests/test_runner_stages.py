@@ -197,6 +197,11 @@ def test_a_guards_no_carries_the_failing_checks_hint(tmp_path):
     # a failed command's error stands alone: "create the file" after "ffmpeg: not found" invites a fake
     failure = Says("failure", 9, Verdict(False, "the last call, run_shell, failed: ffmpeg: not found"))
     assert chain(failure, check).reason == "the last call, run_shell, failed: ffmpeg: not found"
+    # ...but a command that failed for want of a file the step is to write gets the check's hint
+    (tmp_path / "config.json").unlink(missing_ok=True)
+    wanting = Says("failure", 9, Verdict(False, "the last call, run_shell, failed: can't open file 'config.json'"))
+    assert chain(wanting, check).reason.endswith("Also check failed: debug is false. "
+                                                 "Written whole, config.json is: {}")
 
 
 def test_a_script_run_into_the_output_file_computed_its_number(tmp_path):

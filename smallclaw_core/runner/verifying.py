@@ -14,7 +14,7 @@ from typing import Any
 from smallclaw_core.errors import ModelError, TransportError
 from smallclaw_core.verification import StepContext, Verdict
 
-from .evidence import changed_since
+from .evidence import changed_since, files_named
 from .retry import GaveUp, RetryPolicy, retrying
 
 
@@ -51,9 +51,14 @@ async def _with_check_hint(verdict: Verdict, rest: list[Any], ctx: StepContext) 
     what right looks like (the whole file as it should be, the command that prints
     it), which is what a small model can act on.
     """
-    if verdict.source in ("check", "failure"):
-        # a failed command's own error names what to fix (or what is missing: "create the
-        # file" after "ffmpeg: not found" only invites a file typed in by hand)
+    if verdict.source == "check":
+        return verdict
+    if verdict.source == "failure" and not any(
+            name in verdict.reason and not (ctx.workspace / name).exists()
+            for name in files_named(ctx.step.description)):
+        # a failed command's own error names what is missing; "create the file" after
+        # "ffmpeg: not found" only invites a file typed in by hand. A command that failed
+        # for want of a file the step is to write ("can't open file 'sum.py'") gets the hint.
         return verdict
     for verifier in rest:
         if getattr(verifier, "order", 50) >= MODEL_ORDER:
