@@ -487,3 +487,23 @@ def test_the_step_message_ends_with_the_call_that_fixes_the_step():
     assert "said NO: no tool was called Fix that." in step_message(task, False)
     assert fix_hint("write_file", path="a.json", content="{}") == \
         '\nTo fix it, call write_file with path "a.json" and this content:\n{}'
+
+
+def test_a_step_a_later_step_undid_is_done_again_before_the_task_completes(app_model):
+    app, model = app_model
+    model.enqueue_for("executor",
+                      call("write_file", path="numbers.txt", content="one two three"),
+                      # the second step's work writes over the first step's file
+                      call("write_file", path="numbers.txt", content="oops"),
+                      call("write_file", path="double.py", content="print(2)"),
+                      call("write_file", path="numbers.txt", content="one two three"))
+    model.enqueue_for("summarizer", "Wrote numbers.txt and double.py.")
+    task = app.tasks.create("numbers", ["write one two three to numbers.txt", "write double.py"],
+                            checks=["file_contains: numbers.txt :: one two three", "file_exists: double.py"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", "\n".join(f"{e.kind} {str(e.data)[:160]}" for e in app.store.journal(task.id))
+    assert (app.workspace_for(task.id) / "numbers.txt").read_text() == "one two three"
+    reopened = [e for e in app.store.journal(task.id) if e.kind == "plan_change" and e.data.get("by") == "goal check"]
+    assert reopened and reopened[0].data["reason"].startswith("step 1 (write one two three to numbers.txt) no longer holds")
+    assert task.steps[-1].check == "file_contains: numbers.txt :: one two three"

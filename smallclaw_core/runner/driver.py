@@ -26,7 +26,7 @@ from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 
 from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
-from .finishing import goal_gap, missing_files, summarize
+from .finishing import goal_gap, missing_files, summarize, undone_step
 from .guards import what_failed
 from .evidence import files_named
 from .planner import make_plan, sentence_plan, step_checks
@@ -383,6 +383,9 @@ class TaskDriver:
             app.tasks.journal(task_id, "error", {"kind": "transport", "where": "goal check", "message": str(exc),
                                                  "attempt": attempt, "retry_in": round(delay, 2)})
 
+        undone = await undone_step(app, task)  # a later step undid an earlier one
+        if undone:
+            return self.reopen(task, *undone)
         try:
             gap = await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
         except GaveUp as exc:
@@ -398,13 +401,14 @@ class TaskDriver:
         app.tasks.complete(task_id, summary)
         return False
 
-    def reopen(self, task: Task, gap: str) -> bool:
-        """The goal is not met: add a step for what is missing, or ask the user after ``goal_retries``."""
+    def reopen(self, task: Task, gap: str, check: str | None = None) -> bool:
+        """The goal is not met: add a step for what is missing (checked by ``check``, else
+        by the missing files existing), or ask the user after ``goal_retries``."""
         app = self.app
         app.tasks.journal(task.id, "verification", {"passed": False, "source": "goal", "reason": gap})
         if task.counters.goal_checks >= self.cfg.goal_retries:
             return self.needs_user(task.id, f"every step is done but the goal is not met: {gap}")
-        check = "\n".join(f"file_exists: {n}" for n in missing_files(app, task)) or None
+        check = check or "\n".join(f"file_exists: {n}" for n in missing_files(app, task)) or None
         step = Step(description=f"Finish the goal: {gap}", check=check, check_by="goal check" if check else None)
 
         def add(t: Task) -> None:

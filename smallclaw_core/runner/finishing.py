@@ -39,6 +39,32 @@ def goal_problems(app: Any, task: Task) -> list[str]:
     return problems
 
 
+async def undone_step(app: Any, task: Task) -> tuple[str, str | None] | None:
+    """A done step whose checks no longer hold in the workspace: (why, its checks), else None.
+
+    A later step can undo an earlier one (a script that writes over the numbers the
+    first step wrote). Verifiers that judge the workspace alone (``rechecks = True``,
+    like the shell tools' step checks) are asked again for every done step.
+    """
+    from smallclaw_core.verification import StepContext
+
+    from .verifying import MODEL_ORDER
+
+    verifiers = sorted((v for v in app.verifiers.values()
+                        if getattr(v, "rechecks", False) and getattr(v, "order", 50) < MODEL_ORDER),
+                       key=lambda v: getattr(v, "order", 50))
+    workspace = app.workspace_for(task.id)
+    for i, step in enumerate(task.steps):
+        if step.state != "done" or not step.check:
+            continue
+        ctx = StepContext(task=task, step_index=i, workspace=workspace, app=app)
+        for verifier in verifiers:
+            verdict = await verifier.verify(ctx)
+            if verdict is not None and not verdict.passed:
+                return f"step {i + 1} ({step.description}) no longer holds: {verdict.reason}", step.check
+    return None
+
+
 async def goal_gap(app: Any, cfg: Any, task: Task) -> str | None:
     """What keeps the goal from being met, or None when it is met as far as can be told.
 

@@ -79,6 +79,8 @@ class EvidenceChecks:
 
     name = "checks"
     order = 10
+    #: its verdict depends on the workspace alone: asked again for every done step before the task completes
+    rechecks = True
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         lines = check_lines(getattr(ctx.step, "check", None))
