@@ -115,6 +115,9 @@ class EvidenceChecks:
                 if maker:
                     return False, (f"there is no file {args[0]!r} in the workspace yet."
                                    + fix_hint("run_shell", command=f"{maker} > {args[0]}"))
+                if _step_writes(ctx, args[0]):  # "Write a Python script sum.py ...": the model writes it
+                    return False, (f"there is no file {args[0]!r} in the workspace yet. Write it first: call "
+                                   f"write_file with path \"{args[0]}\" and its whole content")
                 return False, f"there is no file {args[0]!r} in the workspace yet; create it (write_file, or a command)"
             if kind == "file_exists":
                 return True, ""
@@ -176,6 +179,12 @@ def _command_for(shown: str, lines: list[str]) -> str | None:
         if kind == "file_equals_output" and args[0] == shown:
             return args[1]
     return None
+
+
+def _step_writes(ctx: StepContext, name: str) -> bool:
+    """Whether the step asks for ``name`` to be written (not made by a program, a download...)."""
+    description = getattr(ctx.step, "description", "") or ""
+    return re.search(rf"\b(?:write|create)\b[^.]*?(?<![\w/.-]){re.escape(name)}(?![\w-])", description, re.I) is not None
 
 
 def lines_of(ctx: StepContext) -> list[str]:

@@ -145,3 +145,15 @@ async def test_a_failed_check_names_how_to_get_it_right(tmp_path):
     assert "debug is false, it should be true." in wrong.reason
     assert wrong.reason.endswith('To fix it, call write_file with path "config.json" and this content:\n'
                                  '{"name": "demo", "debug": true}')
+
+
+async def test_a_missing_file_the_step_writes_is_an_instruction_to_write_it(tmp_path):
+    def ctx(step):
+        task = Task(id="t1", title="t", goal="g", steps=[Step(step, check="file_exists: sum.py")])
+        return StepContext(task=task, step_index=0, workspace=tmp_path)
+
+    script = await EvidenceChecks().verify(ctx("Write a Python script sum.py that prints 1 to 100, run it"))
+    assert script.reason.endswith('Write it first: call write_file with path "sum.py" and its whole content')
+    # a file a program or a download is to make is not for the model to type in
+    made = await EvidenceChecks().verify(ctx("Use a compiler to build sum.py from sum.pyx"))
+    assert made.reason.endswith("create it (write_file, or a command)")
