@@ -51,7 +51,11 @@ def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_ch
 def test_every_new_file_a_step_writes_is_checked():
     plan = sentence_plan("Write a Python script sum.py that prints the sum of 1 to 100, run it, and write its "
                          "output to sum.txt.")
-    assert plan[0].check == "file_exists: sum.py\nfile_exists: sum.txt\nfile_equals_output: sum.txt :: python3 sum.py"
+    assert plan[0].check == ("file_exists: sum.py\nfile_exists: sum.txt\nfile_equals_output: sum.txt :: python3 sum.py"
+                             "\nfile_is_number: sum.txt")  # a wrong script's output is not the sum
+    plan = sentence_plan("Write a Python script sum.py that prints the sum of the numbers from 1 to 100, run it, "
+                         "and write its output to sum.txt.")
+    assert plan[0].check.splitlines()[3] == "file_equals_output: sum.txt :: python3 -c 'print(sum(range(1, 101)))'"
 
 
 def test_what_a_steps_words_say_its_output_holds_becomes_a_check(tmp_path):

@@ -51,6 +51,7 @@ _OUTPUT_TO = re.compile(r"\b(?:write|save|put|store)\s+(?:its|the|that)\s+output
                         re.I)
 _RANGE_LINES = re.compile(r"\bnumbers?\s+(?:from\s+)?(-?\d+)\s+to\s+(-?\d+)\b[^\n]*?\bone\s+(?:per|a)\s+line", re.I)
 _COUNT = re.compile(r"\bcount\s+(?:the\s+)?(lines|words|characters|chars|bytes)\b", re.I)
+_RANGE_SUM = re.compile(r"\bsum of (?:all )?(?:the )?(?:numbers|integers) from (\d{1,6}) to (\d{1,6})\b", re.I)
 _ADD_TWO = re.compile(r"\badd\b[^\n]*?\bnumber\b[^\n]*?\bto\b[^\n]*?\bnumber\b|\bsum of the numbers in\b", re.I)
 _COLUMN_SUM = re.compile(r"\bsum\s+of\s+(?:the\s+)?[\"']?(\w+)[\"']?\s+column\b", re.I)
 _QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
@@ -129,6 +130,12 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
         if ran and m.group(1) != ran:
             program = "python3" if ran.endswith(".py") else "sh"
             checks.append(f"file_equals_output: {m.group(1)} :: {program} {q(ran)}")
+            # the script's output is only as right as the script: what it is to print is checked too
+            if (r := _RANGE_SUM.search(description)):
+                checks.append(f"file_equals_output: {m.group(1)} :: "
+                              f"python3 -c 'print(sum(range({int(r.group(1))}, {int(r.group(2)) + 1})))'")
+            elif _NUMBER_WORDS.search(description):
+                checks.append(f"file_is_number: {m.group(1)}")
     if (m := _COPY.search(description)) and m.group(1) in inputs:
         source, target = m.group(1), m.group(2).rstrip("/")
         if target.lower() in ("it", "there", "them") and (folder := _FOLDER.search(description)):
