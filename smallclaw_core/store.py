@@ -368,6 +368,8 @@ class TaskStore:
                 for line in fh:
                     if not line.endswith(b"\n"):
                         break
+                    if after and _seq_of(line) <= after:
+                        continue  # skipped without parsing: a long task's early rounds cost a scan only
                     try:
                         entry = entry_from_line(line)
                     except Exception:  # a damaged line is reported by doctor, not fatal
@@ -432,3 +434,19 @@ class TaskStore:
                     raise
         self.list()
         return self.problems
+
+
+def _seq_of(line: bytes) -> int:
+    """An entry's ``seq`` read from its line without parsing it (0 when it cannot be read).
+
+    The entry's own ``seq`` key comes after its ``data`` (see ``entry_to_line``), and a
+    key inside ``data`` named ``seq`` comes before it, so the last one is the entry's.
+    """
+    i = line.rfind(b'"seq":')
+    if i < 0:
+        return 0
+    j = i + 6
+    k = j
+    while k < len(line) and 48 <= line[k] <= 57:
+        k += 1
+    return int(line[j:k]) if k > j else 0

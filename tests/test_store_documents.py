@@ -215,3 +215,18 @@ def test_journal_reads_after_a_seq_and_the_tail(store):
     assert [e.seq for e in store.journal("t1", after=2, limit=2)] == [3, 4]
     assert [e.seq for e in store.journal_tail("t1", 3)] == [8, 9, 10]
     assert store.journal_tail("t1", 0) == []
+
+
+def test_journal_after_skips_early_entries_without_changing_what_it_returns(store):
+    from smallclaw_core.store import _seq_of
+
+    task = store.create(Task(id="j1", title="t", goal="g"))
+    for i in range(30):
+        # a "seq" key inside data must not be taken for the entry's own
+        store.append(task.id, JournalEntry(kind="note", data={"seq": 999, "i": i, "text": '"seq":5'}))
+    everything = store.journal(task.id)
+    assert len(everything) == 30
+    for after in (0, 1, 7, 29, 30, 40):
+        assert [e.seq for e in store.journal(task.id, after=after)] == [e.seq for e in everything if e.seq > after]
+    assert _seq_of(b'{"kind":"x","data":{"seq":999},"seq":12,"ts":1.0}\n') == 12
+    assert _seq_of(b"not an entry\n") == 0
