@@ -140,6 +140,9 @@ class EvidenceChecks:
                 ok, printed = await self._command(args[1], ctx, workspace, want_output=True)
                 if not ok:
                     return False, f"the command it is compared with failed: {printed}"
+                if not printed.strip():  # an empty file "equals" a script that prints nothing: no proof
+                    return False, (f"`{args[1]}` prints nothing, so {args[0]} cannot be shown right; "
+                                   "what it runs must print the result")
                 if _lines(text) != _lines(printed):
                     return False, (f"{args[0]} does not hold what the step asks for: it holds "
                                    f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}."

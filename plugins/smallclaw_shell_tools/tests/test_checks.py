@@ -157,3 +157,10 @@ async def test_a_missing_file_the_step_writes_is_an_instruction_to_write_it(tmp_
     # a file a program or a download is to make is not for the model to type in
     made = await EvidenceChecks().verify(ctx("Use a compiler to build sum.py from sum.pyx"))
     assert made.reason.endswith("create it (write_file, or a command)")
+
+
+async def test_a_comparison_with_a_command_that_prints_nothing_proves_nothing(tmp_path):
+    (tmp_path / "double.py").write_text("numbers = [1, 2]\n")  # computes, prints nothing
+    (tmp_path / "doubled.txt").write_text("")
+    v = await verify(tmp_path, "file_equals_output: doubled.txt :: python3 double.py")
+    assert not v.passed and "`python3 double.py` prints nothing" in v.reason
