@@ -437,16 +437,10 @@ class TaskStore:
 
 
 def _seq_of(line: bytes) -> int:
-    """An entry's ``seq`` read from its line without parsing it (0 when it cannot be read).
-
-    The entry's own ``seq`` key comes after its ``data`` (see ``entry_to_line``), and a
-    key inside ``data`` named ``seq`` comes before it, so the last one is the entry's.
-    """
-    i = line.rfind(b'"seq":')
-    if i < 0:
-        return 0
-    j = i + 6
-    k = j
-    while k < len(line) and 48 <= line[k] <= 57:
+    """An entry's ``seq`` read without parsing its line (0 if unreadable): the entry's own key
+    comes after its ``data`` (see ``entry_to_line``), so the last ``"seq":`` is the entry's."""
+    i = line.rfind(b'"seq":') + 6
+    k = i
+    while i > 5 and k < len(line) and 48 <= line[k] <= 57:
         k += 1
-    return int(line[j:k]) if k > j else 0
+    return int(line[i:k]) if k > i else 0
