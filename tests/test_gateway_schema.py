@@ -46,7 +46,7 @@ OPERATIONS = [(path, method.upper(), op) for path, item in sorted(DOC["paths"].i
               for method, op in sorted(item.items()) if method in ("get", "post", "put", "delete", "patch")]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=10,
 )
