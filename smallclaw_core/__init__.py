@@ -12,7 +12,7 @@ from .errors import (
 from .hookspecs import hookimpl
 from .models import (
     Backend, DoctorCheck, Message, ModelInfo, ModelOptions, ModelReply, ModelRequest, ToolCall,
-    ToolSpec, Usage,
+    ToolSpec, Usage, call_arguments,
 )
 from .notifications import Notification
 from .tasks import JournalEntry, Origin, Step, Task
@@ -45,5 +45,5 @@ __all__ = [
     "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
     "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",
-    "TransportError", "Usage", "Verdict", "fix_hint", "hookimpl", "tool", "__version__", *_LAZY,
+    "TransportError", "Usage", "Verdict", "call_arguments", "fix_hint", "hookimpl", "tool", "__version__", *_LAZY,
 ]

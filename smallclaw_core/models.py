@@ -21,6 +21,28 @@ class ToolCall:
     id: str = ""
 
 
+def call_arguments(value: Any) -> dict[str, Any]:
+    """A tool call's arguments as a dict, however a server or a model sent them.
+
+    A JSON object passes; a string holding one is parsed (blank: no arguments); any
+    other string is kept as ``{"_unparsed": text}``, so the chat loop's argument check
+    tells the model what went wrong; anything else is no arguments.
+    """
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str):
+        return {}
+    if not value.strip():
+        return {}
+    import json
+
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return {"_unparsed": value}
+    return parsed if isinstance(parsed, dict) else {"_unparsed": value}
+
+
 def describe_call(name: str, arguments: Any) -> str:
     """A tool call as people read it, the same in the journal, the CLI and a verifier's evidence:
     ``write_file({"path": "a.txt"})``."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from .models import ModelReply, ToolCall
+from .models import ModelReply, ToolCall, call_arguments
 
 _TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
 _FENCED = re.compile(r"```(?:json|tool_call|tool)?\s*(\{.*?\})\s*```", re.S)
@@ -42,14 +42,7 @@ def _call_from(value: Any) -> ToolCall | None:
     name = value.get("name") or value.get("tool") or value.get("tool_name")
     if not isinstance(name, str) or not name.strip():
         return None
-    arguments = value.get("arguments", value.get("parameters", value.get("args", {})))
-    if isinstance(arguments, str):
-        try:
-            arguments = json.loads(arguments) if arguments.strip() else {}
-        except ValueError:
-            arguments = {"_unparsed": arguments}
-    if not isinstance(arguments, dict):
-        arguments = {}
+    arguments = call_arguments(value.get("arguments", value.get("parameters", value.get("args", {}))))
     return ToolCall(name=name.strip(), arguments=arguments)
 
 

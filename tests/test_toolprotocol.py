@@ -294,3 +294,14 @@ def test_a_next_call_written_on_into_a_string_argument_is_cut():
     call = from_json_protocol(reply).tool_calls[0]
     assert call.arguments["content"] == '{"name":"Alice","age":30}'
     assert cut_leaked_call('print({"a": "b"}.get("a"))') == 'print({"a": "b"}.get("a"))'
+
+
+def test_call_arguments_as_every_server_sends_them():
+    from smallclaw_core import call_arguments
+
+    assert call_arguments({"path": "a.txt"}) == {"path": "a.txt"}
+    assert call_arguments('{"path": "a.txt"}') == {"path": "a.txt"}
+    assert call_arguments("  ") == {} and call_arguments(None) == {} and call_arguments([1]) == {}
+    # kept for the chat loop's argument check to explain to the model
+    assert call_arguments('{"path": ') == {"_unparsed": '{"path": '}
+    assert call_arguments("[1]") == {"_unparsed": "[1]"}

@@ -19,6 +19,7 @@ import httpx
 
 from smallclaw_core import (
     DoctorCheck, Message, ModelError, ModelInfo, ModelReply, ModelRequest, ToolCall, TransportError, Usage,
+    call_arguments,
 )
 
 log = logging.getLogger("smallclaw.ollama")
@@ -90,15 +91,8 @@ def _wire_message(m: Message) -> dict[str, Any]:
 
 def _tool_call(raw: dict[str, Any], index: int) -> ToolCall:
     fn = raw.get("function", {}) or {}
-    arguments = fn.get("arguments", {})
-    if isinstance(arguments, str):
-        # Ollama sends objects; some model templates still produce a JSON string
-        try:
-            arguments = json.loads(arguments) if arguments.strip() else {}
-        except ValueError:
-            arguments = {"_unparsed": arguments}
-    if not isinstance(arguments, dict):
-        arguments = {}
+    # Ollama sends objects; some model templates still produce a JSON string
+    arguments = call_arguments(fn.get("arguments", {}))
     return ToolCall(name=str(fn.get("name", "")), arguments=arguments, id=str(raw.get("id") or f"call_{index}"))
 
 

@@ -16,7 +16,7 @@ import httpx
 
 from smallclaw_core import (
     ConfigError, DoctorCheck, Message, ModelError, ModelInfo, ModelReply, ModelRequest, ToolCall,
-    TransportError, Usage,
+    TransportError, Usage, call_arguments,
 )
 
 PROBE_TIMEOUT = 1.5
@@ -57,17 +57,6 @@ def _wire_message(m: Message) -> dict[str, Any]:
     if m.role == "tool":
         out["tool_call_id"] = m.tool_call_id or "call_0"
     return out
-
-
-def _arguments(text: str) -> dict[str, Any]:
-    if not text.strip():
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        # the chat loop's argument check tells the model what went wrong
-        return {"_unparsed": text}
-    return value if isinstance(value, dict) else {"_unparsed": text}
 
 
 class OpenAIBackend:
@@ -264,7 +253,7 @@ class OpenAIBackend:
                         slot["arguments"] += fn.get("arguments") or ""
                     finish = choice.get("finish_reason") or finish
                 _read_usage(chunk, usage)
-        tool_calls = [ToolCall(name=c["name"], arguments=_arguments(c["arguments"]), id=c["id"] or f"call_{i}")
+        tool_calls = [ToolCall(name=c["name"], arguments=call_arguments(c["arguments"]), id=c["id"] or f"call_{i}")
                       for i, c in sorted(calls.items()) if c["name"]]
         text = "".join(content)
         if request.format is not None:
