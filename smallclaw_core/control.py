@@ -11,7 +11,7 @@ import secrets
 import time
 from typing import Any, Callable, Iterable
 
-from .documents import unstructure
+from .documents import entry_to_dict, unstructure
 from .errors import IllegalTransition, SmallClawError, TaskNotFound
 from .tasks import (
     CANCELLED, FAILED, NEEDS_ASSISTANCE, PAUSED, QUEUED, RUNNING, Counters, Delivery, JournalEntry, Lease,
@@ -78,7 +78,7 @@ class Tasks:
                 step: int | None = None, round: int | None = None) -> JournalEntry:
         entry = self.store.append(task_id, JournalEntry(kind=kind, data=data or {}, step=step, round=round))
         self.announced_seq[task_id] = max(entry.seq, self.announced_seq.get(task_id, 0))
-        self.app.bus.publish("journal", task_id, entry=unstructure(entry))
+        self.app.bus.publish("journal", task_id, entry=entry_to_dict(entry))
         return entry
 
     def update(self, task_id: str, change: Callable[[Task], object], *, quiet: bool = False) -> Task:

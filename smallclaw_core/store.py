@@ -31,7 +31,8 @@ from typing import Callable, Iterator
 
 import attrs
 
-from .documents import entry_from_line, entry_to_line, task_from_dict, task_to_json
+from . import journalfile
+from .documents import copy_document, entry_from_line, entry_to_line, task_from_dict, task_to_json
 from .errors import DocumentError, TaskNotFound
 from .tasks import JournalEntry, Task, now
 
@@ -93,8 +94,10 @@ class TaskStore:
         self.durable = durable
         self.problems: list[StoreProblem] = []
         self._held = threading.local()
-        self._cache: dict[str, tuple[tuple[int, int, int], Task]] = {}
+        self._cache: dict[str, _Cached] = {}
         self._cache_lock = threading.Lock()
+        #: each journal's size and last seq after this process's last append to it
+        self._tails: dict[str, tuple[int, int]] = {}
         self._changes = self.root / CHANGES_FILE
 
     # --- paths and locks --------------------------------------------------------
@@ -116,10 +119,11 @@ class TaskStore:
             finally:
                 held[task_id] -= 1
             return
-        directory = self.task_dir(task_id)
-        if not directory.is_dir():
-            raise self._not_found(task_id)
-        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        self.task_dir(task_id)  # an id that would point outside the store is not found
+        try:
+            fd = os.open(os.path.join(self._root_str, task_id, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+        except (FileNotFoundError, NotADirectoryError):
+            raise self._not_found(task_id) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             held[task_id] = 1
@@ -184,33 +188,33 @@ class TaskStore:
     def get(self, task_id: str) -> Task:
         """The task as stored now: a private copy the caller may change."""
         try:
-            return self._copy(self._load(task_id))
+            return copy_document(self._load(task_id))
         except TaskNotFound:
             raise self._not_found(task_id) from None
 
     def _load(self, task_id: str, *, fresh: bool = False) -> Task:
-        """The stored task; from the cache (shared: do not mutate) unless ``fresh``.
+        """The stored task, shared with the cache: do not mutate it.
 
-        A cached task is reused while its file keeps the same inode, mtime and size.
-        Every write replaces the file, but two writes within one filesystem timestamp
-        tick can leave mtime and size alike, so a file changed less than ``RACY_NS``
-        ago is never cached (git's "racily clean" rule).
+        The cache keeps each task's bytes beside the parsed task. A file whose inode,
+        mtime and size are unchanged is not read again, unless it changed less than
+        ``RACY_NS`` ago (two writes within one timestamp tick can leave all three
+        alike: git's "racily clean" rule) or ``fresh`` is asked for; then it is read,
+        and parsed only if its bytes differ from the cached ones.
         """
         # plain strings and os calls: listing runs this once per task, and pathlib costs more
         # than the read itself
         if not task_id or "/" in task_id or task_id.startswith(".") or "\\" in task_id:
             raise TaskNotFound(task_id)  # an id that would leave the tasks directory
         path = os.path.join(self._root_str, task_id, TASK_FILE)
-        if not fresh:
-            with self._cache_lock:
-                cached = self._cache.get(task_id)
-            if cached is not None:
-                try:
-                    st = os.stat(path)
-                except FileNotFoundError:
-                    raise TaskNotFound(task_id) from None
-                if cached[0] == (st.st_ino, st.st_mtime_ns, st.st_size):
-                    return cached[1]
+        with self._cache_lock:
+            cached = self._cache.get(task_id)
+        if cached is not None and not fresh:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                raise TaskNotFound(task_id) from None
+            if cached.key == (st.st_ino, st.st_mtime_ns, st.st_size) and not _racy(st):
+                return cached.task
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
@@ -223,21 +227,18 @@ class TaskStore:
                 chunks.append(chunk)
         finally:
             os.close(fd)
-        try:
-            doc = json.loads(b"".join(chunks))
-        except ValueError as exc:
-            raise DocumentError(f"{path}: not valid JSON ({exc})") from exc
-        task = task_from_dict(doc, path)
-        if not fresh and time.time_ns() - st.st_mtime_ns > RACY_NS:
-            with self._cache_lock:
-                self._cache[task_id] = ((st.st_ino, st.st_mtime_ns, st.st_size), task)
+        data = b"".join(chunks)
+        if cached is not None and cached.data == data:
+            task = cached.task
+        else:
+            try:
+                doc = json.loads(data)
+            except ValueError as exc:
+                raise DocumentError(f"{path}: not valid JSON ({exc})") from exc
+            task = task_from_dict(doc, path)
+        with self._cache_lock:
+            self._cache[task_id] = _Cached((st.st_ino, st.st_mtime_ns, st.st_size), data, task)
         return task
-
-    @staticmethod
-    def _copy(task: Task) -> Task:
-        from .documents import structure, unstructure
-
-        return structure(unstructure(task), Task)
 
     def list(self, status: str | Iterator[str] | None = None) -> list[Task]:
         """All readable tasks, oldest first; unreadable ones are reported in ``problems``."""
@@ -283,7 +284,13 @@ class TaskStore:
         """Write a whole task; prefer ``update`` for read-modify-write."""
         with self.lock(task.id):
             task.updated_at = now()
-            atomic_write(self.task_dir(task.id) / TASK_FILE, task_to_json(task), durable=self.durable)
+            path = self.task_dir(task.id) / TASK_FILE
+            data = task_to_json(task)
+            atomic_write(path, data, durable=self.durable)
+            # the next read compares bytes with these instead of parsing them again
+            st = os.stat(path)
+            with self._cache_lock:
+                self._cache[task.id] = _Cached((st.st_ino, st.st_mtime_ns, st.st_size), data, copy_document(task))
         self._touch_changes()
         return task
 
@@ -295,7 +302,7 @@ class TaskStore:
         with self.lock(task_id):
             try:
                 # read the file itself, not the cache: another process may have just written
-                task = self._load(task_id, fresh=True)
+                task = copy_document(self._load(task_id, fresh=True))
             except TaskNotFound:
                 raise self._not_found(task_id) from None
             change(task)
@@ -307,6 +314,7 @@ class TaskStore:
             os.replace(self.task_dir(task_id), target)
         with self._cache_lock:
             self._cache.pop(task_id, None)
+        self._tails.pop(task_id, None)
         shutil.rmtree(target, ignore_errors=True)
         self._touch_changes()
 
@@ -315,99 +323,52 @@ class TaskStore:
     def append(self, task_id: str, entry: JournalEntry) -> JournalEntry:
         """Append one entry, numbering it after the last one; durable on return."""
         with self.lock(task_id):
-            path = self.task_dir(task_id) / JOURNAL_FILE
+            path = os.path.join(self._root_str, task_id, JOURNAL_FILE)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
             try:
-                entry.seq = self._last_seq(fd) + 1
-                view = memoryview(entry_to_line(entry))
-                while view:  # a short write (a signal, a full disk) must not end the line early
-                    view = view[os.write(fd, view):]
+                def line(seq: int) -> bytes:
+                    entry.seq = seq
+                    return entry_to_line(entry)
+
+                self._tails[task_id] = journalfile.append(fd, line, self._tails.get(task_id))
                 if self.durable:
                     os.fsync(fd)
             finally:
                 os.close(fd)
         return entry
 
-    def _last_seq(self, fd: int) -> int:
-        """Read the last complete line's seq; cut off a line torn by a crash."""
-        size = os.fstat(fd).st_size
-        if size == 0:
-            return 0
-        chunk = 4096
-        end = size
-        buf = b""
-        while True:
-            start = max(0, end - chunk)
-            buf = os.pread(fd, end - start, start) + buf
-            end = start
-            if not buf.endswith(b"\n"):
-                cut = buf.rfind(b"\n")
-                if cut == -1 and start > 0:
-                    chunk *= 2
-                    continue
-                # a torn tail: nobody acknowledged it, drop it
-                keep = start + cut + 1 if cut != -1 else 0
-                os.ftruncate(fd, keep)
-                return self._last_seq(fd)
-            body = buf[:-1]
-            nl = body.rfind(b"\n")
-            if nl == -1 and start > 0:
-                chunk *= 2
-                continue
-            try:
-                return int(json.loads(body[nl + 1:])["seq"])
-            except (ValueError, KeyError, TypeError):
-                return sum(1 for line in buf.splitlines() if line.strip())
-
     def journal(self, task_id: str, *, after: int = 0, limit: int | None = None) -> list[JournalEntry]:
         """Entries with ``seq > after``, oldest first; a torn last line is skipped."""
-        path = self.task_dir(task_id) / JOURNAL_FILE
-        out: list[JournalEntry] = []
         try:
-            with open(path, "rb") as fh:
-                for line in fh:
-                    if not line.endswith(b"\n"):
-                        break
-                    if after and _seq_of(line) <= after:
-                        continue  # skipped without parsing: a long task's early rounds cost a scan only
-                    try:
-                        entry = entry_from_line(line)
-                    except Exception:  # a damaged line is reported by doctor, not fatal
-                        continue
-                    if entry.seq > after:
-                        out.append(entry)
-                        if limit is not None and len(out) >= limit:
-                            break
+            fh = open(self.task_dir(task_id) / JOURNAL_FILE, "rb")
         except FileNotFoundError:
             if not self.task_dir(task_id).is_dir():
                 raise self._not_found(task_id) from None
+            return []
+        with fh:
+            lines = journalfile.lines_after(fh, after)
+        out: list[JournalEntry] = []
+        for line in lines:
+            try:
+                entry = entry_from_line(line)
+            except Exception:  # a damaged line (or a blank one) is reported by doctor, not fatal
+                continue
+            if entry.seq > after:
+                out.append(entry)
+                if limit is not None and len(out) >= limit:
+                    break
         return out
 
     def journal_tail(self, task_id: str, count: int) -> list[JournalEntry]:
         """The last ``count`` entries, read from the end of the file."""
-        path = self.task_dir(task_id) / JOURNAL_FILE
         try:
-            fh = open(path, "rb")
+            fh = open(self.task_dir(task_id) / JOURNAL_FILE, "rb")
         except FileNotFoundError:
             raise self._not_found(task_id) from None
         with fh:
-            fh.seek(0, os.SEEK_END)
-            end = fh.tell()
-            buf = b""
-            pos = end
-            while pos > 0 and buf.count(b"\n") <= count:
-                step = min(65536, pos)
-                pos -= step
-                fh.seek(pos)
-                buf = fh.read(step) + buf
-        lines = buf.split(b"\n")
-        if not buf.endswith(b"\n"):
-            lines = lines[:-1]  # torn tail
-        lines = [ln for ln in lines if ln.strip()]
-        if pos > 0:
-            lines = lines[1:]  # first may be partial
+            lines = journalfile.tail(fh, count)
         out = []
-        for line in lines[-count:] if count else []:
+        for line in lines:
             with contextlib.suppress(Exception):
                 out.append(entry_from_line(line))
         return out
@@ -436,11 +397,12 @@ class TaskStore:
         return self.problems
 
 
-def _seq_of(line: bytes) -> int:
-    """An entry's ``seq`` read without parsing its line (0 if unreadable): the entry's own key
-    comes after its ``data`` (see ``entry_to_line``), so the last ``"seq":`` is the entry's."""
-    i = line.rfind(b'"seq":') + 6
-    k = i
-    while i > 5 and k < len(line) and 48 <= line[k] <= 57:
-        k += 1
-    return int(line[i:k]) if k > i else 0
+@attrs.frozen
+class _Cached:
+    key: tuple[int, int, int]  # inode, mtime, size
+    data: bytes
+    task: Task
+
+
+def _racy(st: os.stat_result) -> bool:
+    return time.time_ns() - st.st_mtime_ns <= RACY_NS

@@ -218,7 +218,7 @@ def test_journal_reads_after_a_seq_and_the_tail(store):
 
 
 def test_journal_after_skips_early_entries_without_changing_what_it_returns(store):
-    from smallclaw_core.store import _seq_of
+    from smallclaw_core.journalfile import seq_of as _seq_of
 
     task = store.create(Task(id="j1", title="t", goal="g"))
     for i in range(30):
