@@ -375,6 +375,26 @@ def test_no_progress_rounds_pause(app_model):
     assert "no progress" in task.pause_reason
 
 
+def test_the_same_call_and_result_each_round_is_no_progress(app_model):
+    # each round looks at the same path and gets the same result: rounds after the
+    # first add nothing new, so the task pauses after ``no_progress_rounds`` of them
+    app, model = app_model
+    app.config.runner.verify_retries = 10
+    app.config.runner.no_progress_rounds = 2
+    rounds = []
+    for _ in range(6):
+        rounds += [call("look", path="a.txt"), "looked"]
+    model.enqueue_for("executor", *rounds)
+    model.enqueue_for("verifier", *[verdict(False, "not yet.")] * 6)
+    task = app.tasks.create("g", ["s"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance"
+    assert task.pause_reason.startswith("no progress in 2 rounds")
+    assert task.rounds == 3
+    assert len(task.counters.seen) == 1  # one call, one result: one fingerprint
+
+
 def test_round_cap_pauses(app_model):
     app, model = app_model
     app.config.runner.max_rounds = 2
@@ -494,11 +514,14 @@ def test_conversation_is_compacted_at_a_step_boundary_when_the_window_fills(make
 
 def test_resume_after_a_loop_pause_gives_the_model_a_fresh_start(app_model):
     app, model = app_model
-    model.enqueue_for("executor", *[call("jam", path="a.txt") for _ in range(5)])
+    model.enqueue_for("executor", *[call("jam", path="a.txt") for _ in range(4)])
     task = app.tasks.create("g", ["jam a.txt"])
     run(app)
-    assert app.store.get(task.id).status == "needs_assistance"
-    assert not model.role_queues["executor"]  # two runs, two blocks, then the pause
+    paused = app.store.get(task.id)
+    assert paused.status == "needs_assistance"
+    # two rounds, each a failed call and its repeat ended; the second round adds nothing new
+    assert paused.pause_reason.startswith("step 1 was checked 2 times and is not done")
+    assert not model.role_queues["executor"]
     app.tasks.resume(task.id, "jam b.txt instead")
     model.enqueue_for("executor", call("jam", path="a.txt"), call("jam", path="b.txt"), "b.txt jammed")
     model.enqueue_for("verifier", verdict(True))

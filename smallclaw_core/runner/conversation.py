@@ -64,16 +64,16 @@ def ensure_conversation(app: Any, task: Task, tool_names: set[str]) -> None:
                                              f"Plan:\n{step_list(task.steps)}"), head=True)
 
 
-def conversation(app: Any, task: Task) -> list[Message]:
+def conversation(app: Any, task: Task, records: list[dict[str, Any]] | None = None) -> list[Message]:
     """The task's messages: the fixed head, then the finished rounds since the last compaction.
 
     Messages of a round that never finished (a crash) are left out: the round runs
     again from its start, and ``forget_unfinished`` makes sure its first attempt stays
-    out for good.
+    out for good. ``records`` are the session's records, if already read.
     """
     head: list[dict[str, Any]] = []
     body: list[dict[str, Any]] = []
-    for r in app.sessions.records(task.session_key):
+    for r in app.sessions.records(task.session_key) if records is None else records:
         if "drop_round" in r:
             body = [b for b in body if b.get("round") != r["drop_round"]]
         elif r.get("head"):
@@ -85,9 +85,11 @@ def conversation(app: Any, task: Task) -> list[Message]:
     return [structure(r["message"], Message) for r in head + body]
 
 
-def forget_unfinished(app: Any, task: Task, round_no: int) -> None:
+def forget_unfinished(app: Any, task: Task, round_no: int, records: list[dict[str, Any]] | None = None) -> None:
     """Before round ``round_no`` starts, mark what an earlier, unfinished attempt of it wrote as dropped."""
-    if any(r.get("round") == round_no for r in app.sessions.records(task.session_key)):
+    if records is None:
+        records = app.sessions.records(task.session_key)
+    if any(r.get("round") == round_no for r in records):
         app.sessions.append_record(task.session_key, {"drop_round": round_no})
 
 

@@ -31,7 +31,7 @@ from .guards import what_failed
 from .evidence import files_named
 from .planner import make_plan, sentence_plan, step_checks
 from .retry import GaveUp, RetryPolicy, retrying
-from .rounds import RoundOutcome, run_task_round, task_tools
+from .rounds import RoundOutcome, record_start, run_task_round, task_tools
 from .verifying import step_evidence, verify_step
 
 
@@ -99,8 +99,17 @@ class TaskDriver:
     # --- recover --------------------------------------------------------------------
 
     def recover(self, task: Task) -> bool:
-        """A side-effecting call with a start record but no result: ask, do not re-run."""
+        """A side-effecting call with a start record but no result: ask, do not re-run.
+
+        A step whose first round never finished gets its start from that round's
+        record, so what the round did still counts as the step's work.
+        """
         entries = self.app.store.journal(task.id, after=task.last_round_seq)
+        began = next((e for e in entries if e.kind == "round" and e.step == task.current_step), None)
+        if began is not None and task.current_step < len(task.steps) and task.steps[task.current_step].started_at is None:
+            task.steps[task.current_step].started_at = began.ts
+            task.steps[task.current_step].started_seq = began.seq - 1
+            self.app.tasks.update(task.id, lambda t: record_start(t, task, task.current_step), quiet=True)
         started = {e.data.get("id"): e for e in entries if e.kind == "tool_call" and e.data.get("side_effects")}
         finished = {e.data.get("id") for e in entries if e.kind == "tool_result"}
         unfinished = [e for key, e in started.items() if key not in finished]
@@ -189,21 +198,27 @@ class TaskDriver:
             outcome = await run_task_round(self.app, self.cfg, self.detectors, task, self.ref, self.scope_for,
                                            self.tools)
         except TimeoutError:
-            return await self.transport_failed(task.id, TransportError(
+            return await self.transport_failed(task, TransportError(
                 f"the round took longer than {self.cfg.round_timeout:g} s"))
         except TransportError as exc:
-            return await self.transport_failed(task.id, exc)
+            return await self.transport_failed(task, exc)
         except ModelError as exc:
             return self.needs_user(task.id, f"the model failed: {exc}")
         except NeedsApproval as exc:
             return self.ask_approval(task, exc)
         if outcome is None:
             return False  # cancelled by the user, or the runner is stopping
-        return await self.judge(task.id, outcome)
+        return await self.judge(task, outcome)
 
-    async def transport_failed(self, task_id: str, exc: Exception) -> bool:
+    async def transport_failed(self, ran: Task, exc: Exception) -> bool:
         """Count a failed model call; wait and go on, or pause when the policy gives up."""
-        task = self.app.tasks.update(task_id, _count_transport_failure, quiet=True)
+        task_id = ran.id
+
+        def count(t: Task) -> None:
+            t.counters.transport_failures += 1
+            record_start(t, ran, ran.current_step)
+
+        task = self.app.tasks.update(task_id, count, quiet=True)
         attempt = task.counters.transport_failures
         policy = RetryPolicy.transport(self.cfg)
         if policy.gives_up(attempt):
@@ -219,6 +234,7 @@ class TaskDriver:
         round_no = task.rounds + 1
 
         def ask(t: Task) -> None:
+            record_start(t, task, task.current_step)
             t.awaiting_approval = exc.key
             t.approval_call = exc.call
             t.approved_call = None
@@ -228,36 +244,39 @@ class TaskDriver:
         self.app.sessions.sync(task.session_key)
         return self.needs_user(task.id, f"approval needed: {exc}", change=ask)
 
-    async def judge(self, task_id: str, outcome: RoundOutcome) -> bool:
-        app, result = self.app, outcome.result
-        task = app.store.get(task_id)
+    async def judge(self, task: Task, outcome: RoundOutcome) -> bool:
+        """Verify the round's step and record the round with what follows (``decide``).
+
+        ``task`` is the copy the round ran with: the task is leased to this runner, so
+        what the verdict depends on (plan, counters, step start) is as the round left it.
+        """
+        app, result, task_id = self.app, outcome.result, task.id
         fingerprints = [f"{k}:{d}" for k, d in result.fingerprints]
         progress = any(fp not in task.counters.seen for fp in fingerprints)
         if result.stopped == "pause":
-            self.finish_round(task_id, outcome, None, fingerprints)
+            self.finish_round(task, outcome, None, fingerprints)
             ran = [e for e in step_evidence(app, task, outcome.step_index, outcome.evidence)
                    if e.kind == "tool_result" and not e.data.get("not_run")]
             last = f"; it kept getting: {what_failed(ran[-1])}" if ran else ""
             return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}{last}")
         # a round ended by the runner has no report: the last output stands for it
         answer = result.answer or cut_middle(result.last_output, 1500)
-        verdict = await verify_step(app, self.cfg, task_id, outcome.step_index, answer, outcome.evidence,
+        verdict = await verify_step(app, self.cfg, task, outcome.step_index, answer, outcome.evidence,
                                     outcome.before)
         if isinstance(verdict, str):
-            self.finish_round(task_id, outcome, None, fingerprints)
+            self.finish_round(task, outcome, None, fingerprints)
             return self.needs_user(task_id, verdict)
         if not verdict.passed and verdict.source == "structure":
             verdict = self.put_back_broken(task_id, outcome, verdict)
         entry = app.tasks.journal(task_id, "verification", {
             "passed": verdict.passed, "reason": verdict.reason, "source": verdict.source,
             "step": outcome.step_index}, step=outcome.step_index, round=outcome.round_no)
-        before = app.store.get(task_id)
-        decision = decide(before, verdict, progress, self.cfg)
-        switch = self.switches_protocol(outcome, verdict, before)
+        decision = decide(task, verdict, progress, self.cfg)
+        switch = self.switches_protocol(outcome, verdict, task)
         if switch:  # the round did not count against the model: it was asked in a way it does not answer
             decision = attrs.evolve(decision, action=RETRY, counters=attrs.evolve(
-                decision.counters, failed_checks=before.counters.failed_checks,
-                no_progress_rounds=before.counters.no_progress_rounds, silent_rounds=0))
+                decision.counters, failed_checks=task.counters.failed_checks,
+                no_progress_rounds=task.counters.no_progress_rounds, silent_rounds=0))
 
         def apply(t: Task) -> None:
             t.counters = decision.counters
@@ -282,9 +301,9 @@ class TaskDriver:
                 t.tool_protocol = "json"
 
         if decision.action == PAUSE:
-            self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply, pause=decision.reason)
+            self.finish_round(task, outcome, entry.seq, fingerprints, also=apply, pause=decision.reason)
             return False
-        task = self.finish_round(task_id, outcome, entry.seq, fingerprints, also=apply)
+        task = self.finish_round(task, outcome, entry.seq, fingerprints, also=apply)
         if switch:
             app.tasks.journal(task_id, "note", {
                 "kind": "protocol", "protocol": "json",
@@ -345,10 +364,12 @@ class TaskDriver:
         if t.current_step < len(t.steps):
             t.steps[t.current_step].state = "running"
 
-    def finish_round(self, task_id: str, outcome: RoundOutcome, seq: int | None, fingerprints: list[str], *,
+    def finish_round(self, ran: Task, outcome: RoundOutcome, seq: int | None, fingerprints: list[str], *,
                      also: Callable[[Task], None] | None = None, pause: str | None = None) -> Task | None:
-        """Record the round as finished (its number, loop state, fingerprints), with the verdict's changes."""
-        self.app.sessions.sync(f"task_{task_id}")
+        """Record the round as finished (its number, loop state, fingerprints, the step's start),
+        with the verdict's changes (``also``), in one write."""
+        task_id = ran.id
+        self.app.sessions.sync(ran.session_key)
 
         def change(t: Task) -> None:
             t.rounds = outcome.round_no
@@ -358,10 +379,12 @@ class TaskDriver:
                 t.pending_notes = []
             t.approved_call = None
             t.restart_step = False
-            seen = t.counters.seen + [f for f in fingerprints if f not in t.counters.seen]
-            t.counters.seen = seen[-200:]
+            record_start(t, ran, outcome.step_index)
             if also is not None:
                 also(t)
+            if t.current_step == outcome.step_index:  # the step goes on: its fingerprints count
+                seen = t.counters.seen + [f for f in fingerprints if f not in t.counters.seen]
+                t.counters.seen = seen[-200:]
 
         if pause is not None:
             self.needs_user(task_id, pause, change=change)
@@ -422,6 +445,3 @@ class TaskDriver:
                                                    + [step.description], "reason": gap})
         return True
 
-
-def _count_transport_failure(t: Task) -> None:
-    t.counters.transport_failures += 1

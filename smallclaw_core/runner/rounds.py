@@ -84,8 +84,9 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     if json_protocol is None:
         json_protocol = task.tool_protocol == "json" or await wants_json_protocol(app, ref)
     workspace = app.workspace_for(task_id)
-    forget_unfinished(app, task, round_no)
-    messages = conversation(app, task)
+    records = app.sessions.records(task.session_key)
+    forget_unfinished(app, task, round_no, records)
+    messages = conversation(app, task, records)
     first_calls = _answer_waiting_calls(app, task, messages, round_no)
     fresh_step = task.feedback is None and not task.steps[step_i].notes
     if task.restart_step and not first_calls:
@@ -99,11 +100,10 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     entry = app.tasks.journal(task_id, "round", {"round": round_no, "step": step_i, "prompt": text},
                               step=step_i, round=round_no)
     if task.steps[step_i].started_at is None:
-        def start(t: Task) -> None:
-            t.steps[step_i].started_at = now()
-            t.steps[step_i].started_seq = entry.seq - 1
-
-        app.tasks.update(task_id, start, quiet=True)
+        # the step starts with this round: ``task`` is the driver's copy, which the verify
+        # stage reads; the write that finishes the round records the start (``record_start``)
+        task.steps[step_i].started_at = now()
+        task.steps[step_i].started_seq = entry.seq - 1
     protected = step_inputs(task.steps[step_i], workspace)
     before = StructureState.of(workspace, keep=list(protected))
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
@@ -112,7 +112,7 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         async def end_after(call: ToolCall, t: Any, output: str) -> bool:
             # the step's checks pass after an action: the step is done, whatever the model would say next
             return bool(t is not None and t.side_effects) and \
-                await checks_pass(app, task_id, step_i, evidence, before)
+                await checks_pass(app, task, step_i, evidence, before)
 
         observer.end_after = end_after
     ctx = ToolContext(workspace=workspace, task_id=task_id, session_key=task.session_key, app=app,
@@ -140,6 +140,14 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
                           step=step_i, round=round_no)
     return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls,
                         json_protocol=json_protocol)
+
+
+def record_start(t: Task, ran: Task, step_index: int) -> None:
+    """Into the stored task ``t``: when step ``step_index`` started, from ``ran``, the copy its
+    round ran with (the first round of a step sets its start; see ``run_task_round``)."""
+    if step_index < len(t.steps) and t.steps[step_index].started_at is None:
+        t.steps[step_index].started_at = ran.steps[step_index].started_at
+        t.steps[step_index].started_seq = ran.steps[step_index].started_seq
 
 
 def last_attempt(app: Any, task: Task, limit: int = 4) -> list[str]:

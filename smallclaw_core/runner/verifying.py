@@ -82,23 +82,26 @@ def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any
 MODEL_ORDER = 100
 
 
-def step_context(app: Any, task_id: str, step_index: int, answer: str, evidence: list[Any],
+def step_context(app: Any, task: Any, step_index: int, answer: str, evidence: list[Any],
                  before: Any) -> StepContext:
-    """What the verifiers see of the step now: its evidence so far and the files it changed."""
-    task = app.store.get(task_id)
-    workspace = app.workspace_for(task_id)
+    """What the verifiers see of the step now: its evidence so far and the files it changed.
+
+    ``task`` is the copy the round ran with (the runner holds the task's lease, so only
+    the user's pause request and notes can have changed since, and the verifiers read neither).
+    """
+    workspace = app.workspace_for(task.id)
     return StepContext(task=task, step_index=step_index, workspace=workspace, answer=answer, evidence=evidence,
                        app=app, step_evidence=step_evidence(app, task, step_index, evidence),
                        changed=changed_since(workspace, task.steps[step_index].started_at), before=before)
 
 
-async def checks_pass(app: Any, task_id: str, step_index: int, evidence: list[Any], before: Any) -> bool:
+async def checks_pass(app: Any, task: Any, step_index: int, evidence: list[Any], before: Any) -> bool:
     """True when the deterministic verifiers pass the step: no NO, and at least one YES.
 
     Used in the middle of a round: a small model that just wrote what the step's
     checks look for rarely knows it is done, so the round ends there.
     """
-    ctx = step_context(app, task_id, step_index, "", evidence, before)
+    ctx = step_context(app, task, step_index, "", evidence, before)
     chain = sorted((v for v in app.verifiers.values() if getattr(v, "order", 50) < MODEL_ORDER),
                    key=lambda v: getattr(v, "order", 50))
     passed = False
@@ -114,9 +117,11 @@ async def checks_pass(app: Any, task_id: str, step_index: int, evidence: list[An
     return passed
 
 
-async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer: str, evidence: list[Any],
+async def verify_step(app: Any, cfg: Any, task: Any, step_index: int, answer: str, evidence: list[Any],
                       before: Any) -> Verdict | str:
     """The step's verdict, or a reason the task needs the user (the verifier cannot be reached or failed)."""
+    task_id = task.id
+
     def journal_retry(exc: BaseException, attempt: int, delay: float) -> None:
         app.tasks.journal(task_id, "error", {"kind": "transport", "where": "verifier", "message": str(exc),
                                              "attempt": attempt, "retry_in": round(delay, 2)})
@@ -126,7 +131,7 @@ async def verify_step(app: Any, cfg: Any, task_id: str, step_index: int, answer:
     trust = is_small_model(await app.model_info(await app.model_for("verifier")))
 
     async def once() -> Verdict:
-        return await run_verifiers(app, step_context(app, task_id, step_index, answer, evidence, before),
+        return await run_verifiers(app, step_context(app, task, step_index, answer, evidence, before),
                                    trust_checks=trust)
 
     try:
