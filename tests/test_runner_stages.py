@@ -507,3 +507,47 @@ def test_a_step_a_later_step_undid_is_done_again_before_the_task_completes(app_m
     reopened = [e for e in app.store.journal(task.id) if e.kind == "plan_change" and e.data.get("by") == "goal check"]
     assert reopened and reopened[0].data["reason"].startswith("step 1 (write one two three to numbers.txt) no longer holds")
     assert task.steps[-1].check == "file_contains: numbers.txt :: one two three"
+
+
+def test_a_steps_start_is_its_first_rounds_and_written_with_the_rounds_end(app_model):
+    app, model = app_model
+    model.enqueue_for("executor", call("write_file", path="one.txt", content="first"), call("step_done", report="one"),
+                      call("write_file", path="two.txt", content="second"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["make one.txt and two.txt"], checks=["file_exists: two.txt"])
+    writes = []
+    real_update = app.store.update
+
+    def update(task_id, change):
+        t = real_update(task_id, change)
+        writes.append((t.rounds, t.steps[0].started_at is not None))
+        return t
+
+    app.store.update = update
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete"
+    rounds = [e for e in app.store.journal(task.id) if e.kind == "round"]
+    assert task.steps[0].started_seq == rounds[0].seq - 1  # the first round's, kept by the second
+    assert task.steps[0].started_at == pytest.approx(rounds[0].ts, abs=0.05)
+    # no write of its own for the step's start: the one that ends round 1 records it
+    assert writes[0] == (0, False) and writes[1] == (1, True)
+
+
+def test_a_first_round_cut_short_by_a_crash_still_starts_the_step(app_model):
+    app, model = app_model
+    task = app.tasks.create("g", ["write a.txt"])
+    # a runner that died in the step's first round: the round's record and a finished write, no round end
+    crashed = app.tasks.journal(task.id, "round", {"round": 1, "step": 0, "prompt": "..."}, step=0, round=1)
+    app.tasks.journal(task.id, "tool_call", {"id": "r1.1", "name": "write_file", "arguments": {"path": "a.txt"},
+                                             "side_effects": True}, step=0, round=1)
+    app.tasks.journal(task.id, "tool_result", {"id": "r1.1", "name": "write_file", "result": "wrote a.txt",
+                                               "error": False}, step=0, round=1)
+    model.enqueue_for("executor", call("step_done", report="a.txt is written"))
+    model.enqueue_for("verifier", verdict(True, "done."))
+    model.enqueue_for("summarizer", "ok")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.steps[0].started_seq == crashed.seq - 1 and task.steps[0].started_at == crashed.ts
+    # the crashed round's write is part of the step's evidence the verifier saw
+    assert "write_file" in model.requests_for("verifier")[0].messages[-1].content
