@@ -75,8 +75,10 @@ class Tasks:
     # --- writing ----------------------------------------------------------------
 
     def journal(self, task_id: str, kind: str, data: dict[str, Any] | None = None, *,
-                step: int | None = None, round: int | None = None) -> JournalEntry:
-        entry = self.store.append(task_id, JournalEntry(kind=kind, data=data or {}, step=step, round=round))
+                step: int | None = None, round: int | None = None, sync: bool = True) -> JournalEntry:
+        """Append an entry to the task's journal and announce it (``sync``: see ``TaskStore.append``)."""
+        entry = self.store.append(task_id, JournalEntry(kind=kind, data=data or {}, step=step, round=round),
+                                  sync=sync)
         self.announced_seq[task_id] = max(entry.seq, self.announced_seq.get(task_id, 0))
         self.app.bus.publish("journal", task_id, entry=entry_to_dict(entry))
         return entry

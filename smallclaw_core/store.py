@@ -320,8 +320,12 @@ class TaskStore:
 
     # --- the journal ------------------------------------------------------------
 
-    def append(self, task_id: str, entry: JournalEntry) -> JournalEntry:
-        """Append one entry, numbering it after the last one; durable on return."""
+    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True) -> JournalEntry:
+        """Append one entry, numbering it after the last one; durable on return.
+
+        ``sync=False`` is for records nothing depends on (a model call's timing and
+        tokens): the next synced append makes them durable with it.
+        """
         with self.lock(task_id):
             path = os.path.join(self._root_str, task_id, JOURNAL_FILE)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
@@ -331,7 +335,7 @@ class TaskStore:
                     return entry_to_line(entry)
 
                 self._tails[task_id] = journalfile.append(fd, line, self._tails.get(task_id))
-                if self.durable:
+                if self.durable and sync:
                     os.fsync(fd)
             finally:
                 os.close(fd)

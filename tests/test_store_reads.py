@@ -137,3 +137,16 @@ def test_the_cache_holds_what_was_written(store):
     tmp.write_text(json.dumps(doc, indent=1))
     os.replace(tmp, path)
     assert store.get("t1").goal == "NEW"
+
+
+def test_a_record_of_cost_waits_for_the_next_synced_append(tmp_path, monkeypatch):
+    store = TaskStore(tmp_path, durable=True)
+    store.create(Task(id="t1", title="t", goal="g"))
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    store.append("t1", JournalEntry(kind="model_call", data={"seconds": 1.0}), sync=False)
+    assert synced == []
+    store.append("t1", JournalEntry(kind="tool_call", data={"name": "x"}))
+    assert len(synced) == 1  # one fsync makes both lines durable
+    assert [e.kind for e in store.journal("t1")] == ["model_call", "tool_call"]

@@ -124,7 +124,7 @@ async def role_call(app: "App", role: str, request: ModelRequest, task_id: str |
             "role": role, "model": request.model, "seconds": round(time.perf_counter() - started, 3),
             "prompt_tokens": u.prompt_tokens, "prompt_evaluated": u.prompt_evaluated,
             "prompt_cached": u.prompt_cached, "completion_tokens": u.completion_tokens,
-            "done_reason": reply.done_reason})
+            "done_reason": reply.done_reason}, sync=False)  # a record of cost: the next entry syncs it
     return reply
 
 

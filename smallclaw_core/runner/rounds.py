@@ -235,7 +235,7 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             "role": "executor", "model": str(ref), "seconds": round(seconds, 3), "prompt_tokens": u.prompt_tokens,
             "prompt_evaluated": u.prompt_evaluated, "prompt_cached": u.prompt_cached,
             "completion_tokens": u.completion_tokens, "done_reason": reply.done_reason,
-            "tool_calls": len(reply.tool_calls)}, step=step_i, round=round_no)
+            "tool_calls": len(reply.tool_calls)}, step=step_i, round=round_no, sync=False)
 
     refused: set[str] = set()
 
