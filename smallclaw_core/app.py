@@ -239,9 +239,12 @@ class App:
         return ((self.home.parent if is_project_dir(self.home) else self.home) / "workspace").resolve()
 
     def workspace_for(self, task_id: str | None) -> Path:
+        """The task's folder (made if missing): ``<workspace root>/<id>``, or the root itself
+        when ``[workspace] per_task`` is off."""
         root = self.workspace_root
         path = root / task_id if (task_id and self.config.workspace.per_task) else root
-        path.mkdir(parents=True, exist_ok=True)
+        if not path.is_dir():  # a stat: the runner asks several times a round
+            path.mkdir(parents=True, exist_ok=True)
         return path
 
 

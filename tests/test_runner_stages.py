@@ -551,3 +551,24 @@ def test_a_first_round_cut_short_by_a_crash_still_starts_the_step(app_model):
     assert task.steps[0].started_seq == crashed.seq - 1 and task.steps[0].started_at == crashed.ts
     # the crashed round's write is part of the step's evidence the verifier saw
     assert "write_file" in model.requests_for("verifier")[0].messages[-1].content
+
+
+def test_a_steps_evidence_is_its_earlier_rounds_and_this_ones(app_model):
+    from smallclaw_core.runner.verifying import step_evidence
+
+    app, _ = app_model
+    task = app.tasks.create("g", ["one", "two"])
+
+    def entry(kind, step, **data):
+        return app.tasks.journal(task.id, kind, data, step=step)
+
+    first = entry("round", 0)
+    earlier = [entry("tool_call", 0, id="r1.1"), entry("tool_result", 0, id="r1.1")]
+    second = entry("round", 0)
+    now = [entry("tool_call", 0, id="r2.1"), entry("tool_result", 0, id="r2.1")]
+    copy = app.store.get(task.id)
+    copy.steps[0].started_seq = first.seq - 1
+    assert [e.seq for e in step_evidence(app, copy, 0, now, second.seq)] == [e.seq for e in earlier + now]
+    # a step that started with this round has nothing earlier, whatever the journal holds before
+    copy.steps[0].started_seq = second.seq - 1
+    assert step_evidence(app, copy, 0, now, second.seq) == now

@@ -255,14 +255,14 @@ class TaskDriver:
         progress = any(fp not in task.counters.seen for fp in fingerprints)
         if result.stopped == "pause":
             self.finish_round(task, outcome, None, fingerprints)
-            ran = [e for e in step_evidence(app, task, outcome.step_index, outcome.evidence)
+            ran = [e for e in step_evidence(app, task, outcome.step_index, outcome.evidence, outcome.round_seq)
                    if e.kind == "tool_result" and not e.data.get("not_run")]
             last = f"; it kept getting: {what_failed(ran[-1])}" if ran else ""
             return self.needs_user(task_id, f"stuck in a loop: {result.pause_reason}{last}")
         # a round ended by the runner has no report: the last output stands for it
         answer = result.answer or cut_middle(result.last_output, 1500)
         verdict = await verify_step(app, self.cfg, task, outcome.step_index, answer, outcome.evidence,
-                                    outcome.before)
+                                    outcome.before, outcome.round_seq)
         if isinstance(verdict, str):
             self.finish_round(task, outcome, None, fingerprints)
             return self.needs_user(task_id, verdict)

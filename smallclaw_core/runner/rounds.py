@@ -68,6 +68,8 @@ class RoundOutcome:
     told: bool = True
     #: whether the round used the JSON tool protocol (else the backend's native tool calls)
     json_protocol: bool = False
+    #: the seq of the round's own journal record
+    round_seq: int = 0
 
 
 async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, ref: Any,
@@ -112,7 +114,7 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         async def end_after(call: ToolCall, t: Any, output: str) -> bool:
             # the step's checks pass after an action: the step is done, whatever the model would say next
             return bool(t is not None and t.side_effects) and \
-                await checks_pass(app, task, step_i, evidence, before)
+                await checks_pass(app, task, step_i, evidence, before, entry.seq)
 
         observer.end_after = end_after
     ctx = ToolContext(workspace=workspace, task_id=task_id, session_key=task.session_key, app=app,
@@ -139,7 +141,7 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
                                                                         "(the step reads it, and a command changed it)"},
                           step=step_i, round=round_no)
     return RoundOutcome(round_no, step_i, result, evidence, before, loop_state, told=not first_calls,
-                        json_protocol=json_protocol)
+                        json_protocol=json_protocol, round_seq=entry.seq)
 
 
 def record_start(t: Task, ran: Task, step_index: int) -> None:

@@ -69,9 +69,15 @@ async def _with_check_hint(verdict: Verdict, rest: list[Any], ctx: StepContext) 
     return verdict
 
 
-def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any]) -> list[Any]:
-    """Every tool call and result of the current step so far: earlier rounds' from the journal, then this round's."""
+def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any], round_seq: int = 0) -> list[Any]:
+    """Every tool call and result of the current step so far: earlier rounds' from the journal, then this round's.
+
+    ``round_seq`` is the seq of this round's record: a step that started with this
+    round has no earlier rounds, and the journal is not read.
+    """
     step = task.steps[step_index]
+    if round_seq and step.started_seq >= round_seq - 1:
+        return list(round_evidence)
     seqs = {e.seq for e in round_evidence}
     earlier = [e for e in app.store.journal(task.id, after=step.started_seq)
                if e.kind in ("tool_call", "tool_result") and e.step == step_index and e.seq not in seqs]
@@ -83,7 +89,7 @@ MODEL_ORDER = 100
 
 
 def step_context(app: Any, task: Any, step_index: int, answer: str, evidence: list[Any],
-                 before: Any) -> StepContext:
+                 before: Any, round_seq: int = 0) -> StepContext:
     """What the verifiers see of the step now: its evidence so far and the files it changed.
 
     ``task`` is the copy the round ran with (the runner holds the task's lease, so only
@@ -91,17 +97,18 @@ def step_context(app: Any, task: Any, step_index: int, answer: str, evidence: li
     """
     workspace = app.workspace_for(task.id)
     return StepContext(task=task, step_index=step_index, workspace=workspace, answer=answer, evidence=evidence,
-                       app=app, step_evidence=step_evidence(app, task, step_index, evidence),
+                       app=app, step_evidence=step_evidence(app, task, step_index, evidence, round_seq),
                        changed=changed_since(workspace, task.steps[step_index].started_at), before=before)
 
 
-async def checks_pass(app: Any, task: Any, step_index: int, evidence: list[Any], before: Any) -> bool:
+async def checks_pass(app: Any, task: Any, step_index: int, evidence: list[Any], before: Any,
+                      round_seq: int = 0) -> bool:
     """True when the deterministic verifiers pass the step: no NO, and at least one YES.
 
     Used in the middle of a round: a small model that just wrote what the step's
     checks look for rarely knows it is done, so the round ends there.
     """
-    ctx = step_context(app, task, step_index, "", evidence, before)
+    ctx = step_context(app, task, step_index, "", evidence, before, round_seq)
     chain = sorted((v for v in app.verifiers.values() if getattr(v, "order", 50) < MODEL_ORDER),
                    key=lambda v: getattr(v, "order", 50))
     passed = False
@@ -118,7 +125,7 @@ async def checks_pass(app: Any, task: Any, step_index: int, evidence: list[Any],
 
 
 async def verify_step(app: Any, cfg: Any, task: Any, step_index: int, answer: str, evidence: list[Any],
-                      before: Any) -> Verdict | str:
+                      before: Any, round_seq: int = 0) -> Verdict | str:
     """The step's verdict, or a reason the task needs the user (the verifier cannot be reached or failed)."""
     task_id = task.id
 
@@ -131,7 +138,7 @@ async def verify_step(app: Any, cfg: Any, task: Any, step_index: int, answer: st
     trust = is_small_model(await app.model_info(await app.model_for("verifier")))
 
     async def once() -> Verdict:
-        return await run_verifiers(app, step_context(app, task, step_index, answer, evidence, before),
+        return await run_verifiers(app, step_context(app, task, step_index, answer, evidence, before, round_seq),
                                    trust_checks=trust)
 
     try:
