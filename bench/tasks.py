@@ -16,6 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
+    python bench/tasks.py --model ... --set held-out   # tasks written after the core set was tuned
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
 evaluated) with totals, and writes JSON to ``bench/results/``.
@@ -125,6 +126,24 @@ def exists(name: str) -> Judge:
     return judge
 
 
+def gone(name: str) -> Judge:
+    def judge(ws: Path) -> tuple[bool, str]:
+        return not (ws / name).exists(), f"{name} is still there"
+    return judge
+
+
+def unique_lines_are(name: str, expected: set[str]) -> Judge:
+    """The file's lines are ``expected``, each once, in any order."""
+    def judge(ws: Path) -> tuple[bool, str]:
+        text = _text(ws, name)
+        if text is None:
+            return False, f"{name} is missing"
+        got = [line.strip() for line in text.strip().splitlines() if line.strip()]
+        ok = sorted(got) == sorted(expected)
+        return ok, "" if ok else f"{name} has lines {got[:8]}, expected {sorted(expected)} once each"
+    return judge
+
+
 def untouched(name: str, content: str) -> Judge:
     def judge(ws: Path) -> tuple[bool, str]:
         return _text(ws, name) == content, f"{name} was changed"
@@ -143,6 +162,8 @@ class BenchTask:
     missing: tuple[str, ...] = ()
     #: a program that must be absent for the task to be infeasible
     absent_program: str | None = None
+    #: in the held-out set: tasks SmallClaw was not tuned on, run with ``--set held-out``
+    held_out: bool = False
 
     @property
     def feasible(self) -> bool:
@@ -204,6 +225,36 @@ TASKS: list[BenchTask] = [
     BenchTask("missing_program", "infeasible", "Use ffmpeg to convert song.wav to song.mp3.",
               {"song.wav": "RIFF....WAVEfmt "}, missing=("ffmpeg",), absent_program="ffmpeg"),
 ]
+
+#: Tasks written after the changes the core set measured, to see whether they carry over.
+HELD_OUT: list[BenchTask] = [
+    BenchTask("append_line", "edit", "Add the line 'buy bread' to the end of todo.txt.",
+              {"todo.txt": "buy milk\ncall mom\n"}, judge=lines_are("todo.txt", ["buy milk", "call mom", "buy bread"]),
+              held_out=True),
+    BenchTask("rename_file", "edit", "Rename draft.txt to final.txt.", {"draft.txt": "the plan\n"},
+              judge=all_of(file_is("final.txt", "the plan"), gone("draft.txt")), held_out=True),
+    BenchTask("first_lines", "read", "Write the first 3 lines of data.txt to head.txt.", {"data.txt": DATA_LINES},
+              judge=lines_are("head.txt", ["alpha", "bravo", "charlie"]), held_out=True),
+    BenchTask("unique_lines", "transform", "Remove the duplicate lines from colors.txt and write the result to "
+              "unique.txt.", {"colors.txt": "red\nblue\nred\ngreen\nblue\n"},
+              judge=unique_lines_are("unique.txt", {"red", "blue", "green"}), held_out=True),
+    BenchTask("json_read", "structured", "Read the port from config.json and write it to port.txt.",
+              {"config.json": CONFIG_JSON}, judge=number_in("port.txt", 8080), held_out=True),
+    BenchTask("max_value", "count", "Write the largest number in numbers.txt to max.txt.",
+              {"numbers.txt": "4\n17\n9\n"}, judge=number_in("max.txt", 17), held_out=True),
+    BenchTask("count_files", "count", "Count the .txt files in the docs folder and write the number to count.txt.",
+              {"docs/a.txt": "a\n", "docs/b.txt": "b\n", "docs/c.md": "c\n"}, judge=number_in("count.txt", 2),
+              held_out=True),
+    BenchTask("csv_column", "two-step", "Write the item column of sales.csv, without its header, to items.txt.",
+              {"sales.csv": SALES}, judge=lines_are("items.txt", ["apples", "pears", "plums"]), held_out=True),
+    BenchTask("merge_files", "two-step", "Join part1.txt and part2.txt into whole.txt, part1.txt first.",
+              {"part1.txt": "first half\n", "part2.txt": "second half\n"},
+              judge=lines_are("whole.txt", ["first half", "second half"]), held_out=True),
+    BenchTask("drop_debug", "edit", "Remove every line that contains DEBUG from app.log.",
+              {"app.log": "INFO a\nDEBUG b\nINFO c\nDEBUG d\n"}, judge=lines_are("app.log", ["INFO a", "INFO c"]),
+              held_out=True),
+]
+SETS = {"core": TASKS, "held-out": HELD_OUT, "all": TASKS + HELD_OUT}
 
 
 def smallclaw() -> list[str]:
@@ -319,7 +370,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="backend:model (e.g. ollama:qwen2.5-coder:0.5b) or a .gguf path")
-    parser.add_argument("--only", help="comma-separated task names")
+    parser.add_argument("--set", choices=sorted(SETS), default="core",
+                        help="core: the tasks SmallClaw was measured and tuned on (default); held-out: tasks "
+                             "written afterwards; all: both")
+    parser.add_argument("--only", help="comma-separated task names (from any set)")
     parser.add_argument("--repeat", type=int, default=1, help="run each task this many times")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one task may take")
     parser.add_argument("--config", default="", help="extra config.toml text appended for every task")
@@ -327,13 +381,14 @@ def main() -> int:
     parser.add_argument("--label", default="", help="a label stored in the results file")
     args = parser.parse_args()
     spec = model_spec(args.model)
-    chosen = TASKS
+    chosen = SETS[args.set]
     if args.only:
+        every = SETS["all"]
         names = {n.strip() for n in args.only.split(",")}
-        unknown = names - {t.name for t in TASKS}
+        unknown = names - {t.name for t in every}
         if unknown:
-            parser.error(f"unknown task(s): {', '.join(sorted(unknown))}; known: {', '.join(t.name for t in TASKS)}")
-        chosen = [t for t in TASKS if t.name in names]
+            parser.error(f"unknown task(s): {', '.join(sorted(unknown))}; known: {', '.join(t.name for t in every)}")
+        chosen = [t for t in every if t.name in names]
     rows: list[dict[str, Any]] = []
     scratch = Path(tempfile.mkdtemp(prefix="smallclaw-bench-tasks-"))
     print(f"model {spec}; {len(chosen)} tasks x {args.repeat}; data under {scratch}", flush=True)
@@ -352,7 +407,7 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = out / f"tasks-{stamp}.json"
-    path.write_text(json.dumps({"model": spec, "label": args.label, "machine": platform.machine(),
+    path.write_text(json.dumps({"model": spec, "label": args.label, "set": args.set, "machine": platform.machine(),
                                 "cpus": os.cpu_count(), "rows": rows}, indent=2), encoding="utf-8")
     print(f"\nwrote {path}")
     if not args.keep:
