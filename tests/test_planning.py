@@ -141,3 +141,58 @@ def test_auto_plans_by_sentences_for_a_small_planner_model(make_app):
     assert [s.description for s in task.steps] == ["Write 'hi' to a.txt.", "List the files."]
     assert model.requests_for("planner") == []
     assert [e.data["how"] for e in app.store.journal(task.id) if e.kind == "plan_change"] == ["sentences"]
+
+
+def test_more_everyday_outputs_get_the_command_that_computes_them(tmp_path):
+    """Each proposed command, run on the step's input, prints exactly the right output."""
+    import subprocess
+
+    from smallclaw_core.runner.proposals import propose
+
+    files = {"data.txt": "alpha\nbravo\ncharlie\ndelta\n", "numbers.txt": "4\n17\n9\n",
+             "colors.txt": "red\nblue\nred\ngreen\nblue\n", "config.json": '{"name": "demo", "port": 8080}',
+             "s.toml": 'title = "demo"\nport = 9000\n', "sales.csv": "item,amount\napples,12\npears,30\n",
+             "part1.txt": "first half\n", "part2.txt": "second half\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+
+    def output_of(description, inputs, output):
+        checks = propose(description, description, inputs, [output], tmp_path)
+        commands = [c.split("::", 1)[1].strip() for c in checks if c.startswith(f"file_equals_output: {output} ::")]
+        assert len(commands) == 1, checks
+        return subprocess.run(commands[0], shell=True, cwd=tmp_path, capture_output=True, text=True).stdout
+
+    assert output_of("Write the first 3 lines of data.txt to head.txt", ["data.txt"], "head.txt") \
+        == "alpha\nbravo\ncharlie\n"
+    assert output_of("Write the last 2 lines of data.txt to tail.txt", ["data.txt"], "tail.txt") == "charlie\ndelta\n"
+    assert output_of("Write the largest number in numbers.txt to max.txt", ["numbers.txt"], "max.txt") == "17\n"
+    assert output_of("Write the smallest value in numbers.txt to min.txt", ["numbers.txt"], "min.txt") == "4\n"
+    assert output_of("Remove the duplicate lines from colors.txt and write the result to u.txt", ["colors.txt"],
+                     "u.txt") == "red\nblue\ngreen\n"
+    assert output_of("Read the port from config.json and write it to port.txt", ["config.json"], "port.txt") \
+        == "8080\n"
+    assert output_of("Get the title from s.toml and save it to t.txt", ["s.toml"], "t.txt") == "demo\n"
+    assert output_of("Write the item column of sales.csv, without its header, to items.txt", ["sales.csv"],
+                     "items.txt") == "apples\npears\n"
+    assert output_of("Join part1.txt and part2.txt into whole.txt", ["part1.txt", "part2.txt"], "whole.txt") \
+        == "first half\nsecond half\n"
+    assert output_of("Combine part2.txt and part1.txt into w.txt", ["part1.txt", "part2.txt"], "w.txt") \
+        == "second half\nfirst half\n"  # in the order the step names them
+    # "the result" is not a number; a key or column that is not there proposes nothing
+    assert propose("Remove the duplicate lines from colors.txt and write the result to u.txt",
+                   "", ["colors.txt"], ["u.txt"], tmp_path) == ["file_equals_output: u.txt :: awk '!seen[$0]++' colors.txt"]
+    assert propose("Read the host from config.json and write it to h.txt", "", ["config.json"], ["h.txt"],
+                   tmp_path) == []
+    assert propose("Write the price column of sales.csv to p.txt", "", ["sales.csv"], ["p.txt"], tmp_path) == []
+    # a line added to a file the step edits: the file holds it afterwards
+    assert propose("Add the line 'buy bread' to the end of data.txt.", "Add the line 'buy bread' to the end of "
+                   "data.txt.", ["data.txt"], [], tmp_path) == ["file_contains: data.txt :: buy bread"]
+
+
+def test_a_renamed_or_joined_file_is_the_steps_output_not_a_missing_input(tmp_path):
+    (tmp_path / "draft.txt").write_text("the plan\n")
+    (tmp_path / "a.txt").write_text("a\n")
+    (tmp_path / "b.txt").write_text("b\n")
+    assert sentence_plan("Rename draft.txt to final.txt.", tmp_path)[0].check == "file_exists: final.txt"
+    assert sentence_plan("Join a.txt and b.txt into ab.txt.", tmp_path)[0].check \
+        == "file_exists: ab.txt\nfile_equals_output: ab.txt :: cat a.txt b.txt"

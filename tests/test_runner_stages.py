@@ -572,3 +572,25 @@ def test_a_steps_evidence_is_its_earlier_rounds_and_this_ones(app_model):
     # a step that started with this round has nothing earlier, whatever the journal holds before
     copy.steps[0].started_seq = second.seq - 1
     assert step_evidence(app, copy, 0, now, second.seq) == now
+
+
+def test_a_number_a_check_computes_is_left_to_that_check(tmp_path):
+    (tmp_path / "config.json").write_text('{"port": 8080}')
+    (tmp_path / "port.txt").write_text("8080\n")
+    entries = [entry("tool_call", id="1", name="read_file", arguments={"path": "config.json"}),
+               entry("tool_result", id="1", name="read_file", result='{"port": 8080}')]
+    c = ctx(tmp_path, "Read the port from config.json and write it to port.txt", entries, ["port.txt"],
+            app=JournalApp(entries))
+    assert not verify(NumberGrounding(), c).passed  # only read: nothing computed it
+    c.task.steps[0].check = "file_exists: port.txt\nfile_equals_output: port.txt :: python3 -c '...' config.json port"
+    assert verify(NumberGrounding(), c) is None  # the check computes the right number and compares
+
+
+def test_a_file_renamed_or_moved_is_not_put_back(tmp_path):
+    from smallclaw_core.runner.rounds import step_inputs
+
+    (tmp_path / "draft.txt").write_text("the plan\n")
+    (tmp_path / "data.txt").write_text("a\n")
+    assert step_inputs(Step("Rename draft.txt to final.txt", check="file_exists: final.txt"), tmp_path) == {}
+    assert step_inputs(Step("Write the first line of data.txt to one.txt", check="file_exists: one.txt"),
+                       tmp_path) == {"data.txt": ["one.txt"]}

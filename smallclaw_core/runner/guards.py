@@ -6,7 +6,8 @@
 - ``grounding`` (order 8): a file the step wrote that holds just a number no tool
   printed (and the goal, plan and checks do not give) fails: small models invent
   sums and counts, tools compute them. It runs before the step's checks, so a
-  ``file_exists`` check cannot bless an invented number.
+  ``file_exists`` check cannot bless an invented number; a file a ``file_equals_output``
+  check computes is left to that check.
 - ``failure`` (order 9): a step whose last action failed (a write or a command, or
   every call it made) fails with the end of its output, so the executor (and the
   user, when the task pauses) reads why: "ffmpeg: not found", "Could not resolve host".
@@ -211,7 +212,12 @@ class NumberGrounding:
         if not ctx.changed or ctx.app is None:
             return None
         sources: tuple[list[str], dict[str, list[str]]] | None = None
+        # a file the step's checks compute exactly is left to them: they know the right number
+        computed = {line.partition(":")[2].partition("::")[0].strip()
+                    for line in (ctx.step.check or "").splitlines() if line.startswith("file_equals_output:")}
         for name in ctx.changed[:5]:
+            if name.lstrip("./") in computed:
+                continue
             path = ctx.workspace / name
             try:
                 if path.stat().st_size > 40:

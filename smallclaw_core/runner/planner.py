@@ -64,7 +64,7 @@ PLANNER_PROMPT = (
 )
 
 _WRITES = re.compile(r"\b(write|writes|save|saves|create|creates|store|put|output|copy|export|generate|make|"
-                     r"convert)\b",
+                     r"convert|rename|move|join|merge|combine|concatenate)\b",
                      re.I)
 
 

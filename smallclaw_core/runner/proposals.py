@@ -20,6 +20,12 @@ step often say exactly what its output must be, and a command can compute it:
     write the numbers 1 to 5 to n.txt, one per line -> file_equals_output: n.txt :: seq 1 5
     write sum.py ..., run it and write its output to sum.txt
         -> file_equals_output: sum.txt :: python3 sum.py
+    write the first 3 lines of data.txt to head.txt -> ... :: head -n 3 data.txt
+    write the largest number in n.txt to max.txt    -> ... :: sort -n n.txt | tail -n 1
+    remove the duplicate lines from c.txt, write the result to u.txt -> ... :: awk '!seen[$0]++' c.txt
+    read the port from config.json and write it to port.txt -> ... :: (its value, printed by python3)
+    write the item column of sales.csv to items.txt -> ... :: (the column's values, by python3's csv)
+    join part1.txt and part2.txt into whole.txt     -> ... :: cat part1.txt part2.txt
 
 ``inputs`` are the files the step names that exist when it is planned, ``outputs``
 the new ones it writes. A rule proposes checks only when the words and the files
@@ -29,13 +35,15 @@ commands are built from fixed templates with every file name quoted.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shlex
 import tomllib
 from pathlib import Path
 
-_NUMBER_WORDS = re.compile(r"\b(?:the|a)\s+(?:number|count|total|sum|result)\b|\bhow many\b", re.I)
+_NUMBER_WORDS = re.compile(r"\b(?:the|a)\s+(?:number|count|total|sum)\b|\bhow many\b", re.I)
+_ADD_LINE = re.compile(r"\b(?:add|append|insert)\b", re.I)
 _SORT = re.compile(r"\bsort(?:s|ed|ing)?\b|\balphabetical(?:ly)?\b", re.I)
 _UPPER = re.compile(r"\bupper[\s-]?case\b|\bcapital letters\b", re.I)
 _LOWER = re.compile(r"\blower[\s-]?case\b", re.I)
@@ -54,6 +62,14 @@ _COUNT = re.compile(r"\bcount\s+(?:the\s+)?(lines|words|characters|chars|bytes)\
 _RANGE_SUM = re.compile(r"\bsum of (?:all )?(?:the )?(?:numbers|integers) from (\d{1,6}) to (\d{1,6})\b", re.I)
 _ADD_TWO = re.compile(r"\badd\b[^\n]*?\bnumber\b[^\n]*?\bto\b[^\n]*?\bnumber\b|\bsum of the numbers in\b", re.I)
 _COLUMN_SUM = re.compile(r"\bsum\s+of\s+(?:the\s+)?[\"']?(\w+)[\"']?\s+column\b", re.I)
+_HEAD_TAIL = re.compile(r"\b(first|top|last|bottom)\s+(\d{1,5})\s+lines\b", re.I)
+_EXTREME = re.compile(r"\b(largest|biggest|highest|greatest|maximum|max|smallest|lowest|least|minimum|min)\s+"
+                      r"(?:number|value)\b", re.I)
+_UNIQUE = re.compile(r"\bduplicates?\b|\bduplicate\s+lines\b|\bunique\s+lines\b", re.I)
+_KEY_FROM = re.compile(r"\b(?:read|get|take|find|copy)\s+(?:the\s+)?(?:value\s+of\s+(?:the\s+)?)?[\"']?([\w.-]+?)[\"']?"
+                       r"\s+(?:value\s+)?(?:from|in|of)\s+([\w./-]+\.(?:json|toml))\b", re.I)
+_COLUMN = re.compile(r"\b(?:the\s+)?[\"']?(\w+)[\"']?\s+column\b", re.I)
+_JOIN = re.compile(r"\b(?:join|combine|merge|concatenate)\b", re.I)
 _QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
 
 
@@ -86,6 +102,14 @@ def _structured(path: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _csv_header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
 def propose(description: str, goal: str, inputs: list[str], outputs: list[str], workspace: Path | None,
             script: str | None = None) -> list[str]:
     """Check lines for one step, beyond its ``file_exists`` ones.
@@ -102,6 +126,10 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
         values = [v for v in quoted_values(goal) if v in description and v != single_out]
         if len(values) == 1 and not _SET.search(description):
             checks.append(f"file_contains: {single_out} :: {values[0]}")
+    elif single_in and not outputs and _ADD_LINE.search(description):
+        values = [v for v in quoted_values(goal) if v in description and v != single_in]
+        if len(values) == 1:  # "add the line 'buy bread' to todo.txt": the file holds it after
+            checks.append(f"file_contains: {single_in} :: {values[0]}")
     if single_out and not inputs and (m := _RANGE_LINES.search(description)):
         checks.append(f"file_equals_output: {single_out} :: seq {int(m.group(1))} {int(m.group(2))}")
     if single_out and checks == [f"file_is_number: {single_out}"]:
@@ -116,7 +144,31 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
             checks.append(f"file_equals_output: {single_out} :: python3 -c {q(program)} {q(single_in)} "
                           f"{q(m.group(1))}")
     if single_in and single_out and not checks:
-        if _SORT.search(description) and not _NUMBER_WORDS.search(description):
+        if (m := _HEAD_TAIL.search(description)):
+            command = "head" if m.group(1).lower() in ("first", "top") else "tail"
+            checks.append(f"file_equals_output: {single_out} :: {command} -n {int(m.group(2))} {q(single_in)}")
+        elif (m := _EXTREME.search(description)):
+            end = "tail" if m.group(1).lower() in ("largest", "biggest", "highest", "greatest", "maximum", "max") \
+                else "head"
+            checks += [f"file_is_number: {single_out}",
+                       f"file_equals_output: {single_out} :: sort -n {q(single_in)} | {end} -n 1"]
+        elif _UNIQUE.search(description):
+            checks.append(f"file_equals_output: {single_out} :: awk '!seen[$0]++' {q(single_in)}")
+        elif (m := _KEY_FROM.search(description)) and m.group(2) == single_in and workspace is not None \
+                and (data := _structured(workspace / single_in)) is not None \
+                and not isinstance(data.get(m.group(1), []), (dict, list)):
+            # the value as a person writes it: text bare, numbers and true/false as JSON has them
+            program = ("import json,sys,tomllib; p=sys.argv[1]; "
+                       "d=tomllib.load(open(p,'rb')) if p.endswith('.toml') else json.load(open(p)); "
+                       "v=d[sys.argv[2]]; print(v if isinstance(v,str) else json.dumps(v))")
+            checks.append(f"file_equals_output: {single_out} :: python3 -c {q(program)} {q(single_in)} "
+                          f"{q(m.group(1))}")
+        elif single_in.lower().endswith(".csv") and (m := _COLUMN.search(description)) \
+                and workspace is not None and m.group(1) in _csv_header(workspace / single_in):
+            program = "import csv,sys; [print(r[sys.argv[2]]) for r in csv.DictReader(open(sys.argv[1]))]"
+            checks.append(f"file_equals_output: {single_out} :: python3 -c {q(program)} {q(single_in)} "
+                          f"{q(m.group(1))}")
+        elif _SORT.search(description) and not _NUMBER_WORDS.search(description):
             checks.append(f"file_equals_output: {single_out} :: sort {q(single_in)}")
         elif _UPPER.search(description):
             checks.append(f"file_equals_output: {single_out} :: tr '[:lower:]' '[:upper:]' < {q(single_in)}")
@@ -124,6 +176,9 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
             checks.append(f"file_equals_output: {single_out} :: tr '[:upper:]' '[:lower:]' < {q(single_in)}")
         elif (m := _LINE_WITH.search(description)) and not _NUMBER_WORDS.search(description):
             checks.append(f"file_equals_output: {single_out} :: grep -F {q(m.group(1))} {q(single_in)}")
+    if single_out and len(inputs) >= 2 and not checks and _JOIN.search(description):
+        ordered = sorted(inputs, key=description.find)  # in the order the step names them
+        checks.append(f"file_equals_output: {single_out} :: cat {' '.join(q(i) for i in ordered)}")
     if (m := _OUTPUT_TO.search(description)) and re.search(r"\brun\b", description, re.I):
         named = _SCRIPT.findall(description)
         ran = named[0] if named else script

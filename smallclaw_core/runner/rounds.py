@@ -14,6 +14,7 @@ the round ends, since a small model rarely knows when it is done.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable
 
 import anyio
@@ -33,6 +34,7 @@ from .conversation import (
 from .evidence import StructureState, files_named
 from .verifying import checks_pass
 
+_MOVES = re.compile(r"\b(?:rename|move)\b", re.I)
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
 
 
@@ -196,7 +198,7 @@ def step_inputs(step: Any, workspace: Any) -> dict[str, list[str]]:
     outputs = [line.partition(":")[2].partition("::")[0].strip() for line in (step.check or "").splitlines()
                if line.split(":", 1)[0].strip() in ("file_exists", "file_equals_output", "file_is_number")]
     outputs = list(dict.fromkeys(outputs))
-    if not outputs:
+    if not outputs or _MOVES.search(step.description):  # a file renamed or moved is meant to go
         return {}
     named = [n for n in files_named(step.description) if n not in outputs and (workspace / n).is_file()]
     return {n: outputs for n in named}
