@@ -196,3 +196,19 @@ def test_a_renamed_or_joined_file_is_the_steps_output_not_a_missing_input(tmp_pa
     assert sentence_plan("Rename draft.txt to final.txt.", tmp_path)[0].check == "file_exists: final.txt"
     assert sentence_plan("Join a.txt and b.txt into ab.txt.", tmp_path)[0].check \
         == "file_exists: ab.txt\nfile_equals_output: ab.txt :: cat a.txt b.txt"
+
+
+def test_counting_files_and_dropping_lines_in_place_get_checks(tmp_path):
+    import subprocess
+
+    (tmp_path / "docs").mkdir()
+    for name in ("a.txt", "b.txt", "c.md"):
+        (tmp_path / "docs" / name).write_text("x\n")
+    (tmp_path / "app.log").write_text("INFO a\nDEBUG b\nINFO c\nDEBUG d\n")
+    check = sentence_plan("Count the .txt files in the docs folder and write the number to count.txt.",
+                          tmp_path)[0].check
+    command = next(line.split("::", 1)[1] for line in check.splitlines() if line.startswith("file_equals_output"))
+    assert subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True).stdout.strip() == "2"
+    # in place: the lines go, the others must stay (a file emptied by `grep -v x f > f` fails)
+    assert sentence_plan("Remove every line that contains DEBUG from app.log.", tmp_path)[0].check \
+        == "file_lacks: app.log :: DEBUG\nfile_contains: app.log :: INFO a\nfile_contains: app.log :: INFO c"

@@ -594,3 +594,29 @@ def test_a_file_renamed_or_moved_is_not_put_back(tmp_path):
     assert step_inputs(Step("Rename draft.txt to final.txt", check="file_exists: final.txt"), tmp_path) == {}
     assert step_inputs(Step("Write the first line of data.txt to one.txt", check="file_exists: one.txt"),
                        tmp_path) == {"data.txt": ["one.txt"]}
+
+
+def test_a_renamed_file_the_goal_names_is_not_missing(app_model):
+    from smallclaw_core.runner.finishing import missing_files
+
+    app, _ = app_model
+    task = app.tasks.create("Rename draft.txt to final.txt, then delete old.txt and write new.txt.", ["s"])
+    (app.workspace_for(task.id) / "final.txt").write_text("x")
+    assert missing_files(app, task) == ["new.txt"]
+
+
+def test_rounds_that_run_out_of_time_pause_saying_so(make_app):
+    app, model = make_app(only=["runner"])
+    app.config.runner.round_timeout = 0.2
+    app.config.runner.transport_attempts = 1
+
+    async def slow(request):
+        await anyio.sleep(5)
+        return "late"
+
+    model.responder = slow
+    task = app.tasks.create("g", ["s"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance"
+    assert "rounds in a row took longer than 0.2 s ([runner] round_timeout)" in task.pause_reason

@@ -198,7 +198,7 @@ class TaskDriver:
             outcome = await run_task_round(self.app, self.cfg, self.detectors, task, self.ref, self.scope_for,
                                            self.tools)
         except TimeoutError:
-            return await self.transport_failed(task, TransportError(
+            return await self.transport_failed(task, RoundTooSlow(
                 f"the round took longer than {self.cfg.round_timeout:g} s"))
         except TransportError as exc:
             return await self.transport_failed(task, exc)
@@ -222,6 +222,10 @@ class TaskDriver:
         attempt = task.counters.transport_failures
         policy = RetryPolicy.transport(self.cfg)
         if policy.gives_up(attempt):
+            if isinstance(exc, RoundTooSlow):
+                return self.needs_user(task_id, f"{attempt} rounds in a row took longer than {self.cfg.round_timeout:g} "
+                                                "s ([runner] round_timeout): the model is too slow for this step, or "
+                                                "it kept writing without stopping")
             return self.needs_user(task_id, f"the model server could not be reached after {attempt} attempts: {exc}")
         delay = policy.delay(attempt)
         self.app.tasks.journal(task_id, "error", {"kind": "transport", "message": str(exc), "attempt": attempt,
@@ -445,3 +449,6 @@ class TaskDriver:
                                                    + [step.description], "reason": gap})
         return True
 
+
+class RoundTooSlow(TransportError):
+    """A round that ran out of ``round_timeout``: retried like a lost connection, but told apart."""

@@ -11,6 +11,7 @@ parameters) says YES and NO to a whole goal at random: then only the facts count
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from smallclaw_core.chat import cut_middle
@@ -23,9 +24,11 @@ from .roles import fallback_summary, judge, write_summary
 
 
 def missing_files(app: Any, task: Task) -> list[str]:
-    """Files the goal names that do not exist in the workspace."""
+    """Files the goal names that do not exist in the workspace (except those it renames, moves or deletes)."""
     workspace = app.workspace_for(task.id)
-    return [name for name in files_named(task.goal) if not (workspace / name).exists()]
+    return [name for name in files_named(task.goal) if not (workspace / name).exists()
+            and not re.search(rf"\b(?:rename|move|delete|remove)\s+(?:the\s+file\s+)?{re.escape(name)}", task.goal,
+                              re.I)]
 
 
 def goal_problems(app: Any, task: Task) -> list[str]:

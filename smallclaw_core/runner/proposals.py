@@ -26,6 +26,9 @@ step often say exactly what its output must be, and a command can compute it:
     read the port from config.json and write it to port.txt -> ... :: (its value, printed by python3)
     write the item column of sales.csv to items.txt -> ... :: (the column's values, by python3's csv)
     join part1.txt and part2.txt into whole.txt     -> ... :: cat part1.txt part2.txt
+    count the .txt files in the docs folder ...      -> ... :: find docs -maxdepth 1 -type f -name '*.txt' | wc -l
+    remove the lines that contain DEBUG from app.log
+        -> file_lacks: app.log :: DEBUG, and file_contains for each other line (up to 20)
 
 ``inputs`` are the files the step names that exist when it is planned, ``outputs``
 the new ones it writes. A rule proposes checks only when the words and the files
@@ -69,6 +72,10 @@ _UNIQUE = re.compile(r"\bduplicates?\b|\bduplicate\s+lines\b|\bunique\s+lines\b"
 _KEY_FROM = re.compile(r"\b(?:read|get|take|find|copy)\s+(?:the\s+)?(?:value\s+of\s+(?:the\s+)?)?[\"']?([\w.-]+?)[\"']?"
                        r"\s+(?:value\s+)?(?:from|in|of)\s+([\w./-]+\.(?:json|toml))\b", re.I)
 _COLUMN = re.compile(r"\b(?:the\s+)?[\"']?(\w+)[\"']?\s+column\b", re.I)
+_COUNT_FILES = re.compile(r"\bcount\s+(?:the\s+|all\s+)?(?:\.?(\w{1,8})\s+)?files\s+in\s+(?:the\s+)?(?:folder\s+|directory\s+)?"
+                          r"[\"']?([\w./-]+?)[\"']?(?:\s+(?:folder|directory))?[.,;]?(?:\s|$)", re.I)
+_DROP_LINES = re.compile(r"\b(?:remove|delete|drop)\b[^\n]*?\blines?\b[^\n]*?\bcontain(?:s|ing)?\s+"
+                         r"(?:the\s+(?:word|text)\s+)?[\"']?([^\s\"',.;]+)", re.I)
 _JOIN = re.compile(r"\b(?:join|combine|merge|concatenate)\b", re.I)
 _QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”)""")
 
@@ -143,6 +150,11 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
                        "t=sum(float(r[sys.argv[2]]) for r in rows); print(int(t) if t==int(t) else t)")
             checks.append(f"file_equals_output: {single_out} :: python3 -c {q(program)} {q(single_in)} "
                           f"{q(m.group(1))}")
+    if single_out and workspace is not None and (m := _COUNT_FILES.search(description)) \
+            and (workspace / m.group(2)).is_dir():
+        pattern = f"*.{m.group(1)}" if m.group(1) and m.group(1).lower() not in ("the", "all") else "*"
+        checks.append(f"file_equals_output: {single_out} :: find {q(m.group(2))} -maxdepth 1 -type f "
+                      f"-name {q(pattern)} | wc -l")
     if single_in and single_out and not checks:
         if (m := _HEAD_TAIL.search(description)):
             command = "head" if m.group(1).lower() in ("first", "top") else "tail"
@@ -209,6 +221,16 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
                     checks.append(f"file_value: {name} :: {key} = {json.dumps(value)}")
                 elif not isinstance(kept, (dict, list)):
                     checks.append(f"file_value: {name} :: {other} = {json.dumps(kept)}")
+    if single_in and not outputs and workspace is not None and (m := _DROP_LINES.search(description)):
+        # in place: the matching lines go, and the others stay (a file emptied by `grep -v x f > f` fails)
+        word = m.group(1)
+        try:
+            kept = [ln for ln in (workspace / single_in).read_text(encoding="utf-8").splitlines()
+                    if word not in ln and ln.strip()]
+        except (OSError, UnicodeDecodeError):
+            kept = []
+        checks.append(f"file_lacks: {single_in} :: {word}")
+        checks += [f"file_contains: {single_in} :: {ln.strip()}" for ln in list(dict.fromkeys(kept))[:20]]
     if len(inputs) == 1 and not outputs and (m := _REPLACE.search(description)):
         old, new = m.group(1), m.group(2)
         checks += [f"file_contains: {inputs[0]} :: {new}", f"file_lacks: {inputs[0]} :: {old}"]
