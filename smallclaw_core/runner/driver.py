@@ -30,7 +30,7 @@ from .finishing import goal_gap, missing_files, summarize, undone_step
 from .guards import what_failed
 from .evidence import files_named
 from .planner import make_plan, sentence_plan, step_checks
-from .retry import GaveUp, RetryPolicy, retrying
+from .retry import GaveUp, RetryPolicy, RoundTooSlow, retrying
 from .rounds import RoundOutcome, record_start, run_task_round, task_tools
 from .verifying import step_evidence, verify_step
 
@@ -448,7 +448,3 @@ class TaskDriver:
         app.tasks.journal(task.id, "plan_change", {"by": "goal check", "steps": [s.description for s in task.steps]
                                                    + [step.description], "reason": gap})
         return True
-
-
-class RoundTooSlow(TransportError):
-    """A round that ran out of ``round_timeout``: retried like a lost connection, but told apart."""

@@ -13,6 +13,8 @@ from typing import Any, Awaitable, Callable, TypeVar
 import anyio
 import attrs
 
+from smallclaw_core.errors import TransportError
+
 T = TypeVar("T")
 
 
@@ -35,6 +37,10 @@ class RetryPolicy:
     def gives_up(self, attempt: int) -> bool:
         """True when ``attempt`` failures are all this policy allows."""
         return attempt >= self.attempts
+
+
+class RoundTooSlow(TransportError):
+    """A round that ran out of ``round_timeout``: retried like a lost connection, but told apart."""
 
 
 class GaveUp(Exception):
