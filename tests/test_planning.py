@@ -211,4 +211,5 @@ def test_counting_files_and_dropping_lines_in_place_get_checks(tmp_path):
     assert subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True).stdout.strip() == "2"
     # in place: the lines go, the others must stay (a file emptied by `grep -v x f > f` fails)
     assert sentence_plan("Remove every line that contains DEBUG from app.log.", tmp_path)[0].check \
-        == "file_lacks: app.log :: DEBUG\nfile_contains: app.log :: INFO a\nfile_contains: app.log :: INFO c"
+        == ("file_equals_output: app.log :: printf '%s\\n' 'INFO a' 'INFO c'\nfile_lacks: app.log :: DEBUG\n"
+            "file_contains: app.log :: INFO a\nfile_contains: app.log :: INFO c")

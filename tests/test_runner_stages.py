@@ -202,6 +202,10 @@ def test_a_guards_no_carries_the_failing_checks_hint(tmp_path):
     wanting = Says("failure", 9, Verdict(False, "the last call, run_shell, failed: can't open file 'config.json'"))
     assert chain(wanting, check).reason.endswith("Also check failed: debug is false. "
                                                  "Written whole, config.json is: {}")
+    # ...and so does any failure in a step that edits files that are all there: nothing to fake
+    (tmp_path / "config.json").write_text("{}")
+    assert chain(failure, check).reason.endswith("Also check failed: debug is false. "
+                                                 "Written whole, config.json is: {}")
 
 
 def test_a_script_run_into_the_output_file_computed_its_number(tmp_path):

@@ -28,7 +28,8 @@ step often say exactly what its output must be, and a command can compute it:
     join part1.txt and part2.txt into whole.txt     -> ... :: cat part1.txt part2.txt
     count the .txt files in the docs folder ...      -> ... :: find docs -maxdepth 1 -type f -name '*.txt' | wc -l
     remove the lines that contain DEBUG from app.log
-        -> file_lacks: app.log :: DEBUG, and file_contains for each other line (up to 20)
+        -> file_lacks: app.log :: DEBUG, file_contains for each other line (up to 20), and for a
+           short file the whole result: file_equals_output: app.log :: printf '%s\n' 'INFO a' ...
 
 ``inputs`` are the files the step names that exist when it is planned, ``outputs``
 the new ones it writes. A rule proposes checks only when the words and the files
@@ -229,6 +230,8 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
                     if word not in ln and ln.strip()]
         except (OSError, UnicodeDecodeError):
             kept = []
+        if 0 < len(kept) <= 20:  # the whole result, and a failed comparison names the command that writes it
+            checks.append(f"file_equals_output: {single_in} :: printf '%s\\n' {' '.join(q(ln) for ln in kept)}")
         checks.append(f"file_lacks: {single_in} :: {word}")
         checks += [f"file_contains: {single_in} :: {ln.strip()}" for ln in list(dict.fromkeys(kept))[:20]]
     if len(inputs) == 1 and not outputs and (m := _REPLACE.search(description)):

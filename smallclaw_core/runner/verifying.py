@@ -53,12 +53,12 @@ async def _with_check_hint(verdict: Verdict, rest: list[Any], ctx: StepContext) 
     """
     if verdict.source == "check":
         return verdict
-    if verdict.source == "failure" and not any(
-            name in verdict.reason and not (ctx.workspace / name).exists()
-            for name in files_named(ctx.step.description)):
+    to_make = [name for name in files_named(ctx.step.description) if not (ctx.workspace / name).exists()]
+    if verdict.source == "failure" and to_make and not any(name in verdict.reason for name in to_make):
         # a failed command's own error names what is missing; "create the file" after
         # "ffmpeg: not found" only invites a file typed in by hand. A command that failed
-        # for want of a file the step is to write ("can't open file 'sum.py'") gets the hint.
+        # for want of a file the step is to write ("can't open file 'sum.py'") gets the hint,
+        # and so does a step that edits files that are all there (nothing to stand in for).
         return verdict
     for verifier in rest:
         if getattr(verifier, "order", 50) >= MODEL_ORDER:
