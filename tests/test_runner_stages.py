@@ -624,3 +624,30 @@ def test_rounds_that_run_out_of_time_pause_saying_so(make_app):
     task = app.store.get(task.id)
     assert task.status == "needs_assistance"
     assert "rounds in a row took longer than 0.2 s ([runner] round_timeout)" in task.pause_reason
+
+
+def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp_path):
+    from smallclaw_core.runner.guards import Echo, UnchangedEdit
+
+    (tmp_path / "data.txt").write_text("a,b\n")
+    step = "Replace every comma in data.txt with a semicolon."
+    v = verify(UnchangedEdit(), ctx(tmp_path, step))
+    assert not v.passed and v.reason.startswith("data.txt is unchanged")
+    assert verify(UnchangedEdit(), ctx(tmp_path, step, changed=["data.txt"])) is None
+    # a step that writes a new file, or reads, moves or copies, is not an edit in place
+    assert verify(UnchangedEdit(), ctx(tmp_path, "Make a list of data.txt in new.txt")) is None
+    assert verify(UnchangedEdit(), ctx(tmp_path, "Count the commas in data.txt and add them up")) is None
+
+    (tmp_path / "head.txt").write_text("first three lines of data.txt")
+    v = verify(Echo(), ctx(tmp_path, "Write the first three lines of data.txt to head.txt.", changed=["head.txt"]))
+    assert not v.passed and "words of the step itself" in v.reason
+    (tmp_path / "r.txt").write_text("reversed.tx...")
+    assert not verify(Echo(), ctx(tmp_path, "Write list.txt reversed to reversed.txt", changed=["r.txt"])).passed
+    # a value the goal quotes, a single word the step names, or a real result pass
+    (tmp_path / "hello.txt").write_text("hello world")
+    assert verify(Echo(), ctx(tmp_path, "Write the text 'hello world' to hello.txt.", changed=["hello.txt"])) is None
+    (tmp_path / "fruit.txt").write_text("banana")
+    assert verify(Echo(), ctx(tmp_path, "Write the word banana to fruit.txt.", changed=["fruit.txt"])) is None
+    (tmp_path / "head.txt").write_text("alpha\nbravo\ncharlie\n")
+    assert verify(Echo(), ctx(tmp_path, "Write the first three lines of data.txt to head.txt.",
+                              changed=["head.txt"])) is None

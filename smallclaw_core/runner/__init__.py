@@ -75,13 +75,15 @@ def register_services(register):
 
 @hookimpl
 def register_verifiers(register):
-    from .guards import ActionEvidence, FailedAction, NumberGrounding, StandIn, StructureGuard
+    from .guards import ActionEvidence, Echo, FailedAction, NumberGrounding, StandIn, StructureGuard, UnchangedEdit
     from .roles import ModelVerifier
 
     register(StructureGuard())
     register(NumberGrounding())
     register(FailedAction())
     register(StandIn())
+    register(UnchangedEdit())
+    register(Echo())
     register(ActionEvidence())
     register(ModelVerifier())
 

@@ -11,6 +11,9 @@
 - ``failure`` (order 9): a step whose last action failed (a write or a command, or
   every call it made) fails with the end of its output, so the executor (and the
   user, when the task pauses) reads why: "ffmpeg: not found", "Could not resolve host".
+- ``unchanged`` and ``echo`` (order 15, after the step's checks): a step that edits
+  files that are all there and changed none fails; so does a file that holds the
+  step's own words ("first three lines of data.txt") instead of its result.
 - ``evidence`` (order 20, after the step's checks, whose findings say more): a step
   that asks for an action but used no tool fails, with the tools that fit.
 
@@ -273,3 +276,69 @@ class NumberGrounding:
             for target in _REDIRECT.findall(command):
                 redirected.setdefault(target.lstrip("./"), []).append(command)
         return texts, redirected
+
+
+_EDITS = re.compile(r"\b(replace|change|set|remove|delete|drop|add|append|insert|edit|update|fix|convert|make|"
+                    r"lower|upper|capitali[sz]e)\b", re.I)
+_MOVES = re.compile(r"\b(rename|move|copy|read|count|show|find)\b", re.I)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+class UnchangedEdit:
+    """A step that edits files that are all there, and changed none of them, is not done.
+
+    "Replace every comma in data.txt with a semicolon" leaves no new file to look for,
+    and a small verifier takes the model's word; that data.txt is as it was is a fact.
+    """
+
+    name = "unchanged"
+    order = 15  # after the step's own checks, which say more when they fail
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        description = ctx.step.description
+        named = files_named(description)
+        if not named or not _EDITS.search(description) or _MOVES.search(description):
+            return None
+        if not all((ctx.workspace / n).is_file() for n in named):
+            return None  # it writes a new file: not an edit in place
+        changed = {c.lstrip("./") for c in ctx.changed}
+        if any(n.lstrip("./") in changed for n in named):
+            return None
+        names = ", ".join(named)
+        return Verdict(False, f"{names} {'is' if len(named) == 1 else 'are'} unchanged, and the step asks for a "
+                              f"change: make it with a tool (edit_file, write_file, or run_shell with sed), then "
+                              f"call {FINISH_TOOL}.", source=self.name)
+
+
+class Echo:
+    """A file that holds the step's own words ("first three lines of data.txt") is not its result."""
+
+    name = "echo"
+    order = 15
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        from .proposals import quoted_values
+
+        description = ctx.step.description
+        said = _norm(description)
+        quoted = {_norm(v) for v in quoted_values(ctx.task.goal + " " + description)}
+        stems = [n.rsplit("/", 1)[-1].split(".", 1)[0].lower() for n in files_named(description)]
+        for name in ctx.changed[:5]:
+            path = ctx.workspace / name
+            try:
+                if not path.is_file() or path.stat().st_size > 400:
+                    continue
+                text = path.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            words = _norm(text)
+            if len(words) < 4 or words not in said or words in quoted:
+                continue
+            if len(text.split()) >= 3 or any(stem and stem in text.lower() for stem in stems):
+                return Verdict(False, f"{name} holds {text[:80]!r}: words of the step itself, not its result. "
+                                      "Do what the step asks with a tool (run_shell, or read_file then "
+                                      "write_file), and write what that gives.", source=self.name)
+        return None
