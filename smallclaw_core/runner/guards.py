@@ -280,7 +280,7 @@ class NumberGrounding:
 
 _EDITS = re.compile(r"\b(replace|change|set|remove|delete|drop|add|append|insert|edit|update|fix|convert|make|"
                     r"lower|upper|capitali[sz]e)\b", re.I)
-_MOVES = re.compile(r"\b(rename|move|copy|read|count|show|find)\b", re.I)
+_NOT_AN_EDIT = re.compile(r"\b(rename|move|copy|read|count|show|find)\b", re.I)
 
 
 def _norm(text: str) -> str:
@@ -300,7 +300,7 @@ class UnchangedEdit:
     async def verify(self, ctx: StepContext) -> Verdict | None:
         description = ctx.step.description
         named = files_named(description)
-        if not named or not _EDITS.search(description) or _MOVES.search(description):
+        if not named or not _EDITS.search(description) or _NOT_AN_EDIT.search(description):
             return None
         if not all((ctx.workspace / n).is_file() for n in named):
             return None  # it writes a new file: not an edit in place
