@@ -74,12 +74,17 @@ def number_in(name: str, value: int | float) -> Judge:
     return judge
 
 
+def _lines(ws: Path, name: str) -> list[str] | None:
+    """The file's lines that are not blank, stripped; None when there is no file."""
+    text = _text(ws, name)
+    return None if text is None else [line.strip() for line in text.strip().splitlines() if line.strip()]
+
+
 def lines_are(name: str, expected: list[str]) -> Judge:
     def judge(ws: Path) -> tuple[bool, str]:
-        text = _text(ws, name)
-        if text is None:
+        got = _lines(ws, name)
+        if got is None:
             return False, f"{name} is missing"
-        got = [line.strip() for line in text.strip().splitlines() if line.strip()]
         return got == expected, "" if got == expected else f"{name} has lines {got[:8]}, expected {expected[:8]}"
     return judge
 
@@ -135,10 +140,9 @@ def gone(name: str) -> Judge:
 def unique_lines_are(name: str, expected: set[str]) -> Judge:
     """The file's lines are ``expected``, each once, in any order."""
     def judge(ws: Path) -> tuple[bool, str]:
-        text = _text(ws, name)
-        if text is None:
+        got = _lines(ws, name)
+        if got is None:
             return False, f"{name} is missing"
-        got = [line.strip() for line in text.strip().splitlines() if line.strip()]
         ok = sorted(got) == sorted(expected)
         return ok, "" if ok else f"{name} has lines {got[:8]}, expected {sorted(expected)} once each"
     return judge

@@ -130,14 +130,12 @@ def propose(description: str, goal: str, inputs: list[str], outputs: list[str], 
     single_out = outputs[0] if len(outputs) == 1 else None
     if single_out and _NUMBER_WORDS.search(description):
         checks.append(f"file_is_number: {single_out}")
-    if single_out:
-        values = [v for v in quoted_values(goal) if v in description and v != single_out]
-        if len(values) == 1 and not _SET.search(description):
-            checks.append(f"file_contains: {single_out} :: {values[0]}")
-    elif single_in and not outputs and _ADD_LINE.search(description):
-        values = [v for v in quoted_values(goal) if v in description and v != single_in]
-        if len(values) == 1:  # "add the line 'buy bread' to todo.txt": the file holds it after
-            checks.append(f"file_contains: {single_in} :: {values[0]}")
+    # a value the goal quotes goes in the file the step writes, or in the one it adds a line to
+    adds_to = single_in if single_in and not outputs and _ADD_LINE.search(description) else None
+    if (target := single_out or adds_to):
+        values = [v for v in quoted_values(goal) if v in description and v != target]
+        if len(values) == 1 and not (single_out and _SET.search(description)):
+            checks.append(f"file_contains: {target} :: {values[0]}")
     if single_out and not inputs and (m := _RANGE_LINES.search(description)):
         checks.append(f"file_equals_output: {single_out} :: seq {int(m.group(1))} {int(m.group(2))}")
     if single_out and checks == [f"file_is_number: {single_out}"]:
