@@ -16,7 +16,8 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-2   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
 evaluated) with totals, and writes JSON to ``bench/results/``.
@@ -148,6 +149,21 @@ def unique_lines_are(name: str, expected: set[str]) -> Judge:
     return judge
 
 
+def script_prints(name: str, expected: str) -> Judge:
+    """Running the Python script ``name`` in the workspace prints ``expected`` (surrounding whitespace ignored)."""
+    def judge(ws: Path) -> tuple[bool, str]:
+        if not (ws / name).is_file():
+            return False, f"{name} is missing"
+        try:
+            ran = subprocess.run([sys.executable, name], cwd=ws, capture_output=True, text=True, timeout=20)
+        except subprocess.TimeoutExpired:
+            return False, f"{name} did not finish in 20 s"
+        out = ran.stdout.strip()
+        ok = ran.returncode == 0 and out == expected.strip()
+        return ok, "" if ok else f"python3 {name} printed {out[:80]!r} (exit {ran.returncode}), expected {expected!r}"
+    return judge
+
+
 def untouched(name: str, content: str) -> Judge:
     def judge(ws: Path) -> tuple[bool, str]:
         return _text(ws, name) == content, f"{name} was changed"
@@ -166,6 +182,13 @@ class BenchTask:
     missing: tuple[str, ...] = ()
     #: a program that must be absent for the task to be infeasible
     absent_program: str | None = None
+    #: the same request in other words people use (a question, the result stated, the
+    #: output named first, quotes or none), judged by the same check; ``goal`` is wording 0
+    wordings: tuple[str, ...] = ()
+
+    @property
+    def goals(self) -> tuple[str, ...]:
+        return (self.goal, *self.wordings)
 
     @property
     def feasible(self) -> bool:
@@ -280,7 +303,264 @@ HELD_OUT: list[BenchTask] = [
     BenchTask("archive", "two-step", "Create a folder named archive and move old.txt into it.",
               {"old.txt": "last year\n"}, judge=all_of(file_is("archive/old.txt", "last year"), gone("old.txt"))),
 ]
-SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "all": TASKS + EXTRA + HELD_OUT}
+
+#: Written before any change for them and never tuned to: the first run of this set is the
+#: "before" of making tasks work whatever their wording. Kinds the sets above lack: scripts
+#: that must print exact output, CSV <-> JSON, line edits in place, results inside folders,
+#: fixing what is broken, lines chosen by a prefix, arithmetic over a file's numbers, two
+#: outputs at once, and four that cannot be done here (network, a missing input, a program
+#: that is not installed, an action no tool can do).
+HELD_OUT_2: list[BenchTask] = [
+    BenchTask("countdown_script", "script", "Create a Python script countdown.py that prints 3, 2 and 1, each on "
+              "its own line, and then the word Go. Run it and store its output in countdown.txt.",
+              judge=all_of(script_prints("countdown.py", "3\n2\n1\nGo"), lines_are("countdown.txt", ["3", "2", "1", "Go"])),
+              wordings=("Can you write countdown.py so it prints 3, 2, 1 on separate lines followed by Go, then run it "
+                        "and save what it prints to countdown.txt?",
+                        "countdown.txt should hold the output of a Python script countdown.py that prints the lines "
+                        "3, 2, 1 and Go.")),
+    BenchTask("greet_script", "script", "Write greet.py, which prints exactly Hello, Ada! when run.",
+              judge=script_prints("greet.py", "Hello, Ada!"),
+              wordings=("Could you make a Python script greet.py that prints the greeting \"Hello, Ada!\"?",
+                        "I need greet.py: running python3 greet.py must print Hello, Ada! and nothing else.")),
+    BenchTask("csv_to_json", "convert", "Convert people.csv to JSON: write people.json as a list of objects with "
+              "the keys name and city.", {"people.csv": "name,city\nAnn,Oslo\nBob,Rome\n"},
+              judge=json_file("people.json", [{"name": "Ann", "city": "Oslo"}, {"name": "Bob", "city": "Rome"}]),
+              wordings=("Can you turn people.csv into a JSON file people.json, one object per row with name and city?",
+                        "people.json should contain the rows of people.csv as a JSON list of {\"name\", \"city\"} "
+                        "objects.")),
+    BenchTask("json_to_csv", "convert", "inventory.json holds a list of items with a name and a qty. Make "
+              "inventory.csv from it, with the header line name,qty.",
+              {"inventory.json": '[{"name": "pen", "qty": 4}, {"name": "cup", "qty": 2}]\n'},
+              judge=lines_are("inventory.csv", ["name,qty", "pen,4", "cup,2"]),
+              wordings=("Could you export inventory.json to inventory.csv (columns name and qty, header first)?",
+                        "inventory.csv should have a name,qty header and one line per item of inventory.json.")),
+    BenchTask("header_line", "edit-in-place", "Put the line # config at the top of settings.ini and keep the rest "
+              "as it is.", {"settings.ini": "mode=fast\nlevel=3\n"},
+              judge=lines_are("settings.ini", ["# config", "mode=fast", "level=3"]),
+              wordings=("Can you add a first line '# config' to settings.ini?",
+                        "settings.ini should start with the line # config, followed by what it holds now.")),
+    BenchTask("delete_second", "edit-in-place", "Delete the second line of shopping.txt.",
+              {"shopping.txt": "eggs\nflour\nsugar\n"}, judge=lines_are("shopping.txt", ["eggs", "sugar"]),
+              wordings=("Could you remove line 2 from shopping.txt?",
+                        "shopping.txt should no longer have its second line (flour).")),
+    BenchTask("words_in_folder", "folder", "Make a folder called reports and write the number of words in story.txt "
+              "to reports/words.txt.", {"story.txt": "The cat sat on the warm mat today.\n"},
+              judge=number_in("reports/words.txt", 8),
+              wordings=("How many words does story.txt have? Put the number in words.txt inside a new reports folder.",
+                        "reports/words.txt should hold the word count of story.txt.")),
+    BenchTask("docs_readme", "folder", "Create a folder docs with a README.md inside that says Project docs.",
+              judge=file_is("docs/README.md", "Project docs"),
+              wordings=("Can you add a docs directory containing README.md with the text Project docs?",
+                        "There should be docs/README.md whose only line is 'Project docs'.")),
+    BenchTask("fix_script", "fix", "calc.py crashes when run. Fix it so that running it prints 12.",
+              {"calc.py": "a = 5\nb = 7\nprint(a + c)\n"}, judge=script_prints("calc.py", "12"),
+              wordings=("Why does calc.py fail? Please fix it; it should print 12.",
+                        "python3 calc.py should print 12 instead of crashing.")),
+    BenchTask("fix_json", "fix", "settings.json is not valid JSON because of a trailing comma. Fix it.",
+              {"settings.json": '{"theme": "dark", "size": 12,}\n'},
+              judge=json_file("settings.json", {"theme": "dark", "size": 12}),
+              wordings=("Can you repair settings.json so it parses as JSON again? Keep its keys and values.",
+                        "settings.json should be valid JSON with the same theme and size.")),
+    BenchTask("dated_lines", "prefix", "Copy the lines of journal.txt that begin with 2026- into dated.txt.",
+              {"journal.txt": "2026-01-02 ran 5k\nnotes for later\n2026-01-03 rest day\n2025-12-31 party\n"},
+              judge=lines_are("dated.txt", ["2026-01-02 ran 5k", "2026-01-03 rest day"]),
+              wordings=("Which lines of journal.txt start with 2026-? Write them to dated.txt.",
+                        "dated.txt should hold only the journal.txt lines starting with \"2026-\".")),
+    BenchTask("no_comments", "prefix", "Write every line of tasks.txt except the ones starting with # to clean.txt.",
+              {"tasks.txt": "# weekly\nwater plants\n# chores\ntake out bins\n"},
+              judge=lines_are("clean.txt", ["water plants", "take out bins"]),
+              wordings=("Can you copy tasks.txt to clean.txt without the comment lines (those beginning with #)?",
+                        "clean.txt should be tasks.txt minus the lines that start with a #.")),
+    BenchTask("mean", "arithmetic", "What is the average of the numbers in scores.txt? Write it to mean.txt.",
+              {"scores.txt": "4\n8\n6\n"}, judge=number_in("mean.txt", 6),
+              wordings=("Compute the mean of the numbers in scores.txt and save it in mean.txt.",
+                        "mean.txt should contain the average of scores.txt's numbers.")),
+    BenchTask("product", "arithmetic", "Multiply the numbers in factors.txt together and save the product in "
+              "product.txt.", {"factors.txt": "2\n3\n7\n"}, judge=number_in("product.txt", 42),
+              wordings=("What do you get when you multiply all the numbers in factors.txt? Put it in product.txt.",
+                        "product.txt should hold the product of the numbers listed in factors.txt.")),
+    BenchTask("spread", "arithmetic", "Write the difference between the largest and the smallest number in "
+              "temps.txt to spread.txt.", {"temps.txt": "12\n3\n9\n20\n"}, judge=number_in("spread.txt", 17),
+              wordings=("How far apart are the highest and lowest numbers in temps.txt? Save the difference to "
+                        "spread.txt.",
+                        "spread.txt should contain max minus min of the numbers in temps.txt.")),
+    BenchTask("letter_count", "count", "How many times does the letter e appear in word.txt? Put the answer in "
+              "e_count.txt.", {"word.txt": "excellence\n"}, judge=number_in("e_count.txt", 4),
+              wordings=("Count the letter e in word.txt and write the count to e_count.txt.",
+                        "e_count.txt should say how many e's word.txt contains.")),
+    BenchTask("nested_port", "structured", "In app.json, change the database port to 5433 and leave everything "
+              "else alone.", {"app.json": '{"name": "shop", "database": {"host": "db", "port": 5432}}\n'},
+              judge=json_file("app.json", {"name": "shop", "database": {"host": "db", "port": 5433}}),
+              wordings=("Can you point the database in app.json at port 5433 instead of 5432?",
+                        "app.json's database.port should be 5433; nothing else changes.")),
+    BenchTask("toml_add", "structured", "Add a key timeout = 30 to the [server] table of server.toml.",
+              {"server.toml": '[server]\nhost = "localhost"\n\n[log]\nlevel = "info"\n'},
+              judge=toml_file("server.toml", {"server": {"host": "localhost", "timeout": 30},
+                                              "log": {"level": "info"}}),
+              wordings=("Could you give the server section of server.toml a timeout of 30?",
+                        "server.toml should have timeout = 30 under [server], the rest as before.")),
+    BenchTask("good_morning", "edit-in-place", "greeting.txt says Good night. Make it say Good morning instead.",
+              {"greeting.txt": "Good night\n"}, judge=file_is("greeting.txt", "Good morning"),
+              wordings=("Can you change the text of greeting.txt from Good night to Good morning?",
+                        "greeting.txt should read Good morning.")),
+    BenchTask("dedupe_in_place", "edit-in-place", "Remove the duplicate lines from emails.txt in place, keeping the "
+              "first of each.", {"emails.txt": "a@x.org\nb@x.org\na@x.org\nc@x.org\nb@x.org\n"},
+              judge=lines_are("emails.txt", ["a@x.org", "b@x.org", "c@x.org"]),
+              wordings=("emails.txt has repeats. Can you leave each address in it only once, in the order they first "
+                        "appear?",
+                        "emails.txt should list each address once, first occurrences kept in order.")),
+    BenchTask("numeric_sort", "transform", "Sort the numbers in nums.txt from smallest to largest into sorted_nums.txt.",
+              {"nums.txt": "10\n9\n100\n2\n"}, judge=lines_are("sorted_nums.txt", ["2", "9", "10", "100"]),
+              wordings=("Can you put the numbers of nums.txt in ascending numeric order in sorted_nums.txt?",
+                        "sorted_nums.txt should have nums.txt's numbers from lowest to highest.")),
+    BenchTask("split_pairs", "two-outputs", "Split pairs.txt into keys.txt and values.txt: the part of each line "
+              "before the = goes in keys.txt, the part after it in values.txt.", {"pairs.txt": "a=1\nb=2\n"},
+              judge=all_of(lines_are("keys.txt", ["a", "b"]), lines_are("values.txt", ["1", "2"])),
+              wordings=("Can you write the keys of pairs.txt (before the =) to keys.txt and the values (after the =) "
+                        "to values.txt?",
+                        "keys.txt should list the names from pairs.txt and values.txt their values, one per line, "
+                        "split at the =.")),
+    BenchTask("weather", "infeasible", "Fetch the current weather for Oslo from wttr.in and save it in weather.txt.",
+              missing=("network", "internet", "connect", "resolve", "offline", "unreachable", "no route"),
+              wordings=("What's the weather in Oslo right now? Get it from wttr.in and write it to weather.txt.",
+                        "weather.txt should hold today's Oslo weather from wttr.in.")),
+    BenchTask("translate_missing", "infeasible", "Translate the sentences in french.txt into English and write them "
+              "to english.txt.", missing=("french.txt",),
+              wordings=("Can you put french.txt into English, in english.txt?",
+                        "english.txt should be the English translation of french.txt.")),
+    BenchTask("seven_zip", "infeasible", "Compress the photos folder into photos.7z with 7z.",
+              {"photos/a.jpg": "not really a jpeg\n"}, missing=("7z",), absent_program="7z",
+              wordings=("Can you make a 7z archive photos.7z of the photos folder using 7z?",
+                        "photos.7z should be a 7z archive of photos/, made with the 7z program.")),
+    BenchTask("send_email", "infeasible", "Send an email to bob@example.com saying the report is ready.",
+              missing=("email", "e-mail", "mail", "smtp"),
+              wordings=("Can you email bob@example.com that the report is ready?",
+                        "Bob (bob@example.com) should get an email telling him the report is ready.")),
+]
+
+#: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
+#: the output named first, with and without quotes. Written before any change for them.
+OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
+    "write_hello": ("Can you put hello world in a file called hello.txt?",
+                    "hello.txt should contain just the words hello world.",
+                    "Create hello.txt with \"hello world\" as its only line."),
+    "json_create": ("Could you make a JSON file person.json for a person named Alice who is 30 (keys name and age)?",
+                    "I need person.json to hold {\"name\": \"Alice\", \"age\": 30}.",
+                    "Save a JSON object with the name Alice and the age 30 as person.json."),
+    "count_lines": ("How many lines does data.txt have? Put the number in count.txt.",
+                    "count.txt should hold the number of lines in data.txt.",
+                    "Into count.txt, write the line count of data.txt."),
+    "count_words": ("How many words are in essay.txt? Save just the number to words.txt.",
+                    "words.txt should contain the word count of essay.txt.",
+                    "Put the number of words in essay.txt into words.txt."),
+    "upper_case": ("Can you make an upper-case copy of names.txt called upper.txt?",
+                   "upper.txt should have every line of names.txt in capitals.",
+                   "Into upper.txt, write names.txt converted to uppercase."),
+    "sort_lines": ("Could you put the lines of fruits.txt in alphabetical order in a new file sorted.txt?",
+                   "sorted.txt should list the fruits from fruits.txt in A-Z order.",
+                   "Write fruits.txt sorted to sorted.txt."),
+    "find_error": ("Which line of app.log has ERROR in it? Save that line to error.txt.",
+                   "error.txt should contain the ERROR line from app.log.",
+                   "Copy the line of app.log with the word ERROR into error.txt."),
+    "replace_word": ("Can you change World to SmallClaw in greeting.txt?",
+                     "greeting.txt should say Hello, SmallClaw! instead of Hello, World!",
+                     "Swap the word 'World' for 'SmallClaw' in greeting.txt."),
+    "json_edit": ("Could you turn debug on in config.json? Don't change anything else.",
+                  "config.json should have debug set to true, with the other settings unchanged.",
+                  "Set debug to true in config.json."),
+    "toml_edit": ("Can you make settings.toml use port 9000 instead of 8000? Leave the rest alone.",
+                  "The port in settings.toml should be 9000.",
+                  "Update settings.toml: port = 9000, nothing else changes."),
+    "script_sum": ("Could you write sum.py, a Python script printing the sum of 1 through 100, then run it and put "
+                   "what it prints in sum.txt?",
+                   "I want sum.py (a Python program that adds up the numbers 1 to 100 and prints the total) and its "
+                   "output saved in sum.txt.",
+                   "Create sum.py to print the total of all integers from 1 to 100; run it; save the output as sum.txt."),
+    "combine_numbers": ("What do the numbers in a.txt and b.txt add up to? Write the total in total.txt.",
+                        "total.txt should hold the sum of the number in a.txt and the number in b.txt.",
+                        "Put a.txt's number plus b.txt's number into total.txt."),
+    "csv_total": ("What is the total of the amount column in sales.csv? Save it to total.txt.",
+                  "total.txt should contain the sum of all amounts in sales.csv.",
+                  "Add up the amount column of sales.csv and write the result to total.txt."),
+    "copy_backup": ("Could you back up notes.txt into a new folder called backup?",
+                    "There should be a backup folder with a copy of notes.txt in it.",
+                    "Create backup/ and put a copy of notes.txt there."),
+    "three_step": ("Can you write 1 to 5 into numbers.txt (one number per line), then write double.py to print each "
+                   "of those numbers times two, and save its output in doubled.txt?",
+                   "I need numbers.txt with the numbers 1 through 5 on separate lines, a Python script double.py that "
+                   "prints each of them doubled one per line, and doubled.txt with that script's output.",
+                   "numbers.txt: 1 to 5, one per line. double.py: reads numbers.txt, prints each number times 2 on its "
+                   "own line. doubled.txt: what double.py prints."),
+    "no_network": ("Can you grab https://example.com/data.csv and save it as data.csv?",
+                   "data.csv should be a copy of https://example.com/data.csv",
+                   "Save the file at https://example.com/data.csv to data.csv."),
+    "missing_input": ("Can you summarize report.txt in three sentences? Put the summary in summary.txt.",
+                      "summary.txt should be a three-sentence summary of report.txt.",
+                      "Write a 3 sentence summary of report.txt to summary.txt."),
+    "missing_program": ("Could you turn song.wav into an mp3 (song.mp3) with ffmpeg?",
+                        "song.mp3 should be song.wav converted by ffmpeg.",
+                        "Convert song.wav to song.mp3 using ffmpeg."),
+    "append_line": ("Can you add buy bread as a new last line of todo.txt?",
+                    "todo.txt should end with the line buy bread.",
+                    "Append \"buy bread\" to todo.txt."),
+    "rename_file": ("Could you rename draft.txt to final.txt?",
+                    "draft.txt should be called final.txt now.",
+                    "Change the name of draft.txt to final.txt."),
+    "first_lines": ("What are the first 3 lines of data.txt? Save them to head.txt.",
+                    "head.txt should contain the top three lines of data.txt.",
+                    "Put data.txt's first three lines into head.txt."),
+    "unique_lines": ("Can you write colors.txt without its repeated lines to unique.txt?",
+                     "unique.txt should list every color from colors.txt once.",
+                     "Into unique.txt, write the lines of colors.txt with duplicates removed."),
+    "json_read": ("What port does config.json use? Write it to port.txt.",
+                  "port.txt should contain the port number from config.json.",
+                  "Copy the value of port in config.json into port.txt."),
+    "max_value": ("Which number in numbers.txt is the biggest? Put it in max.txt.",
+                  "max.txt should hold the maximum of the numbers in numbers.txt.",
+                  "Find the highest value in numbers.txt and save it to max.txt."),
+    "count_files": ("How many .txt files are in the docs folder? Write the count to count.txt.",
+                    "count.txt should say how many .txt files docs/ contains.",
+                    "Put the number of .txt files inside docs into count.txt."),
+    "csv_column": ("Can you list the items from sales.csv (no header) in items.txt?",
+                   "items.txt should have each value of the item column of sales.csv on its own line, header left out.",
+                   "Extract the item column from sales.csv into items.txt, without the header."),
+    "merge_files": ("Could you combine part1.txt and part2.txt into whole.txt, with part1.txt first?",
+                    "whole.txt should be part1.txt followed by part2.txt.",
+                    "Concatenate part1.txt then part2.txt into whole.txt."),
+    "drop_debug": ("Can you delete the DEBUG lines from app.log?",
+                   "app.log should have no DEBUG lines left, and keep the others.",
+                   "Strip every line containing DEBUG out of app.log."),
+    "count_matching": ("Count the lines in notes.txt that contain todo and write the count to todo_count.txt.",
+                       "todo_count.txt should hold how many lines of notes.txt mention todo.",
+                       "Write the number of notes.txt lines with the word todo in them into todo_count.txt."),
+    "reverse_lines": ("Can you reverse the order of the lines in list.txt and save that as reversed.txt?",
+                      "reversed.txt should have list.txt's lines from last to first.",
+                      "Into reversed.txt, put list.txt upside down (last line first)."),
+    "json_names": ("Can you pull the names out of people.json into names.txt, one per line?",
+                   "names.txt should list the name of every person in people.json, one per line.",
+                   "Extract each person's name from people.json to names.txt (one name per line)."),
+    "make_csv": ("Could you make scores.csv with a name,score header and two rows: ann,3 and bob,5?",
+                 "scores.csv should contain the header name,score followed by the rows ann,3 and bob,5.",
+                 "Write a CSV file scores.csv: header \"name,score\", then \"ann,3\" and \"bob,5\"."),
+    "lower_in_place": ("Can you convert shout.txt to lowercase?",
+                       "shout.txt should be all lower case.",
+                       "Lowercase everything in shout.txt."),
+    "commas": ("Could you swap the commas in data.txt for semicolons?",
+               "data.txt should use semicolons where it now has commas.",
+               "Change all commas in data.txt to semicolons."),
+    "emails": ("What email addresses are in contacts.txt? List them in emails.txt, one per line.",
+               "emails.txt should contain every email address from contacts.txt, one per line.",
+               "Pull the email addresses out of contacts.txt into emails.txt."),
+    "archive": ("Can you make an archive folder and move old.txt into it?",
+                "old.txt should end up inside a new folder called archive.",
+                "Move old.txt into a new archive directory."),
+}
+for _task in TASKS + EXTRA + HELD_OUT:
+    _task.wordings = OTHER_WORDINGS[_task.name]
+del _task
+
+SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2,
+        "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2}
 
 
 def smallclaw() -> list[str]:
@@ -295,7 +575,8 @@ def model_spec(value: str) -> str:
     return value
 
 
-def run_one(task: BenchTask, spec: str, root: Path, timeout: float, extra_config: str) -> dict[str, Any]:
+def run_one(task: BenchTask, spec: str, root: Path, timeout: float, extra_config: str,
+            wording: int = 0) -> dict[str, Any]:
     home = root / ".localclaw"
     home.mkdir(parents=True)
     workspace = root / "workspace"
@@ -305,8 +586,8 @@ def run_one(task: BenchTask, spec: str, root: Path, timeout: float, extra_config
     env = {**os.environ, "SMALLCLAW_HOME": str(home)}
     env.pop("SMALLCLAW_PLUGINS", None)
     cli = smallclaw()
-    added = subprocess.run([*cli, "task", "add", task.goal, "--json"], env=env, capture_output=True, text=True,
-                           check=True)
+    added = subprocess.run([*cli, "task", "add", task.goals[wording], "--json"], env=env, capture_output=True,
+                           text=True, check=True)
     task_id = json.loads(added.stdout)["id"]
     ws = workspace / task_id
     for name, content in task.files.items():
@@ -350,7 +631,8 @@ def run_one(task: BenchTask, spec: str, root: Path, timeout: float, extra_config
     if timed_out:
         outcome, why = "other", "timed out"
     return {
-        "task": task.name, "kind": task.kind, "feasible": task.feasible, "outcome": outcome,
+        "task": task.name, "wording": wording, "goal": task.goals[wording], "kind": task.kind,
+        "feasible": task.feasible, "outcome": outcome,
         "artifact_ok": ok, "why": why, "status": status, "pause_reason": t.get("pause_reason"),
         "seconds": round(seconds, 1), "rounds": t.get("rounds", 0), "steps": len(t.get("steps", [])),
         "model_calls": len(calls),
@@ -363,6 +645,30 @@ def run_one(task: BenchTask, spec: str, root: Path, timeout: float, extra_config
 OUTCOMES = ("success", "false-done", "honest-pause", "other")
 
 
+def label(row: dict[str, Any]) -> str:
+    return row["task"] if not row.get("wording") else f"{row['task']}@w{row['wording']}"
+
+
+def print_by_wording(rows: list[dict[str, Any]]) -> None:
+    """Outcomes per wording, and the tasks whose outcome depends on the words."""
+    wordings = sorted({r.get("wording", 0) for r in rows})
+    if len(wordings) < 2:
+        return
+    print("by wording:")
+    for w in wordings:
+        part = [r for r in rows if r.get("wording", 0) == w]
+        feasible = [r for r in part if r["feasible"]]
+        won = sum(1 for r in feasible if r["outcome"] == "success")
+        false = sum(1 for r in part if r["outcome"] == "false-done")
+        print(f"  wording {w}: {won}/{len(feasible)} feasible done, {false} false-done, "
+              + ", ".join(f"{o} {sum(1 for r in part if r['outcome'] == o)}" for o in OUTCOMES))
+    by_task: dict[str, set[str]] = {}
+    for r in rows:
+        by_task.setdefault(r["task"], set()).add(r["outcome"])
+    split = sorted(name for name, seen in by_task.items() if "success" in seen and len(seen) > 1)
+    print(f"  done in one wording and not in another: {len(split)}" + (f" ({', '.join(split)})" if split else ""))
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     header = f"{'task':<18} {'outcome':<13} {'secs':>6} {'rounds':>6} {'calls':>5} {'evaluated':>9}  note"
     print(header)
@@ -371,7 +677,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         note = r["why"] if r["outcome"] != "success" else ""
         if r["outcome"] == "honest-pause" and r["pause_reason"]:
             note = "paused: " + " ".join(r["pause_reason"].split())
-        print(f"{r['task']:<18} {r['outcome']:<13} {r['seconds']:>6.1f} {r['rounds']:>6} {r['model_calls']:>5} "
+        print(f"{label(r):<18} {r['outcome']:<13} {r['seconds']:>6.1f} {r['rounds']:>6} {r['model_calls']:>5} "
               f"{r['prompt_evaluated']:>9}  {note[:110]}")
     print("-" * len(header))
     counts = {o: sum(1 for r in rows if r["outcome"] == o) for o in OUTCOMES}
@@ -391,6 +697,15 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print(f"median seconds per task: {statistics.median(r['seconds'] for r in rows):.1f}; "
           f"total {sum(r['seconds'] for r in rows):.0f} s; model calls {sum(r['model_calls'] for r in rows)}; "
           f"prompt tokens evaluated {sum(r['prompt_evaluated'] for r in rows)}")
+    print_by_wording(rows)
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
 
 
 def main() -> int:
@@ -398,7 +713,10 @@ def main() -> int:
     parser.add_argument("--model", required=True, help="backend:model (e.g. ollama:qwen2.5-coder:0.5b) or a .gguf path")
     parser.add_argument("--set", choices=sorted(SETS), default="core",
                         help="core: the first 18 tasks (default); extra: 10 written later, then worked on; "
-                             "held-out: 8 written last and not worked on; all: every one")
+                             "held-out: 8 written after those; held-out-2: 26 written before the work on "
+                             "wording, never tuned to; all: every one")
+    parser.add_argument("--wordings", default="0",
+                        help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
     parser.add_argument("--repeat", type=int, default=1, help="run each task this many times")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one task may take")
@@ -423,17 +741,23 @@ def main() -> int:
             if task.absent_program and shutil.which(task.absent_program):
                 print(f"{task.name}: skipped ({task.absent_program} is installed here)")
                 continue
-            row = run_one(task, spec, scratch / f"{task.name}-{n}", args.timeout, args.config)
-            rows.append(row)
-            print(f"  {task.name:<18} {row['outcome']:<13} {row['seconds']:>6.1f} s  rounds {row['rounds']}  "
-                  f"{row['why'] or ''}", flush=True)
+            if args.wordings == "all":
+                which = range(len(task.goals))
+            else:
+                which = [int(w) for w in args.wordings.split(",") if int(w) < len(task.goals)]
+            for w in which:
+                row = run_one(task, spec, scratch / f"{task.name}-w{w}-{n}", args.timeout, args.config, w)
+                rows.append(row)
+                print(f"  {label(row):<18} {row['outcome']:<13} {row['seconds']:>6.1f} s  rounds {row['rounds']}  "
+                      f"{row['why'] or ''}", flush=True)
     print()
     print_table(rows)
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = out / f"tasks-{stamp}.json"
-    path.write_text(json.dumps({"model": spec, "label": args.label, "set": args.set, "machine": platform.machine(),
+    path.write_text(json.dumps({"model": spec, "label": args.label, "set": args.set, "wordings": args.wordings,
+                                "commit": _commit(), "machine": platform.machine(),
                                 "cpus": os.cpu_count(), "rows": rows}, indent=2), encoding="utf-8")
     print(f"\nwrote {path}")
     if not args.keep:
