@@ -26,6 +26,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "chat_turn": "chat",  # answer one chat message (a channel plugin's job)
     "atomic_write": "store",  # replace a file so readers see the old or the new bytes
+    # the one way into a task's workspace: no symlink followed, regular files only, reads capped
+    "Workspace": "workspace", "WorkspaceError": "workspace", "OutsideWorkspace": "workspace",
     "to_json_protocol": "toolprotocol", "from_json_protocol": "toolprotocol",
     "plain_history": "toolprotocol", "close_truncated_json": "toolprotocol",
     "find_pulled": "modelfiles", "latest_pulled": "modelfiles", "list_pulled": "modelfiles",

@@ -52,6 +52,13 @@ class ToolContext:
     #: where the conversation comes from (an ``Origin``), for tools that start tasks
     origin: Any = None
 
+    @property
+    def files(self) -> Any:
+        """The workspace as a ``smallclaw_core.Workspace``: open files through it, never by name."""
+        from .workspace import Workspace
+
+        return Workspace(self.workspace)
+
 
 @attrs.define
 class Tool:
