@@ -69,8 +69,7 @@ class RoundResult:
     answer: str = ""
     #: how the round ended: "answer" (the model replied without tools), "done" (a tool that
     #: ends the round was called), "repeat" (a repeated call ended it for a check),
-    #: "checked" (the observer's end_after said the work is done), "cap" (the tool-call
-    #: cap), "pause" (a loop detector)
+    #: "cap" (the tool-call cap), "pause" (a loop detector)
     stopped: str = "answer"
     tool_calls: int = 0
     pause_reason: str | None = None
@@ -96,9 +95,6 @@ class RoundObserver:
     before_call: Callable[[ToolCall], LoopVerdict] | None = None
     after_call: Callable[[ToolCall, str], LoopVerdict | None] | None = None
     message_added: Callable[[Message], Any] | None = None
-    #: after a call that succeeded: truthy (or an awaitable of it) ends the round there,
-    #: as when the runner's checks already show the step done
-    end_after: Callable[[ToolCall, Tool | None, str], Any] | None = None
     #: calls the model wrote as text under native tool calling, and that text
     recovered: Callable[[list[ToolCall], str], Any] | None = None
 
@@ -208,9 +204,6 @@ class _Calls:
             return True
         if not failed:
             result.last_output = output
-            if obs.end_after and await _maybe(obs.end_after(c, t, output)):
-                result.stopped = "checked"
-                return True
         return False
 
 

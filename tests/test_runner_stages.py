@@ -285,17 +285,20 @@ def app_model(make_app):
     return make_app(only=["runner", "shell_tools"], shell={"policy": "allow"})
 
 
-def test_the_round_ends_as_soon_as_the_steps_checks_pass(app_model):
+def test_a_passing_check_does_not_end_a_round_while_the_model_acts(app_model):
+    """The first file passes its check, but the model is still working on the step: its later
+    calls run, and the round ends on step_done."""
     app, model = app_model
     model.enqueue_for("executor", call("write_file", path="hello.txt", content="hello world"),
-                      call("write_file", path="other.txt", content="never written"))
-    model.enqueue_for("summarizer", "Wrote hello.txt.")
-    task = app.tasks.create("greet", ["write hello world to hello.txt"],
+                      call("write_file", path="other.txt", content="also asked for"),
+                      call("step_done", report="wrote both"))
+    model.enqueue_for("summarizer", "Wrote hello.txt and other.txt.")
+    task = app.tasks.create("greet", ["write hello world to hello.txt, and other.txt"],
                             checks=["file_exists: hello.txt\nfile_contains: hello.txt :: hello world"])
     run(app)
     assert app.store.get(task.id).status == "complete"
-    assert len(model.requests_for("executor")) == 1  # not asked again once the checks passed
-    assert not (app.workspace_for(task.id) / "other.txt").exists()
+    assert len(model.requests_for("executor")) == 3
+    assert (app.workspace_for(task.id) / "other.txt").read_text() == "also asked for"
 
 
 def test_step_done_ends_the_round_with_its_report(app_model):
@@ -354,14 +357,14 @@ def test_a_loop_pause_says_what_the_call_kept_getting(make_app):
 def test_after_a_round_that_went_in_circles_the_next_starts_from_a_summary(app_model):
     app, model = app_model
     model.enqueue_for("executor", *[call("read_file", path="data.txt")] * 3,
-                      call("write_file", path="count.txt", content="two lines"))
+                      call("write_file", path="count.txt", content="two lines"), call("step_done", report="done"))
     model.enqueue_for("verifier", verdict(True))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("count", ["count the lines of data.txt into count.txt"], checks=["file_exists: count.txt"])
     (app.workspace_for(task.id) / "data.txt").write_text("a\nb\n")
     run(app)
     requests = model.requests_for("executor")
-    assert len(requests) == 4
+    assert len(requests) == 5  # three reads (the third ends the round), then the write and step_done
     second_round = requests[3].messages
     assert "Your last attempt at the current step did:" in second_round[2].content
     assert 'read_file({"path": "data.txt"}) gave: a b' in second_round[2].content
@@ -396,7 +399,8 @@ def test_a_small_executor_is_not_offered_the_advanced_tools(make_app):
 
 def test_a_step_does_not_overwrite_the_file_it_reads(app_model):
     app, model = app_model
-    model.enqueue_for("executor", call("write_file", path="names.txt", content="ADA\nGRACE\n"))
+    model.enqueue_for("executor", call("write_file", path="names.txt", content="ADA\nGRACE\n"),
+                      call("write_file", path="upper.txt", content="ADA\nGRACE\n"), call("step_done", report="done"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("upper", ["Write names.txt in upper case to upper.txt"],
                             checks=["file_exists: upper.txt"])
@@ -405,9 +409,12 @@ def test_a_step_does_not_overwrite_the_file_it_reads(app_model):
     run(app)
     assert app.store.get(task.id).status == "complete"
     assert (workspace / "names.txt").read_text() == "ada\ngrace\n"  # the input is intact
-    assert (workspace / "upper.txt").read_text() == "ADA\nGRACE\n"  # what was meant went where it belongs
-    notes = [e.data for e in app.store.journal(task.id) if e.kind == "note" and e.data.get("kind") == "input"]
-    assert notes[0]["message"] == "names.txt is what the step reads: written to upper.txt instead"
+    assert (workspace / "upper.txt").read_text() == "ADA\nGRACE\n"  # written by the model's own call
+    refused = [e.data for e in app.store.journal(task.id) if e.kind == "error" and e.data.get("kind") == "input"]
+    assert refused[0]["action"] == "block" and "Write the result to upper.txt" in refused[0]["message"]
+    # the model's call was refused with the reason, never rewritten to another file in its name
+    results = [e.data for e in app.store.journal(task.id) if e.kind == "tool_result"]
+    assert "names.txt is what this step reads" in results[0]["result"]
 
 
 def test_with_several_outputs_a_write_to_the_input_is_refused_then_ends_the_round(app_model):
@@ -467,7 +474,7 @@ def test_a_small_executor_starts_each_retry_from_a_summary(make_app):
 
     app, model = make_app(Small(), only=["runner", "shell_tools"], shell={"policy": "allow"})
     model.enqueue_for("executor", call("write_file", path="out.txt", content="wrong"), call("step_done", report="ok"),
-                      call("write_file", path="out.txt", content="right"))
+                      call("write_file", path="out.txt", content="right"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", ["write right to out.txt"], checks=["file_contains: out.txt :: right"])
     run(app)
@@ -496,11 +503,11 @@ def test_the_step_message_ends_with_the_call_that_fixes_the_step():
 def test_a_step_a_later_step_undid_is_done_again_before_the_task_completes(app_model):
     app, model = app_model
     model.enqueue_for("executor",
-                      call("write_file", path="numbers.txt", content="one two three"),
+                      call("write_file", path="numbers.txt", content="one two three"), call("step_done", report="ok"),
                       # the second step's work writes over the first step's file
                       call("write_file", path="numbers.txt", content="oops"),
-                      call("write_file", path="double.py", content="print(2)"),
-                      call("write_file", path="numbers.txt", content="one two three"))
+                      call("write_file", path="double.py", content="print(2)"), call("step_done", report="ok"),
+                      call("write_file", path="numbers.txt", content="one two three"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "Wrote numbers.txt and double.py.")
     task = app.tasks.create("numbers", ["write one two three to numbers.txt", "write double.py"],
                             checks=["file_contains: numbers.txt :: one two three", "file_exists: double.py"])
@@ -516,7 +523,7 @@ def test_a_step_a_later_step_undid_is_done_again_before_the_task_completes(app_m
 def test_a_steps_start_is_its_first_rounds_and_written_with_the_rounds_end(app_model):
     app, model = app_model
     model.enqueue_for("executor", call("write_file", path="one.txt", content="first"), call("step_done", report="one"),
-                      call("write_file", path="two.txt", content="second"))
+                      call("write_file", path="two.txt", content="second"), call("step_done", report="two"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", ["make one.txt and two.txt"], checks=["file_exists: two.txt"])
     writes = []

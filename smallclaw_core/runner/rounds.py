@@ -6,9 +6,10 @@ call cap). Each call is journaled before it runs (side-effecting ones too, so cr
 recovery never re-runs one blindly) and after. Loop detectors police every call; a
 read-only call repeated with the same result does not pause the task: it ends the
 round, and the step is checked, since a model that keeps reading usually has what it
-needs. A call the user approved runs first thing, its result handed to the model. When the
-step has checks, they run after every action that changed something: once they pass,
-the round ends, since a small model rarely knows when it is done.
+needs. A call the user approved runs first thing, its result handed to the model. The
+step's checks run when the round has ended, never in the middle of it: a model still
+acting on the step (renaming, removing, writing a second file) is not cut short because
+the first file it wrote already passes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
 from .evidence import StructureState, files_named
-from .verifying import checks_pass
 
 _MOVES = re.compile(r"\b(?:rename|move)\b", re.I)
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
@@ -112,13 +112,6 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
     before = StructureState.of(workspace, keep=list(protected))
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
     observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no, protected)
-    if task.steps[step_i].check:
-        async def end_after(call: ToolCall, t: Any, output: str) -> bool:
-            # the step's checks pass after an action: the step is done, whatever the model would say next
-            return bool(t is not None and t.side_effects) and \
-                await checks_pass(app, task, step_i, evidence, before, entry.seq)
-
-        observer.end_after = end_after
     ctx = ToolContext(workspace=workspace, task_id=task_id, session_key=task.session_key, app=app,
                       approvals=frozenset(task.approvals), origin=task.origin)
     models = app.config.models
@@ -247,14 +240,9 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
         t = tools.get(call.name)
         target = str(call.arguments.get("path", "")).strip().removeprefix("./")
         if t is not None and t.side_effects and target in protected:
+            # never written elsewhere in the model's name: which file a call writes is the model's
+            # to say, and a refusal with the reason lets it say it again
             outputs = protected[target]
-            if len(outputs) == 1 and call.name == "write_file":
-                # the step writes one other file: what was meant for the input goes there
-                call.arguments["path"] = outputs[0]
-                app.tasks.journal(task_id, "note", {
-                    "kind": "input", "message": f"{target} is what the step reads: written to {outputs[0]} instead",
-                    "tool": call.name}, step=step_i, round=round_no)
-                return LoopVerdict()
             key = call_key(call)
             action = "end" if key in refused else "block"  # the same refused call again: it goes in circles
             refused.add(key)

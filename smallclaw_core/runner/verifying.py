@@ -101,29 +101,6 @@ def step_context(app: Any, task: Any, step_index: int, answer: str, evidence: li
                        changed=changed_since(workspace, task.steps[step_index].started_at), before=before)
 
 
-async def checks_pass(app: Any, task: Any, step_index: int, evidence: list[Any], before: Any,
-                      round_seq: int = 0) -> bool:
-    """True when the deterministic verifiers pass the step: no NO, and at least one YES.
-
-    Used in the middle of a round: a small model that just wrote what the step's
-    checks look for rarely knows it is done, so the round ends there.
-    """
-    ctx = step_context(app, task, step_index, "", evidence, before, round_seq)
-    chain = sorted((v for v in app.verifiers.values() if getattr(v, "order", 50) < MODEL_ORDER),
-                   key=lambda v: getattr(v, "order", 50))
-    passed = False
-    for verifier in chain:
-        verdict = await verifier.verify(ctx)
-        if verdict is None:
-            continue
-        if not verdict.passed:
-            return False
-        if verdict.decisive:
-            return True
-        passed = True
-    return passed
-
-
 async def verify_step(app: Any, cfg: Any, task: Any, step_index: int, answer: str, evidence: list[Any],
                       before: Any, round_seq: int = 0) -> Verdict | str:
     """The step's verdict, or a reason the task needs the user (the verifier cannot be reached or failed)."""
