@@ -7,7 +7,6 @@ from pathlib import Path
 import anyio
 import pytest
 
-from smallclaw_core import hookimpl, tool
 from smallclaw_core.runner import Runner
 from smallclaw_core.runner.config import RunnerConfig
 from smallclaw_core.runner.conversation import conversation, forget_unfinished
