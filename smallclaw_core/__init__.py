@@ -9,7 +9,9 @@ from .errors import (
     ConfigError, DocumentError, IllegalTransition, ModelError, NeedsApproval, PluginError,
     SmallClawError, TaskNotFound, ToolError, TransportError,
 )
+from .checks import Check, CheckDeriver, Facts, MalformedCheck, deriver, parse_check
 from .hookspecs import hookimpl
+from .intent import FileRef, Intent, Role, Value, read_intent
 from .models import (
     Backend, DoctorCheck, Message, ModelInfo, ModelOptions, ModelReply, ModelRequest, ToolCall,
     ToolSpec, Usage, call_arguments,
@@ -43,7 +45,8 @@ def __getattr__(name: str):
     return getattr(importlib.import_module(f".{module}", __name__), name)
 
 __all__ = [
-    "Backend", "ConfigError", "DocumentError", "DoctorCheck", "IllegalTransition", "JournalEntry",
+    "Backend", "Check", "CheckDeriver", "Facts", "FileRef", "Intent", "MalformedCheck", "Role", "Value",
+    "deriver", "parse_check", "read_intent", "ConfigError", "DocumentError", "DoctorCheck", "IllegalTransition", "JournalEntry",
     "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
     "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",

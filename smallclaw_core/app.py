@@ -106,6 +106,14 @@ class App:
         return self.plugins.collect("register_verifiers", Registry("verifiers"))
 
     @cached_property
+    def check_kinds(self) -> Registry:
+        return self.plugins.collect("register_check_kinds", Registry("check_kinds"))
+
+    @cached_property
+    def check_derivers(self) -> Registry:
+        return self.plugins.collect("register_check_derivers", Registry("check_derivers"))
+
+    @cached_property
     def loop_detectors(self) -> Registry:
         return self.plugins.collect("register_loop_detectors", Registry("loop_detectors"))
 
@@ -143,8 +151,8 @@ class App:
 
     def collect_all(self) -> None:
         """Run every registry hook now (``smallclaw plugins`` shows what each gave)."""
-        for name in ("tools", "backends", "verifiers", "loop_detectors", "notifiers", "commands", "services",
-                     "doctor_checks", "routes"):
+        for name in ("tools", "backends", "verifiers", "check_kinds", "check_derivers", "loop_detectors",
+                     "notifiers", "commands", "services", "doctor_checks", "routes"):
             getattr(self, name)
 
     # --- models -----------------------------------------------------------------

@@ -72,6 +72,33 @@ def register_verifiers(register):
 
 
 @hookspec
+def register_check_kinds(register):
+    """Contribute kinds of step checks (the lines of a step's ``check``).
+
+    Call ``register(kind)`` with an object that has a ``name`` (the word a check line
+    starts with: ``file_exists``), a ``form`` (how a line is written, for error
+    messages), ``produces`` (True when its path is a file the step makes),
+    ``parse(rest) -> smallclaw_core.checks.Check`` (raise ``MalformedCheck`` when the
+    text after ``name:`` does not read) and an async ``run(check, ctx)`` returning
+    ``(passed, what it found)`` for a ``StepContext``. Kind names are unique.
+    """
+
+
+@hookspec
+def register_check_derivers(register):
+    """Contribute rules that propose checks for a step from what its words ask.
+
+    Call ``register(deriver)`` with a ``smallclaw_core.checks.CheckDeriver`` (make one
+    with the ``@deriver(name)`` decorator on a function ``(intent, facts) -> lines``).
+    When a step starts without checks of its own, every deriver gets the step's
+    ``Intent`` (files and their roles, values, negation, operations...) and ``Facts``
+    (the workspace, the goal's intent, a script an earlier step wrote) and returns check
+    lines of registered kinds. Propose a check only where the words and the files
+    leave no doubt: a wrong check fails right work. Return nothing otherwise.
+    """
+
+
+@hookspec
 def register_loop_detectors(register):
     """Contribute loop detectors, consulted before and after every tool call.
 

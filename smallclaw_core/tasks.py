@@ -76,6 +76,9 @@ class Step:
     started_at: float | None = None
     #: the journal's last seq when the step started (its evidence comes after)
     started_seq: int = 0
+    #: the files the step (and the goal) name that were in the workspace when it started:
+    #: its words are read against these, so what they mean does not change as the step works
+    found: list[str] | None = None
 
 
 @attrs.define

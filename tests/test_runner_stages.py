@@ -11,7 +11,8 @@ from smallclaw_core.runner import Runner
 from smallclaw_core.runner.config import RunnerConfig
 from smallclaw_core.runner.conversation import conversation, forget_unfinished
 from smallclaw_core.runner.decide import ADVANCE, PAUSE, RETRY, decide
-from smallclaw_core.runner.evidence import StructureState, changed_since, files_named
+from smallclaw_core.intent import file_names as files_named
+from smallclaw_core.runner.evidence import StructureState, changed_since
 from smallclaw_core.runner.guards import (ActionEvidence, FailedAction, NumberGrounding, StandIn, StructureGuard,
                                           fitting_tools)
 from smallclaw_core.models import Message
@@ -80,7 +81,11 @@ def entry(kind, **data):
 
 
 def ctx(tmp_path: Path, step: str, evidence=(), changed=(), before=None, app=None) -> StepContext:
-    task = Task(id="t", title="t", goal="the goal", steps=[Step(step)])
+    """The step as the verifiers see it after its round: the files it changed were not there, or
+    were as they were, when it started."""
+    found = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()
+                   and str(p.relative_to(tmp_path)) not in changed) if tmp_path.is_dir() else []
+    task = Task(id="t", title="t", goal="the goal", steps=[Step(step, found=found)])
     return StepContext(task=task, step_index=0, workspace=tmp_path, evidence=list(evidence), app=app or FakeApp(),
                        step_evidence=list(evidence), changed=list(changed), before=before)
 
@@ -599,11 +604,16 @@ def test_a_number_a_check_computes_is_left_to_that_check(tmp_path):
 def test_a_file_renamed_or_moved_is_not_put_back(tmp_path):
     from smallclaw_core.runner.rounds import step_inputs
 
+    class Here:
+        def workspace_for(self, task_id):
+            return tmp_path
+
     (tmp_path / "draft.txt").write_text("the plan\n")
     (tmp_path / "data.txt").write_text("a\n")
-    assert step_inputs(Step("Rename draft.txt to final.txt", check="file_exists: final.txt"), tmp_path) == {}
-    assert step_inputs(Step("Write the first line of data.txt to one.txt", check="file_exists: one.txt"),
-                       tmp_path) == {"data.txt": ["one.txt"]}
+    task = Task(id="t", title="t", goal="g", steps=[Step("Rename draft.txt to final.txt"),
+                                                   Step("Write the first line of data.txt to one.txt")])
+    assert step_inputs(Here(), task, 0) == {}
+    assert step_inputs(Here(), task, 1) == {"data.txt": ["one.txt"]}
 
 
 def test_a_renamed_file_the_goal_names_is_not_missing(app_model):

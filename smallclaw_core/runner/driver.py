@@ -19,6 +19,8 @@ import anyio
 import attrs
 
 from smallclaw_core.chat import cut_middle
+from smallclaw_core.checks import produced
+from smallclaw_core.intent import Role
 from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
 from smallclaw_core.models import describe_call
 from smallclaw_core.scheduling import gate_for
@@ -28,8 +30,8 @@ from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
 from .finishing import goal_gap, missing_files, summarize, undone_step
 from .guards import what_failed
-from .evidence import files_named
-from .planner import make_plan, sentence_plan, step_checks
+from .intents import step_intent
+from .planner import make_plan, sentence_plan
 from .retry import GaveUp, RetryPolicy, RoundTooSlow, retrying
 from .rounds import RoundOutcome, record_start, run_task_round, task_tools
 from .verifying import step_evidence, verify_step
@@ -320,20 +322,18 @@ class TaskDriver:
         return True
 
     def missing_inputs(self, task: Task) -> str | None:
-        """Before a step starts: a file it names, does not write, and that is not there makes it impossible.
+        """Before a step starts: a file its words certainly read ("summarize report.txt", "from
+        data.csv"), that it does not make, and that is not there makes it impossible.
 
         For plans SmallClaw made from the goal's words; a plan the user wrote may name
         files a plugin's tools find elsewhere.
         """
-        step = task.steps[task.current_step]
-        workspace = self.app.workspace_for(task.id)
-        writes = {line.partition(":")[2].partition("::")[0].strip() for line in (step.check or "").splitlines()}
-        writes |= {line.partition(":")[2].strip() for line in (step_checks(step.description, task.goal, None) or "")
-                   .splitlines() if line.startswith("file_exists:")}
-        missing = [n for n in files_named(step.description) if n not in writes and not (workspace / n).exists()]
-        if not missing:
+        makes = set(produced(self.app, task.steps[task.current_step].check))
+        names = ", ".join(f.name for f in step_intent(self.app, task).files
+                          if f.role is Role.READ and f.certain and not f.exists and f.name not in makes)
+        if not names:
             return None
-        names = ", ".join(missing)
+        workspace = self.app.workspace_for(task.id)
         return (f"step {task.current_step + 1} needs {names}, which is not in the task's workspace ({workspace}). "
                 f"Put {names} there, or change the plan, then resume the task.")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 import tomllib
 from pathlib import Path
 
@@ -25,25 +24,6 @@ PARSE_BYTES = 1_000_000
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"})
 
 STRUCTURED = {".json": "JSON", ".toml": "TOML", ".py": "Python", ".yaml": "YAML", ".yml": "YAML"}
-
-#: a file name as people write it in a goal: ``notes.txt``, ``out/report.md``
-_FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w-]+/)*[\w-]+\.[A-Za-z][A-Za-z0-9]{0,5})(?![\w/-])")
-#: endings that look like file names but are not files in a goal
-_NOT_FILES = frozenset({"e.g", "i.e", "etc", "vs"})
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
-
-
-def files_named(text: str) -> list[str]:
-    """File names mentioned in ``text`` (URLs and abbreviations left out), in order, once each."""
-    text = _URL.sub(" ", text)
-    out: list[str] = []
-    for match in _FILE_NAME.finditer(text):
-        name = match.group(1).rstrip(".")
-        if name.lower() in _NOT_FILES or name.replace(".", "").isdigit():
-            continue
-        if name not in out:
-            out.append(name)
-    return out
 
 
 def _walk(workspace: Path):

@@ -11,34 +11,45 @@ parameters) says YES and NO to a whole goal at random: then only the facts count
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from smallclaw_core.chat import cut_middle
 from smallclaw_core.errors import ModelError, TransportError
+from smallclaw_core.intent import Role
 from smallclaw_core.tasks import Task
+from smallclaw_core.workspace import Workspace
 
-from .evidence import changed_since, files_named, head, parse_error
+from .evidence import changed_since, head, parse_error
+from .intents import goal_intent
 from .retry import GaveUp, RetryPolicy, retrying
 from .roles import fallback_summary, judge, write_summary
 
 
 def missing_files(app: Any, task: Task) -> list[str]:
-    """Files the goal names that do not exist in the workspace (except those it renames, moves or deletes)."""
-    workspace = app.workspace_for(task.id)
-    return [name for name in files_named(task.goal) if not (workspace / name).exists()
-            and not re.search(rf"\b(?:rename|move|delete|remove)\s+(?:the\s+file\s+)?{re.escape(name)}", task.goal,
-                              re.I)]
+    """Files the goal names that should be in the workspace and are not (those it removes,
+    or renames or moves away, should not)."""
+    files = Workspace(app.workspace_for(task.id))
+    return [f.name for f in goal_intent(app, task).files
+            if f.role not in (Role.REMOVE, Role.MOVE_FROM) and not files.exists(f.name)]
+
+
+def still_there(app: Any, task: Task) -> list[str]:
+    """Files the goal certainly removes, or renames or moves away, that are still there."""
+    files = Workspace(app.workspace_for(task.id))
+    return [f.name for f in goal_intent(app, task).files
+            if f.role in (Role.REMOVE, Role.MOVE_FROM) and f.certain and f.exists and files.exists(f.name)]
 
 
 def goal_problems(app: Any, task: Task) -> list[str]:
-    """What is deterministically wrong with the goal's files: missing ones, structured ones that do not parse."""
+    """What is deterministically wrong with the goal's files: missing ones, ones it removes that
+    are still there, structured ones that do not parse."""
     workspace = app.workspace_for(task.id)
     problems = [f"the goal names {name}, which does not exist in the workspace" for name in missing_files(app, task)]
-    for name in files_named(task.goal):
-        path = workspace / name
+    problems += [f"{name} is still there, and the goal removes or moves it" for name in still_there(app, task)]
+    for f in goal_intent(app, task).files:
+        path = workspace / f.name
         if path.is_file() and (why := parse_error(path)):
-            problems.append(f"{name} {why}")
+            problems.append(f"{f.name} {why}")
     return problems
 
 

@@ -29,10 +29,15 @@ from typing import Any
 
 from smallclaw_core.verification import StepContext, Verdict
 
-from .conversation import FINISH_TOOL
-from .evidence import files_named, parse_error
+from smallclaw_core.intent import Role
 
-_ASKS_FOR_BREAKAGE = re.compile(r"\b(invalid|malformed|corrupt|break|broken)\b", re.I)
+from .conversation import FINISH_TOOL
+from .evidence import parse_error
+from .intents import goal_intent, step_intent
+
+#: a step that asks for a file that does not parse ("write an invalid JSON file for the parser's tests")
+_ASKS_FOR_BREAKAGE = re.compile(r"\b(?:write|create|make|produce|generate|save)\b[^.;]*\b(?:invalid|malformed|corrupt|broken)\b"
+                                r"|\bbreak\b", re.I)
 
 #: words of a step that mean it acts, and the tools that act that way
 _ACTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
@@ -246,9 +251,7 @@ class NumberGrounding:
         """Texts a number may come from (the goal and the plan, what computing calls printed),
         and the files computing calls wrote their output into."""
         texts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
-        changed = {c.lstrip("./") for c in ctx.changed}
-        inputs = [n for n in files_named(ctx.step.description)
-                  if n not in changed and (ctx.workspace / n).is_file()]
+        inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
         input_numbers: set[str] = set()
         for n in inputs:
             try:
@@ -278,11 +281,6 @@ class NumberGrounding:
         return texts, redirected
 
 
-_EDITS = re.compile(r"\b(replace|change|set|remove|delete|drop|add|append|insert|edit|update|fix|convert|make|"
-                    r"lower|upper|capitali[sz]e)\b", re.I)
-_NOT_AN_EDIT = re.compile(r"\b(rename|move|copy|read|count|show|find)\b", re.I)
-
-
 def _norm(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
@@ -292,18 +290,18 @@ class UnchangedEdit:
 
     "Replace every comma in data.txt with a semicolon" leaves no new file to look for,
     and a small verifier takes the model's word; that data.txt is as it was is a fact.
+    Which files a step edits in place is its intent's (``Role.EDIT``), read once when it
+    started: a file beside a new one is what the step reads, not what it edits.
     """
 
     name = "unchanged"
     order = 15  # after the step's own checks, which say more when they fail
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
-        description = ctx.step.description
-        named = files_named(description)
-        if not named or not _EDITS.search(description) or _NOT_AN_EDIT.search(description):
+        intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
+        named = [f.name for f in intent.files if f.role is Role.EDIT and f.exists]
+        if not named or len(named) != len(intent.files):
             return None
-        if not all((ctx.workspace / n).is_file() for n in named):
-            return None  # it writes a new file: not an edit in place
         changed = {c.lstrip("./") for c in ctx.changed}
         if any(n.lstrip("./") in changed for n in named):
             return None
@@ -320,12 +318,11 @@ class Echo:
     order = 15
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
-        from .proposals import quoted_values
-
         description = ctx.step.description
         said = _norm(description)
-        quoted = {_norm(v) for v in quoted_values(ctx.task.goal + " " + description)}
-        stems = [n.rsplit("/", 1)[-1].split(".", 1)[0].lower() for n in files_named(description)]
+        intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
+        given = {_norm(v.text) for v in intent.values + goal_intent(ctx.app, ctx.task, ctx.workspace).values}
+        stems = [f.name.rsplit("/", 1)[-1].split(".", 1)[0].lower() for f in intent.files]
         for name in ctx.changed[:5]:
             path = ctx.workspace / name
             try:
@@ -335,7 +332,7 @@ class Echo:
             except (OSError, UnicodeDecodeError):
                 continue
             words = _norm(text)
-            if len(words) < 4 or words not in said or words in quoted:
+            if len(words) < 4 or words not in said or words in given:
                 continue
             if len(text.split()) >= 3 or any(stem and stem in text.lower() for stem in stems):
                 return Verdict(False, f"{name} holds {text[:80]!r}: words of the step itself, not its result. "

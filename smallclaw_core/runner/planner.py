@@ -12,8 +12,9 @@ Two planners, chosen by ``[runner] planner``:
   quotes must appear in the plan; a plan that drops one is sent back with what it left
   out, and if it still misses it, a last step that produces it is added.
 
-Either way, a step that writes a file gets a ``file_exists`` check (``file_contains``
-when the goal quotes what goes in it), which runs before any model verdict.
+Either way, a step that certainly writes a new file gets a ``file_exists`` check, which
+runs before any model verdict; what the file must hold is derived from the step's words
+when the step starts (``intents.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from smallclaw_core.chat import model_call
 from smallclaw_core.models import Message, ModelOptions, ModelRequest
 from smallclaw_core.tasks import Task
 
-from .evidence import files_named
-from .proposals import propose, quoted_values
+from smallclaw_core.intent import Role, file_names, quoted_values, read_intent
+from smallclaw_core.workspace import Workspace
+
 from .roles import loads_strict
 
 MAX_PLAN_STEPS = 8
@@ -63,11 +65,6 @@ PLANNER_PROMPT = (
     'Reply with JSON: {{"steps": [{{"description": "...", "output_file": "..."}}]}}'
 )
 
-_WRITES = re.compile(r"\b(write|writes|save|saves|create|creates|store|put|output|copy|export|generate|make|"
-                     r"convert|rename|move|join|merge|combine|concatenate)\b",
-                     re.I)
-
-
 @attrs.define
 class PlannedStep:
     description: str
@@ -94,46 +91,36 @@ def parse_plan(text: str, workspace: Path | None = None, goal: str = "") -> list
     return _with_checks(descriptions, goal, workspace, outputs)
 
 
-def step_checks(description: str, goal: str, workspace: Path | None, output: str = "",
-                script: str | None = None) -> str | None:
-    """The checks SmallClaw proposes for a step: its new files exist, and what its words say they hold."""
-    outputs = [line.partition(":")[2].strip()
-               for line in (_output_check(output, description, workspace) or "").splitlines()]
-    inputs = [n for n in files_named(description) if workspace is not None and (workspace / n).is_file()]
-    lines = [f"file_exists: {o}" for o in outputs] + propose(description, goal, inputs, outputs, workspace, script)
-    return "\n".join(dict.fromkeys(lines)) or None
+def _exists_in(workspace: Path | None):
+    if workspace is None:
+        return lambda name: False
+    files = Workspace(workspace)
+
+    def exists(name: str) -> bool:
+        try:
+            return files.exists(name)
+        except OSError:
+            return False
+    return exists
+
+
+def step_checks(description: str, goal: str, workspace: Path | None, output: str = "") -> str | None:
+    """``file_exists`` for each new file the step certainly writes (or, from a model's plan, the
+    one it declares, when the step's words write it). What a file must hold is derived when the
+    step starts (``intents.begin_step``), from the workspace as it is then."""
+    intent = read_intent(description, _exists_in(workspace))
+    declared = output.strip()
+    names = [f.name for f in intent.files if f.role in (Role.WRITE, Role.MOVE_TO) and not f.exists
+             and (f.certain or f.name == declared)]
+    return "\n".join(f"file_exists: {n}" for n in dict.fromkeys(names)) or None
 
 
 def _with_checks(descriptions: list[str], goal: str, workspace: Path | None,
                  outputs: list[str] | None = None) -> list[PlannedStep]:
-    """Steps with their proposed checks; "run it" finds the script an earlier step wrote."""
-    planned, script = [], None
-    for i, description in enumerate(descriptions):
-        declared = outputs[i] if outputs else ""
-        planned.append(PlannedStep(description, step_checks(description, goal, workspace, declared, script)))
-        scripts = [n for n in files_named(description) if n.endswith((".py", ".sh"))]
-        script = scripts[-1] if scripts else script
+    """Steps with the ``file_exists`` checks of the files they make."""
+    planned = [PlannedStep(d, step_checks(d, goal, workspace, outputs[i] if outputs else ""))
+               for i, d in enumerate(descriptions)]
     return without_earlier_outputs(planned)
-
-
-def _output_check(output: str, description: str, workspace: Path | None = None) -> str | None:
-    """``file_exists: X`` for the new file a step writes, when the step says it writes one.
-
-    Small planners name an output file for steps that only read or count, so the
-    declared file counts only when the description has a writing verb. Without a
-    declared file, the written one is the first file named after that verb ("read
-    a.txt and write the sum to total.txt", "write a script double.py that reads
-    numbers.txt"). A file that exists already gets no check: it would pass before
-    the step did anything.
-    """
-    verb = _WRITES.search(description)
-    if not verb:
-        return None
-    def new(names: list[str]) -> list[str]:
-        return [n for n in names if workspace is None or not (workspace / n).exists()]
-
-    names = new(files_named(output.strip())) or new(files_named(description[verb.start():]))
-    return "\n".join(f"file_exists: {n}" for n in names) or None
 
 
 def without_earlier_outputs(steps: list[PlannedStep]) -> list[PlannedStep]:
@@ -149,8 +136,9 @@ def without_earlier_outputs(steps: list[PlannedStep]) -> list[PlannedStep]:
 
 
 def deliverables(goal: str, workspace: Path | None) -> list[str]:
-    """What a plan must keep: files the goal names that do not exist yet, and the values it quotes."""
-    files = [f for f in files_named(goal) if workspace is None or not (workspace / f).exists()]
+    """What a plan must keep: the new files the goal makes, and the values it quotes."""
+    intent = read_intent(goal, _exists_in(workspace))
+    files = [f.name for f in intent.files if f.role in (Role.WRITE, Role.MOVE_TO) and not f.exists]
     return files + [v for v in quoted_values(goal) if v not in files]
 
 
@@ -161,11 +149,10 @@ def missing_from(steps: list[PlannedStep], wanted: list[str]) -> list[str]:
 
 def completion_step(goal: str, missing: list[str]) -> PlannedStep:
     """The step added when a plan keeps dropping a deliverable."""
-    files = [m for m in missing if files_named(m) == [m]]
+    files = [m for m in missing if file_names(m) == [m]]
     what = ", ".join(missing)
     description = f"Finish what the goal asks for {what}: {goal}"
-    lines = [f"file_exists: {f}" for f in files] + propose(description, goal, [], files, None)
-    return PlannedStep(description, "\n".join(lines) or None)
+    return PlannedStep(description, "\n".join(f"file_exists: {f}" for f in files) or None)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|,?\s+(?:and\s+)?then\s+", re.I)

@@ -100,10 +100,11 @@ def evidence_text(ctx: StepContext, limit: int = 3000) -> str:
             mark = "ERROR " if e.data.get("error") else ""
             lines.append(f"RESULT {mark}{cut_middle(str(e.data.get('result', '')), 600)}")
     calls = cut_middle("\n".join(lines) or "(no tool was used)", limit)
-    from .evidence import files_named, head
+    from .evidence import head
+    from .intents import step_intent
 
     # what the step read, to compare the output with
-    named = [n for n in files_named(ctx.step.description) if n not in ctx.changed and (ctx.workspace / n).is_file()]
+    named = [n for n in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs if n not in ctx.changed]
     text = calls
     if named:
         inputs = "\n".join(head(ctx.workspace, name) for name in named[:3])

@@ -15,7 +15,6 @@ the first file it wrote already passes.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Callable
 
 import anyio
@@ -25,6 +24,7 @@ from smallclaw_core.chat import (
     NOT_RUN, RoundObserver, RoundResult, call_key, cut_middle, run_round, wants_json_protocol,
 )
 from smallclaw_core.models import Message, ModelOptions, ModelReply, ToolCall, describe_call
+from smallclaw_core.intent import Role
 from smallclaw_core.tasks import JournalEntry, Task, now
 from smallclaw_core.tools import ToolContext, tool
 from smallclaw_core.verification import LoopVerdict
@@ -32,9 +32,9 @@ from smallclaw_core.verification import LoopVerdict
 from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
-from .evidence import StructureState, files_named
+from .evidence import StructureState
+from .intents import begin_step, step_intent
 
-_MOVES = re.compile(r"\b(?:rename|move)\b", re.I)
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
 
 
@@ -108,7 +108,8 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         # stage reads; the write that finishes the round records the start (``record_start``)
         task.steps[step_i].started_at = now()
         task.steps[step_i].started_seq = entry.seq - 1
-    protected = step_inputs(task.steps[step_i], workspace)
+        begin_step(app, task, step_i)
+    protected = step_inputs(app, task, step_i)
     before = StructureState.of(workspace, keep=list(protected))
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
     observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no, protected)
@@ -143,8 +144,9 @@ def record_start(t: Task, ran: Task, step_index: int) -> None:
     """Into the stored task ``t``: when step ``step_index`` started, from ``ran``, the copy its
     round ran with (the first round of a step sets its start; see ``run_task_round``)."""
     if step_index < len(t.steps) and t.steps[step_index].started_at is None:
-        t.steps[step_index].started_at = ran.steps[step_index].started_at
-        t.steps[step_index].started_seq = ran.steps[step_index].started_seq
+        step, began = t.steps[step_index], ran.steps[step_index]
+        step.started_at, step.started_seq, step.found = began.started_at, began.started_seq, began.found
+        step.check, step.check_by = began.check, began.check_by
 
 
 def last_attempt(app: Any, task: Task, limit: int = 4) -> list[str]:
@@ -182,19 +184,18 @@ def _answer_waiting_calls(app: Any, task: Task, messages: list[Message], round_n
     return run_now
 
 
-def step_inputs(step: Any, workspace: Any) -> dict[str, list[str]]:
-    """Files a step reads, which it must not overwrite, mapped to the files it writes instead.
+def step_inputs(app: Any, task: Task, step_i: int) -> dict[str, list[str]]:
+    """Files a step reads, which it must not overwrite, mapped to the new files it writes.
 
-    Only when the step's checks name another file as its output: "write names.txt in
-    upper case to upper.txt" reads names.txt; "in greeting.txt replace World" edits it.
+    Only where its words leave no doubt: "write names.txt in upper case to upper.txt"
+    reads names.txt; "in greeting.txt replace World" edits it; "rename a.txt to b.txt"
+    moves it.
     """
-    outputs = [line.partition(":")[2].partition("::")[0].strip() for line in (step.check or "").splitlines()
-               if line.split(":", 1)[0].strip() in ("file_exists", "file_equals_output", "file_is_number")]
-    outputs = list(dict.fromkeys(outputs))
-    if not outputs or _MOVES.search(step.description):  # a file renamed or moved is meant to go
+    intent = step_intent(app, task, step_i)
+    outputs = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists]
+    if not outputs:
         return {}
-    named = [n for n in files_named(step.description) if n not in outputs and (workspace / n).is_file()]
-    return {n: outputs for n in named}
+    return {f.name: outputs for f in intent.files if f.role is Role.READ and f.exists}
 
 
 def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[str, Any],

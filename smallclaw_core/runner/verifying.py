@@ -14,7 +14,8 @@ from typing import Any
 from smallclaw_core.errors import ModelError, TransportError
 from smallclaw_core.verification import StepContext, Verdict
 
-from .evidence import changed_since, files_named
+from .evidence import changed_since
+from .intents import step_intent
 from .retry import GaveUp, RetryPolicy, retrying
 
 
@@ -53,7 +54,10 @@ async def _with_check_hint(verdict: Verdict, rest: list[Any], ctx: StepContext) 
     """
     if verdict.source == "check":
         return verdict
-    to_make = [name for name in files_named(ctx.step.description) if not (ctx.workspace / name).exists()]
+    from smallclaw_core.workspace import Workspace
+
+    files = Workspace(ctx.workspace)
+    to_make = [name for name in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).outputs if not files.exists(name)]
     if verdict.source == "failure" and to_make and not any(name in verdict.reason for name in to_make):
         # a failed command's own error names what is missing; "create the file" after
         # "ffmpeg: not found" only invites a file typed in by hand. A command that failed

@@ -2,7 +2,9 @@
 
 Contributes the tools ``run_shell``, ``read_file``, ``write_file``, ``edit_file``,
 ``list_files`` and ``search_files``, the ``[shell]`` configuration section (the
-command policy and the sandbox), the ``checks`` step verifier, a ``shell`` check for
+command policy and the sandbox), the check kinds (``file_exists``, ``file_equals_output``...)
+with the ``checks`` step verifier that runs them, the rules that derive checks from a
+step's words (``derivers.py``), a ``shell`` check for
 ``smallclaw doctor`` and ``GET /api/shell`` (the mode in force, for the board).
 Imports stay light: only the standard library and ``smallclaw_core``.
 """
@@ -13,6 +15,8 @@ from smallclaw_core import hookimpl
 
 from .checks import EvidenceChecks
 from .config import ShellConfig
+from .derivers import DERIVERS
+from .kinds import KINDS
 from .report import doctor_checks, shell_status
 from .tools import TOOLS
 
@@ -31,6 +35,18 @@ def register_tools(register):
 @hookimpl
 def register_verifiers(register):
     register(EvidenceChecks())
+
+
+@hookimpl
+def register_check_kinds(register):
+    for kind in KINDS:
+        register(kind)
+
+
+@hookimpl
+def register_check_derivers(register):
+    for d in DERIVERS:
+        register(d)
 
 
 @hookimpl

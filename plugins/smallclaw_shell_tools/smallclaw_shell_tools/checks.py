@@ -90,10 +90,14 @@ class EvidenceChecks:
         for line in lines:
             try:
                 kind, args = parse_check(line)
+                ok, detail = await self._run(kind, args, ctx)
             except MalformedCheck:
-                return Verdict(False, f"the step's check {line!r} is malformed; a check is one of: "
-                                      + "; ".join(FORMS) + ". Fix the plan's check.", source="check")
-            ok, detail = await self._run(kind, args, ctx)
+                other = _registered(ctx, line)  # a kind another plugin registered
+                if other is None:
+                    forms = [getattr(k, "form", k.name) for k in ctx.app.check_kinds.values()] if ctx.app else FORMS
+                    return Verdict(False, f"the step's check {line!r} is malformed; a check is one of: "
+                                          + "; ".join(forms) + ". Fix the plan's check.", source="check")
+                ok, detail = await other[0].run(other[1], ctx)
             if not ok:
                 return Verdict(False, f"check failed: {line}: {detail}", source="check")
             passed.append(line)
@@ -170,6 +174,20 @@ class EvidenceChecks:
         if result.timed_out or result.exit_code != 0:
             return False, result.render()
         return True, result.output if want_output else ""
+
+
+def _registered(ctx: StepContext, line: str) -> tuple[object, object] | None:
+    """(kind, check) for a line of a kind another plugin registered, else None."""
+    from smallclaw_core import MalformedCheck as Unread
+    from smallclaw_core import parse_check as parse_registered
+
+    if ctx.app is None:
+        return None
+    try:
+        check = parse_registered(ctx.app.check_kinds, line)
+    except Unread:
+        return None
+    return ctx.app.check_kinds[check.kind], check
 
 
 def _command_for(shown: str, lines: list[str]) -> str | None:

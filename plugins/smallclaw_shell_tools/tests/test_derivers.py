@@ -1,0 +1,160 @@
+"""The rules that derive checks from a step's words: the right check, or none at all.
+
+Two corpora. ``RIGHT``: wordings each rule must read, with the output the derived
+command must print when run on the step's input (so a check is tested against what is
+true, not against the rule's own text). ``NEAR_MISSES``: wordings that look like a rule's
+but ask something else (a negation, two requests in a sentence, a word in another
+sense, a selection of lines, an output that is not a number): a rule must derive
+nothing for them, or exactly the check given. A derived check that misfires fails
+right work, so every rule is held to both.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from smallclaw_core import Facts, Workspace, read_intent
+from smallclaw_shell_tools.derivers import DERIVERS
+
+FILES = {
+    "fruits.txt": "pear\napple\nmango\nbanana\n", "names.txt": "ada\ngrace\nlinus\n",
+    "data.txt": "alpha\nbravo\ncharlie\ndelta\necho\n", "numbers.txt": "4\n17\n9\n",
+    "nums.txt": "10\n9\n100\n2\n", "colors.txt": "red\nblue\nred\ngreen\nblue\n",
+    "app.log": "INFO a\nERROR disk full\nINFO c\nDEBUG d\n", "notes.txt": "todo: a\ndone: b\ntodo: c\n",
+    "config.json": '{"name": "demo", "debug": false, "port": 8080}\n', "settings.toml": 'title = "demo"\nport = 8000\n',
+    "sales.csv": "item,amount\napples,12\npears,30\n", "part1.txt": "first half\n", "part2.txt": "second half\n",
+    "essay.txt": "Small models can do real work.\n", "greeting.txt": "Hello, World!\n", "mixed.txt": "pear\nApple\n",
+}
+
+
+def derive(tmp_path, description: str) -> list[str]:
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    for name in ("a.txt", "b.txt", "c.md"):
+        (tmp_path / "docs" / name).write_text("x\n")
+    files = Workspace(tmp_path)
+    intent = read_intent(description, files.exists)
+    facts = Facts(workspace=files)
+    return [line for d in DERIVERS for line in d.derive(intent, facts)]
+
+
+def printed(tmp_path, line: str) -> str:
+    command = line.split("::", 1)[1].strip()
+    return subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True).stdout
+
+
+#: (wording, the file compared, what its derived command must print)
+RIGHT = [
+    ("Sort the lines of fruits.txt alphabetically and write them to sorted.txt.", "sorted.txt",
+     "apple\nbanana\nmango\npear\n"),
+    ("Could you put the lines of fruits.txt in alphabetical order in a new file sorted.txt?", "sorted.txt",
+     "apple\nbanana\nmango\npear\n"),
+    ("sorted.txt should list the fruits from fruits.txt in A-Z order.", "sorted.txt", "apple\nbanana\nmango\npear\n"),
+    ("Sort the numbers in nums.txt from smallest to largest into s.txt.", "s.txt", "2\n9\n10\n100\n"),
+    ("Write the contents of names.txt in upper case to upper.txt.", "upper.txt", "ADA\nGRACE\nLINUS\n"),
+    ("Into upper.txt, write names.txt converted to uppercase.", "upper.txt", "ADA\nGRACE\nLINUS\n"),
+    ("Find the line in app.log that contains ERROR and write that line to error.txt.", "error.txt",
+     "ERROR disk full\n"),
+    ("Write the lines of app.log that don't contain ERROR to ok.txt.", "ok.txt", "INFO a\nINFO c\nDEBUG d\n"),
+    ("Count the lines in data.txt and write the number to count.txt.", "count.txt", "5\n"),
+    ("How many words are in essay.txt? Save just the number to words.txt.", "words.txt", "6\n"),
+    ("Into count.txt, write the line count of data.txt.", "count.txt", "5\n"),
+    ("Write the first 3 lines of data.txt to head.txt.", "head.txt", "alpha\nbravo\ncharlie\n"),
+    ("head.txt should contain the top three lines of data.txt.", "head.txt", "alpha\nbravo\ncharlie\n"),
+    ("Write the last 2 lines of data.txt to tail.txt.", "tail.txt", "delta\necho\n"),
+    ("Write the largest number in numbers.txt to max.txt.", "max.txt", "17\n"),
+    ("Which number in numbers.txt is the smallest? Put it in min.txt.", "min.txt", "4\n"),
+    ("Remove the duplicate lines from colors.txt and write the result to unique.txt.", "unique.txt",
+     "red\nblue\ngreen\n"),
+    ("Can you write colors.txt without its repeated lines to unique.txt?", "unique.txt", "red\nblue\ngreen\n"),
+    ("Read the port from config.json and write it to port.txt.", "port.txt", "8080\n"),
+    ("Get the title from settings.toml and save it to t.txt.", "t.txt", "demo\n"),
+    ("Write the item column of sales.csv, without its header, to items.txt.", "items.txt", "apples\npears\n"),
+    ("Write the sum of the amount column of sales.csv to total.txt.", "total.txt", "42\n"),
+    ("Join part1.txt and part2.txt into whole.txt, part1.txt first.", "whole.txt", "first half\nsecond half\n"),
+    ("Combine part2.txt and part1.txt into w.txt.", "w.txt", "second half\nfirst half\n"),
+    ("Make a folder named backup and copy notes.txt into it.", "backup/notes.txt", FILES["notes.txt"]),
+    ("Count the .txt files in the docs folder and write the number to count.txt.", "count.txt", "2\n"),
+    ("Write the numbers 1 to 5 to numbers2.txt, one per line.", "numbers2.txt", "1\n2\n3\n4\n5\n"),
+    ("Remove every line that contains DEBUG from app.log.", "app.log", "INFO a\nERROR disk full\nINFO c\n"),
+]
+
+
+@pytest.mark.parametrize("wording, output, expected", RIGHT)
+def test_a_derived_comparison_prints_exactly_the_right_output(tmp_path, wording, output, expected):
+    lines = [line for line in derive(tmp_path, wording) if line.startswith(f"file_equals_output: {output} ::")]
+    assert lines, derive(tmp_path, wording)
+    assert printed(tmp_path, lines[0]) == expected
+
+
+#: (wording, exactly the checks derived; [] for none)
+NEAR_MISSES = [
+    # a word in another sense
+    ("Sort out the typos in data.txt and write a report to report.txt.", []),
+    ("Write a short note about the count of birds to note.txt.", []),
+    ("Write something nice about fruits.txt to notes2.txt.", []),
+    # some lines, not all of them
+    ("Count the lines in notes.txt that contain todo and write the count to todo_count.txt.",
+     ["file_is_number: todo_count.txt"]),
+    ("How many lines of notes.txt contain the word todo? Write the number to n.txt.", ["file_is_number: n.txt"]),
+    ("Write the lines of notes.txt that start with todo to t.txt.", []),
+    # two operations in one request: a rule for one of them steps back
+    ("Write the first 2 lines of data.txt, sorted, to x.txt.", []),
+    ("Sort fruits.txt and write it to s.txt in upper case.", []),
+    ("Write the difference between the largest and the smallest number in numbers.txt to d.txt.", []),
+    # a negation the rule does not read
+    ("Don't sort fruits.txt; copy it to copy.txt.", []),
+    ("Write every line of data.txt except the first 2 lines to rest.txt.", []),
+    # numbers without saying how to order them, and letters of both cases
+    ("Sort nums.txt into s.txt.", []),
+    ("Sort mixed.txt into s.txt.", []),
+    # an output that is not a number
+    ("Create scores.json with the qty as a number.", []),
+    ("Write the phone number of Bob to phone.txt.", []),
+    # two requests in a sentence
+    ("In config.json, set debug to true and change port to 9090.",
+     ['file_value: config.json :: name = "demo"', "file_value: config.json :: debug = true",
+      "file_value: config.json :: port = 9090"]),
+    ("Sort fruits.txt into sorted.txt and count its lines into n.txt.", []),
+    # a key or column the file does not have
+    ("Read the host from config.json and write it to h.txt.", []),
+    ("Write the price column of sales.csv to p.txt.", []),
+    ("In config.json, set colour to red.", []),
+    # a value to select by is not the content of a file that holds a count
+    ("Copy the line of app.log with the word ERROR into e.txt.", ["file_equals_output: e.txt :: grep -F ERROR app.log"]),
+    # values given without quotes
+    ("Create greet.txt containing exactly the text: good morning everyone", ["file_contains: greet.txt :: good morning everyone"]),
+    ("hello.txt should contain just the words hello world.", ["file_contains: hello.txt :: hello world"]),
+    ("Write the text 'hello world' to hello.txt.", ["file_contains: hello.txt :: hello world"]),
+    ("Add the line 'buy bread' to the end of notes.txt.", ["file_contains: notes.txt :: buy bread"]),
+    ("Replace every comma in data.txt with a semicolon.", []),
+    ("In greeting.txt, replace the word World with SmallClaw.",
+     ["file_contains: greeting.txt :: SmallClaw", "file_lacks: greeting.txt :: World"]),
+    # an edit in place with a new file beside it: the file is what the step reads
+    ("Remove the lines containing DEBUG from app.log and write the rest to clean.log.", []),
+    # a file a script prints into
+    ("Write a Python script sum.py that prints the sum of the numbers from 1 to 100, run it, and write its output "
+     "to sum.txt.", ["file_equals_output: sum.txt :: python3 sum.py",
+                     "file_equals_output: sum.txt :: python3 -c 'print(sum(range(1, 101)))'"]),
+]
+
+
+@pytest.mark.parametrize("wording, expected", NEAR_MISSES)
+def test_near_misses_derive_nothing_or_exactly_the_right_check(tmp_path, wording, expected):
+    assert derive(tmp_path, wording) == expected
+
+
+def test_file_names_reach_the_shell_only_quoted(tmp_path):
+    (tmp_path / "a b.txt").write_text("b\na\n")
+    files = Workspace(tmp_path)
+    intent = read_intent("Sort the lines of 'a b.txt' and write them to c.txt", files.exists)
+    lines = [line for d in DERIVERS for line in d.derive(intent, Facts(workspace=files))]
+    assert all("a b.txt" not in line or "'a b.txt'" in line for line in lines)
+
+
+def test_every_rule_has_a_docstring_with_an_example():
+    for d in DERIVERS:
+        assert d.doc and ("->" in d.doc or '"' in d.doc), d.name

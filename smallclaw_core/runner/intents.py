@@ -1,0 +1,87 @@
+"""A step's intent and the goal's, read once when the step starts, and the checks derived from it.
+
+The words of a step are read against the workspace as it was when the step started
+(``Step.found``: which of the files it names were there). Read later, "write hello to
+hello.txt" would find hello.txt already there and take it for an edit; read once, every
+part of the runner (the input guard, the edit guard, the missing-input precheck, the
+goal check) agrees on what the step asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smallclaw_core.checks import Facts, derive_checks
+from smallclaw_core.intent import Intent, Role, file_names, read_intent
+from smallclaw_core.tasks import Step, Task
+from smallclaw_core.workspace import Workspace
+
+
+def _exists_now(app: Any, task: Task, workspace: Any = None):
+    files = Workspace(workspace if workspace is not None else app.workspace_for(task.id))
+
+    def exists(name: str) -> bool:
+        try:
+            return files.exists(name)
+        except OSError:
+            return False
+    return exists
+
+
+def found_now(app: Any, task: Task, step: Step) -> list[str]:
+    """The files the step and the goal name that are in the workspace now."""
+    exists = _exists_now(app, task)
+    names = file_names(f"{step.description}\n{task.goal}", exists)
+    folders = [n for n in _folder_words(step.description + " " + task.goal) if exists(n)]
+    return [n for n in names if exists(n)] + folders
+
+
+def _folder_words(text: str) -> list[str]:
+    from smallclaw_core.intent import read_intent as read
+
+    return list(read(text).folders)
+
+
+def step_intent(app: Any, task: Task, index: int | None = None, workspace: Any = None) -> Intent:
+    """What the step asks, read against the files that were there when it started (now, if it has not;
+    ``workspace`` is the task's folder unless given)."""
+    step = task.steps[task.current_step if index is None else index]
+    if step.found is not None:
+        found = set(step.found)
+        return read_intent(step.description, lambda name: name in found)
+    return read_intent(step.description, _exists_now(app, task, workspace))
+
+
+def goal_intent(app: Any, task: Task, workspace: Any = None) -> Intent:
+    """What the goal asks, read against the files there when its first step started."""
+    first = task.steps[0].found if task.steps else None
+    if first is not None:
+        found = set(first)
+        return read_intent(task.goal, lambda name: name in found)
+    return read_intent(task.goal, _exists_now(app, task, workspace))
+
+
+def written_script(task: Task, index: int) -> str | None:
+    """The last script (.py, .sh) an earlier step wrote, for "run it and write its output to ...". """
+    script = None
+    for step in task.steps[:index]:
+        for f in read_intent(step.description, lambda name, s=step: name in (s.found or [])).files:
+            if f.role is Role.WRITE and f.name.endswith((".py", ".sh")):
+                script = f.name
+    return script
+
+
+def begin_step(app: Any, task: Task, index: int) -> None:
+    """Into ``task`` (the runner's copy) at the step's first round: what was there, and the checks
+    derived from the step's words (for a step without checks of the user's own)."""
+    step = task.steps[index]
+    step.found = found_now(app, task, step)
+    if step.check and step.check_by is None:
+        return  # the user's checks are the user's
+    intent = step_intent(app, task, index)
+    facts = Facts(workspace=Workspace(app.workspace_for(task.id)), goal=goal_intent(app, task),
+                  script=written_script(task, index))
+    lines = [line for line in derive_checks(app, intent, facts) if line not in (step.check or "")]
+    if lines:
+        step.check = "\n".join(([step.check] if step.check else []) + lines)
+        step.check_by = step.check_by or "derived"

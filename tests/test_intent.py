@@ -1,0 +1,105 @@
+"""Reading a step's words into an Intent: roles of files, values, negation, operations, requests.
+
+Each case is a wording and what must be read from it; the files listed exist in the
+workspace, the others do not. The near misses are wordings that once misled a reader
+of words: an output taken for a missing input, a negation ignored, two requests read
+as one, a word in another sense, a value without quotes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from smallclaw_core.intent import Role, file_names, read_intent
+
+R, W, E, X, MF, MT = Role.READ, Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO
+
+ROLES = [
+    ("Sort the lines of fruits.txt alphabetically and write them to sorted.txt.", {"fruits.txt"},
+     {"fruits.txt": R, "sorted.txt": W}),
+    ("Into count.txt, write the line count of data.txt.", {"data.txt"}, {"count.txt": W, "data.txt": R}),
+    ("count.txt should hold the number of lines in data.txt.", {"data.txt"}, {"count.txt": W, "data.txt": R}),
+    ("Append the results of the run into notes.txt.", set(), {"notes.txt": W}),  # an output, not a missing input
+    ("Summarize report.txt in three sentences and write them to summary.txt.", set(),
+     {"report.txt": R, "summary.txt": W}),  # a missing input: the precheck may say so
+    ("In greeting.txt, replace the word World with SmallClaw.", {"greeting.txt"}, {"greeting.txt": E}),
+    ("Can you change World to SmallClaw in greeting.txt?", {"greeting.txt"}, {"greeting.txt": E}),
+    ("Count the commas in data.txt and add them up.", {"data.txt"}, {"data.txt": R}),
+    ("Make every letter in shout.txt lower case.", {"shout.txt"}, {"shout.txt": E}),
+    ("Delete the second line of shopping.txt.", {"shopping.txt"}, {"shopping.txt": E}),
+    ("Delete shopping.txt.", {"shopping.txt"}, {"shopping.txt": X}),
+    ("Remove the duplicate lines from colors.txt and write the result to unique.txt.", {"colors.txt"},
+     {"colors.txt": R, "unique.txt": W}),
+    ("Update config.json and write a log to log.txt.", {"config.json"}, {"config.json": E, "log.txt": W}),
+    ("Rename draft.txt to final.txt.", {"draft.txt"}, {"draft.txt": MF, "final.txt": MT}),
+    ("draft.txt should be called final.txt now.", {"draft.txt"}, {"draft.txt": MF, "final.txt": MT}),
+    ("Change the name of draft.txt to final.txt.", {"draft.txt"}, {"draft.txt": MF, "final.txt": MT}),
+    ("Make a folder named backup and copy notes.txt into it.", {"notes.txt"},
+     {"notes.txt": R, "backup/notes.txt": W}),
+    ("Create a folder reports with a README.md inside.", set(), {"reports/README.md": W}),
+    ("Move old.txt into a new archive directory.", {"old.txt"}, {"old.txt": MF, "archive/old.txt": MT}),
+    ("Count the .txt files in the docs folder and write the number to count.txt.", set(), {"count.txt": W}),
+    ("Rewrite a.txt so it says new text, add b.txt saying brand new, and remove c.txt.", {"a.txt", "c.txt"},
+     {"a.txt": E, "b.txt": W, "c.txt": X}),
+    ("Put a.txt's number plus b.txt's number into total.txt.", {"a.txt", "b.txt"},
+     {"a.txt": R, "b.txt": R, "total.txt": W}),
+    ("Run sum.py and save what it prints to out.txt.", {"sum.py"}, {"sum.py": R, "out.txt": W}),
+    ("Could you turn song.wav into an mp3 (song.mp3) with ffmpeg?", {"song.wav"},
+     {"song.wav": R, "song.mp3": W}),
+    ("Could you turn debug on in config.json?", {"config.json"}, {"config.json": E}),
+    ("The port in settings.toml should be 9000.", {"settings.toml"}, {"settings.toml": E}),
+    ("Fix calc.py so that it runs.", {"calc.py"}, {"calc.py": E}),
+]
+
+
+@pytest.mark.parametrize("text, existing, roles", ROLES)
+def test_each_file_gets_the_role_its_words_give_it(text, existing, roles):
+    intent = read_intent(text, lambda name: name in existing)
+    assert {f.name: f.role for f in intent.files} == roles
+
+
+def test_hosts_addresses_and_dotted_keys_are_not_files():
+    assert file_names("Send an email to bob@example.com and fetch https://x.org/a.csv from wttr.in") == []
+    assert file_names("set the key server.port in config.json") == ["config.json"]
+    assert file_names("e.g. 1.5 of data.txt") == ["data.txt"]
+    intent = read_intent("Fetch the weather for Oslo from wttr.in and save it in weather.txt.")
+    assert intent.urls == ("wttr.in",) and [f.name for f in intent.files] == ["weather.txt"]
+
+
+def test_values_quoted_or_not():
+    def values(text):
+        return [(v.text, v.quoted) for v in read_intent(text).values]
+
+    assert values("Write the text 'hello world' to hello.txt.") == [("hello world", True)]
+    assert values("Create greet.txt containing exactly the text: good morning everyone") == \
+        [("good morning everyone", False)]
+    assert values("greeting.txt says Good night. Make it say Good morning instead.") == \
+        [("Good night", False), ("Good morning", False)]
+    assert values("words.txt should contain the word count of essay.txt.") == []
+    assert values("Don't write 'a b' or \"c\"") == [("a b", True), ("c", True)]
+
+
+def test_negation_selection_and_operations():
+    intent = read_intent("Write the lines of app.log that don't contain ERROR to ok.txt", {"app.log"}.__contains__)
+    assert intent.negated and intent.selection and intent.negations == ("don't contain ERROR to",)
+    intent = read_intent("Keep everything else as it is. In config.json, set debug to true.")
+    assert intent.preserve and not intent.negated
+    assert read_intent("Sort out the typos in data.txt").operations == frozenset()
+    assert read_intent("Write the first 2 lines of data.txt, sorted, to x.txt").operations == {"head", "sort"}
+    assert not read_intent("Add the line 'buy bread' to the end of todo.txt.").selection
+    assert read_intent("How many lines of notes.txt contain the word todo?").selection
+
+
+def test_requests_count_what_is_changed():
+    exists = {"config.json", "a.txt", "c.txt", "data.txt"}.__contains__
+    assert read_intent("In config.json, set debug to true and change port to 8080.", exists).requests == 2
+    assert read_intent("Count the lines in data.txt and write the number to count.txt.", exists).requests == 1
+    assert read_intent("Rewrite a.txt so it says new text, add b.txt saying brand new, and remove c.txt.",
+                       exists).requests == 3
+
+
+def test_a_question_and_programs_named_as_the_means():
+    intent = read_intent("Could you turn song.wav into an mp3 (song.mp3) with ffmpeg?", {"song.wav"}.__contains__)
+    assert intent.question and intent.programs == ("ffmpeg",)
+    assert read_intent("Compress the photos folder into photos.7z with 7z.").programs == ("7z",)
+    assert read_intent("Replace the word World with SmallClaw.").programs == ()
