@@ -12,7 +12,9 @@ Where things are::
     planner.py       the planner role, deliverables kept, checks proposed
     conversation.py  the executor's conversation: fixed head, step messages, compaction
     rounds.py        one round: the chat loop with the task's tools, journaled and policed
-    verifying.py     the verifier chain; guards.py, the deterministic verifiers
+    verifying.py     the verifier chain; guards.py and content.py, the deterministic verifiers
+    intents.py       a step's intent, read once when it starts, and the checks derived from it
+    attempts.py      a step no content check covers, judged by independent attempts that must agree
     decide.py        verdict + progress -> advance, retry or pause (pure)
     finishing.py     the goal check and the summary
     roles.py         the verifier and summarizer model roles
@@ -75,6 +77,7 @@ def register_services(register):
 
 @hookimpl
 def register_verifiers(register):
+    from .content import GUARDS
     from .guards import ActionEvidence, Echo, FailedAction, NumberGrounding, StandIn, StructureGuard, UnchangedEdit
     from .roles import ModelVerifier
 
@@ -85,6 +88,8 @@ def register_verifiers(register):
     register(UnchangedEdit())
     register(Echo())
     register(ActionEvidence())
+    for guard in GUARDS:
+        register(guard)
     register(ModelVerifier())
 
 

@@ -32,6 +32,14 @@ class RunnerConfig:
     #: rounds in a row in which a model on native tool calling made no call while the step
     #: needed one, before the task switches to the JSON protocol (0: never switch)
     native_fallback_rounds: int = 1
+    #: judge a step that no content check covers by independent attempts that must agree:
+    #: "auto" when the verifier model is small (under about 1.5B parameters: its YES means
+    #: little), "always", or "never" (the model verifier judges)
+    attempts: str = attrs.field(default="auto", validator=attrs.validators.in_(("auto", "always", "never")))
+    #: attempts at one step before the task asks the user to choose between their results
+    attempts_max: int = 4
+    #: the sampling temperature of attempts (independent samples must differ where the model is unsure)
+    attempt_temperature: float = 0.7
     #: before a task is complete, check the whole goal against the workspace
     goal_check: bool = True
     #: times the goal check may send the task back for the missing part before it needs the user

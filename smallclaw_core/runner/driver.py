@@ -19,8 +19,6 @@ import anyio
 import attrs
 
 from smallclaw_core.chat import cut_middle
-from smallclaw_core.checks import produced
-from smallclaw_core.intent import Role
 from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
 from smallclaw_core.models import describe_call
 from smallclaw_core.scheduling import gate_for
@@ -29,8 +27,9 @@ from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
 from .finishing import goal_gap, missing_files, summarize, undone_step
+from .attempts import agreement, by_agreement
 from .guards import what_failed
-from .intents import step_intent
+from .intents import begin_step, missing_inputs
 from .planner import make_plan, sentence_plan
 from .retry import GaveUp, RetryPolicy, RoundTooSlow, retrying
 from .rounds import RoundOutcome, record_start, run_task_round, task_tools
@@ -49,6 +48,9 @@ class TaskDriver:
         self.scope_for = scope_for
         self.tools: dict[str, Any] | None = None
         self.small_executor = False
+        self.small_verifier = False
+        self.no_attempts = False  # set when attempts cannot serve (a workspace too large, an approval)
+        self.tries: Any = None  # the attempts at the current step so far (attempts.Tries)
 
     def gate(self) -> Any:
         """Hold the model for one background call or round (a waiting chat goes first)."""
@@ -68,6 +70,7 @@ class TaskDriver:
         from smallclaw_core.models import is_small_model
 
         self.small_executor = is_small_model(await app.model_info(self.ref))
+        self.small_verifier = is_small_model(await app.model_info(await app.model_for("verifier")))
         self.tools = task_tools(app, await self.wants_advanced_tools())
         ensure_conversation(app, app.store.get(task_id), set(self.tools))
         while True:
@@ -82,7 +85,7 @@ class TaskDriver:
                 self.needs_user(task_id, f"the task used its {self.cfg.max_rounds} rounds without finishing")
                 return
             if task.planned_by == "planner" and task.steps[task.current_step].started_at is None \
-                    and (missing := self.missing_inputs(task)):
+                    and (missing := missing_inputs(self.app, task)):
                 self.needs_user(task_id, missing)
                 return
             async with self.gate():
@@ -196,6 +199,10 @@ class TaskDriver:
     # --- round and verify -------------------------------------------------------------
 
     async def round(self, task: Task) -> bool:
+        if task.steps[task.current_step].found is None:
+            begin_step(self.app, task, task.current_step)  # derived checks decide how the step is judged
+        if by_agreement(self, task):
+            return await agreement(self, task)
         try:
             outcome = await run_task_round(self.app, self.cfg, self.detectors, task, self.ref, self.scope_for,
                                            self.tools)
@@ -320,22 +327,6 @@ class TaskDriver:
             app.tasks.journal(task_id, "step_done", {"step": done, "description": task.steps[done].description},
                               step=done, round=outcome.round_no)
         return True
-
-    def missing_inputs(self, task: Task) -> str | None:
-        """Before a step starts: a file its words certainly read ("summarize report.txt", "from
-        data.csv"), that it does not make, and that is not there makes it impossible.
-
-        For plans SmallClaw made from the goal's words; a plan the user wrote may name
-        files a plugin's tools find elsewhere.
-        """
-        makes = set(produced(self.app, task.steps[task.current_step].check))
-        names = ", ".join(f.name for f in step_intent(self.app, task).files
-                          if f.role is Role.READ and f.certain and not f.exists and f.name not in makes)
-        if not names:
-            return None
-        workspace = self.app.workspace_for(task.id)
-        return (f"step {task.current_step + 1} needs {names}, which is not in the task's workspace ({workspace}). "
-                f"Put {names} there, or change the plan, then resume the task.")
 
     def put_back_broken(self, task_id: str, outcome: RoundOutcome, verdict: Any) -> Any:
         """A file that parsed before the round and not after is put back: the user's data is not lost."""

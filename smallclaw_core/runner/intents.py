@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smallclaw_core.checks import Facts, derive_checks
+from smallclaw_core.checks import Facts, derive_checks, produced
 from smallclaw_core.intent import Intent, Role, file_names, read_intent
 from smallclaw_core.tasks import Step, Task
 from smallclaw_core.workspace import Workspace
@@ -85,3 +85,19 @@ def begin_step(app: Any, task: Task, index: int) -> None:
     if lines:
         step.check = "\n".join(([step.check] if step.check else []) + lines)
         step.check_by = step.check_by or "derived"
+
+
+def missing_inputs(app: Any, task: Task) -> str | None:
+    """Before a step starts: a file its words certainly read ("summarize report.txt", "from
+    data.csv"), that it does not make, and that is not there makes it impossible.
+
+    For plans SmallClaw made from the goal's words; a plan the user wrote may name
+    files a plugin's tools find elsewhere.
+    """
+    makes = set(produced(app, task.steps[task.current_step].check))
+    names = ", ".join(f.name for f in step_intent(app, task).files
+                      if f.role is Role.READ and f.certain and not f.exists and f.name not in makes)
+    if not names:
+        return None
+    return (f"step {task.current_step + 1} needs {names}, which is not in the task's workspace "
+            f"({app.workspace_for(task.id)}). Put {names} there, or change the plan, then resume the task.")

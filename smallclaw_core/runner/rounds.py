@@ -108,7 +108,8 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         # stage reads; the write that finishes the round records the start (``record_start``)
         task.steps[step_i].started_at = now()
         task.steps[step_i].started_seq = entry.seq - 1
-        begin_step(app, task, step_i)
+        if task.steps[step_i].found is None:
+            begin_step(app, task, step_i)
     protected = step_inputs(app, task, step_i)
     before = StructureState.of(workspace, keep=list(protected))
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
@@ -200,8 +201,12 @@ def step_inputs(app: Any, task: Task, step_i: int) -> dict[str, list[str]]:
 
 def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[str, Any],
               loop_state: dict[str, Any], step_i: int, round_no: int,
-              protected: dict[str, list[str]]) -> tuple[RoundObserver, list[JournalEntry]]:
-    """The callbacks that journal and police one round, and the list its evidence collects in."""
+              protected: dict[str, list[str]], attempt: int | None = None) -> tuple[RoundObserver, list[JournalEntry]]:
+    """The callbacks that journal and police one round, and the list its evidence collects in.
+
+    For an attempt (``attempts.py``) every tool entry says which, and its messages are kept
+    out of the task's conversation (the one that wins joins it).
+    """
     task_id = task.id
     evidence: list[JournalEntry] = []
     ids: dict[int, str] = {}
@@ -210,6 +215,8 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
     last: list[tuple[str, bool] | None] = [None]
 
     def journal(kind: str, data: dict[str, Any]) -> JournalEntry:
+        if attempt is not None:
+            data["attempt"] = attempt
         entry = app.tasks.journal(task_id, kind, data, step=step_i, round=round_no)
         evidence.append(entry)
         return entry
@@ -292,7 +299,8 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
     def message_added(message: Message) -> None:
         # made durable once, before the round is recorded as finished (an unfinished
         # round's messages are dropped on recovery anyway)
-        app.sessions.append(task.session_key, message, round=round_no, sync=False)
+        if attempt is None:
+            app.sessions.append(task.session_key, message, round=round_no, sync=False)
 
     observer = RoundObserver(tool_started=tool_started, tool_finished=tool_finished, model_called=model_called,
                              before_call=before_call, after_call=after_call, message_added=message_added,

@@ -1,0 +1,382 @@
+"""Judging a step by agreement: independent attempts in throwaway copies, and the change two of them make.
+
+A small verifier says YES to placeholder text, to the first line of a three-line
+result, to a file left as it was. Where no check that tests the content covers a
+step (``covered``), the step is run as independent attempts instead, the way
+self-consistency and execution-based selection of programs judge without a checker:
+
+- each attempt is one round in its own throwaway copy of the workspace, from the
+  same conversation (the task so far, then the step message), sampled afresh;
+- what it changed (files created, changed, removed, and what they hold) is its
+  answer; an attempt that failed does not vote: a deterministic verifier said NO
+  (a command failed, a file does not parse, a number nobody computed...), or it
+  changed nothing where the step makes or edits a file;
+- as soon as two attempts made the same change (text compared line by line, JSON
+  and TOML by value, scripts by what they print), that change is applied to the
+  workspace and the step is done; after ``[runner] attempts_max`` attempts without
+  two that agree, the task pauses and shows the competing results.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from smallclaw_core.chat import cut_middle, run_round, wants_json_protocol
+from smallclaw_core.checks import parse_checks
+from smallclaw_core.intent import Role
+from smallclaw_core.models import Message, ModelOptions
+from smallclaw_core.tasks import JournalEntry, Task
+from smallclaw_core.tools import ToolContext
+from smallclaw_core.verification import StepContext, Verdict
+from smallclaw_core.workspace import Workspace
+
+from .conversation import conversation, step_message
+from .evidence import SKIP_DIRS, StructureState
+from .intents import step_intent
+from .verifying import MODEL_ORDER
+
+#: a workspace larger than this is not copied for attempts (the step is judged as before)
+COPY_LIMIT = 64 * 2**20
+_CODE = (".py", ".sh")
+
+
+@attrs.define
+class Attempt:
+    number: int
+    #: path -> the bytes it holds after the attempt, or None when the attempt removed it
+    change: dict[str, bytes | None]
+    #: why it does not vote, or None
+    failed: str | None
+    answer: str = ""
+    #: the messages of its round, kept for the conversation when it wins
+    messages: list[Message] = attrs.field(factory=list)
+    evidence: list[JournalEntry] = attrs.field(factory=list)
+
+    def summary(self, limit: int = 160) -> str:
+        if not self.change:
+            return "changed nothing"
+        parts = []
+        for path, data in sorted(self.change.items()):
+            if data is None:
+                parts.append(f"removed {path}")
+            else:
+                text = data[:limit].decode("utf-8", "replace").strip().replace("\n", " | ")
+                parts.append(f"{path}: {text!r}")
+        return "; ".join(parts)
+
+
+def covered(app: Any, task: Task, index: int) -> bool:
+    """Whether a check that tests what the step's files hold covers the step (the user's checks
+    always do; of SmallClaw's, those whose kind is not ``weak``: a file that exists proves little)."""
+    step = task.steps[index]
+    checks = parse_checks(app, step.check)
+    if not checks:
+        return False
+    if step.check_by is None:
+        return True
+    kinds = app.check_kinds
+    return any(not getattr(kinds.get(c.kind), "weak", False) for c in checks)
+
+
+# --- the throwaway copies ------------------------------------------------------------------
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Every regular file of a folder (links and special files left out), what SmallClaw skips too."""
+    ws = Workspace(root)
+    out = {}
+    for name, st in ws.walk(skip=SKIP_DIRS):
+        try:
+            out[name] = ws.read_bytes(name, limit=COPY_LIMIT)
+        except OSError:
+            continue
+    return out
+
+
+def copy_of(files: dict[str, bytes], into: Path) -> Path:
+    ws = Workspace(into)
+    for name, data in files.items():
+        ws.write_bytes(name, data)
+    return into
+
+
+def change_between(before: dict[str, bytes], folder: Path) -> dict[str, bytes | None]:
+    after = _files(folder)
+    change: dict[str, bytes | None] = {n: d for n, d in after.items() if before.get(n) != d}
+    change.update({n: None for n in before if n not in after})
+    return change
+
+
+def apply_change(change: dict[str, bytes | None], root: Path) -> None:
+    ws = Workspace(root)
+    for name, data in sorted(change.items()):
+        if data is None:
+            try:
+                ws.remove(name)
+            except FileNotFoundError:
+                pass
+        else:
+            ws.write_bytes(name, data)
+
+
+# --- agreement -----------------------------------------------------------------------------
+
+
+def _normal(name: str, data: bytes) -> Any:
+    """What a file holds, compared the way a person would: text by its lines (blank space at line ends
+    and the ends of the file ignored), JSON and TOML by value."""
+    text = data.decode("utf-8", "replace")
+    try:
+        if name.endswith(".json"):
+            return ("json", json.loads(text))
+        if name.endswith(".toml"):
+            return ("toml", tomllib.loads(text))
+    except ValueError:
+        pass
+    return ("text", tuple(line.rstrip() for line in text.strip().splitlines()))
+
+
+def _behaviour(name: str, data: bytes, files: dict[str, bytes]) -> Any:
+    """What a script prints when run (in a scratch copy, with a short timeout), for comparing programs."""
+    with tempfile.TemporaryDirectory(prefix="smallclaw-run-") as scratch:
+        copy_of({**files, name: data}, Path(scratch))
+        command = [sys.executable, name] if name.endswith(".py") else ["sh", name]
+        try:
+            ran = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=10,
+                                 stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired):
+            return ("did not finish",)
+        return ("ran", ran.returncode, tuple(line.rstrip() for line in ran.stdout.strip().splitlines()))
+
+
+def agree(a: Attempt, b: Attempt, base: dict[str, bytes], named: list[str]) -> bool:
+    """Whether two attempts made the same change: to the files the step names (or, when it names
+    none that changed, to every file), the same content; scripts by what they print."""
+    keys_a = [n for n in a.change if n in named] or list(a.change)
+    keys_b = [n for n in b.change if n in named] or list(b.change)
+    if set(keys_a) != set(keys_b):
+        return False
+    for name in keys_a:
+        x, y = a.change[name], b.change[name]
+        if x is None or y is None:
+            if x is not y:
+                return False
+            continue
+        if x == y or _normal(name, x) == _normal(name, y):
+            continue
+        if name.endswith(_CODE):
+            world_a = {**base, **{k: v for k, v in a.change.items() if v is not None}}
+            world_b = {**base, **{k: v for k, v in b.change.items() if v is not None}}
+            if _behaviour(name, x, world_a) == _behaviour(name, y, world_b):
+                continue
+        return False
+    return True
+
+
+# --- one attempt ---------------------------------------------------------------------------
+
+
+async def run_attempt(driver: Any, task: Task, number: int, base: dict[str, bytes], hint: str | None) -> Attempt:
+    """One attempt at the current step in a throwaway copy; its change and whether it may vote."""
+    from .rounds import _observer, step_inputs, task_tools
+
+    app, cfg, step_i = driver.app, driver.cfg, task.current_step
+    round_no = task.rounds + 1
+    folder = Path(tempfile.mkdtemp(prefix=f"smallclaw-attempt-{task.id}-{step_i}-{number}-"))
+    try:
+        copy_of(base, folder)
+        messages = conversation(app, task)
+        text = step_message(task, not task.steps[step_i].notes)
+        if hint:
+            text += f"\nAn earlier try at this step failed: {hint}"
+        messages.append(Message("user", text))
+        start = len(messages) - 1
+        entry = app.tasks.journal(task.id, "round", {"round": round_no, "step": step_i, "prompt": text,
+                                                     "attempt": number}, step=step_i, round=round_no)
+        if task.steps[step_i].started_at is None:  # recorded with the round's end (``record_start``)
+            task.steps[step_i].started_at = entry.ts
+            task.steps[step_i].started_seq = entry.seq - 1
+        before = StructureState.of(folder)
+        protected = step_inputs(app, task, step_i)
+        loop_state = json.loads(json.dumps(task.loop_state))
+        tools = driver.tools if driver.tools is not None else task_tools(app)
+        observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
+                                       round_no, protected, attempt=number)
+        ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
+                          approvals=frozenset(task.approvals), origin=task.origin)
+        models = app.config.models
+        import anyio
+
+        with anyio.fail_after(cfg.round_timeout):
+            result = await run_round(
+                driver.ref, messages, tools, ctx, max_tool_calls=cfg.max_tool_calls, timeout=models.timeout,
+                options=ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
+                                     seed=random.randrange(1, 2**31)),
+                output_limit=cfg.tool_output_limit,
+                json_protocol=task.tool_protocol == "json" or await wants_json_protocol(app, driver.ref),
+                observer=observer)
+        change = change_between(base, folder)
+        attempt = Attempt(number, change, None, result.answer or cut_middle(result.last_output, 500),
+                          messages[start:], evidence)
+        attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
+        return attempt
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path, attempt: Attempt,
+                                before: Any, round_seq: int) -> str | None:
+    """A deterministic verifier's NO, or no change where the step makes or edits a file; else None."""
+    intent = step_intent(app, task, step_i)
+    makes = any(f.role in (Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files)
+    if makes and not attempt.change:
+        return "it changed no file, and the step makes or changes one"
+    changed = sorted((n for n, d in attempt.change.items() if d is not None), key=lambda n: n)
+    ctx = StepContext(task=task, step_index=step_i, workspace=folder, answer=attempt.answer,
+                      evidence=attempt.evidence, app=app, step_evidence=attempt.evidence, changed=changed,
+                      before=before)
+    for verifier in sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50)):
+        if getattr(verifier, "order", 50) >= MODEL_ORDER:
+            break
+        verdict: Verdict | None = await verifier.verify(ctx)
+        if verdict is not None and not verdict.passed:
+            return verdict.reason
+    return None
+
+
+# --- the stage -----------------------------------------------------------------------------
+
+
+def by_agreement(driver: Any, task: Task) -> bool:
+    """Whether the current step is judged by attempts: no content check covers it, the mode says so
+    (``auto``: a small verifier), and the workspace is small enough to copy."""
+    mode = driver.cfg.attempts
+    if mode == "never" or driver.no_attempts or covered(driver.app, task, task.current_step):
+        return False
+    return mode == "always" or driver.small_verifier
+
+
+def _workspace_files(app: Any, task: Task) -> dict[str, bytes] | None:
+    files = _files(app.workspace_for(task.id))
+    return files if sum(len(d) for d in files.values()) <= COPY_LIMIT else None
+
+
+@attrs.define
+class Tries:
+    """The attempts made so far at one step (kept by the driver between its rounds)."""
+
+    step: int
+    base: dict[str, bytes]
+    attempts: list[Attempt] = attrs.field(factory=list)
+
+
+async def agreement(driver: Any, task: Task) -> bool:
+    """One attempt at the current step (the driver's round): when it agrees with an earlier one, the
+    change is applied and the step is done; after ``attempts_max`` without two that agree, the task
+    asks the user to choose. True while the task is still this runner's."""
+    from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
+
+    from .retry import RoundTooSlow
+    from .rounds import record_start
+
+    app, cfg, step_i = driver.app, driver.cfg, task.current_step
+    tries: Tries | None = driver.tries
+    if tries is None or tries.step != step_i:
+        base = _workspace_files(app, task)
+        if base is None:
+            driver.no_attempts = True
+            return True
+        tries = driver.tries = Tries(step_i, base)
+    failed = [a for a in tries.attempts if a.failed]
+    hint = failed[-1].failed if failed and failed[-1] is tries.attempts[-1] else None
+    number = len(tries.attempts) + 1
+    try:
+        attempt = await run_attempt(driver, task, number, tries.base, hint)
+    except TimeoutError:
+        return await driver.transport_failed(task, RoundTooSlow(f"the round took longer than {cfg.round_timeout:g} s"))
+    except TransportError as exc:
+        return await driver.transport_failed(task, exc)
+    except ModelError as exc:
+        return driver.needs_user(task.id, f"the model failed: {exc}")
+    except NeedsApproval:
+        driver.no_attempts = True  # approvals need the task's own conversation: rounds as before
+        return True
+
+    def counted(t: Task) -> None:
+        t.rounds += 1
+        record_start(t, task, step_i)
+
+    task = app.tasks.update(task.id, counted, quiet=True)
+    app.tasks.journal(task.id, "verification", {
+        "passed": attempt.failed is None, "source": "attempt", "attempt": number, "step": step_i,
+        "reason": attempt.failed or f"attempt {number}: {attempt.summary()}"}, step=step_i, round=task.rounds)
+    named = [f.name for f in step_intent(app, task, step_i).files]
+    twin = None if attempt.failed else next(
+        (a for a in tries.attempts if a.failed is None and agree(a, attempt, tries.base, named)), None)
+    tries.attempts.append(attempt)
+    if twin is not None:
+        driver.tries = None
+        return _accept(driver, task, attempt, twin, number)
+    if number >= cfg.attempts_max:
+        driver.tries = None
+        return _ask_to_choose(driver, task, tries.attempts)
+    return True
+
+
+def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int) -> bool:
+    """Apply the change two attempts agreed on, keep the winner's round in the conversation, advance."""
+    app, step_i = driver.app, task.current_step
+    apply_change(attempt.change, app.workspace_for(task.id))
+    for message in attempt.messages:
+        app.sessions.append(task.session_key, message, round=task.rounds, sync=False)
+    app.sessions.sync(task.session_key)
+    reason = (f"attempts {twin.number} and {attempt.number} of {tries} made the same change, independently: "
+              f"{attempt.summary()}")
+    entry = app.tasks.journal(task.id, "verification", {"passed": True, "source": "agreement", "step": step_i,
+                                                        "reason": reason}, step=step_i, round=task.rounds)
+    answer = attempt.answer or reason
+
+    def advance(t: Task) -> None:
+        t.counters = attrs.evolve(t.counters, failed_checks=0, no_progress_rounds=0, transport_failures=0, seen=[])
+        step = t.steps[t.current_step]
+        step.state = "done"
+        step.notes.append(cut_middle(answer, 500))
+        t.current_step += 1
+        t.feedback = None
+        t.last_result = answer
+        t.last_round_seq = entry.seq
+        driver.new_step(t)
+
+    app.tasks.update(task.id, advance)
+    app.tasks.journal(task.id, "step_done", {"step": step_i, "description": task.steps[step_i].description},
+                      step=step_i, round=task.rounds)
+    return True
+
+
+def _ask_to_choose(driver: Any, task: Task, tried: list[Attempt]) -> bool:
+    """No two attempts agreed: the task pauses with what each made, for the user to pick, edit or hint."""
+    app, step_i = driver.app, task.current_step
+    voting = [a for a in tried if a.failed is None]
+    candidates = [{"attempt": a.number, "failed": a.failed, "summary": a.summary(),
+                   "change": {p: (None if d is None else d.decode("utf-8", "replace")) for p, d in a.change.items()}}
+                  for a in tried]
+    app.tasks.journal(task.id, "candidates", {"step": step_i, "candidates": candidates}, step=step_i,
+                      round=task.rounds)
+    if voting:
+        shown = "; ".join(f"#{a.number}: {a.summary(80)}" for a in voting)
+        reason = (f"{len(tried)} independent attempts at step {step_i + 1} did not agree on a result ({shown}). "
+                  f"Pick one with `smallclaw task pick {task.id} N`, or resume with a hint.")
+    else:
+        reason = (f"{len(tried)} attempts at step {step_i + 1} failed; the last: {tried[-1].failed}" if tried
+                  else f"step {step_i + 1} could not be attempted")
+    return driver.needs_user(task.id, reason)

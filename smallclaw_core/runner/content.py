@@ -1,0 +1,176 @@
+"""What the files a step wrote hold, judged without its words: placeholders, a program's text, a copy of the input.
+
+Wrong answers small models give again and again, each told from a right one by the
+file and the evidence alone:
+
+- ``placeholder`` (order 12): a file holds template text (``Average: {avg}``,
+  ``Result: <value>``, ``[insert name]``, ``TODO``) that neither the task nor its
+  inputs hold;
+- ``program_text`` (order 12): a data file holds the text of a program in the
+  workspace ("run sum.py and save what it prints": the model wrote sum.py's code);
+- ``copy_of_input`` (order 16): a new file holds exactly what the step's one input
+  holds, and the step asks for something done to it, not a copy;
+- ``fetch_stand_in`` (order 9): a file typed in by hand after a download failed
+  (``curl: (6) Could not resolve host``) is not the download.
+
+Each says nothing (``None``) where its facts are fine. Code files (``.py``, ``.sh``...)
+are never judged for placeholders: braces and ``$x`` are their syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from smallclaw_core.intent import Role
+from smallclaw_core.verification import StepContext, Verdict
+from smallclaw_core.workspace import Workspace
+
+from .conversation import FINISH_TOOL
+from .intents import step_intent
+
+CODE = (".py", ".sh", ".bash", ".js", ".ts", ".rb", ".pl", ".php", ".c", ".h", ".cpp", ".go", ".rs", ".java",
+        ".html", ".htm", ".xml", ".j2", ".jinja", ".tmpl", ".template")
+#: files read to judge what they hold
+READ_LIMIT = 64 * 1024
+
+_PLACEHOLDER = re.compile(
+    r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}|\{[A-Za-z_][\w.]*\}|\$\{[A-Za-z_]\w*\}"
+    r"|<(?:value|result|answer|number|name|count|total|sum|average|output|text|your[\w ]{0,20}|insert[\w ]{0,20})>"
+    r"|\[(?:insert|your|put|result|value|number|answer)[^\]\n]{0,30}\]|\bTODO\b|\bFIXME\b|\blorem ipsum\b|%[sd]\b",
+    re.I)
+
+
+def _text(files: Workspace, name: str) -> str | None:
+    try:
+        return files.read_text(name, limit=READ_LIMIT)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _written(ctx: StepContext) -> list[str]:
+    return [n for n in ctx.changed[:20]]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
+class Placeholder:
+    """Template text where a result belongs: ``Average: {avg}``, ``Total: <total>``, ``[insert name]``."""
+
+    name = "placeholder"
+    order = 12
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        files = Workspace(ctx.workspace)
+        said = f"{ctx.task.goal}\n" + "\n".join(s.description for s in ctx.task.steps)
+        if re.search(r"\b(?:template|placeholders?)\b", said, re.I):
+            return None  # a template was asked for
+        inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
+        known = said + "\n" + "\n".join(_text(files, n) or "" for n in inputs)
+        for name in _written(ctx):
+            if name.lower().endswith(CODE):
+                continue
+            text = _text(files, name)
+            if not text:
+                continue
+            for m in _PLACEHOLDER.finditer(text):
+                if m.group(0) not in known:
+                    return Verdict(False, f"{name} holds {m.group(0)!r}, a placeholder where a result belongs. "
+                                          "Compute the real value with a tool (run_shell, or read_file), then "
+                                          "write the file with it.", source=self.name)
+        return None
+
+
+class ProgramText:
+    """A data file that holds a program's text instead of what the program prints."""
+
+    name = "program_text"
+    order = 12
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
+        if "copy" in intent.operations:
+            return None
+        files = Workspace(ctx.workspace)
+        programs = {}
+        for name, _ in files.walk(limit=500, hidden=False):
+            if name.lower().endswith((".py", ".sh")) and (text := _text(files, name)) and len(_lines(text)) >= 1:
+                programs[name] = _lines(text)
+        if not programs:
+            return None
+        for name in _written(ctx):
+            if name.lower().endswith(CODE) or name in programs:
+                continue
+            text = _text(files, name)
+            if text is None or not text.strip():
+                continue
+            for program, lines in programs.items():
+                if _lines(text) == lines:
+                    return Verdict(False, f"{name} holds the text of {program}, not what it prints. Run it "
+                                          f"(run_shell with python3 {program} > {name}), then call {FINISH_TOOL}.",
+                                   source=self.name)
+        return None
+
+
+class CopyOfInput:
+    """A new file that is an exact copy of the step's one input, where the step asks for more than a copy."""
+
+    name = "copy_of_input"
+    order = 16
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
+        if intent.operations & {"copy"} or re.search(r"\b(?:backup|back\s+up|duplicate|same)\b", intent.text, re.I):
+            return None
+        inputs = [f.name for f in intent.files if f.role is Role.READ and f.exists]
+        outputs = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists]
+        if len(inputs) != 1 or not outputs:
+            return None
+        files = Workspace(ctx.workspace)
+        source = _text(files, inputs[0])
+        if not source or not source.strip():
+            return None
+        for name in outputs:
+            text = _text(files, name)
+            if text is not None and _lines(text) == _lines(source):
+                return Verdict(False, f"{name} holds exactly what {inputs[0]} holds, and the step asks for "
+                                      f"something done to it, not a copy. Do it with a tool, then call "
+                                      f"{FINISH_TOOL}; if {inputs[0]} already is what the step asks for, say so "
+                                      f"in {FINISH_TOOL}.", source=self.name)
+        return None
+
+
+_FETCH = re.compile(r"\b(?:curl|wget|fetch|http|https)\b|://", re.I)
+
+
+class FetchStandIn:
+    """A file typed in by hand after a download failed is not the download."""
+
+    name = "fetch_stand_in"
+    order = 9
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        evidence = ctx.step_evidence or ctx.evidence
+        calls = {e.data.get("id"): e.data for e in evidence if e.kind == "tool_call"}
+        failed: tuple[str, str] | None = None
+        for e in evidence:
+            if e.kind != "tool_result" or e.data.get("not_run"):
+                continue
+            call = calls.get(e.data.get("id")) or {}
+            arguments = call.get("arguments") or {}
+            if e.data.get("name") == "run_shell" and _FETCH.search(str(arguments.get("command", ""))):
+                failed = (str(arguments.get("command")), str(e.data.get("result", ""))) if e.data.get("error") else None
+            elif failed and e.data.get("name") in ("write_file", "edit_file") and not e.data.get("error"):
+                path = str(arguments.get("path", "")).strip()
+                command, result = failed
+                last = [line for line in result.strip().splitlines() if line.strip()][-1:] or [""]
+                return Verdict(False, f"{path} was written by hand after the download `{command[:80]}` failed "
+                                      f"({last[0][:160]}). Typed-in content is not the download; if it cannot "
+                                      f"be fetched here, call {FINISH_TOOL} and say what is missing.",
+                               source=self.name)
+        return None
+
+
+GUARDS: tuple[Any, ...] = (Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn())

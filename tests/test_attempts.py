@@ -1,0 +1,91 @@
+"""Judging a step by the agreement of independent attempts (a scripted model, a test double)."""
+
+from __future__ import annotations
+
+import anyio
+
+from smallclaw_core.runner import Runner
+from smallclaw_core.runner.attempts import Attempt, agree
+from smallclaw_core.testing import call
+
+
+def run(app, timeout=30):
+    anyio.run(lambda: Runner(app).run_until_idle(timeout))
+
+
+def attempts_app(make_app, **runner):
+    return make_app(only=["runner", "shell_tools"], shell={"policy": "allow"},
+                    runner={"attempts": "always", **runner})
+
+
+def test_two_attempts_that_make_the_same_file_decide_the_step(make_app):
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor", call("write_file", path="poem.txt", content="roses are red\n"),
+                      call("step_done", report="wrote it"),
+                      call("write_file", path="poem.txt", content="roses are red"),
+                      call("step_done", report="wrote the poem"))
+    model.enqueue_for("summarizer", "Wrote poem.txt.")
+    task = app.tasks.create("poem", ["Write a one-line poem to poem.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "poem.txt").read_text() == "roses are red"
+    verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
+    assert [v["source"] for v in verdicts[:3]] == ["attempt", "attempt", "agreement"]
+    # each attempt ran in its own copy, sampled afresh: the workspace saw only the agreed change
+    temperatures = {r.options.temperature for r in model.requests_for("executor")}
+    seeds = {r.options.seed for r in model.requests_for("executor")}
+    assert temperatures == {0.7} and len(seeds) == 2
+
+
+def test_attempts_that_do_not_agree_pause_with_what_each_made(make_app):
+    app, model = attempts_app(make_app, attempts_max=3)
+    for text in ("a", "b", "c"):
+        model.enqueue_for("executor", call("write_file", path="out.txt", content=text), call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Write a word to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason
+    assert "#1: out.txt: 'a'" in task.pause_reason and f"smallclaw task pick {task.id}" in task.pause_reason
+    assert not (app.workspace_for(task.id) / "out.txt").exists()  # no attempt's change was applied
+    candidates = [e.data for e in app.store.journal(task.id) if e.kind == "candidates"][0]
+    assert [c["change"] for c in candidates["candidates"]] == [{"out.txt": "a"}, {"out.txt": "b"}, {"out.txt": "c"}]
+
+
+def test_a_failed_attempt_does_not_vote_and_its_reason_informs_the_next(make_app):
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor",
+                      call("step_done", report="done"),  # changed nothing: does not vote
+                      call("write_file", path="out.txt", content="x"), call("step_done", report="ok"),
+                      call("write_file", path="out.txt", content="x"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write x to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    second = model.requests_for("executor")[1].messages[-1].content
+    assert "An earlier try at this step failed" in second
+    voted = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]
+    assert [v["passed"] for v in voted] == [False, True, True]
+
+
+def test_a_step_a_content_check_covers_runs_as_before(make_app):
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor", call("write_file", path="out.txt", content="x"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write x to out.txt"], checks=["file_contains: out.txt :: x"])
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    assert not any(e.data.get("source") == "attempt" for e in app.store.journal(task.id) if e.kind == "verification")
+
+
+def test_scripts_agree_by_what_they_print():
+    base = {"data.txt": b"1\n2\n"}
+    a = Attempt(1, {"s.py": b"print(sum(int(x) for x in open('data.txt')))\n"}, None)
+    b = Attempt(2, {"s.py": b"t = 0\nfor line in open('data.txt'):\n    t += int(line)\nprint(t)\n"}, None)
+    c = Attempt(3, {"s.py": b"print(2)\n"}, None)
+    assert agree(a, b, base, ["s.py"]) and not agree(a, c, base, ["s.py"])
+    # JSON by value, text by its lines
+    assert agree(Attempt(1, {"a.json": b'{"x": 1}'}, None), Attempt(2, {"a.json": b'{\n  "x":1\n}\n'}, None), {}, [])
+    assert agree(Attempt(1, {"a.txt": b"hi  \n\n"}, None), Attempt(2, {"a.txt": b"hi"}, None), {}, [])
+    assert not agree(Attempt(1, {"a.txt": b"hi"}, None), Attempt(2, {"a.txt": None}, None), {}, [])

@@ -1,0 +1,89 @@
+"""What written files hold, judged without a model: placeholders, a program's text, a copy, a typed-in download.
+
+Each guard is tried on the wrong answer it exists for and on near misses it must leave
+alone (JSON braces, a Markdown link, a template the user asked for, a copy asked for).
+"""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+
+from smallclaw_core.runner.content import CopyOfInput, FetchStandIn, Placeholder, ProgramText
+from smallclaw_core.tasks import JournalEntry, Step, Task
+from smallclaw_core.verification import StepContext
+
+
+def judge(guard, tmp_path, step, before=None, after=None, evidence=(), goal=None):
+    for name, text in (before or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = sorted(before or {})
+    for name, text in (after or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    task = Task(id="t", title="t", goal=goal or step, steps=[Step(step, found=found)])
+    ctx = StepContext(task=task, step_index=0, workspace=tmp_path, app=None, evidence=list(evidence),
+                      step_evidence=list(evidence), changed=sorted(after or {}))
+    return anyio.run(guard.verify, ctx)
+
+
+@pytest.mark.parametrize("content", ["Average: {avg}", "Total: <total>", "Name: [insert name]", "{{ result }}",
+                                     "TODO", "The result is %d"])
+def test_a_placeholder_where_a_result_belongs_fails(tmp_path, content):
+    v = judge(Placeholder(), tmp_path, "Write the average of the numbers in n.txt to avg.txt",
+              {"n.txt": "1\n2\n"}, {"avg.txt": content})
+    assert v is not None and not v.passed and "placeholder" in v.reason
+
+
+@pytest.mark.parametrize("step, after", [
+    ("Create person.json with name Ann", {"person.json": '{"name": "Ann", "tags": {}}'}),
+    ("Write a link to notes.md", {"notes.md": "[the docs](https://example.org) <br>"}),
+    ("Write a Python script greet.py", {"greet.py": 'name = "x"\nprint(f"Hello {name}")\n'}),
+    ("Write a greeting template to greet.txt with a {name} placeholder", {"greet.txt": "Hello {name}!"}),
+    ("Write the line 'cost: {price}' to a.txt", {"a.txt": "cost: {price}"}),
+    ("Copy the lines of t.txt with braces to b.txt", {"b.txt": "x = {y}"}),
+])
+def test_braces_the_task_or_the_file_type_explain_are_not_placeholders(tmp_path, step, after):
+    before = {"t.txt": "x = {y}\n"} if "t.txt" in step else {}
+    assert judge(Placeholder(), tmp_path, step, before, after) is None
+
+
+def test_a_data_file_holding_a_programs_text_fails(tmp_path):
+    script = "print(sum(range(1, 101)))\n"
+    v = judge(ProgramText(), tmp_path, "Run sum.py and save what it prints to out.txt", {"sum.py": script},
+              {"out.txt": script})
+    assert not v.passed and "holds the text of sum.py" in v.reason
+    assert judge(ProgramText(), tmp_path / "b", "Run sum.py and save what it prints to out.txt",
+                 {"sum.py": script}, {"out.txt": "5050\n"}) is None
+    assert judge(ProgramText(), tmp_path / "c", "Copy sum.py to code.txt", {"sum.py": script},
+                 {"code.txt": script}) is None
+
+
+def test_a_copy_of_the_input_where_something_was_to_be_done_fails(tmp_path):
+    v = judge(CopyOfInput(), tmp_path, "Write the lines of list.txt in reverse order to reversed.txt",
+              {"list.txt": "one\ntwo\n"}, {"reversed.txt": "one\ntwo\n"})
+    assert not v.passed and "holds exactly what list.txt holds" in v.reason
+    assert judge(CopyOfInput(), tmp_path / "b", "Write the lines of list.txt in reverse order to reversed.txt",
+                 {"list.txt": "one\ntwo\n"}, {"reversed.txt": "two\none\n"}) is None
+    assert judge(CopyOfInput(), tmp_path / "c", "Copy notes.txt to backup.txt", {"notes.txt": "x\n"},
+                 {"backup.txt": "x\n"}) is None
+    assert judge(CopyOfInput(), tmp_path / "d", "Make a backup of notes.txt as old.txt", {"notes.txt": "x\n"},
+                 {"old.txt": "x\n"}) is None
+
+
+def entry(kind, **data):
+    return JournalEntry(seq=0, ts=0.0, kind=kind, data=data)
+
+
+def test_a_file_typed_after_a_failed_download_fails(tmp_path):
+    evidence = [entry("tool_call", id="1", name="run_shell", arguments={"command": "curl https://x.org/a.csv?a=1"}),
+                entry("tool_result", id="1", name="run_shell", error=True,
+                      result="exit code 6 (0.1 s)\ncurl: (6) Could not resolve host: x.org"),
+                entry("tool_call", id="2", name="write_file", arguments={"path": "a.csv", "content": "a,b\n1,2"}),
+                entry("tool_result", id="2", name="write_file", error=False, result="wrote 7 bytes to a.csv")]
+    v = judge(FetchStandIn(), tmp_path, "Download https://x.org/a.csv and save it as a.csv", evidence=evidence)
+    assert not v.passed and "Could not resolve host" in v.reason
+    ok = evidence[:2] + [entry("tool_call", id="3", name="run_shell", arguments={"command": "curl -o a.csv https://x"}),
+                         entry("tool_result", id="3", name="run_shell", error=False, result="exit code 0")] + evidence[2:]
+    assert judge(FetchStandIn(), tmp_path, "Download it", evidence=ok) is None
