@@ -194,6 +194,11 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     group.add_argument("--refuse", action="store_true", help="refuse the command the task is waiting on")
     p.set_defaults(func=_simple("resume"))
 
+    p = command(tsub, "pick", "take one attempt's result when a task's attempts did not agree, and go on")
+    p.add_argument("id")
+    p.add_argument("attempt", type=int, help="the attempt's number, as the pause reason or `task show` lists them")
+    p.set_defaults(func=_simple("pick"))
+
     p = command(tsub, "plan", "replace the remaining steps of a queued or paused task")
     p.add_argument("id")
     p.add_argument("--step", action="append", required=True)

@@ -301,6 +301,50 @@ class Tasks:
         self.journal(task_id, "resume", {"note": note})
         return task
 
+    def pick(self, task_id: str, attempt: int) -> Task:
+        """Take what one attempt made at the current step, after attempts did not agree (the task
+        paused showing them): the change is applied, and the task goes on from the next step."""
+        from .workspace import Workspace
+
+        task_id = self.store.resolve_id(task_id)
+        task = self.store.get(task_id)
+        if task.status not in (PAUSED, NEEDS_ASSISTANCE):
+            raise IllegalTransition(task.id, task.status, "given an attempt's result (it is not waiting for a choice)")
+        offered = next((e.data for e in reversed(self.store.journal(task_id, after=task.last_round_seq))
+                        if e.kind == "candidates" and e.data.get("step") == task.current_step), None)
+        chosen = next((c for c in (offered or {}).get("candidates", []) if c.get("attempt") == attempt), None)
+        if chosen is None:
+            numbers = ", ".join(str(c.get("attempt")) for c in (offered or {}).get("candidates", [])) or "none"
+            raise InvalidRequest(f"step {task.current_step + 1} has no attempt {attempt} to pick (attempts: {numbers})")
+        if chosen.get("kept") is False:
+            raise InvalidRequest(f"attempt {attempt} changed a file too large or not text, which was not kept; "
+                                 "make the change yourself, then resume the task")
+        files = Workspace(self.app.workspace_for(task_id))
+        for path, text in sorted(chosen["change"].items()):
+            if text is None:
+                try:
+                    files.remove(path)
+                except FileNotFoundError:
+                    pass
+            else:
+                files.write_text(path, text)
+
+        def change(t: Task) -> None:
+            step = t.steps[t.current_step]
+            step.state = "done"
+            step.notes.append(f"the user picked attempt {attempt}: {chosen.get('summary', '')}"[:500])
+            t.last_result = chosen.get("summary")
+            t.current_step += 1
+            if t.current_step < len(t.steps):
+                t.steps[t.current_step].state = "running"
+            t.feedback = None
+            t.counters = Counters()
+            t.set_status(QUEUED)
+
+        task = self.update(task_id, change)
+        self.journal(task_id, "resume", {"note": f"picked attempt {attempt}", "picked": attempt})
+        return task
+
     def cancel(self, task_id: str) -> Task:
         task_id = self.store.resolve_id(task_id)
         task = self.update(task_id, lambda t: t.set_status(CANCELLED, "cancelled by the user"))

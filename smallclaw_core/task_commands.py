@@ -55,6 +55,8 @@ def _format_entry(e: Any) -> str:
         text = ("ERROR " if data.get("error") else "") + str(data.get("result", ""))
     elif e.kind == "verification":
         text = f"{'YES' if data.get('passed') else 'NO'} ({data.get('source', '')}): {data.get('reason', '')}"
+    elif e.kind == "candidates":
+        text = "; ".join(f"#{c['attempt']}: {c.get('failed') or c.get('summary')}" for c in data.get("candidates", []))
     else:
         text = data.get("message") or data.get("reason") or data.get("note") or data.get("text") \
             or json.dumps(data, ensure_ascii=False)
@@ -78,6 +80,13 @@ def cmd_task_show(args: argparse.Namespace) -> int:
     if task.awaiting_approval:
         print(f"  waiting for approval of: {task.awaiting_approval}")
         print(f"    approve: smallclaw task resume {task.id} --approve   refuse: --refuse")
+    offered = next((e.data for e in reversed(app.store.journal(task.id, after=task.last_round_seq))
+                    if e.kind == "candidates" and e.data.get("step") == task.current_step), None)
+    if offered and task.status in ("needs_assistance", "paused"):
+        print(f"  attempts at step {task.current_step + 1} that did not agree (pick one: smallclaw task pick {task.id} N):")
+        for c in offered["candidates"]:
+            mark = f"did not vote: {c['failed']}" if c.get("failed") else c.get("summary", "")
+            print(f"    #{c['attempt']}: {' '.join(str(mark).split())[:150]}")
     print(f"  origin: {task.origin.channel}" + (f" ({task.origin.session})" if task.origin.session else ""))
     print(f"  goal: {task.goal}")
     print(f"  progress: {task.steps_done}/{len(task.steps)} steps, {task.rounds} rounds")
@@ -116,6 +125,9 @@ def _simple(action: str) -> Callable[[argparse.Namespace], int]:
         elif action == "delete":
             app.tasks.delete(args.id)
             print(f"task {args.id} deleted")
+        elif action == "pick":
+            task = app.tasks.pick(args.id, args.attempt)
+            print(f"task {task.id}: step {task.current_step} done with attempt {args.attempt}'s result ({task.status})")
         elif action == "plan":
             task = app.tasks.edit_plan(args.id, args.step, checks=args.check or None)
             print(f"task {task.id} now has {len(task.steps)} steps")

@@ -89,3 +89,22 @@ def test_scripts_agree_by_what_they_print():
     assert agree(Attempt(1, {"a.json": b'{"x": 1}'}, None), Attempt(2, {"a.json": b'{\n  "x":1\n}\n'}, None), {}, [])
     assert agree(Attempt(1, {"a.txt": b"hi  \n\n"}, None), Attempt(2, {"a.txt": b"hi"}, None), {}, [])
     assert not agree(Attempt(1, {"a.txt": b"hi"}, None), Attempt(2, {"a.txt": None}, None), {}, [])
+
+
+def test_the_user_picks_one_attempts_result_and_the_task_goes_on(make_app, capsys):
+    from smallclaw_core.cli import main
+
+    app, model = attempts_app(make_app, attempts_max=2)
+    for text in ("a", "b"):
+        model.enqueue_for("executor", call("write_file", path="out.txt", content=text), call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Write a word to out.txt", "Say it is done"])
+    run(app)
+    assert main(["task", "show", task.id]) == 0
+    shown = capsys.readouterr().out
+    assert f"pick one: smallclaw task pick {task.id} N" in shown and "#2: out.txt: 'b'" in shown
+    assert main(["task", "pick", task.id, "3"]) != 0  # no such attempt: a clear error
+    assert "has no attempt 3 to pick (attempts: 1, 2)" in capsys.readouterr().err
+    assert main(["task", "pick", task.id, "2"]) == 0
+    task = app.store.get(task.id)
+    assert task.status == "queued" and task.current_step == 1 and task.steps[0].state == "done"
+    assert (app.workspace_for(task.id) / "out.txt").read_text() == "b"

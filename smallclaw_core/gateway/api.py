@@ -58,6 +58,12 @@ class Resume(msgspec.Struct, forbid_unknown_fields=True):
     approve: bool | None = None
 
 
+class Pick(msgspec.Struct, forbid_unknown_fields=True):
+    """Which attempt's result to take, when a step's attempts did not agree."""
+
+    attempt: Annotated[int, msgspec.Meta(ge=1, le=100)]
+
+
 class PlanEdit(msgspec.Struct, forbid_unknown_fields=True):
     """The new remaining steps (done steps are kept)."""
 
@@ -188,6 +194,13 @@ def resume_task(gateway: Gateway, task_id: str, data: Resume | None = None) -> C
     return {"card": card(gateway.core.tasks.resume(task_id, data.note, approve=data.approve))}
 
 
+@post("/api/tasks/{task_id:str}/pick", sync_to_thread=True, status_code=200,
+      summary="Take one attempt's result when a step's attempts did not agree, and go on from the next step",
+      security=TOKEN, responses=errors(400, 404, 409))
+def pick_attempt(gateway: Gateway, task_id: str, data: Pick) -> CardOnly:
+    return {"card": card(gateway.core.tasks.pick(task_id, data.attempt))}
+
+
 @post("/api/tasks/{task_id:str}/cancel", sync_to_thread=True, status_code=200, summary="Cancel a task",
       security=TOKEN, responses=errors(400, 404, 409))
 def cancel_task(gateway: Gateway, task_id: str) -> CardOnly:
@@ -271,6 +284,6 @@ async def _chat_turn(gateway: Gateway, key: str, text: str) -> None:
 
 
 API_HANDLERS = [
-    health, plugins, models, list_tasks, create_task, get_task, pause_task, resume_task, cancel_task,
+    health, plugins, models, list_tasks, create_task, get_task, pause_task, resume_task, pick_attempt, cancel_task,
     delete_task, edit_plan, list_sessions, session_history, post_message,
 ]

@@ -363,13 +363,32 @@ def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int
     return True
 
 
+#: what one file of a candidate may hold in the journal (larger ones are named, not kept)
+CANDIDATE_BYTES = 64 * 1024
+
+
+def _candidate(a: Attempt) -> dict[str, Any]:
+    """An attempt as the user sees it to pick it: its files' new text (``kept`` False when one is too
+    large or not text, so it cannot be picked as it is)."""
+    change: dict[str, str | None] = {}
+    kept = True
+    for path, data in a.change.items():
+        if data is None:
+            change[path] = None
+            continue
+        try:
+            change[path] = data.decode("utf-8") if len(data) <= CANDIDATE_BYTES else None
+        except UnicodeDecodeError:
+            change[path] = None
+        kept = kept and change[path] is not None
+    return {"attempt": a.number, "failed": a.failed, "summary": a.summary(), "change": change, "kept": kept}
+
+
 def _ask_to_choose(driver: Any, task: Task, tried: list[Attempt]) -> bool:
     """No two attempts agreed: the task pauses with what each made, for the user to pick, edit or hint."""
     app, step_i = driver.app, task.current_step
     voting = [a for a in tried if a.failed is None]
-    candidates = [{"attempt": a.number, "failed": a.failed, "summary": a.summary(),
-                   "change": {p: (None if d is None else d.decode("utf-8", "replace")) for p, d in a.change.items()}}
-                  for a in tried]
+    candidates = [_candidate(a) for a in tried]
     app.tasks.journal(task.id, "candidates", {"step": step_i, "candidates": candidates}, step=step_i,
                       round=task.rounds)
     if voting:
