@@ -14,14 +14,17 @@ tasks changed, to wake up or stop a cancelled task's round.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable
 
 from .documents import unstructure
-from .errors import TaskNotFound
+from .errors import SmallClawError, TaskNotFound
 from .storage import Change
 from .tasks import Task
 
 Listener = Callable[[list[Task]], None]
+
+log = logging.getLogger("smallclaw.watcher")
 
 
 class ChangeWatcher:
@@ -118,7 +121,13 @@ class ChangeWatcher:
                 if self._stamp is None:
                     self.reset()
                 while True:
-                    self.check(await feed.wait())
+                    changes = await feed.wait()
+                    try:
+                        self.check(changes)
+                    except SmallClawError as exc:  # the store is out of reach: look again later
+                        log.warning("could not look for changes: %s", exc)
+                        if self._stamp is not None:
+                            self._stamp = -1  # then look at everything
         finally:
             self.running = False
 

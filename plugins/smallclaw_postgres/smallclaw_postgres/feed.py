@@ -91,6 +91,6 @@ class ListenFeed:
         except psycopg.OperationalError as exc:
             log.warning("lost the change feed from %s: %s", self.db.where, first_line(exc))
             await self.conn.close()
-            self.conn = None
+            await self._listen()  # at once: what happens from now on is heard
             return None
         return [c for c in changes if c is not None]
