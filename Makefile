@@ -1,6 +1,7 @@
 # Two commands set SmallClaw up on a fresh machine:
 #   make run    create .venv, install the core and every plugin, start the server and board
-#   make test   the same install plus test tools (and Chromium for the browser test), then the suite
+#   make test   the same install plus test tools (Chromium for the browser test, PostgreSQL for the
+#               store tests), then the suite
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 PIP     := $(VENV)/bin/pip
@@ -24,6 +25,12 @@ $(VENV)/.test-installed: $(STAMP)
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is not installed: the browser test will be skipped"; fi; \
 	fi
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing PostgreSQL (Debian package) for the store tests; the tests start their own server"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is not installed: the PostgreSQL store tests will be skipped"; fi; \
+	fi
 	touch $@
 
 install: $(STAMP)
@@ -41,6 +48,7 @@ bench: $(STAMP)
 	$(PY) bench/runner.py
 	$(PY) bench/gateway.py
 	$(PY) bench/prompt_cache.py
+	$(PY) bench/postgres.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info plugins/*/*.egg-info

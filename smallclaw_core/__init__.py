@@ -33,6 +33,11 @@ _LAZY = {
     "to_json_protocol": "toolprotocol", "from_json_protocol": "toolprotocol",
     "plain_history": "toolprotocol", "close_truncated_json": "toolprotocol",
     "find_pulled": "modelfiles", "latest_pulled": "modelfiles", "list_pulled": "modelfiles",
+    # for store plugins: the contract, the file store to build on, the document converter
+    "TaskStoreContract": "storage", "SessionStoreContract": "storage", "Claim": "storage", "Change": "storage",
+    "TaskStore": "store", "StoreProblem": "store", "SessionStore": "sessions",
+    "task_from_dict": "documents", "task_to_json": "documents", "copy_document": "documents",
+    "entry_to_dict": "documents", "structure": "documents", "unstructure": "documents",
 }
 
 

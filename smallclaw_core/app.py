@@ -22,6 +22,7 @@ from .models import Backend
 from .plugins import PluginHost, Registry, create_plugin_manager
 from .sessions import SessionStore
 from .paths import data_dir, is_project_dir
+from .storage import open_store, this_host
 from .store import TaskStore
 
 log = logging.getLogger("smallclaw")
@@ -54,8 +55,8 @@ class App:
         self.home = home
         self.config = config
         self.plugins = plugins
-        self.store = TaskStore(home, durable=config.store.durable)
-        self.sessions = SessionStore(home, durable=config.store.durable)
+        #: where tasks and sessions live: the file store, or the one ``[store] url`` names
+        self.store, self.sessions = open_store(self, self.stores)
         self.bus = EventBus(buffer=config.gateway.event_buffer, on_publish=self._on_event)
         self._backends: dict[str, Backend] = {}
         self._chosen: dict[str, ModelRef] = {}
@@ -92,6 +93,18 @@ class App:
         return app
 
     # --- registries -------------------------------------------------------------
+
+    @cached_property
+    def stores(self) -> Registry:
+        """Task stores by URL scheme: the core's ``file``, and what plugins register."""
+        registry = Registry("stores")
+        registry.add("smallclaw", "file", open_file_store)
+        return self.plugins.collect("register_stores", registry)
+
+    @property
+    def host(self) -> str:
+        """The name this machine's runners go by (``[workspace] host``, else the host name)."""
+        return this_host(self)
 
     @cached_property
     def tools(self) -> Registry:
@@ -151,7 +164,7 @@ class App:
 
     def collect_all(self) -> None:
         """Run every registry hook now (``smallclaw plugins`` shows what each gave)."""
-        for name in ("tools", "backends", "verifiers", "check_kinds", "check_derivers", "loop_detectors",
+        for name in ("stores", "tools", "backends", "verifiers", "check_kinds", "check_derivers", "loop_detectors",
                      "notifiers", "commands", "services", "doctor_checks", "routes"):
             getattr(self, name)
 
@@ -254,6 +267,11 @@ class App:
         if not path.is_dir():  # a stat: the runner asks several times a round
             path.mkdir(parents=True, exist_ok=True)
         return path
+
+
+def open_file_store(app: App, url: str = "") -> tuple[TaskStore, SessionStore]:
+    """The file store in the data directory (the default)."""
+    return TaskStore(app.home, durable=app.config.store.durable), SessionStore(app.home, durable=app.config.store.durable)
 
 
 def _route_entry(handler: Any) -> tuple[str, Any]:

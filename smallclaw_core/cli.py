@@ -82,6 +82,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args)
 
 
+def cmd_store(args: argparse.Namespace) -> int:
+    app = _app(args)
+    print(f"tasks: {app.store.describe()}")
+    return EXIT_OK
+
+
+def cmd_store_migrate(args: argparse.Namespace) -> int:
+    app = _app(args)
+    print(f"tasks: {app.store.describe()}")
+    for line in app.store.migrate():
+        print(line)
+    return EXIT_OK
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .terminal_chat import run_chat
 
@@ -134,7 +148,14 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8765)")
     p.add_argument("--no-runner", action="store_true", help="serve the board without running tasks")
+    p.add_argument("--no-gateway", action="store_true", help="run tasks without serving the API and the board")
     p.set_defaults(func=cmd_serve)
+
+    store = command(sub, "store", "the task store: where tasks are kept, its schema")
+    store.set_defaults(func=cmd_store)
+    ssub = store.add_subparsers(dest="store_command", metavar="ACTION")
+    p = command(ssub, "migrate", "bring the store's schema up to date (also done at start when it is older)")
+    p.set_defaults(func=cmd_store_migrate)
 
     p = command(sub, "chat", "chat with the model in the terminal; /task <goal> starts a task")
     p.add_argument("--session", help="session key to continue (default: a new one)")

@@ -75,6 +75,9 @@ class GatewayConfig:
 class StoreConfig:
     #: fsync every write; turn off only for throwaway data
     durable: bool = True
+    #: where tasks, journals and sessions live: empty for files in the data directory, or a
+    #: URL a store plugin handles (``postgresql://host/db``); $SMALLCLAW_STORE_URL overrides it
+    url: str = ""
 
 
 @attrs.define
@@ -84,6 +87,11 @@ class WorkspaceConfig:
     root: str = ""
     #: one subdirectory per task
     per_task: bool = True
+    #: the name this machine's runners go by in a shared store; empty: its host name
+    host: str = ""
+    #: the root is shared storage every runner host sees, so a task may move to another host;
+    #: otherwise a task stays on the host that started it
+    shared: bool = False
 
 
 CORE_SECTIONS: dict[str, type] = {

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 
 from .documents import entry_to_dict, unstructure
 from .errors import IllegalTransition, SmallClawError, TaskNotFound
+from .storage import RUN, Claim
 from .tasks import (
     CANCELLED, FAILED, NEEDS_ASSISTANCE, PAUSED, QUEUED, RUNNING, Counters, Delivery, JournalEntry, Lease,
     Origin, Step, Task, make_title, new_task_id,
@@ -42,6 +43,7 @@ def task_summary(task: Task) -> dict[str, Any]:
         "pause_requested": task.pause_requested,
         "awaiting_approval": task.awaiting_approval,
         "origin": unstructure(task.origin),
+        "host": task.host,
         "created_at": task.created_at,
         "updated_at": task.updated_at,
     }
@@ -118,25 +120,33 @@ class Tasks:
 
     # --- the runner's operations -------------------------------------------------
 
-    def acquire(self, task_id: str, owner: str, seconds: float, runnable: Callable[[Task], bool]) -> Task | None:
-        """Take the task's lease for ``owner`` if ``runnable(task)`` still holds; queued becomes running."""
+    def claim(self, claim: Claim) -> list[Task]:
+        """Take the leases of up to ``claim.limit`` tasks (``storage.Claim``), skipping tasks another
+        process has locked. To run: queued becomes running, and the task is pinned to the
+        claiming host, whose workspace holds its files. To deliver: the lease alone."""
         before: dict[str, str] = {}
 
         def take(task: Task) -> bool:
-            if not runnable(task):
+            if not claim.takes(task):
                 return False
-            before["status"] = task.status
-            task.lease = Lease(owner, time.time() + seconds)
-            if task.status == QUEUED:
-                task.set_status(RUNNING)
+            before[task.id] = task.status
+            task.lease = Lease(claim.owner, time.time() + claim.seconds)
+            if claim.kind == RUN:
+                task.host = claim.host
+                if task.status == QUEUED:
+                    task.set_status(RUNNING)
             return True
 
-        task = self.update_if(task_id, take)
-        if task is not None:
-            again = before["status"] == RUNNING
-            self.journal(task_id, "status", {"status": RUNNING, "owner": owner,
+        taken = self.store.claim(claim, take)
+        for task in taken:
+            if claim.kind != RUN:
+                self.announced[task.id] = task.updated_at
+                continue
+            self.announce(task, before[task.id])
+            again = before[task.id] == RUNNING
+            self.journal(task.id, "status", {"status": RUNNING, "owner": claim.owner, "host": claim.host,
                                              "message": "picked up again after a stop" if again else "started"})
-        return task
+        return taken
 
     def renew(self, task_id: str, owner: str, seconds: float) -> bool:
         """Extend ``owner``'s lease on a running task; False when the task is no longer its to run."""
@@ -147,6 +157,17 @@ class Tasks:
             return True
 
         return self.update_if(task_id, extend, quiet=True) is not None
+
+    def hold_for_delivery(self, task_id: str, owner: str, seconds: float) -> bool:
+        """Take the lease of a task owing deliveries, unless another live owner holds it."""
+        def take(task: Task) -> bool:
+            if not task.pending_deliveries or (task.lease and task.lease.owner != owner
+                                               and task.lease.expires >= time.time()):
+                return False
+            task.lease = Lease(owner, time.time() + seconds)
+            return True
+
+        return self.update_if(task_id, take, quiet=True) is not None
 
     def release(self, task_id: str, owner: str) -> None:
         """Give up ``owner``'s lease (the task stays in its status for the next runner)."""

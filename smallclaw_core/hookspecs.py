@@ -28,6 +28,22 @@ def register_config_sections(register):
     """
 
 
+# --- storage -------------------------------------------------------------------
+
+
+@hookspec
+def register_stores(register):
+    """Contribute task stores, chosen by the scheme of ``[store] url`` (or ``$SMALLCLAW_STORE_URL``).
+
+    Called once when the app is built. Call ``register(scheme, open)`` where ``scheme`` is
+    a URL scheme (``postgresql``) and ``open(app, url)`` returns ``(task_store,
+    session_store)``, objects implementing ``smallclaw_core.storage.TaskStoreContract`` and
+    ``SessionStoreContract``. The core registers ``file`` (an empty URL): the task files in
+    the data directory. ``open`` runs for every command, so it must not connect yet: connect
+    at first use.
+    """
+
+
 # --- models --------------------------------------------------------------------
 
 

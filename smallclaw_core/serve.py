@@ -5,8 +5,10 @@ any plugin's services (a Telegram poller) share one anyio task group and one eve
 bus, so the board sees what the runner does as it happens. SIGINT or SIGTERM stops
 them cleanly (``smallclaw_core.services``): the runner finishes its current round (a
 safe point; the task resumes at the next start), the server closes its streams, then
-the group is cancelled. With ``--no-runner`` the board still sees what other
-processes (``smallclaw run``, the CLI) change.
+the group is cancelled. The roles can run apart, on one machine or on several sharing
+one store: ``--no-runner`` serves the gateway and the board, which still see what other
+processes (``smallclaw run``, the CLI, runners on other machines) change;
+``--no-gateway`` runs the runner alone, as ``smallclaw run`` does.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def serve(args: argparse.Namespace) -> int:
     print(f"data directory: {app.home}", flush=True)
     print(f"log: {log_file}", flush=True)
     skip = {"runner"} if getattr(args, "no_runner", False) else set()
+    if getattr(args, "no_gateway", False):
+        skip.add("http")
+    if {"runner", "http"} <= skip:
+        log.error("--no-runner and --no-gateway leave nothing to serve")
+        return 2
+    print(f"tasks: {app.store.describe()}", flush=True)
     try:
         return anyio.run(_serve, app, skip)
     except KeyboardInterrupt:
@@ -55,8 +63,8 @@ async def _serve(app: Any, skip: set[str]) -> int:
     from .services import run_services
 
     host = app.config.gateway.host
-    token = ensure_token(app.home)
-    if not is_loopback(host):
+    token = ensure_token(app.home) if "http" not in skip else None
+    if "http" not in skip and not is_loopback(host):
         if not token:
             log.error("refusing to listen on %s without a token", host)
             return 1
@@ -64,7 +72,9 @@ async def _serve(app: Any, skip: set[str]) -> int:
                     "Add the names clients use to [gateway] allowed_hosts.", host, app.home / "token")
 
     services = [app.services[name] for name in app.services.names() if name not in skip]
-    if "http" not in app.services.names():
+    if "http" in skip:
+        log.info("gateway: off (--no-gateway): tasks are run, the board is served elsewhere")
+    elif "http" not in app.services.names():
         log.error("the gateway plugin is not loaded, so there is no board to serve "
                   "(check [plugins] disabled and SMALLCLAW_PLUGINS)")
         return 1

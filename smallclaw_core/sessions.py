@@ -114,5 +114,19 @@ class SessionStore:
     def keys(self) -> list[str]:
         return sorted(p.stem for p in self.root.glob("*.jsonl"))
 
+    def summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        """``{"key", "updated_at", "bytes"}`` per session, most recent first."""
+        rows = []
+        for path in self.root.glob("*.jsonl"):
+            if prefix and not path.stem.startswith(prefix):
+                continue
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            rows.append({"key": path.stem, "updated_at": st.st_mtime, "bytes": st.st_size})
+        rows.sort(key=lambda r: r["updated_at"], reverse=True)
+        return rows
+
     def has_delivery(self, key: str, delivery_key: str) -> bool:
         return any(r.get("delivery") == delivery_key for r in self.records(key))

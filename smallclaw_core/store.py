@@ -109,13 +109,14 @@ class TaskStore:
         return self.root / task_id
 
     @contextlib.contextmanager
-    def lock(self, task_id: str) -> Iterator[None]:
-        """Hold the task's cross-process lock (re-entrant within a thread)."""
+    def lock(self, task_id: str, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the task's cross-process lock (re-entrant within a thread); yields whether it is
+        held: with ``wait=False`` a lock another process holds gives False at once."""
         held: dict[str, int] = self._held.__dict__.setdefault("locks", {})
         if held.get(task_id):
             held[task_id] += 1
             try:
-                yield
+                yield True
             finally:
                 held[task_id] -= 1
             return
@@ -125,10 +126,14 @@ class TaskStore:
         except (FileNotFoundError, NotADirectoryError):
             raise self._not_found(task_id) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
             held[task_id] = 1
             try:
-                yield
+                yield True
             finally:
                 held[task_id] = 0
                 fcntl.flock(fd, fcntl.LOCK_UN)
@@ -150,6 +155,18 @@ class TaskStore:
             return os.stat(self._changes).st_mtime_ns
         except FileNotFoundError:
             return 0
+
+    def watch(self, interval: float):
+        """Another process's change shows only as a moved stamp: the feed looks every ``interval``."""
+        from .storage import PollingFeed
+
+        return PollingFeed(self, interval)
+
+    def migrate(self) -> list[str]:
+        return ["the file store has no schema: task documents are migrated when read"]
+
+    def describe(self) -> str:
+        return f"files in {self.root}"
 
     def _not_found(self, task_id: str) -> TaskNotFound:
         ids = self.ids()
@@ -307,6 +324,24 @@ class TaskStore:
                 raise self._not_found(task_id) from None
             change(task)
             return self.save(task)
+
+    def claim(self, claim, take: Callable[[Task], bool]) -> list[Task]:
+        """Up to ``claim.limit`` of ``claim``'s candidates, oldest first: a task whose lock another
+        process holds is skipped, not waited for (``storage.Claim``; SQL's ``SKIP LOCKED``)."""
+        taken: list[Task] = []
+        for candidate in self.list():
+            if len(taken) >= claim.limit:
+                break
+            if not claim.candidate(candidate):
+                continue
+            try:
+                with self.lock(candidate.id, wait=False) as locked:
+                    task = copy_document(self._load(candidate.id, fresh=True)) if locked else None
+                    if task is not None and take(task):
+                        taken.append(self.save(task))
+            except (TaskNotFound, DocumentError):
+                continue  # deleted or damaged meanwhile
+        return taken
 
     def delete(self, task_id: str) -> None:
         with self.lock(task_id):

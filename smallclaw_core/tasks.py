@@ -173,6 +173,8 @@ class Task:
     approval_call: ToolCall | None = None
     approved_call: ToolCall | None = None
     lease: Lease | None = None
+    #: the runner host that last ran the task: its workspace holds the task's files
+    host: str | None = None
     #: the journal seq of the last round that finished, for crash recovery
     last_round_seq: int = 0
     #: the verifier's reason when the last check said NO, shown in the next round

@@ -14,8 +14,8 @@ PROCESSES = 4
 EACH = 250
 
 
-def run_workers(root: Path, action: str) -> None:
-    procs = [subprocess.Popen([sys.executable, str(WORKER), str(root), "t1", action, str(EACH), f"w{i}"],
+def run_workers(root: str, action: str) -> None:
+    procs = [subprocess.Popen([sys.executable, str(WORKER), root, "t1", action, str(EACH), f"w{i}"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i in range(PROCESSES)]
     for proc in procs:
@@ -23,21 +23,31 @@ def run_workers(root: Path, action: str) -> None:
         assert proc.returncode == 0, err
 
 
-def test_four_processes_updating_one_task_lose_no_update(tmp_path):
-    store = TaskStore(tmp_path)
+def open_store(tmp_path: Path, store_url: str):
+    """The store under test (every test here runs on the file store and on PostgreSQL), and where
+    a worker process finds it."""
+    if not store_url:
+        return TaskStore(tmp_path), str(tmp_path)
+    from smallclaw_postgres.tasks import PostgresTaskStore
+
+    return PostgresTaskStore(store_url, host="here"), store_url
+
+
+def test_four_processes_updating_one_task_lose_no_update(tmp_path, store_url):
+    store, where = open_store(tmp_path, store_url)
     store.create(Task(id="t1", title="counter", goal="count"))
     store.get("t1")  # this process holds a cached copy while the others write
-    run_workers(tmp_path, "update")
+    run_workers(where, "update")
     task = store.get("t1")
     assert task.rounds == PROCESSES * EACH
     assert task.loop_state == {f"w{i}": EACH for i in range(PROCESSES)}
-    assert TaskStore(tmp_path).get("t1").rounds == PROCESSES * EACH
+    assert open_store(tmp_path, store_url)[0].get("t1").rounds == PROCESSES * EACH
 
 
-def test_four_processes_appending_get_unique_contiguous_seqs(tmp_path):
-    store = TaskStore(tmp_path)
+def test_four_processes_appending_get_unique_contiguous_seqs(tmp_path, store_url):
+    store, where = open_store(tmp_path, store_url)
     store.create(Task(id="t1", title="journal", goal="append"))
-    run_workers(tmp_path, "append")
+    run_workers(where, "append")
     entries = store.journal("t1")
     assert [e.seq for e in entries] == list(range(1, PROCESSES * EACH + 1))
     for i in range(PROCESSES):

@@ -84,8 +84,9 @@ def test_ids_and_titles():
 
 
 @pytest.fixture
-def app(tmp_path) -> App:
-    return App.load(tmp_path, only=[])
+def app(tmp_path, store_url) -> App:
+    """An app on each store in turn (the file store, PostgreSQL): the control API is the same on both."""
+    return App.load(tmp_path, only=["postgres"] if store_url else [], overrides={"store": {"url": store_url}})
 
 
 def test_create_keeps_the_goal_verbatim_and_journals(app):

@@ -229,18 +229,7 @@ def edit_plan(gateway: Gateway, task_id: str, data: PlanEdit) -> TaskWithCard:
      responses=errors(400))
 def list_sessions(gateway: Gateway, prefix: Annotated[str | None, Parameter(max_length=128)] = None
                   ) -> SessionList:
-    store = gateway.core.sessions
-    rows = []
-    for path in store.root.glob("*.jsonl"):
-        if prefix and not path.stem.startswith(prefix):
-            continue
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            continue
-        rows.append({"key": path.stem, "updated_at": st.st_mtime, "bytes": st.st_size})
-    rows.sort(key=lambda r: r["updated_at"], reverse=True)
-    return {"sessions": rows}
+    return {"sessions": gateway.core.sessions.summaries(prefix)}
 
 
 @get("/api/sessions/{key:str}", sync_to_thread=True, summary="A session's history (an unknown session is empty)",

@@ -111,6 +111,8 @@ class Card(TypedDict):
     #: the command a task waits to have approved, or null
     awaiting_approval: str | None
     origin: Origin
+    #: the runner host that last ran the task (its workspace holds the files), or null
+    host: str | None
     created_at: float
     updated_at: float
 

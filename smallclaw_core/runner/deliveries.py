@@ -40,8 +40,10 @@ def notification(task: Task, delivery: Delivery) -> Notification:
 class Deliveries:
     """Makes every pending delivery of a task, once per target; remembers when to try a failed one again."""
 
-    def __init__(self, app: Any, cfg: Any):
+    def __init__(self, app: Any, cfg: Any, owner: str):
         self.app = app
+        self.owner = owner
+        self.lease_seconds = cfg.lease_seconds
         self.policy = RetryPolicy(10**9, cfg.transport_backoff, max(cfg.transport_backoff_cap, 60))
         #: (task id, delivery, target) -> (failed attempts, when to try again)
         self.retry_at: dict[tuple[str, Delivery, str], tuple[int, float]] = {}
@@ -58,13 +60,25 @@ class Deliveries:
         return [t.id for t in tasks if t.pending_deliveries and t.id not in skip and t.id not in self.busy
                 and not self.waiting(t.id)]
 
-    async def deliver(self, task_id: str) -> None:
-        """Make the task's pending deliveries (one pass; a second caller for the same task returns at once)."""
+    def waiting_ids(self) -> set[str]:
+        """Tasks with a failed target waiting for its next try."""
+        now = time.time()
+        return {tid for (tid, _, _), (_, due) in self.retry_at.items() if due > now}
+
+    async def deliver(self, task_id: str, *, held: bool = False) -> None:
+        """Make the task's pending deliveries under its lease (``held``: already taken), then let
+        go; one pass, and a second caller for the same task returns at once. A task whose lease
+        another runner holds is that runner's to deliver."""
         if task_id in self.busy:
             return
         self.busy.add(task_id)
         try:
-            await self._deliver(task_id)
+            if not held and not self.app.tasks.hold_for_delivery(task_id, self.owner, self.lease_seconds):
+                return
+            try:
+                await self._deliver(task_id)
+            finally:
+                self.app.tasks.release(task_id, self.owner)
         finally:
             self.busy.discard(task_id)
 

@@ -1,8 +1,10 @@
 """The worker loop: find runnable tasks, take their leases, hand each to a driver, make deliveries.
 
-A lease (renewed while the task runs) keeps two runner processes off the same task;
-a lease held by a dead process on this machine is free at once, so a restarted
-server resumes its tasks without waiting. Tasks left ``running`` by a crash are
+A lease (renewed while the task runs) keeps two runner processes off the same task,
+on this machine or another sharing the store: leases are taken with ``app.tasks.claim``,
+which skips tasks another process has locked. A lease held by a dead process on this
+machine is free at once, so a restarted server resumes its tasks without waiting. A task
+stays on the host that started it (its workspace is there) unless ``[workspace] shared``. Tasks left ``running`` by a crash are
 picked up again. Deliveries run beside the scheduler, so a slow notifier never holds
 up tasks. Stopping lets running rounds finish for a grace period (a safe point: the
 task resumes from its journal at the next start).
@@ -13,13 +15,13 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
 import time
 from typing import Any
 
 import anyio
 
 from smallclaw_core.errors import IllegalTransition, SmallClawError, TaskNotFound
+from smallclaw_core.storage import DELIVER, RUN, Claim, owner_is_dead, this_host  # noqa: F401
 from smallclaw_core.tasks import FAILED, NEEDS_ASSISTANCE, QUEUED, RUNNING, CANCELLED, Task
 
 from .deliveries import Deliveries
@@ -31,35 +33,18 @@ log = logging.getLogger("smallclaw.runner")
 NO_MODEL_WAIT = 10.0
 
 
-def owner_is_dead(owner: str) -> bool:
-    """True when a lease's owner was a process on this machine that no longer exists.
-
-    A reused pid only makes the new runner wait for the lease to expire: the safe side.
-    """
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 class Runner:
     """The ``runner`` service: runs queued tasks until cancelled (or until idle, for scripts and tests)."""
 
     def __init__(self, app: Any, *, owner: str | None = None):
         self.app = app
         self.cfg = app.config.section("runner")
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.host = this_host(app)
+        self.owner = owner or f"{self.host}:{os.getpid()}:{secrets.token_hex(3)}"
         self.active: dict[str, anyio.CancelScope] = {}
         self.round_scopes: dict[str, anyio.CancelScope] = {}
         self.stopping = False
-        self.deliveries = Deliveries(app, self.cfg)
+        self.deliveries = Deliveries(app, self.cfg, self.owner)
         self._wake = anyio.Event()
         self._no_model_until = 0.0
         self.detectors = list(app.loop_detectors.values())
@@ -136,21 +121,26 @@ class Runner:
 
     # --- scheduling and leases ------------------------------------------------------
 
+    def _claim(self, kind: str = RUN, limit: int = 1, skip: set[str] = frozenset()) -> Claim:
+        return Claim(self.owner, self.host, self.cfg.lease_seconds, kind, self.app.config.workspace.shared,
+                     frozenset(self.active) | frozenset(skip), limit)
+
     def _runnable(self, t: Task, now: float) -> bool:
-        if t.id in self.active or t.status not in (QUEUED, RUNNING):
-            return False  # a task left running by a crash or a stopped runner is runnable again
-        return t.lease is None or t.lease.expires < now or t.lease.owner == self.owner \
-            or owner_is_dead(t.lease.owner)
+        # a task left running by a crash or a stopped runner is runnable again
+        return self._claim().takes(t)
 
     def _runnable_ids(self) -> list[str]:
-        now = time.time()
-        return [t.id for t in self.app.store.list((QUEUED, RUNNING)) if self._runnable(t, now)]
+        claim = self._claim()
+        return [t.id for t in self.app.store.list((QUEUED, RUNNING)) if claim.takes(t)]
 
     async def _schedule(self, tg: anyio.abc.TaskGroup) -> bool:
         if self.stopping:
             return False
+        capacity = max(1, self.cfg.max_concurrent_per_backend)
+        if len(self.active) >= capacity or time.monotonic() < self._no_model_until:
+            return False
         runnable = self._runnable_ids()
-        if not runnable or time.monotonic() < self._no_model_until:
+        if not runnable:
             return False
         try:
             ref = await self.app.model_for("executor")
@@ -160,17 +150,12 @@ class Runner:
             for task_id in runnable:
                 self._pause_quietly(task_id, f"no model is available: {exc}")
             return False
-        capacity = max(1, self.cfg.max_concurrent_per_backend)
         started = False
-        for task_id in runnable:
-            if len(self.active) >= capacity:
-                break
-            if self.app.tasks.acquire(task_id, self.owner, self.cfg.lease_seconds,
-                                      lambda t: self._runnable(t, time.time())):
-                scope = anyio.CancelScope()
-                self.active[task_id] = scope
-                tg.start_soon(self._run_task, task_id, scope, ref)
-                started = True
+        for task in self.app.tasks.claim(self._claim(RUN, capacity - len(self.active))):
+            scope = anyio.CancelScope()
+            self.active[task.id] = scope
+            tg.start_soon(self._run_task, task.id, scope, ref)
+            started = True
         return started
 
     async def _keep_lease(self, task_id: str, scope: anyio.CancelScope) -> None:
@@ -220,14 +205,18 @@ class Runner:
     # --- deliveries -------------------------------------------------------------------
 
     def _start_deliveries(self, tg: anyio.abc.TaskGroup) -> None:
-        """Deliveries run beside the scheduler, so a slow notifier never holds up tasks."""
-        for task_id in self.deliveries.due(self.app.store.list(), skip=set(self.active)):
-            self.deliveries.busy.add(task_id)
-            tg.start_soon(self._deliver, task_id)
+        """Deliveries run beside the scheduler, so a slow notifier never holds up tasks; each
+        under the task's lease, so one runner makes them, whichever machine it is on."""
+        if not self.deliveries.due(self.app.store.list(), skip=set(self.active)):
+            return
+        skip = self.deliveries.busy | self.deliveries.waiting_ids()
+        for task in self.app.tasks.claim(self._claim(DELIVER, limit=8, skip=skip)):
+            self.deliveries.busy.add(task.id)
+            tg.start_soon(self._deliver, task.id)
 
     async def _deliver(self, task_id: str) -> None:
         self.deliveries.busy.discard(task_id)
         try:
-            await self.deliveries.deliver(task_id)
+            await self.deliveries.deliver(task_id, held=True)
         finally:
             self.wake()

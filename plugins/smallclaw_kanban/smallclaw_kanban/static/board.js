@@ -123,6 +123,7 @@ function renderCard(task) {
     "aria-valuemax": String(total), "aria-valuenow": String(done) }, el("span", { style: { width: `${pct}%` } })),
   el("span", { className: "card-meta" },
     el("span", { "data-progress": "", text: total ? `${done}/${total} steps` : "planning" }),
+    task.host ? el("span", { "data-host": "", title: "the runner host whose workspace holds its files", text: task.host }) : null,
     el("span", { "data-ago": String(task.updated_at), text: ago(task.updated_at) })),
   needsYou ? el("span", { className: "badge", text: "needs you" }) : null,
   task.pause_requested ? el("span", { className: "badge soft", text: "pausing…" }) : null);
@@ -278,6 +279,7 @@ function renderDetail() {
       el("dt", { text: "Status" }), el("dd", { className: "status-pill", "data-field": "status", text: t.status.replace("_", " ") + (t.pause_requested ? " (pausing at the end of this round)" : "") }),
       t.pause_reason ? [el("dt", { text: "Why" }), el("dd", { text: t.pause_reason })] : null,
       el("dt", { text: "Origin" }), el("dd", { text: t.origin.channel + (t.origin.session ? ` · ${t.origin.session}` : "") }),
+      t.host ? [el("dt", { text: "Host" }), el("dd", { "data-field": "host", text: t.host })] : null,
       state.shell ? [el("dt", { text: "Commands" }), el("dd", {
         "data-field": "shell", className: state.shell.fallback ? "warning" : "", text: state.shell.description })] : null,
       t.tool_protocol === "json" ? [el("dt", { text: "Tool calls" }), el("dd", {
