@@ -30,6 +30,9 @@ _LAZY = {
     "atomic_write": "store",  # replace a file so readers see the old or the new bytes
     # the one way into a task's workspace: no symlink followed, regular files only, reads capped
     "Workspace": "workspace", "WorkspaceError": "workspace", "OutsideWorkspace": "workspace",
+    "NotRegular": "workspace", "ThroughLink": "workspace", "TooLarge": "workspace",
+    # run a blocking function off the event loop, with a deadline (plain-function tools run so)
+    "in_worker_thread": "tools",
     "to_json_protocol": "toolprotocol", "from_json_protocol": "toolprotocol",
     "plain_history": "toolprotocol", "close_truncated_json": "toolprotocol",
     "find_pulled": "modelfiles", "latest_pulled": "modelfiles", "list_pulled": "modelfiles",

@@ -47,6 +47,10 @@ class NotRegular(WorkspaceError):
     """The path is a FIFO, a socket, a device or a symlink: SmallClaw opens files and folders only."""
 
 
+class ThroughLink(NotRegular):
+    """The path is, or goes through, a symbolic link (none is followed, even one that stays inside)."""
+
+
 class TooLarge(WorkspaceError):
     """The file is larger than the read was allowed to be."""
 
@@ -89,7 +93,6 @@ def shown(parts: list[str]) -> str:
     return "/".join(parts) or "."
 
 
-
 def open_beneath(root: int, parts: list[str], flags: int, mode: int = 0o644) -> int:
     """An fd for ``parts`` under the directory fd ``root``; no symlink is followed on the way."""
     libc = _openat2()
@@ -99,18 +102,26 @@ def open_beneath(root: int, parts: list[str], flags: int, mode: int = 0o644) -> 
 
 
 def _by_openat2(libc, root: int, parts: list[str], flags: int, mode: int) -> int:
-    how = _OpenHow(flags, mode if flags & os.O_CREAT else 0,
-                   _RESOLVE_BENEATH | _RESOLVE_NO_SYMLINKS | _RESOLVE_NO_MAGICLINKS)
+    resolve = _RESOLVE_BENEATH | _RESOLVE_NO_SYMLINKS | _RESOLVE_NO_MAGICLINKS
+    how = _OpenHow(flags, mode if flags & os.O_CREAT else 0, resolve)
     path = "/".join(parts).encode()
     for _ in range(20):  # EAGAIN: a rename raced the lookup; the kernel asks to try again
         fd = libc.syscall(_SYS_OPENAT2, ctypes.c_int(root), path, ctypes.byref(how), ctypes.c_size_t(24))
         if fd >= 0:
             return int(fd)
         err = ctypes.get_errno()
+        if err == errno.ENOTDIR and flags & os.O_DIRECTORY:
+            # O_DIRECTORY on a trailing symlink says ENOTDIR: say ELOOP, as for any other link
+            link = _OpenHow(os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, 0, resolve)
+            fd = libc.syscall(_SYS_OPENAT2, ctypes.c_int(root), path, ctypes.byref(link), ctypes.c_size_t(24))
+            if fd >= 0:
+                try:
+                    err = errno.ELOOP if stat.S_ISLNK(os.fstat(fd).st_mode) else err
+                finally:
+                    os.close(fd)
         if err != errno.EAGAIN:
             raise OSError(err, os.strerror(err))
     raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
-
 
 
 def _by_walk(root: int, parts: list[str], flags: int, mode: int) -> int:
@@ -129,14 +140,13 @@ def _by_walk(root: int, parts: list[str], flags: int, mode: int) -> int:
         os.close(fd)
 
 
-
 def refusal(shown: str, exc: OSError) -> OSError:
     """The OS error as the user and the model should read it."""
     if isinstance(exc, WorkspaceError):
         return exc
     if exc.errno in (errno.ELOOP, errno.EXDEV):
-        return NotRegular(shown, f"{shown!r} is or goes through a symbolic link, which SmallClaw does not follow",
-                          exc.errno)
+        return ThroughLink(shown, f"{shown!r} is or goes through a symbolic link, which SmallClaw does not follow",
+                           exc.errno)
     if exc.errno == errno.ENOTDIR:
         return NotADirectoryError(exc.errno, f"a part of {shown!r} is not a folder")
     if exc.errno == errno.ENOENT:
@@ -144,7 +154,6 @@ def refusal(shown: str, exc: OSError) -> OSError:
     if exc.errno == errno.EISDIR:
         return IsADirectoryError(exc.errno, f"{shown!r} is a folder")
     return type(exc)(exc.errno, f"{shown!r}: {exc.strerror}")
-
 
 
 def enter(fd: int, name: str) -> int:

@@ -14,19 +14,33 @@
 A function may take a parameter named ``ctx``: it receives a ``ToolContext`` (the
 workspace, the task, the app) and is left out of the schema. A tool signals a failure
 the model can recover from by raising ``ToolError``; the message goes back to the model.
+
+A plain (not ``async``) function runs in a worker thread of its own, with a deadline
+(``deadline``, 60 s unless the tool says otherwise): a call that blocks (a FIFO, a slow
+disk) then fails with an error the model reads, and the server goes on answering.
 """
 
 from __future__ import annotations
 
 import inspect
+import threading
 import types
 import typing
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
+import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import attrs
 
+from .errors import ToolError
 from .models import ToolSpec
+
+T = TypeVar("T")
+
+#: seconds a plain-function tool may run in its worker thread before the call fails
+DEADLINE = 60.0
 
 _JSON_TYPES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
@@ -79,21 +93,63 @@ class Tool:
     #: True for a tool small models tend to misuse (a snippet editor they call to create
     #: files): the runner offers it only to executors of about 1.5B parameters or more
     advanced: bool = False
+    #: seconds a plain-function tool may run (in a worker thread) before its call fails
+    deadline: float = DEADLINE
 
     def spec(self) -> ToolSpec:
         return ToolSpec(self.name, self.description, self.parameters)
 
     async def call(self, arguments: dict[str, Any], ctx: ToolContext) -> str:
-        """Run the tool; the caller turns exceptions into error results."""
+        """Run the tool; the caller turns exceptions into error results.
+
+        A plain function runs in a worker thread, so nothing it does blocks the event loop;
+        past ``deadline`` the call fails (the thread is left to finish on its own)."""
         kwargs = dict(arguments)
         if self.wants_context:
             kwargs["ctx"] = ctx
-        result = self.function(**kwargs)
+        if inspect.iscoroutinefunction(self.function):
+            result = await self.function(**kwargs)
+        else:
+            try:
+                result = await in_worker_thread(lambda: self.function(**kwargs), deadline=self.deadline)
+            except TimeoutError:
+                raise ToolError(f"{self.name} did not finish within {self.deadline:g} s and was given up; "
+                                "try another way (a FIFO or a device file cannot be read)") from None
         if inspect.isawaitable(result):
             result = await result
         if result is None:
             return ""
         return result if isinstance(result, str) else str(result)  # a ToolFailure stays one
+
+
+async def in_worker_thread(function: Callable[[], T], *, deadline: float) -> T:
+    """``function()`` in a daemon thread of its own; ``TimeoutError`` once ``deadline`` seconds pass.
+
+    The thread cannot be stopped: past the deadline (or when the caller is cancelled) it is
+    left to finish or block on its own. Being a daemon, it never keeps the process from
+    exiting, and it holds no slot of a shared pool, so a hung call cannot starve others.
+    """
+    done = anyio.Event()
+    token = anyio.lowlevel.current_token()
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # handed to the caller, raised there
+            outcome.append((False, exc))
+        try:
+            anyio.from_thread.run_sync(done.set, token=token)
+        except RuntimeError:
+            pass  # the event loop is gone: nobody waits any more
+
+    threading.Thread(target=work, name="smallclaw tool call", daemon=True).start()
+    with anyio.fail_after(deadline):
+        await done.wait()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _json_type(annotation: Any) -> dict[str, Any]:
@@ -141,6 +197,7 @@ def tool(
     side_effects: bool = False,
     ends_round: bool = False,
     advanced: bool = False,
+    deadline: float = DEADLINE,
 ) -> Any:
     """Make a ``Tool`` from a typed function (usable bare or with arguments)."""
 
@@ -177,6 +234,7 @@ def tool(
             wants_context=wants_context,
             ends_round=ends_round,
             advanced=advanced,
+            deadline=deadline,
         )
 
     if function is not None:

@@ -65,6 +65,13 @@ class StepContext:
     def step(self) -> Any:
         return self.task.steps[self.step_index]
 
+    @property
+    def files(self) -> Any:
+        """The workspace as a ``smallclaw_core.Workspace``: open files through it, never by name."""
+        from .workspace import Workspace
+
+        return Workspace(self.workspace)
+
 
 class Verifier(Protocol):
     name: str

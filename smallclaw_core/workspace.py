@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Iterator
 
 from .beneath import (
-    MAX_READ, TMP_PREFIX, NotRegular, OutsideWorkspace, TooLarge, WorkspaceError, entry_kind, enter, kind,
-    kernel_resolves_beneath, open_beneath, refusal, shown as _shown,
+    MAX_READ, TMP_PREFIX, NotRegular, OutsideWorkspace, ThroughLink, TooLarge, WorkspaceError, entry_kind, enter,
+    kind, kernel_resolves_beneath, open_beneath, refusal, shown as _shown,
 )
 
-__all__ = ["MAX_READ", "NotRegular", "OutsideWorkspace", "TooLarge", "Workspace", "WorkspaceError",
+__all__ = ["MAX_READ", "NotRegular", "OutsideWorkspace", "ThroughLink", "TooLarge", "Workspace", "WorkspaceError",
            "kernel_resolves_beneath"]
 
 
@@ -306,8 +306,10 @@ class Workspace:
     def write_text(self, path: str | os.PathLike[str], text: str, **kwargs) -> None:
         self.write_bytes(path, text.encode("utf-8"), **kwargs)
 
-    def make_dirs(self, path: str | os.PathLike[str]) -> None:
-        """Make the folder and its parents (each made without following a link)."""
+    def make_dirs(self, path: str | os.PathLike[str] = ".") -> None:
+        """Make the folder and its parents (each made without following a link); the
+        workspace itself is made first when it is missing."""
+        os.makedirs(self.root, exist_ok=True)
         os.close(self._open_dir(self.parts(path), create=True))
 
     def remove(self, path: str | os.PathLike[str]) -> None:

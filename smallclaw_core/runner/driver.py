@@ -26,6 +26,7 @@ from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 
 from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
+from .evidence import off_the_loop
 from .finishing import goal_gap, missing_files, summarize, undone_step
 from .attempts import agreement, by_agreement
 from .guards import what_failed
@@ -280,7 +281,7 @@ class TaskDriver:
             self.finish_round(task, outcome, None, fingerprints)
             return self.needs_user(task_id, verdict)
         if not verdict.passed and verdict.source == "structure":
-            verdict = self.put_back_broken(task_id, outcome, verdict)
+            verdict = await self.put_back_broken(task_id, outcome, verdict)
         entry = app.tasks.journal(task_id, "verification", {
             "passed": verdict.passed, "reason": verdict.reason, "source": verdict.source,
             "step": outcome.step_index}, step=outcome.step_index, round=outcome.round_no)
@@ -328,11 +329,10 @@ class TaskDriver:
                               step=done, round=outcome.round_no)
         return True
 
-    def put_back_broken(self, task_id: str, outcome: RoundOutcome, verdict: Any) -> Any:
+    async def put_back_broken(self, task_id: str, outcome: RoundOutcome, verdict: Any) -> Any:
         """A file that parsed before the round and not after is put back: the user's data is not lost."""
         workspace = self.app.workspace_for(task_id)
-        broken = [name for name, _ in outcome.before.broken_since(workspace)]
-        restored = outcome.before.restore(workspace, broken)
+        restored = await off_the_loop(lambda: outcome.before.restore_broken(workspace), [])
         if not restored:
             return verdict
         names = ", ".join(restored)

@@ -3,18 +3,27 @@
 Verification trusts these facts over anything a model says. A file's structure is
 checked by its extension (JSON, TOML, Python, and YAML when PyYAML is installed),
 so a step that breaks a config file it was only meant to edit fails on that alone.
-Every scan is bounded (file count and size), so a huge workspace costs little.
+Every scan is bounded (file count and size), so a huge workspace costs little, and every
+file is opened through ``smallclaw_core.Workspace`` (no symlink followed, regular files only).
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import os
+import logging
+import stat
 import tomllib
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import attrs
+
+from smallclaw_core.tools import in_worker_thread
+from smallclaw_core.workspace import TooLarge, Workspace
+
+T = TypeVar("T")
+log = logging.getLogger("smallclaw.runner")
 
 #: files looked at in one scan
 SCAN_LIMIT = 2000
@@ -23,44 +32,50 @@ PARSE_BYTES = 1_000_000
 #: directories never scanned
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"})
 
+#: seconds a look at the workspace (a scan, a put-back) may take before the runner goes on without it
+SCAN_DEADLINE = 30.0
+
 STRUCTURED = {".json": "JSON", ".toml": "TOML", ".py": "Python", ".yaml": "YAML", ".yml": "YAML"}
 
-
-def _walk(workspace: Path):
-    count = 0
-    for root, dirs, files in os.walk(workspace):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            count += 1
-            if count > SCAN_LIMIT:
-                return
-            yield Path(root) / name
+async def off_the_loop(look: Callable[[], T], default: T) -> T:
+    """``look()`` (it reads the workspace) in a worker thread, so the server goes on answering;
+    ``default`` when it takes longer than ``SCAN_DEADLINE`` (a file system that hangs)."""
+    try:
+        return await in_worker_thread(look, deadline=SCAN_DEADLINE)
+    except TimeoutError:
+        log.warning("the workspace did not answer within %g s; going on without that look", SCAN_DEADLINE)
+        return default
 
 
-def changed_since(workspace: Path, since: float | None) -> list[str]:
+def _files(workspace: Path | Workspace) -> Workspace:
+    return workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+
+
+def _walk(files: Workspace):
+    """Regular files (never through a link), sorted by folder, hidden and tool folders left out."""
+    try:
+        yield from files.walk(limit=SCAN_LIMIT, skip=SKIP_DIRS, hidden=False)
+    except OSError:
+        return  # no workspace (yet)
+
+
+def changed_since(workspace: Path | Workspace, since: float | None) -> list[str]:
     """Files (relative paths) modified at or after ``since``, newest first."""
-    if since is None or not workspace.is_dir():
+    if since is None:
         return []
-    found = []
-    for path in _walk(workspace):
-        try:
-            st = path.lstat()
-        except OSError:
-            continue
-        if st.st_mtime >= since - 0.001 and not path.is_symlink():
-            found.append((st.st_mtime, str(path.relative_to(workspace))))
+    found = [(st.st_mtime, name) for name, st in _walk(_files(workspace)) if st.st_mtime >= since - 0.001]
     return [name for _, name in sorted(found, reverse=True)]
 
 
-def head(workspace: Path, name: str, lines: int = 6, chars: int = 400) -> str:
+def head(workspace: Path | Workspace, name: str, lines: int = 6, chars: int = 400) -> str:
     """The first lines of a workspace file, as a verifier should see it."""
-    path = workspace / name
+    files = _files(workspace)
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            data = fh.read(chars + 1)
+        data = files.read_bytes(name, limit=chars + 1, partial=True)
+        st = files.stat(name)
     except OSError as exc:
         return f"{name}: cannot be read ({exc.strerror})"
+    size = st.st_size if st is not None else len(data)
     if b"\x00" in data:
         return f"{name} ({size} bytes): a binary file"
     text = data[:chars].decode("utf-8", "replace")
@@ -70,16 +85,27 @@ def head(workspace: Path, name: str, lines: int = 6, chars: int = 400) -> str:
     return f"{name} ({size} bytes):\n{body}{more}"
 
 
-def parse_error(path: Path) -> str | None:
+def parse_error(workspace: Path | Workspace, name: str) -> str | None:
     """Why a structured file does not parse, or None (also for files of no known structure)."""
-    kind = STRUCTURED.get(path.suffix.lower())
+    if STRUCTURED.get(Path(name).suffix.lower()) is None:
+        return None
+    try:
+        data = _files(workspace).read_bytes(name, limit=PARSE_BYTES)
+    except TooLarge:
+        return None
+    except OSError as exc:
+        return f"cannot be read as text: {exc}"
+    return _parse_problem(name, data)
+
+
+def _parse_problem(name: str, data: bytes) -> str | None:
+    """Why ``data``, the bytes of the file ``name``, does not parse as its extension says."""
+    kind = STRUCTURED.get(Path(name).suffix.lower())
     if kind is None:
         return None
     try:
-        if path.stat().st_size > PARSE_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         return f"cannot be read as text: {exc}"
     try:
         if kind == "JSON":
@@ -87,7 +113,7 @@ def parse_error(path: Path) -> str | None:
         elif kind == "TOML":
             tomllib.loads(text)
         elif kind == "Python":
-            ast.parse(text, filename=path.name)
+            ast.parse(text, filename=Path(name).name)
         else:
             try:
                 import yaml  # PyYAML, when the user has it
@@ -107,85 +133,83 @@ KEEP_BYTES = 256 * 1024
 @attrs.define
 class StructureState:
     """The workspace when a round started: which structured files parsed (size and time, to skip
-    re-parsing), and a copy of the small ones and of the step's inputs, to put back what a step broke."""
+    re-parsing), and a copy of the small ones and of the step's inputs, to put back what a step broke.
+
+    Every file is read and put back through ``Workspace``: a file or folder the round swapped
+    for a symlink is never read or written through (it is replaced, or left alone)."""
 
     valid: dict[str, tuple[int, int]] = attrs.field(factory=dict)
     saved: dict[str, bytes] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, workspace: Path, keep: list[str] = ()) -> "StructureState":
-        state = cls()
-        if not workspace.is_dir():
-            return state
-        for path in _walk(workspace):
-            if path.suffix.lower() not in STRUCTURED or path.is_symlink():
+    def of(cls, workspace: Path | Workspace, keep: list[str] = ()) -> "StructureState":
+        state, files = cls(), _files(workspace)
+        for name, st in _walk(files):
+            if Path(name).suffix.lower() not in STRUCTURED:
                 continue
             try:
-                st = path.stat()
-            except OSError:
+                data = files.read_bytes(name, limit=PARSE_BYTES)
+            except OSError:  # too big to parse, or swapped meanwhile
                 continue
-            if parse_error(path) is None:
-                name = str(path.relative_to(workspace))
+            if _parse_problem(name, data) is None:
                 state.valid[name] = (st.st_size, st.st_mtime_ns)
-                state._keep(workspace, name)
+                if len(data) <= KEEP_BYTES:
+                    state.saved[name] = data
         for name in keep:
-            state._keep(workspace, name)
+            state._keep(files, name)
         return state
 
-    def _keep(self, workspace: Path, name: str) -> None:
-        path = workspace / name
+    def _keep(self, files: Workspace, name: str) -> None:
         try:
-            if not path.is_symlink() and path.is_file() and path.stat().st_size <= KEEP_BYTES:
-                self.saved[name] = path.read_bytes()
-        except OSError:
+            self.saved[name] = files.read_bytes(name, limit=KEEP_BYTES)
+        except OSError:  # missing, too big, not a regular file: nothing to put back
             pass
 
-    def changed(self, workspace: Path, names: list[str]) -> list[str]:
+    def changed(self, workspace: Path | Workspace, names: list[str]) -> list[str]:
         """Of ``names`` (kept when the round started), those whose bytes are not what they were."""
+        files = _files(workspace)
         out = []
         for name in names:
             try:
-                if name in self.saved and (workspace / name).read_bytes() != self.saved[name]:
+                if name in self.saved and files.read_bytes(name, limit=KEEP_BYTES) != self.saved[name]:
                     out.append(name)
-            except OSError:
+            except OSError:  # gone, grown past what was kept, or swapped for a link or a FIFO
                 out.append(name)
         return out
 
-    def restore(self, workspace: Path, names: list[str]) -> list[str]:
-        """Put ``names`` back as they were when the round started; returns those put back."""
-        import os
-        import tempfile
+    def restore(self, workspace: Path | Workspace, names: list[str]) -> list[str]:
+        """Put ``names`` back as they were when the round started; returns those put back.
 
+        Written through the folder's fd: a symlink where the file was is replaced, and a
+        folder on the way that became a symlink refuses the write (nothing leaves the workspace).
+        """
+        files = _files(workspace)
         done = []
         for name in names:
             if name not in self.saved:
                 continue
-            path = workspace / name
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".restore-")
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(self.saved[name])
-                os.replace(tmp, path)
+                files.write_bytes(name, self.saved[name], make_parents=False)
                 done.append(name)
             except OSError:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+                pass
         return done
 
-    def broken_since(self, workspace: Path) -> list[tuple[str, str]]:
+    def restore_broken(self, workspace: Path | Workspace) -> list[str]:
+        """Put back every file that parsed then and does not now; returns those put back."""
+        return self.restore(workspace, [name for name, _ in self.broken_since(workspace)])
+
+    def broken_since(self, workspace: Path | Workspace) -> list[tuple[str, str]]:
         """Files that parsed then and do not now: (name, why)."""
+        files = _files(workspace)
         broken = []
         for name, (size, mtime) in self.valid.items():
-            path = workspace / name
-            try:
-                st = path.stat()
-            except OSError:
-                continue  # deleted: not a structure problem
+            st = files.stat(name)
+            if st is None or not stat.S_ISREG(st.st_mode):
+                continue  # deleted (or no longer a file): not a structure problem
             if (st.st_size, st.st_mtime_ns) == (size, mtime):
                 continue
-            why = parse_error(path)
+            why = parse_error(files, name)
             if why:
                 broken.append((name, why))
         return broken

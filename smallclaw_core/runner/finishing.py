@@ -43,12 +43,11 @@ def still_there(app: Any, task: Task) -> list[str]:
 def goal_problems(app: Any, task: Task) -> list[str]:
     """What is deterministically wrong with the goal's files: missing ones, ones it removes that
     are still there, structured ones that do not parse."""
-    workspace = app.workspace_for(task.id)
+    files = Workspace(app.workspace_for(task.id))
     problems = [f"the goal names {name}, which does not exist in the workspace" for name in missing_files(app, task)]
     problems += [f"{name} is still there, and the goal removes or moves it" for name in still_there(app, task)]
     for f in goal_intent(app, task).files:
-        path = workspace / f.name
-        if path.is_file() and (why := parse_error(path)):
+        if files.is_file(f.name) and (why := parse_error(files, f.name)):
             problems.append(f"{f.name} {why}")
     return problems
 

@@ -32,7 +32,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.intent import Role
 
 from .conversation import FINISH_TOOL
-from .evidence import parse_error
+from .evidence import off_the_loop, parse_error
 from .intents import goal_intent, step_intent
 
 #: a step that asks for a file that does not parse ("write an invalid JSON file for the parser's tests")
@@ -92,13 +92,17 @@ class StructureGuard:
     async def verify(self, ctx: StepContext) -> Verdict | None:
         if _ASKS_FOR_BREAKAGE.search(ctx.step.description):
             return None
-        broken = ctx.before.broken_since(ctx.workspace) if ctx.before is not None else []
+        def look() -> tuple[list[tuple[str, str]], list[tuple[str, str | None]]]:
+            broken = ctx.before.broken_since(ctx.workspace) if ctx.before is not None else []
+            return broken, [] if broken else [(n, parse_error(ctx.workspace, n)) for n in ctx.changed[:20]]
+
+        to_look = (ctx.before is not None and ctx.before.valid) or ctx.changed
+        broken, created = await off_the_loop(look, ([], [])) if to_look else ([], [])  # files are read off the loop
         if broken:
             what = "; ".join(f"{name} {why}" for name, why in broken)
             return Verdict(False, f"{what}. It parsed before this step: fix it so it parses again "
                                   "(read it, then write it back whole and valid).", source=self.name)
-        for name in ctx.changed[:20]:  # a file the step created must parse too
-            why = parse_error(ctx.workspace / name)
+        for name, why in created:  # a file the step created must parse too
             if why:
                 kind = why.split("valid ", 1)[-1].split(" ", 1)[0]
                 return Verdict(False, f"{name} {why.replace(' any more', '')}. Write it again as valid {kind}, "
@@ -226,12 +230,9 @@ class NumberGrounding:
         for name in ctx.changed[:5]:
             if name.lstrip("./") in computed:
                 continue
-            path = ctx.workspace / name
             try:
-                if path.stat().st_size > 40:
-                    continue
-                text = path.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
+                text = ctx.files.read_text(name, limit=40).strip()
+            except (OSError, UnicodeDecodeError):  # larger than 40 bytes, not a text file
                 continue
             if not _NUMBER.fullmatch(text):
                 continue
@@ -255,7 +256,8 @@ class NumberGrounding:
         input_numbers: set[str] = set()
         for n in inputs:
             try:
-                input_numbers |= set(_NUMBER.findall((ctx.workspace / n).read_text(errors="replace")[:65536]))
+                input_numbers |= set(_NUMBER.findall(ctx.files.read_text(n, limit=65536, partial=True,
+                                                                         errors="replace")))
             except OSError:
                 continue
         calls: dict[Any, Any] = {}
@@ -324,12 +326,9 @@ class Echo:
         given = {_norm(v.text) for v in intent.values + goal_intent(ctx.app, ctx.task, ctx.workspace).values}
         stems = [f.name.rsplit("/", 1)[-1].split(".", 1)[0].lower() for f in intent.files]
         for name in ctx.changed[:5]:
-            path = ctx.workspace / name
             try:
-                if not path.is_file() or path.stat().st_size > 400:
-                    continue
-                text = path.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
+                text = ctx.files.read_text(name, limit=400).strip()
+            except (OSError, UnicodeDecodeError):  # not a file, larger than 400 bytes, not text
                 continue
             words = _norm(text)
             if len(words) < 4 or words not in said or words in given:

@@ -32,14 +32,14 @@ from smallclaw_core.verification import LoopVerdict
 from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
-from .evidence import StructureState
+from .evidence import StructureState, off_the_loop
 from .intents import begin_step, step_intent
 
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
 
 
 @tool(name=FINISH_TOOL, ends_round=True)
-def step_done(report: str) -> str:
+async def step_done(report: str) -> str:  # async: nothing to do off the event loop
     """Say the current step is done (or cannot be done) once the tools did it; it is then checked.
 
     Args:
@@ -111,7 +111,7 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         if task.steps[step_i].found is None:
             begin_step(app, task, step_i)
     protected = step_inputs(app, task, step_i)
-    before = StructureState.of(workspace, keep=list(protected))
+    before = await off_the_loop(lambda: StructureState.of(workspace, keep=list(protected)), StructureState())
     loop_state: dict[str, Any] = json.loads(json.dumps(task.loop_state))
     observer, evidence = _observer(app, detectors, task, ref, tools, loop_state, step_i, round_no, protected)
     ctx = ToolContext(workspace=workspace, task_id=task_id, session_key=task.session_key, app=app,
@@ -132,7 +132,8 @@ async def run_task_round(app: Any, cfg: Any, detectors: list[Any], task: Task, r
         scope_for(None)
     if scope.cancel_called or result is None:
         return None
-    restored = before.restore(workspace, before.changed(workspace, list(protected)))
+    restored = await off_the_loop(
+        lambda: before.restore(workspace, before.changed(workspace, list(protected))), []) if protected else []
     if restored:  # a command wrote over what the step reads: the user's data comes back
         app.tasks.journal(task_id, "note", {"kind": "input", "message": f"put back as it was: {', '.join(restored)} "
                                                                         "(the step reads it, and a command changed it)"},

@@ -25,6 +25,10 @@ timeout) and under the same ``[shell]`` policy: checks can come from the planner
 model, so they are not trusted more than the executor's commands. Under ``ask`` a
 check outside the allow-list runs once the user approved that exact command for the
 task; until then the check fails and says how to allow it.
+
+Files are read like the file tools read them (``smallclaw_core.Workspace``: no symlink
+followed, regular files only, at most ``[shell] max_read_bytes``), in a worker thread
+with a deadline; a file that cannot be read that way fails the check and says why.
 """
 
 from __future__ import annotations
@@ -32,13 +36,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict, fix_hint
+from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict, Workspace, fix_hint, in_worker_thread
 
 from .config import shell_config
 from .confinement import confinement_for, shell_mode
 from .policy import enforce
 from .shell import run_command
-from .workspace import inside
+from .workspace import files, refused
 
 FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "file_lacks: PATH :: TEXT", "file_is_number: PATH",
          "file_value: PATH :: KEY = VALUE", "file_equals_output: PATH :: COMMAND", "command_succeeds: COMMAND")
@@ -46,6 +50,8 @@ _WITH_TEXT = ("file_contains", "file_lacks", "file_value", "file_equals_output")
 
 #: what "file_is_number" accepts: one number, alone (surrounding blank space is fine)
 _NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
+#: seconds reading a checked file may take (a file system that hangs fails the check)
+READ_DEADLINE = 30.0
 
 
 class MalformedCheck(ValueError):
@@ -108,13 +114,13 @@ class EvidenceChecks:
         return Verdict(True, "checks passed: " + "; ".join(passed), source="check", decisive=decisive)
 
     async def _run(self, kind: str, args: list[str], ctx: StepContext) -> tuple[bool, str]:
-        workspace = Path(ctx.workspace)
+        workspace = files(Path(ctx.workspace), ctx.app)
         if kind != "command_succeeds":
             try:
-                path = inside(workspace, args[0])
-            except ToolError as exc:
-                return False, str(exc)
-            if not path.is_file():
+                workspace.relative(args[0])
+            except OSError as exc:
+                return False, str(refused(args[0], exc))
+            if not workspace.is_file(args[0]):
                 maker = _command_for(args[0], lines_of(ctx))
                 if maker:
                     return False, (f"there is no file {args[0]!r} in the workspace yet."
@@ -125,7 +131,13 @@ class EvidenceChecks:
                 return False, f"there is no file {args[0]!r} in the workspace yet; create it (write_file, or a command)"
             if kind == "file_exists":
                 return True, ""
-            text = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                data = await in_worker_thread(lambda: workspace.read_bytes(args[0]), deadline=READ_DEADLINE)
+            except TimeoutError:
+                return False, f"{args[0]} could not be read within {READ_DEADLINE:g} s"
+            except OSError as exc:
+                return False, f"{args[0]} cannot be checked: {refused(args[0], exc)}"
+            text = data.decode("utf-8", errors="replace")
             if kind == "file_is_number":
                 if _NUMBER.fullmatch(text):
                     return True, ""
@@ -138,7 +150,7 @@ class EvidenceChecks:
             if kind == "file_lacks" and args[1] in text:
                 return False, f"{args[0]} still contains {args[1]!r}"
             if kind == "file_value":
-                ok, detail = _value_matches(path, args[0], args[1])
+                ok, detail = _value_matches(data, args[0], args[1])
                 return ok, detail if ok else detail + _whole_value_hint(args[0], lines_of(ctx))
             if kind == "file_equals_output":
                 ok, printed = await self._command(args[1], ctx, workspace, want_output=True)
@@ -154,11 +166,12 @@ class EvidenceChecks:
             return True, ""
         return await self._command(args[0], ctx, workspace)
 
-    async def _command(self, command: str, ctx: StepContext, workspace: Path,
+    async def _command(self, command: str, ctx: StepContext, files_in: Workspace,
                        want_output: bool = False) -> tuple[bool, str]:
         config = shell_config(ctx.app)
         approvals = frozenset(getattr(ctx.task, "approvals", None) or ())
-        workspace.mkdir(parents=True, exist_ok=True)
+        files_in.make_dirs()
+        workspace = files_in.root  # the folder the command runs in
         mode = shell_mode(config)
         try:
             confinement = confinement_for(config, workspace, ctx.app, mode)
@@ -244,8 +257,8 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.strip().splitlines()]
 
 
-def _value_matches(path: Path, shown: str, expectation: str) -> tuple[bool, str]:
-    """``key = value`` against a JSON or TOML file; the value is JSON (a bare word is a string)."""
+def _value_matches(data: bytes, shown: str, expectation: str) -> tuple[bool, str]:
+    """``key = value`` against a JSON or TOML file's bytes; the value is JSON (a bare word is a string)."""
     import json
     import tomllib
 
@@ -255,12 +268,13 @@ def _value_matches(path: Path, shown: str, expectation: str) -> tuple[bool, str]
         wanted = json.loads(raw)
     except ValueError:
         wanted = raw.strip("\"'")
+    toml = Path(shown).suffix.lower() == ".toml"
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (ValueError, OSError) as exc:
-        return False, f"{shown} cannot be read as {'TOML' if path.suffix.lower() == '.toml' else 'JSON'}: {exc}"
-    value: object = data
+        text = data.decode("utf-8")
+        parsed = tomllib.loads(text) if toml else json.loads(text)
+    except ValueError as exc:  # UnicodeDecodeError is one
+        return False, f"{shown} cannot be read as {'TOML' if toml else 'JSON'}: {exc}"
+    value: object = parsed
     for part in key.split("."):
         if not isinstance(value, dict) or part not in value:
             return False, f"{shown} has no key {key!r}"

@@ -50,6 +50,8 @@ class ShellConfig:
     memory_limit: int = attrs.field(default=4096, validator=attrs.validators.ge(0))
     #: seconds of CPU time a command's process may use (RLIMIT_CPU); 0: the timeout
     cpu_limit: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
+    #: bytes the file tools and the checks read of one file at most; a bigger file is refused, not read
+    max_read_bytes: int = attrs.field(default=16 * 2**20, validator=attrs.validators.ge(1))
 
 
 def shell_config(app) -> ShellConfig:

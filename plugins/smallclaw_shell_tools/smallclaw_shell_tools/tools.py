@@ -5,17 +5,18 @@ Docstrings are short on purpose: they are what a small model reads, in a small w
 
 from __future__ import annotations
 
-import os
 import re
+import stat
 from pathlib import Path
 
 from smallclaw_core import ToolContext, ToolError, ToolFailure, tool
+from smallclaw_core import ThroughLink, Workspace
 
 from .config import shell_config
 from .confinement import confinement_for, shell_mode
 from .policy import enforce
 from .shell import run_command
-from .workspace import RULE, inside, shown
+from .workspace import RULE, files, refused
 
 #: lines read_file returns at once
 READ_LINES = 200
@@ -25,35 +26,40 @@ LIST_LIMIT = 200
 SEARCH_LIMIT = 50
 #: files larger than this are not searched
 SEARCH_FILE_BYTES = 2_000_000
+#: files search_files looks at, at most
+SEARCH_FILES = 10_000
+#: what a file too big for read_file (or edit_file) says to do instead
+_READ_PART = "; read part of it with run_shell: head -n 200 FILE, or sed -n '200,400p' FILE"
+_EDIT_PART = "; change it with run_shell instead (sed -i 's/OLD/NEW/' FILE)"
 
 
-def _workspace(ctx: ToolContext) -> Path:
-    workspace = Path(ctx.workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
+def _workspace(ctx: ToolContext) -> Workspace:
+    workspace = files(Path(ctx.workspace), ctx.app)
+    workspace.make_dirs()
     return workspace
 
 
-def _read_text(path: Path, shown_as: str, creating_hint: bool = False) -> str:
+def _read_text(workspace: Workspace, path: str, editing: bool = False) -> str:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        hint = "to create it, use write_file" if creating_hint else "use list_files to see what exists"
-        raise ToolError(f"no file {shown_as!r} in the workspace; {hint}") from None
-    except IsADirectoryError:
-        raise ToolError(f"{shown_as!r} is a directory; use list_files") from None
+        data = workspace.read_bytes(path)
     except OSError as exc:
-        raise ToolError(f"cannot read {shown_as!r}: {exc.strerror}") from None
+        hint = "to create it, use write_file" if editing else "use list_files to see what exists"
+        raise refused(path, exc, missing=hint, large=_EDIT_PART if editing else _READ_PART) from None
     if b"\x00" in data[:8192]:
-        raise ToolError(f"{shown_as!r} is a binary file; only text files can be read")
+        raise ToolError(f"{path!r} is a binary file; only text files can be read")
     return data.decode("utf-8", errors="replace")
 
 
-def _write_text(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # O_NOFOLLOW: the checked path must be the one written, even if a symlink appears meanwhile
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(content)
+def _write_text(workspace: Workspace, path: str, content: str) -> None:
+    # a new file renamed over the old one, in a folder reached without following a link
+    try:
+        if (st := workspace.stat(path)) is not None and stat.S_ISLNK(st.st_mode):
+            raise ThroughLink(path, "a symbolic link")  # the model meant its target: say it is not followed
+        workspace.write_text(path, content)
+    except IsADirectoryError:
+        raise ToolError(f"{path!r} is a directory; give a file name") from None
+    except OSError as exc:
+        raise refused(path, exc, doing="write") from None
 
 
 @tool(side_effects=True)
@@ -63,7 +69,7 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
     Args:
         command: the command line, e.g. "ls -la"
     """
-    workspace = _workspace(ctx)
+    workspace = _workspace(ctx).root
     config = shell_config(ctx.app)
     mode = shell_mode(config)
     confinement = confinement_for(config, workspace, ctx.app, mode)
@@ -84,8 +90,7 @@ def read_file(path: str, ctx: ToolContext, start_line: int = 1) -> str:
         path: relative to the workspace
         start_line: first line to show
     """
-    target = inside(_workspace(ctx), path)
-    lines = _read_text(target, path).splitlines()
+    lines = _read_text(_workspace(ctx), path).splitlines()
     if not lines:
         return f"{path} is empty"
     first = max(start_line, 1) - 1
@@ -108,20 +113,19 @@ def write_file(path: str, content: str, ctx: ToolContext) -> str:
         path: relative to the workspace
         content: the whole text
     """
-    target = inside(_workspace(ctx), path)
-    if target.is_dir():
-        raise ToolError(f"{path!r} is a directory; give a file name")
-    content, note = _repaired(target, content)
+    workspace = _workspace(ctx)
     try:
-        _write_text(target, content)
+        shown = workspace.relative(path)
     except OSError as exc:
-        raise ToolError(f"cannot write {path!r}: {exc.strerror}") from None
-    return f"wrote {len(content.encode('utf-8'))} bytes to {shown(ctx.workspace, target)}{note}"
+        raise refused(path, exc) from None
+    content, note = _repaired(shown, content)
+    _write_text(workspace, shown, content)
+    return f"wrote {len(content.encode('utf-8'))} bytes to {shown}{note}"
 
 
-def _repaired(target: Path, content: str) -> tuple[str, str]:
+def _repaired(name: str, content: str) -> tuple[str, str]:
     """Content for a structured file that does not parse, mended where the intent is plain."""
-    suffix = target.suffix.lower()
+    suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return _json_repaired(content)
     if suffix == ".toml":
@@ -190,8 +194,8 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
         old: exact text to replace (must occur once)
         new: the replacement text
     """
-    target = inside(_workspace(ctx), path)
-    text = _read_text(target, path, creating_hint=True)
+    workspace = _workspace(ctx)
+    text = _read_text(workspace, path, editing=True)
     if not old:
         raise ToolError("old is empty: give the exact text to replace")
     count = text.count(old)
@@ -203,9 +207,9 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
     if count > 1:
         raise ToolError(f"the text to replace occurs {count} times in {path}; include more lines around it "
                         "so it occurs once")
-    _write_text(target, text.replace(old, new, 1))
+    _write_text(workspace, path, text.replace(old, new, 1))
     line = text[: text.index(old)].count("\n") + 1
-    return f"edited {shown(ctx.workspace, target)} at line {line}"
+    return f"edited {workspace.relative(path)} at line {line}"
 
 
 def _closest_line(text: str, snippet: str) -> str | None:
@@ -228,25 +232,33 @@ def list_files(ctx: ToolContext, path: str = ".", recursive: bool = False) -> st
         recursive: also list subdirectories
     """
     workspace = _workspace(ctx)
-    target = inside(workspace, path)
-    if not target.exists():
-        raise ToolError(f"no directory {path!r} in the workspace")
-    if not target.is_dir():
-        return shown(workspace, target)
+    try:
+        shown = workspace.relative(path)
+        top = workspace.entries(shown)
+    except NotADirectoryError:
+        if workspace.is_file(path):
+            return shown
+        raise ToolError(f"no directory {path!r} in the workspace") from None
+    except FileNotFoundError:
+        raise ToolError(f"no directory {path!r} in the workspace") from None
+    except OSError as exc:
+        raise refused(path, exc) from None
+    prefix = "" if shown == "." else shown + "/"
     entries: list[str] = []
     if recursive:
-        for root, dirs, files in os.walk(target):  # does not follow symlinked directories
-            dirs.sort()
-            base = Path(root)
-            for name in dirs:
-                entries.append(shown(workspace, base / name) + "/")
-            entries.extend(shown(workspace, base / name) for name in sorted(files))
-            if len(entries) > LIST_LIMIT:
-                break
+        folders = [(prefix, top)]
+        while folders and len(entries) <= LIST_LIMIT:
+            base, items = folders.pop(0)
+            for name, kind in items:
+                entries.append(base + name + ("/" if kind == "dir" else ""))
+                if kind == "dir":
+                    try:
+                        folders.append((base + name + "/", workspace.entries(base + name)))
+                    except OSError:
+                        continue  # swapped for a link or gone meanwhile: not followed
         entries.sort()
     else:
-        for entry in sorted(target.iterdir()):
-            entries.append(shown(workspace, entry) + ("/" if entry.is_dir() and not entry.is_symlink() else ""))
+        entries = [prefix + name + ("/" if kind == "dir" else "") for name, kind in top]
     if not entries:
         return f"{path} is empty"
     extra = len(entries) - LIST_LIMIT
@@ -263,29 +275,31 @@ def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
         path: file or directory relative to the workspace
     """
     workspace = _workspace(ctx)
-    target = inside(workspace, path)
     if not text:
         raise ToolError("text is empty: say what to look for")
-    if not target.exists():
-        raise ToolError(f"no file or directory {path!r} in the workspace")
+    try:
+        shown = workspace.relative(path)
+        names = sorted((name for name, _ in workspace.walk(shown, limit=SEARCH_FILES)), key=lambda n: n.split("/"))
+    except NotADirectoryError:
+        if not workspace.exists(shown):
+            raise ToolError(f"no file or directory {path!r} in the workspace") from None
+        names = [shown]  # a file (read below, if it is a regular one)
+    except FileNotFoundError:
+        raise ToolError(f"no file or directory {path!r} in the workspace") from None
+    except OSError as exc:
+        raise refused(path, exc) from None
     needle = text.lower()
-    files = [target] if target.is_file() else sorted(
-        Path(root) / name for root, dirs, names in os.walk(target) for name in names)
     matches: list[str] = []
-    for file in files:
-        if file.is_symlink() and not _stays_inside(workspace, file):
-            continue  # a symlink leading out is not followed
-        try:
-            if file.stat().st_size > SEARCH_FILE_BYTES:
-                continue
-            data = file.read_bytes()
-        except OSError:
+    for name in names:
+        try:  # a regular file only, never through a link, never a big one
+            data = workspace.read_bytes(name, limit=min(SEARCH_FILE_BYTES, workspace.max_read))
+        except OSError:  # too big, not a regular file, gone meanwhile
             continue
         if b"\x00" in data[:8192]:
             continue
         for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
             if needle in line.lower():
-                matches.append(f"{shown(workspace, file)}:{number}: {line.strip()[:200]}")
+                matches.append(f"{name}:{number}: {line.strip()[:200]}")
                 if len(matches) > SEARCH_LIMIT:
                     break
         if len(matches) > SEARCH_LIMIT:
@@ -295,14 +309,6 @@ def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
     if len(matches) > SEARCH_LIMIT:
         return "\n".join(matches[:SEARCH_LIMIT]) + "\n[more matches not shown; search a narrower path]"
     return "\n".join(matches)
-
-
-def _stays_inside(workspace: Path, file: Path) -> bool:
-    try:
-        inside(workspace, file)
-    except ToolError:
-        return False
-    return True
 
 
 TOOLS = (run_shell, read_file, write_file, edit_file, list_files, search_files)

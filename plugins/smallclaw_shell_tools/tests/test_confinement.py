@@ -80,17 +80,30 @@ async def test_paths_inside_are_fine(workspace, context):
     assert inside(workspace, "link_in/b.txt") == (workspace / "a" / "b.txt").resolve()
     assert inside(workspace, ".") == workspace.resolve()
     ctx = context(workspace)
-    assert await read_file.call({"path": "link_in/b.txt"}, ctx) == "x"
+    assert await read_file.call({"path": "a/b.txt"}, ctx) == "x"
+    assert await read_file.call({"path": str(workspace / "a" / "b.txt")}, ctx) == "x"
+    # the file tools follow no link, even one that stays inside: the model names the file itself
+    with pytest.raises(ToolError, match="symbolic link, which the file tools do not follow.*name the file itself"):
+        await read_file.call({"path": "link_in/b.txt"}, ctx)
 
 
-async def test_write_through_a_symlink_swapped_in_is_not_followed(workspace, outside):
-    """The final component is opened with O_NOFOLLOW: a symlink planted after the check is refused."""
+async def test_a_symlink_in_place_of_the_file_is_never_written_through(workspace, outside, context):
+    """write_file refuses a link where the file should be; a link planted after that check is
+    replaced by the new file (it is renamed over it), never written through."""
     from smallclaw_shell_tools.tools import _write_text
+    from smallclaw_shell_tools.workspace import files
 
     (workspace / "late").symlink_to(outside / "planted")
-    with pytest.raises(OSError):
-        _write_text(workspace / "late", "pwned")
+    with pytest.raises(ToolError, match="symbolic link"):
+        await write_file.call({"path": "late", "content": "pwned"}, context(workspace))
     assert not (outside / "planted").exists()
+    ws = files(workspace)
+    real_stat = ws.stat
+    ws.stat = lambda path: None  # the link appears between the check and the write
+    _write_text(ws, "late", "mine")
+    ws.stat = real_stat
+    assert not (outside / "planted").exists()
+    assert not (workspace / "late").is_symlink() and (workspace / "late").read_text() == "mine"
 
 
 def test_nul_in_path_is_refused(workspace):
