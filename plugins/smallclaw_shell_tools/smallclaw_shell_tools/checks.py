@@ -42,7 +42,7 @@ from .config import shell_config
 from .confinement import confinement_for, shell_mode
 from .policy import enforce
 from .shell import run_command
-from .workspace import files, refused
+from .workspace import refused, workspace_files
 
 FORMS = ("file_exists: PATH", "file_contains: PATH :: TEXT", "file_lacks: PATH :: TEXT", "file_is_number: PATH",
          "file_value: PATH :: KEY = VALUE", "file_equals_output: PATH :: COMMAND", "command_succeeds: COMMAND")
@@ -114,13 +114,13 @@ class EvidenceChecks:
         return Verdict(True, "checks passed: " + "; ".join(passed), source="check", decisive=decisive)
 
     async def _run(self, kind: str, args: list[str], ctx: StepContext) -> tuple[bool, str]:
-        workspace = files(Path(ctx.workspace), ctx.app)
+        files = workspace_files(Path(ctx.workspace), ctx.app)
         if kind != "command_succeeds":
             try:
-                workspace.relative(args[0])
+                files.relative(args[0])
             except OSError as exc:
                 return False, str(refused(args[0], exc))
-            if not workspace.is_file(args[0]):
+            if not files.is_file(args[0]):
                 maker = _command_for(args[0], lines_of(ctx))
                 if maker:
                     return False, (f"there is no file {args[0]!r} in the workspace yet."
@@ -132,7 +132,7 @@ class EvidenceChecks:
             if kind == "file_exists":
                 return True, ""
             try:
-                data = await in_worker_thread(lambda: workspace.read_bytes(args[0]), deadline=READ_DEADLINE)
+                data = await in_worker_thread(lambda: files.read_bytes(args[0]), deadline=READ_DEADLINE)
             except TimeoutError:
                 return False, f"{args[0]} could not be read within {READ_DEADLINE:g} s"
             except OSError as exc:
@@ -153,7 +153,7 @@ class EvidenceChecks:
                 ok, detail = _value_matches(data, args[0], args[1])
                 return ok, detail if ok else detail + _whole_value_hint(args[0], lines_of(ctx))
             if kind == "file_equals_output":
-                ok, printed = await self._command(args[1], ctx, workspace, want_output=True)
+                ok, printed = await self._command(args[1], ctx, files, want_output=True)
                 if not ok:
                     return False, f"the command it is compared with failed: {printed}"
                 if not printed.strip():  # an empty file "equals" a script that prints nothing: no proof
@@ -164,14 +164,14 @@ class EvidenceChecks:
                                    f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}."
                                    + fix_hint("run_shell", command=f"{args[1]} > {args[0]}"))
             return True, ""
-        return await self._command(args[0], ctx, workspace)
+        return await self._command(args[0], ctx, files)
 
-    async def _command(self, command: str, ctx: StepContext, files_in: Workspace,
+    async def _command(self, command: str, ctx: StepContext, files: Workspace,
                        want_output: bool = False) -> tuple[bool, str]:
         config = shell_config(ctx.app)
         approvals = frozenset(getattr(ctx.task, "approvals", None) or ())
-        files_in.make_dirs()
-        workspace = files_in.root  # the folder the command runs in
+        files.make_dirs()
+        workspace = files.root  # the folder the command runs in
         mode = shell_mode(config)
         try:
             confinement = confinement_for(config, workspace, ctx.app, mode)

@@ -16,7 +16,7 @@ from .config import shell_config
 from .confinement import confinement_for, shell_mode
 from .policy import enforce
 from .shell import run_command
-from .workspace import RULE, files, refused
+from .workspace import RULE, refused, workspace_files
 
 #: lines read_file returns at once
 READ_LINES = 200
@@ -33,15 +33,15 @@ _READ_PART = "; read part of it with run_shell: head -n 200 FILE, or sed -n '200
 _EDIT_PART = "; change it with run_shell instead (sed -i 's/OLD/NEW/' FILE)"
 
 
-def _workspace(ctx: ToolContext) -> Workspace:
-    workspace = files(Path(ctx.workspace), ctx.app)
-    workspace.make_dirs()
-    return workspace
+def _files(ctx: ToolContext) -> Workspace:
+    files = workspace_files(Path(ctx.workspace), ctx.app)
+    files.make_dirs()
+    return files
 
 
-def _read_text(workspace: Workspace, path: str, editing: bool = False) -> str:
+def _read_text(files: Workspace, path: str, editing: bool = False) -> str:
     try:
-        data = workspace.read_bytes(path)
+        data = files.read_bytes(path)
     except OSError as exc:
         hint = "to create it, use write_file" if editing else "use list_files to see what exists"
         raise refused(path, exc, missing=hint, large=_EDIT_PART if editing else _READ_PART) from None
@@ -50,12 +50,12 @@ def _read_text(workspace: Workspace, path: str, editing: bool = False) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _write_text(workspace: Workspace, path: str, content: str) -> None:
+def _write_text(files: Workspace, path: str, content: str) -> None:
     # a new file renamed over the old one, in a folder reached without following a link
     try:
-        if (st := workspace.stat(path)) is not None and stat.S_ISLNK(st.st_mode):
+        if (st := files.stat(path)) is not None and stat.S_ISLNK(st.st_mode):
             raise ThroughLink(path, "a symbolic link")  # the model meant its target: say it is not followed
-        workspace.write_text(path, content)
+        files.write_text(path, content)
     except IsADirectoryError:
         raise ToolError(f"{path!r} is a directory; give a file name") from None
     except OSError as exc:
@@ -69,7 +69,7 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
     Args:
         command: the command line, e.g. "ls -la"
     """
-    workspace = _workspace(ctx).root
+    workspace = _files(ctx).root
     config = shell_config(ctx.app)
     mode = shell_mode(config)
     confinement = confinement_for(config, workspace, ctx.app, mode)
@@ -90,7 +90,7 @@ def read_file(path: str, ctx: ToolContext, start_line: int = 1) -> str:
         path: relative to the workspace
         start_line: first line to show
     """
-    lines = _read_text(_workspace(ctx), path).splitlines()
+    lines = _read_text(_files(ctx), path).splitlines()
     if not lines:
         return f"{path} is empty"
     first = max(start_line, 1) - 1
@@ -113,13 +113,13 @@ def write_file(path: str, content: str, ctx: ToolContext) -> str:
         path: relative to the workspace
         content: the whole text
     """
-    workspace = _workspace(ctx)
+    files = _files(ctx)
     try:
-        shown = workspace.relative(path)
+        shown = files.relative(path)
     except OSError as exc:
         raise refused(path, exc) from None
     content, note = _repaired(shown, content)
-    _write_text(workspace, shown, content)
+    _write_text(files, shown, content)
     return f"wrote {len(content.encode('utf-8'))} bytes to {shown}{note}"
 
 
@@ -194,8 +194,8 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
         old: exact text to replace (must occur once)
         new: the replacement text
     """
-    workspace = _workspace(ctx)
-    text = _read_text(workspace, path, editing=True)
+    files = _files(ctx)
+    text = _read_text(files, path, editing=True)
     if not old:
         raise ToolError("old is empty: give the exact text to replace")
     count = text.count(old)
@@ -207,9 +207,9 @@ def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
     if count > 1:
         raise ToolError(f"the text to replace occurs {count} times in {path}; include more lines around it "
                         "so it occurs once")
-    _write_text(workspace, path, text.replace(old, new, 1))
+    _write_text(files, path, text.replace(old, new, 1))
     line = text[: text.index(old)].count("\n") + 1
-    return f"edited {workspace.relative(path)} at line {line}"
+    return f"edited {files.relative(path)} at line {line}"
 
 
 def _closest_line(text: str, snippet: str) -> str | None:
@@ -231,12 +231,12 @@ def list_files(ctx: ToolContext, path: str = ".", recursive: bool = False) -> st
         path: directory relative to the workspace
         recursive: also list subdirectories
     """
-    workspace = _workspace(ctx)
+    files = _files(ctx)
     try:
-        shown = workspace.relative(path)
-        top = workspace.entries(shown)
+        shown = files.relative(path)
+        top = files.entries(shown)
     except NotADirectoryError:
-        if workspace.is_file(path):
+        if files.is_file(path):
             return shown
         raise ToolError(f"no directory {path!r} in the workspace") from None
     except FileNotFoundError:
@@ -253,7 +253,7 @@ def list_files(ctx: ToolContext, path: str = ".", recursive: bool = False) -> st
                 entries.append(base + name + ("/" if kind == "dir" else ""))
                 if kind == "dir":
                     try:
-                        folders.append((base + name + "/", workspace.entries(base + name)))
+                        folders.append((base + name + "/", files.entries(base + name)))
                     except OSError:
                         continue  # swapped for a link or gone meanwhile: not followed
         entries.sort()
@@ -274,14 +274,14 @@ def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
         text: the text to look for
         path: file or directory relative to the workspace
     """
-    workspace = _workspace(ctx)
+    files = _files(ctx)
     if not text:
         raise ToolError("text is empty: say what to look for")
     try:
-        shown = workspace.relative(path)
-        names = sorted((name for name, _ in workspace.walk(shown, limit=SEARCH_FILES)), key=lambda n: n.split("/"))
+        shown = files.relative(path)
+        names = sorted((name for name, _ in files.walk(shown, limit=SEARCH_FILES)), key=lambda n: n.split("/"))
     except NotADirectoryError:
-        if not workspace.exists(shown):
+        if not files.exists(shown):
             raise ToolError(f"no file or directory {path!r} in the workspace") from None
         names = [shown]  # a file (read below, if it is a regular one)
     except FileNotFoundError:
@@ -292,7 +292,7 @@ def search_files(text: str, ctx: ToolContext, path: str = ".") -> str:
     matches: list[str] = []
     for name in names:
         try:  # a regular file only, never through a link, never a big one
-            data = workspace.read_bytes(name, limit=min(SEARCH_FILE_BYTES, workspace.max_read))
+            data = files.read_bytes(name, limit=min(SEARCH_FILE_BYTES, files.max_read))
         except OSError:  # too big, not a regular file, gone meanwhile
             continue
         if b"\x00" in data[:8192]:

@@ -1,6 +1,6 @@
 """Confinement: every path a tool or a check touches is resolved inside the task's workspace.
 
-The file tools and the checks open files through ``smallclaw_core.Workspace`` (``files``):
+The file tools and the checks open files through ``smallclaw_core.Workspace`` (``workspace_files``):
 no symlink is followed anywhere on the way, only regular files are opened (a FIFO
 or a device is refused at once), and reads stop at ``[shell] max_read_bytes``.
 ``refused`` turns what it refuses into the sentences the model reads.
@@ -33,7 +33,7 @@ class OutsideWorkspace(ToolError):
         super().__init__(f"{path!r} {why}: {RULE}")
 
 
-def files(workspace: Path, app: Any = None) -> Workspace:
+def workspace_files(workspace: Path, app: Any = None) -> Workspace:
     """The workspace as the tools and checks open it, reads capped at ``[shell] max_read_bytes``."""
     return Workspace(workspace, max_read=shell_config(app).max_read_bytes)
 
@@ -62,7 +62,7 @@ def refused(path: str, exc: OSError, *, missing: str = "use list_files to see wh
 def inside(workspace: Path, path: str | os.PathLike[str]) -> Path:
     """Where ``path`` leads from ``workspace``, links followed; ``OutsideWorkspace`` when it escapes.
 
-    For reading a command before it runs, never for opening a file (use ``files``).
+    For reading a command before it runs, never for opening a file (use ``workspace_files``).
     """
     text = os.fspath(path)
     if "\x00" in text:

@@ -91,13 +91,13 @@ async def test_a_symlink_in_place_of_the_file_is_never_written_through(workspace
     """write_file refuses a link where the file should be; a link planted after that check is
     replaced by the new file (it is renamed over it), never written through."""
     from smallclaw_shell_tools.tools import _write_text
-    from smallclaw_shell_tools.workspace import files
+    from smallclaw_shell_tools.workspace import workspace_files
 
     (workspace / "late").symlink_to(outside / "planted")
     with pytest.raises(ToolError, match="symbolic link"):
         await write_file.call({"path": "late", "content": "pwned"}, context(workspace))
     assert not (outside / "planted").exists()
-    ws = files(workspace)
+    ws = workspace_files(workspace)
     real_stat = ws.stat
     ws.stat = lambda path: None  # the link appears between the check and the write
     _write_text(ws, "late", "mine")
