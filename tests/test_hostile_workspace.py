@@ -14,6 +14,7 @@ import contextlib
 import os
 import threading
 import time
+import tracemalloc
 
 import anyio
 import pytest
@@ -138,10 +139,17 @@ def test_a_huge_sparse_file_is_never_read_whole(places):
     workspace, _ = places
     with open(workspace / "big.json", "wb") as fh:
         fh.truncate(300 * 2**20)
-    before = StructureState.of(workspace, keep=["big.json"])
-    assert "big.json" not in before.valid and "big.json" not in before.saved
-    assert parse_error(workspace, "big.json") is None  # too big to judge: not judged
-    assert head(workspace, "big.json").startswith("big.json (314572800 bytes): a binary file")
+    tracemalloc.start()
+    try:
+        before = StructureState.of(workspace, keep=["big.json"])
+        why = parse_error(workspace, "big.json")
+        shown = head(workspace, "big.json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 2**20, f"{peak:,} bytes allocated"
+    assert "big.json" not in before.saved and why is None  # too big to judge: not judged
+    assert shown.startswith("big.json (314572800 bytes): a binary file")
 
 
 # --- plain-function tools run in worker threads, with a deadline --------------------
@@ -149,13 +157,13 @@ def test_a_huge_sparse_file_is_never_read_whole(places):
 
 @tool(deadline=0.5)
 def stuck(path: str) -> str:
-    """Wait for good.
+    """Wait (5 s: for good, as far as a round can tell).
 
     Args:
         path: a file
     """
-    threading.Event().wait()
-    return "never"
+    threading.Event().wait(5)
+    return "too late"
 
 
 @tool
