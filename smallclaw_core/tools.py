@@ -22,7 +22,9 @@ disk) then fails with an error the model reads, and the server goes on answering
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import queue
 import threading
 import types
 import typing
@@ -30,8 +32,6 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import anyio
-import anyio.from_thread
-import anyio.lowlevel
 import attrs
 
 from .errors import ToolError
@@ -122,31 +122,71 @@ class Tool:
         return result if isinstance(result, str) else str(result)  # a ToolFailure stays one
 
 
+class _Workers:
+    """Daemon threads for blocking calls: a free one takes the next call, else one more is started.
+
+    Reusing threads spares each call a thread's start; a call that never returns keeps
+    its thread, and the next call gets another. A thread idle for a minute ends.
+    """
+
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.free = 0
+
+    def submit(self, call: Callable[[], None]) -> None:
+        with self.lock:
+            start = self.free == 0
+            self.free -= 0 if start else 1
+        self.calls.put(call)
+        if start:
+            threading.Thread(target=self._work, name="smallclaw tool call", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            try:
+                call = self.calls.get(timeout=60)
+            except queue.Empty:
+                with self.lock:
+                    if self.free > 0:
+                        self.free -= 1
+                        return
+                continue
+            call()
+            with self.lock:
+                self.free += 1
+
+
+_workers = _Workers()
+
+
 async def in_worker_thread(function: Callable[[], T], *, deadline: float) -> T:
-    """``function()`` in a daemon thread of its own; ``TimeoutError`` once ``deadline`` seconds pass.
+    """``function()`` in a daemon worker thread; ``TimeoutError`` once ``deadline`` seconds pass.
 
     The thread cannot be stopped: past the deadline (or when the caller is cancelled) it is
     left to finish or block on its own. Being a daemon, it never keeps the process from
-    exiting, and it holds no slot of a shared pool, so a hung call cannot starve others.
+    exiting; a hung call keeps only its own thread, so it cannot starve the calls after it.
     """
-    done = anyio.Event()
-    token = anyio.lowlevel.current_token()
-    outcome: list[Any] = []
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[tuple[bool, Any]] = loop.create_future()
 
-    def work() -> None:
+    def settle(outcome: tuple[bool, Any]) -> None:
+        if not future.done():  # the caller may have given up
+            future.set_result(outcome)
+
+    def call() -> None:
         try:
-            outcome.append((True, function()))
+            outcome = (True, function())
         except BaseException as exc:  # handed to the caller, raised there
-            outcome.append((False, exc))
+            outcome = (False, exc)
         try:
-            anyio.from_thread.run_sync(done.set, token=token)
+            loop.call_soon_threadsafe(settle, outcome)
         except RuntimeError:
-            pass  # the event loop is gone: nobody waits any more
+            pass  # the event loop is closed: nobody waits any more
 
-    threading.Thread(target=work, name="smallclaw tool call", daemon=True).start()
+    _workers.submit(call)
     with anyio.fail_after(deadline):
-        await done.wait()
-    ok, value = outcome[0]
+        ok, value = await future
     if not ok:
         raise value
     return value
