@@ -156,9 +156,28 @@ def _filesystem_call(call: ast.Call, scope: _Scope) -> str | None:
         module = _dotted(func.value)
         if module in FS_FUNCTIONS and func.attr in FS_FUNCTIONS[module]:
             return func.attr if any(scope.is_path(a) for a in arguments) else None
-        if func.attr in PATH_METHODS and scope.is_path(func.value):
+        if func.attr in PATH_METHODS and scope.is_path(func.value) and not _workspace_api(call):
             return func.attr
     return None
+
+
+#: ``Workspace`` methods named like ``Path``'s, with the positional arguments they take at least
+WORKSPACE_API = {"read_bytes": 1, "read_text": 1, "stat": 1, "is_file": 1, "is_dir": 1, "exists": 1, "walk": 1,
+                 "write_bytes": 2, "write_text": 2, "rename": 2}
+WORKSPACE_KEYWORDS = {"limit", "partial", "skip", "hidden", "make_parents", "durable"}
+
+
+def _workspace_api(call: ast.Call) -> bool:
+    """A call on an object *named* workspace (``facts.workspace``) that can only be ``Workspace``'s own
+    method: it names the file (``read_text("a.txt")``, ``Path.read_text`` takes none) or uses its
+    keywords. A path *built* from the workspace (``workspace / name``) is never one."""
+    receiver = call.func.value
+    if not (isinstance(receiver, ast.Name) and "workspace" in receiver.id.lower()
+            or isinstance(receiver, ast.Attribute) and "workspace" in receiver.attr.lower()):
+        return False
+    least = WORKSPACE_API.get(call.func.attr)
+    return least is not None and (len(call.args) >= least or any(k.arg in WORKSPACE_KEYWORDS
+                                                                 for k in call.keywords))
 
 
 def _units(tree: ast.Module):
@@ -233,11 +252,17 @@ def e(ctx):
 def f(ctx, name):
     files = ctx.files  # the way in: not reported
     return files.read_text(name)
+
+def g(facts, name):
+    return facts.workspace.read_text(name, limit=100)  # a Workspace kept as "workspace": not reported
+
+def h(facts, name):
+    return (facts.workspace / name).read_text()  # a path built from it: reported
 '''
     module = tmp_path / "smallclaw_core" / "sample.py"
     module.parent.mkdir()
     module.write_text(code)
     got = {(fn, what) for _, fn, what, _ in findings(module, tmp_path)}
     assert {("a", "read_text"), ("b", "open"), ("c", "walk"), ("c", "getsize"), ("d", "mkstemp"),
-            ("d", "replace"), ("e", "iterdir")} <= got, got
-    assert not {what for fn, what in got if fn == "f"}
+            ("d", "replace"), ("e", "iterdir"), ("h", "read_text")} <= got, got
+    assert not {what for fn, what in got if fn in ("f", "g")}
