@@ -137,7 +137,8 @@ class _Workers:
     def submit(self, call: Callable[[], None]) -> None:
         with self.lock:
             start = self.free == 0
-            self.free -= 0 if start else 1
+            if not start:
+                self.free -= 1  # that free thread takes this call
         self.calls.put(call)
         if start:
             threading.Thread(target=self._work, name="smallclaw tool call", daemon=True).start()

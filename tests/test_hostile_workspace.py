@@ -225,3 +225,20 @@ def test_a_cancelled_caller_does_not_wait_for_the_thread(tmp_path):
         return time.monotonic() - started
 
     assert anyio.run(main) < 1
+
+
+def test_calls_that_hang_do_not_hold_up_the_calls_after_them():
+    release = threading.Event()
+
+    async def main() -> float:
+        for _ in range(3):
+            with pytest.raises(TimeoutError):
+                await in_worker_thread(release.wait, deadline=0.2)
+        started = time.monotonic()
+        assert await in_worker_thread(lambda: 42, deadline=5) == 42
+        return time.monotonic() - started
+
+    try:
+        assert anyio.run(main) < 0.5
+    finally:
+        release.set()
