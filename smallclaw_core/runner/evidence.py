@@ -37,6 +37,7 @@ SCAN_DEADLINE = 30.0
 
 STRUCTURED = {".json": "JSON", ".toml": "TOML", ".py": "Python", ".yaml": "YAML", ".yml": "YAML"}
 
+
 async def off_the_loop(look: Callable[[], T], default: T) -> T:
     """``look()`` (it reads the workspace) in a worker thread, so the server goes on answering;
     ``default`` when it takes longer than ``SCAN_DEADLINE`` (a file system that hangs)."""
