@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import signal
 import time
 
 import pytest
 
 from smallclaw_core import ToolError
-from smallclaw_shell_tools.shell import command_environment, group_alive, run_command
+from smallclaw_shell_tools.shell import Job, ShellResult, command_environment, group_alive, run_command
 from smallclaw_shell_tools.tools import run_shell
 
 pytestmark = pytest.mark.anyio
@@ -34,12 +35,46 @@ async def test_timeout_kills_the_whole_group(workspace):
     assert wait_until_gone(groups[0]), "a process of the command's group is still running"
 
 
-async def test_background_leftovers_are_stopped_when_the_shell_exits(workspace):
+async def test_background_leftovers_are_waited_for_until_the_timeout_then_stopped(workspace):
     groups: list[int] = []
-    result = await run_command("sleep 100 > /dev/null 2>&1 & echo started", workspace, timeout=10,
+    started = time.monotonic()
+    result = await run_command("sleep 100 > /dev/null 2>&1 & echo started", workspace, timeout=1.5,
                                on_start=groups.append)
-    assert result.exit_code == 0 and "started" in result.output
+    assert 1.4 < time.monotonic() - started < 4
+    assert result.exit_code == 0 and "started" in result.output and not result.timed_out
+    assert result.jobs == [Job("sleep 100", killed_by=signal.SIGTERM, stopped=True)] and result.failed
+    assert "was still running at the 1.5 s limit and was stopped: sleep 100" in result.render()
     assert wait_until_gone(groups[0])
+
+
+async def test_a_job_that_finishes_is_waited_for_and_its_output_kept(workspace):
+    result = await run_command("(sleep 0.3; echo late) & echo early", workspace, timeout=10)
+    assert result.output == "early\nlate\n"
+    assert result.jobs == [Job("(a subshell of the command)", exit_code=0)] and not result.failed
+    assert result.render().splitlines()[1] == ("a job the command left in the background finished: "
+                                               "(a subshell of the command) exit 0")
+
+
+async def test_jobs_killed_by_a_signal_or_failing_are_failures(workspace):
+    result = await run_command("sh -c 'sleep 0.2; kill -SEGV $$' & sh -c 'sleep 0.3; exit 3' &", workspace)
+    assert result.exit_code == 0 and result.failed
+    assert sorted((job.exit_code or 0, job.killed_by or 0) for job in result.jobs) == [(0, signal.SIGSEGV), (3, 0)]
+    assert "(killed by SIGSEGV)" in result.render() and " exit 3" in result.render()
+
+
+def test_the_result_never_claims_what_it_did_not_stop():
+    gone = ShellResult(exit_code=None, duration=2.0, output="", timed_out=True, stopped=3, isolation="pid namespace")
+    assert gone.render().startswith("timed out after 2.0 s; the command's 3 processes were stopped")
+    left = ShellResult(exit_code=None, duration=2.0, output="", timed_out=True, stopped=3, survivors=[41, 42])
+    assert "2 processes the command started could not be stopped (pids 41, 42)" in left.render()
+    assert "were stopped" not in left.render()
+    lost = ShellResult(exit_code=None, duration=9.0, output="", timed_out=True, lost="the launcher gave no report")
+    assert "may still be running" in lost.render() and "were stopped" not in lost.render()
+    ended = ShellResult(exit_code=None, duration=9.0, output="", timed_out=True, lost="init was killed",
+                        isolation="pid namespace")
+    assert "the kernel ended every process of the command's PID namespace" in ended.render()
+    after_exit = ShellResult(exit_code=0, duration=1.0, output="ok\n", survivors=[7])
+    assert after_exit.failed and "could not be stopped (pids 7)" in after_exit.render()
 
 
 async def test_timeout_through_the_tool_is_an_error_result(workspace, context):
