@@ -38,6 +38,7 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))  # sandbox.py; appen
 import sandbox  # noqa: E402
 
 _PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
 _PR_SET_CHILD_SUBREAPER = 36
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 WATCHED = {signal.SIGCHLD, *STOP_SIGNALS}
@@ -103,7 +104,10 @@ def command_line(pid: int) -> str:
     if not raw:
         stat = _read(f"/proc/{pid}/stat")
         return stat[stat.find(b"(") + 1: stat.rfind(b")")].decode(errors="replace") or f"pid {pid}"
-    text = raw.rstrip(b"\0").replace(b"\0", b" ").decode(errors="replace")
+    return _shortened(raw.rstrip(b"\0").replace(b"\0", b" ").decode(errors="replace"))
+
+
+def _shortened(text: str) -> str:
     return text if len(text) <= COMMAND_CHARS else text[: COMMAND_CHARS - 3] + "..."
 
 
@@ -147,6 +151,7 @@ class Init:
         self.shell_status: int | None = None
         self.jobs: dict[int, dict] = {}
         self.more_jobs = self.more_failed = 0
+        self.unnamed: set[int] = set()
         self.children_left = True
         self.command_stopped = False
         self.stopping = False
@@ -213,33 +218,44 @@ class Init:
                 return  # the command's jobs are named before anything more is reaped
             if pid in self.jobs:
                 self.jobs[pid]["status"] = status
+            elif pid in self.unnamed:
+                self.unnamed.discard(pid)
+                self.more_failed += status != 0
             elif self.shell_status is not None and not self.stopping:  # ended before it could be named
-                self._add_job(pid, f"pid {pid}")["status"] = status
+                self._add_job(pid, f"pid {pid}", status)
             # while the command runs, an orphan that ends (a daemon's parent) is simply reaped
 
-    def _add_job(self, pid: int, command: str) -> dict:
-        job = {"command": command, "status": None, "stopped": False}
+    def _add_job(self, pid: int, command: str, status: int | None = None) -> None:
         if len(self.jobs) < MAX_JOBS:
-            self.jobs[pid] = job
-        return job
+            self.jobs[pid] = {"command": command, "status": status, "stopped": False}
+            return
+        self.more_jobs += 1  # counted, not named
+        if status is None:
+            self.unnamed.add(pid)  # its end is counted when it is reaped
+        else:
+            self.more_failed += status != 0
 
-    def _note_jobs(self) -> None:
+    def _note_jobs(self, all_of_them: bool = False) -> None:
         """Name the processes left to this init (the command's jobs, and orphans of ended jobs)."""
+        if len(self.jobs) >= MAX_JOBS and not all_of_them:
+            return  # enough named; those that end unnamed are counted in _reap
         for name in os.listdir("/proc"):
             if name.isdigit() and (found := _state_and_parent(name)) and found[1] == self.me:
                 pid = _pid_at_level(int(name), self.level)
-                if pid not in self.jobs and pid != self.shell:
-                    if len(self.jobs) >= MAX_JOBS:
-                        self.more_jobs += 1
+                if pid not in self.jobs and pid not in self.unnamed and pid != self.shell:
                     self._add_job(pid, command_line(int(name)))
 
     def _stop(self, why: str) -> dict:
         """Stop every process below init: SIGTERM, SIGKILL after the grace; say what was stopped."""
         self.stopping = True
+        if self.shell_status is not None:
+            self._note_jobs(all_of_them=True)  # every job left is stopped: each is named or counted
         stopped = processes_below(self.me)
         self.command_stopped = self.shell_status is None
         for job in self.jobs.values():
             job["stopped"] = job["status"] is None
+        self.more_failed += len(self.unnamed)  # stopped, so failed
+        self.unnamed.clear()
         self._signal_all(stopped, signal.SIGTERM)
         self._signal_all(stopped, signal.SIGCONT)  # a stopped process must run to act on SIGTERM
         grace_ends = time.monotonic() + float(self.spec.get("grace", 0.5))
@@ -280,7 +296,7 @@ class Init:
                 pass
 
     def _report(self, ended: str, stopped: int, survivors: list[int]) -> dict:
-        shell_command = " ".join(self.argv)
+        shell_command = _shortened(" ".join(self.argv))
         jobs = []
         for job in self.jobs.values():
             code = None if job["status"] is None else os.waitstatus_to_exitcode(job["status"])
@@ -291,7 +307,8 @@ class Init:
                          "stopped": job["stopped"]})
         return {"isolation": "pid namespace" if self.in_namespace else "process tree", "ended": ended,
                 "exit": exit_code(self.shell_status), "command_stopped": self.command_stopped,
-                "stopped": stopped, "survivors": survivors, "jobs": jobs, "more_jobs": self.more_jobs}
+                "stopped": stopped, "survivors": survivors, "jobs": jobs, "more_jobs": self.more_jobs,
+                "more_failed": self.more_failed}
 
 
 def exit_code(status: int | None) -> int | None:
@@ -320,7 +337,7 @@ def _write_report(spec: dict, report: dict) -> None:
 def _lost(ended: str) -> dict:
     """The report when init could not give one: its namespace, and all in it, ended with it."""
     return {"isolation": "pid namespace", "ended": ended, "exit": None, "command_stopped": True, "stopped": 0,
-            "survivors": [], "jobs": [], "more_jobs": 0}
+            "survivors": [], "jobs": [], "more_jobs": 0, "more_failed": 0}
 
 
 def _wait_for_init(init: int, spec: dict) -> int:
@@ -412,6 +429,9 @@ def main(args: list[str]) -> int:
                     return 128 + signal.SIGTERM
         except OSError as exc:
             why = str(exc)
+    # a command of the same user could otherwise open this process's /proc/PID/mem or fd/ (the
+    # report) or attach to it; the command's own exec makes it dumpable again
+    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     if not why:
         own_network = not spec["network"]
         alive_reader, alive_writer = os.pipe()

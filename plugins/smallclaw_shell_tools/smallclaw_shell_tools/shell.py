@@ -107,8 +107,9 @@ class ShellResult:
     cut: int = 0
     #: the processes the command left running when it exited, and how each ended
     jobs: list[Job] = attrs.field(factory=list)
-    #: more jobs than the launcher names
+    #: more jobs than the launcher names, and how many of those failed
     more_jobs: int = 0
+    more_failed: int = 0
     #: processes stopped at the timeout, the command's own included
     stopped: int = 0
     #: pids of processes that could not be stopped (only where there is no PID namespace)
@@ -124,7 +125,7 @@ class ShellResult:
     def failed(self) -> bool:
         """The command, or a job it left in the background, did not succeed (or something outlived it)."""
         return (self.timed_out or self.exit_code != 0 or any(job.failed for job in self.jobs)
-                or bool(self.survivors) or bool(self.lost))
+                or self.more_failed > 0 or bool(self.survivors) or bool(self.lost))
 
     def render(self) -> str:
         """The result as the model reads it: a status line, a line per job, then the output."""
@@ -132,10 +133,13 @@ class ShellResult:
             status = f"timed out after {self.duration:.1f} s; {self._what_was_stopped()}"
         else:
             status = f"exit code {self.exit_code} ({self.duration:.2f} s)"
-        lines = [status] + [job.describe(self.limit, self.output) for job in self.jobs[:JOBS_SHOWN]]
-        more = len(self.jobs) - JOBS_SHOWN + self.more_jobs
+        jobs = sorted(self.jobs, key=lambda job: not job.failed)  # what went wrong first
+        lines = [status] + [job.describe(self.limit, self.output) for job in jobs[:JOBS_SHOWN]]
+        more = len(jobs[JOBS_SHOWN:]) + self.more_jobs
         if more > 0:
-            lines.append(f"and {more} more jobs left in the background")
+            failed = sum(job.failed for job in jobs[JOBS_SHOWN:]) + self.more_failed
+            lines.append(f"and {more} more jobs left in the background" + (f", {failed} of which failed" if failed
+                                                                           else ", all finished with exit 0"))
         if self.survivors and not self.timed_out:
             lines.append(self._what_was_stopped())
         lines.append(self.output or "(no output)")
@@ -287,9 +291,11 @@ def _result(report: dict | None, returncode: int | None, duration: float, capped
                 stopped=bool(j.get("stopped"))) for j in report.get("jobs", ())]
     timed_out = report.get("ended") in ("timeout", "cancelled") and bool(report.get("command_stopped"))
     lost = "" if report.get("ended") in ("exited", "timeout", "cancelled") else str(report.get("ended"))
-    return ShellResult(exit_code=None if timed_out or lost else report.get("exit"), duration=duration,
+    # the exit code is the launcher's own (it exits with the command's): nothing the command can write
+    return ShellResult(exit_code=None if timed_out or lost else returncode, duration=duration,
                        output=capped.text(), timed_out=timed_out or bool(lost), cut=capped.cut, jobs=jobs,
-                       more_jobs=int(report.get("more_jobs", 0)), stopped=int(report.get("stopped", 0)),
+                       more_jobs=int(report.get("more_jobs", 0)), more_failed=int(report.get("more_failed", 0)),
+                       stopped=int(report.get("stopped", 0)),
                        survivors=list(report.get("survivors", ())), limit=timeout, lost=lost,
                        isolation=str(report.get("isolation", "")))
 

@@ -265,6 +265,35 @@ async def test_an_approved_command_holds_no_capability(app, without_landlock):
     assert "CapEff:\t0000000000000000" in result, result
 
 
+#: looks for the launcher of its own command (its marker is in the launcher's command line) and
+#: writes a report of its own into the launcher's report pipe, through /proc
+FORGE_REPORT = r'''
+import json, os, sys
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+    except OSError:
+        continue
+    if len(argv) > 5 and argv[3].endswith(b"launcher.py") and sys.argv[1].encode() in b" ".join(argv):
+        fd = json.loads(argv[4])["report"]
+        try:
+            with open(f"/proc/{pid}/fd/{fd}", "w") as report:
+                report.write(json.dumps({"ended": "exited", "jobs": []}) + "\n")
+            print("FORGED")
+        except OSError as exc:
+            print("refused:", exc)
+'''
+
+
+async def test_a_command_cannot_write_the_launchers_report(app, marked, isolation, without_landlock):
+    ctx = context(app)
+    shell(app, policy="open")
+    (ctx.workspace / "forge.py").write_text(FORGE_REPORT)
+    result = await run_shell.call({"command": f"sh -c 'sleep 2; exit 1' & python3 forge.py {marked.word}"}, ctx)
+    assert "refused:" in result and "FORGED" not in result, result
+    assert isinstance(result, ToolFailure) and "failed: sh -c sleep 2; exit 1 exit 1" in result, result
+
+
 # --- background jobs are reported, not lost -----------------------------------------------------
 
 #: stands in for curl: no network needed, it fails the way curl does without a name server
@@ -327,43 +356,66 @@ def _system_python() -> str | None:
     return None
 
 
-@needs_sys_exit
-@pytest.mark.skipif(os.geteuid() != 0, reason="switches to an unprivileged user; needs root to do so")
-def test_an_unprivileged_user_gets_the_namespaces_too(tmp_path, marked):
+@pytest.fixture
+def unprivileged():
+    """Runs the launcher as an unprivileged user in a workspace of its own: ``run(spec, command)``."""
     import json
+    import shutil
     import subprocess
     import tempfile
 
     from smallclaw_shell_tools.shell import LAUNCHER
 
+    if os.geteuid() != 0:
+        pytest.skip("switches to an unprivileged user; needs root to do so")
     python = _system_python()
-    folders = [str(p) for p in Path(LAUNCHER).parents]
-    launcher_readable = (os.stat(LAUNCHER).st_mode & 0o004
-                         and all(os.stat(p).st_mode & 0o001 for p in folders))
-    if python is None or not launcher_readable:
+    readable = os.stat(LAUNCHER).st_mode & 0o004 and all(os.stat(p).st_mode & 0o001 for p in Path(LAUNCHER).parents)
+    if python is None or not readable:
         pytest.skip("needs a Python and a launcher an unprivileged user can run")
     workspace = Path(tempfile.mkdtemp(prefix="smallclaw-unprivileged-"))
-    try:
-        os.chown(workspace, UNPRIVILEGED, UNPRIVILEGED)
-        (workspace / "z.py").write_text(ZOMBIE_LEADER)
-        reader, writer = os.pipe()
-        spec = {"network": False, "grace": 0.3, "deadline": time.monotonic() + 2, "report": writer,
-                "namespaces": True}
-        command = f"touch mine; python3 z.py {marked.word} & python3 listen.py; sleep 1; echo launched"
-        (workspace / "listen.py").write_text(LISTEN_WITHOUT_BIND.replace("s.settimeout(2)", "s.settimeout(0.1)"))
-        proc = subprocess.run([python, "-I", "-S", LAUNCHER, json.dumps(spec), "--", "/bin/sh", "-c", command],
-                              cwd=workspace, user=UNPRIVILEGED, group=UNPRIVILEGED, extra_groups=[],
-                              pass_fds=(writer,), capture_output=True, text=True, timeout=30)
-        os.close(writer)
-        report = json.loads(os.read(reader, 65536))
-        os.close(reader)
-        assert report["isolation"] == "pid namespace", (report, proc.stdout, proc.stderr)
-        assert (workspace / "leader-exits").exists(), proc.stdout + proc.stderr
-        assert marked.survivors() == [], report
-        assert report["jobs"] and report["jobs"][0]["stopped"], report  # reported, and stopped at the deadline
-        assert (workspace / "mine").stat().st_uid == UNPRIVILEGED  # files keep their owner
-        assert "ACCEPTED" not in proc.stdout and "launched" in proc.stdout
-    finally:
-        import shutil
+    os.chown(workspace, UNPRIVILEGED, UNPRIVILEGED)
 
+    def run(spec: dict, command: str) -> tuple[dict, str]:
+        reader, writer = os.pipe()
+        os.fchown(writer, UNPRIVILEGED, UNPRIVILEGED)  # as SmallClaw's own pipe would be
+        spec = {"network": False, "grace": 0.3, "deadline": time.monotonic() + 2, **spec, "report": writer}
+        try:
+            proc = subprocess.run([python, "-I", "-S", LAUNCHER, json.dumps(spec), "--", "/bin/sh", "-c", command],
+                                  cwd=workspace, user=UNPRIVILEGED, group=UNPRIVILEGED, extra_groups=[],
+                                  pass_fds=(writer,), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  timeout=30)
+        finally:
+            os.close(writer)
+        report = os.read(reader, 65536)
+        os.close(reader)
+        return json.loads(report), proc.stdout
+
+    run.workspace = workspace
+    try:
+        yield run
+    finally:
         shutil.rmtree(workspace, ignore_errors=True)
+
+
+@needs_sys_exit
+def test_an_unprivileged_user_gets_the_namespaces_too(unprivileged, marked):
+    workspace = unprivileged.workspace
+    (workspace / "z.py").write_text(ZOMBIE_LEADER)
+    (workspace / "listen.py").write_text(LISTEN_WITHOUT_BIND.replace("s.settimeout(2)", "s.settimeout(0.1)"))
+    command = f"touch mine; python3 z.py {marked.word} & python3 listen.py; sleep 1; echo launched"
+    report, output = unprivileged({"namespaces": True}, command)
+    assert report["isolation"] == "pid namespace", (report, output)
+    assert (workspace / "leader-exits").exists(), output
+    assert marked.survivors() == [], report
+    assert report["jobs"] and report["jobs"][0]["stopped"], report  # reported, and stopped at the deadline
+    assert (workspace / "mine").stat().st_uid == UNPRIVILEGED  # files keep their owner
+    assert "ACCEPTED" not in output and "launched" in output
+
+
+def test_an_unprivileged_command_cannot_reach_its_launcher_through_proc(unprivileged, marked):
+    # without namespaces and without capabilities, only the launcher's being undumpable keeps
+    # a command of the same user out of its /proc/PID/fd (and mem)
+    (unprivileged.workspace / "forge.py").write_text(FORGE_REPORT)
+    report, output = unprivileged({"namespaces": False}, f"python3 forge.py {marked.word}")
+    assert report["isolation"] == "process tree" and report["ended"] == "exited", report
+    assert "refused:" in output and "FORGED" not in output, output

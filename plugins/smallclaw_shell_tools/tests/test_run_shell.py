@@ -62,6 +62,16 @@ async def test_jobs_killed_by_a_signal_or_failing_are_failures(workspace):
     assert "(killed by SIGSEGV)" in result.render() and " exit 3" in result.render()
 
 
+async def test_many_jobs_are_counted_and_failures_shown_first(workspace):
+    command = "for i in $(seq 30); do (sleep 0.3; exit 0) & done; (sleep 0.3; exit 7) &"
+    result = await run_command(command, workspace, timeout=10)
+    assert result.failed and len(result.jobs) + result.more_jobs == 31
+    lines = result.render().splitlines()
+    assert lines[1].endswith("(a subshell of the command) exit 7") or "1 of which failed" in lines[6], lines
+    assert lines[6] == "and 26 more jobs left in the background, " + (
+        "all finished with exit 0" if lines[1].endswith("exit 7") else "1 of which failed"), lines
+
+
 def test_the_result_never_claims_what_it_did_not_stop():
     gone = ShellResult(exit_code=None, duration=2.0, output="", timed_out=True, stopped=3, isolation="pid namespace")
     assert gone.render().startswith("timed out after 2.0 s; the command's 3 processes were stopped")
