@@ -17,7 +17,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
-import platform
 import resource
 import signal
 import stat
@@ -93,7 +92,7 @@ def landlock_abi() -> tuple[int, str]:
         return int(version), ""
     err = ctypes.get_errno()
     if err == 38:  # ENOSYS
-        return 0, f"the kernel ({platform.release()}) has no Landlock (it needs Linux 5.13 or later, built with it)"
+        return 0, f"the kernel ({os.uname().release}) has no Landlock (it needs Linux 5.13 or later, built with it)"
     if err == 95:  # EOPNOTSUPP
         return 0, "Landlock is built into the kernel but not enabled (add landlock to the lsm= boot parameter)"
     return 0, f"the Landlock probe failed: {os.strerror(err)}"
@@ -204,7 +203,7 @@ class _SockFprog(ctypes.Structure):
 
 def socket_filter_supported() -> bool:
     """True where the seccomp filter that keeps commands off the network can be installed."""
-    return sys.platform == "linux" and platform.machine() in _SECCOMP_ARCHES
+    return sys.platform == "linux" and os.uname().machine in _SECCOMP_ARCHES
 
 
 def _socket_filter_program(tcp: bool) -> list[tuple[int, int, int, int]]:
@@ -215,7 +214,7 @@ def _socket_filter_program(tcp: bool) -> list[tuple[int, int, int, int]]:
     every socket but TCP; with ``tcp`` false, TCP sockets too (nothing else would keep
     them in). ``io_uring`` makes sockets where seccomp cannot see: it does not exist here.
     """
-    arch, nr = _SECCOMP_ARCHES[platform.machine()]
+    arch, nr = _SECCOMP_ARCHES[os.uname().machine]
     # offsets in struct seccomp_data: nr 0, arch 4, args[i] 16 + 8 i (low half first: little-endian)
     source = [
         ("ld", 4),                                        # the calling convention
