@@ -266,6 +266,7 @@ class Init:
         survivors: list[int] = []
         if self.in_namespace:
             self._signal_all(None, signal.SIGKILL)  # every process of the namespace; forks cannot race it
+            self._reap()
             kill_ends = time.monotonic() + 5
             while self.children_left and time.monotonic() < kill_ends:
                 if signal.sigtimedwait({signal.SIGCHLD}, 0.5):

@@ -131,6 +131,8 @@ class ShellResult:
         """The result as the model reads it: a status line, a line per job, then the output."""
         if self.timed_out:
             status = f"timed out after {self.duration:.1f} s; {self._what_was_stopped()}"
+        elif self.lost:
+            status = f"stopped before it finished: {self._what_was_stopped()}"
         else:
             status = f"exit code {self.exit_code} ({self.duration:.2f} s)"
         jobs = sorted(self.jobs, key=lambda job: not job.failed)  # what went wrong first
@@ -286,14 +288,14 @@ def _result(report: dict | None, returncode: int | None, duration: float, capped
     if report is None:
         lost = "the launcher gave no report" if backstop or returncode is None or returncode < 0 else ""
         return ShellResult(exit_code=None if lost else returncode, duration=duration, output=capped.text(),
-                           timed_out=bool(lost), cut=capped.cut, limit=timeout, lost=lost)
+                           timed_out=backstop, cut=capped.cut, limit=timeout, lost=lost)
     jobs = [Job(command=str(j.get("command", "?")), exit_code=j.get("exit"), killed_by=j.get("signal"),
                 stopped=bool(j.get("stopped"))) for j in report.get("jobs", ())]
     timed_out = report.get("ended") in ("timeout", "cancelled") and bool(report.get("command_stopped"))
     lost = "" if report.get("ended") in ("exited", "timeout", "cancelled") else str(report.get("ended"))
     # the exit code is the launcher's own (it exits with the command's): nothing the command can write
     return ShellResult(exit_code=None if timed_out or lost else returncode, duration=duration,
-                       output=capped.text(), timed_out=timed_out or bool(lost), cut=capped.cut, jobs=jobs,
+                       output=capped.text(), timed_out=timed_out, cut=capped.cut, jobs=jobs,
                        more_jobs=int(report.get("more_jobs", 0)), more_failed=int(report.get("more_failed", 0)),
                        stopped=int(report.get("stopped", 0)),
                        survivors=list(report.get("survivors", ())), limit=timeout, lost=lost,

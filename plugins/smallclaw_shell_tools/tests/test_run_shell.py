@@ -72,6 +72,39 @@ async def test_many_jobs_are_counted_and_failures_shown_first(workspace):
         "all finished with exit 0" if lines[1].endswith("exit 7") else "1 of which failed"), lines
 
 
+async def test_killing_the_namespaces_init_ends_everything_in_it(workspace, marked):
+    """The guarantee the launcher rests on: when init goes, however it goes, the kernel ends the rest."""
+    import asyncio
+    import os
+
+    from smallclaw_shell_tools.confinement import kernel_namespaces
+
+    if not kernel_namespaces()[0]:
+        pytest.skip("the kernel here refuses namespaces")
+    groups: list[int] = []
+    script = "import os, time; os.setsid(); open('started', 'w').close(); time.sleep(30)"
+    command = f"python3 -c \"{script}\" {marked.word} & sleep 30"
+    call = asyncio.ensure_future(run_command(command, workspace, timeout=20, on_start=groups.append))
+    while not (workspace / "started").exists():
+        await asyncio.sleep(0.05)
+    launcher = groups[0]
+    init = next(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(p) == launcher)
+    os.kill(init, signal.SIGKILL)
+    result = await call
+    assert marked.survivors() == []
+    assert result.failed and not result.timed_out
+    assert result.render().startswith("stopped before it finished: init was killed: the kernel ended every "
+                                      "process of the command's PID namespace"), result.render()
+
+
+def _parent(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def test_the_result_never_claims_what_it_did_not_stop():
     gone = ShellResult(exit_code=None, duration=2.0, output="", timed_out=True, stopped=3, isolation="pid namespace")
     assert gone.render().startswith("timed out after 2.0 s; the command's 3 processes were stopped")
