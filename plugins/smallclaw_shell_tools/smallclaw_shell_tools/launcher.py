@@ -1,4 +1,4 @@
-"""The launcher every shell command starts under: nothing the command starts outlives it, and what it left running is reported.
+"""The launcher every shell command starts under: nothing the command starts outlives it; what it left is reported.
 
 ``run_command`` starts ``python -I -S launcher.py SPEC -- /bin/sh -c COMMAND``. This file
 is run by path and imports nothing but the standard library and ``sandbox.py`` beside
