@@ -3,7 +3,9 @@
 ``true`` does nothing, so what is measured is SmallClaw's own cost per command: the
 policy, the launcher (Python startup, namespaces, Landlock, seccomp), the report, the
 temporary directory. Each variant runs ``--runs`` times, the variants interleaved so a
-noisy neighbour hurts them alike; medians are reported.
+noisy neighbour hurts them alike; medians are reported: wall time, and the CPU time of
+the processes each call started (launcher, init, shell), which a loaded machine changes
+less than the wall time.
 
     python bench/shell.py [--runs 60]
     python bench/compare.py --before main -- bench/shell.py
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import statistics
 import sys
 import tempfile
@@ -65,11 +68,19 @@ async def measure(runs: int, warmup: int) -> dict[str, list[float]]:
         times: dict[str, list[float]] = {v: [] for v in variants}
         for n in range(warmup + runs):
             for variant in variants:
+                cpu = _children_cpu()
                 started = time.perf_counter()
                 await one(variant)
                 if n >= warmup:
                     times[variant].append(time.perf_counter() - started)
+                    times.setdefault(f"{variant}_cpu", []).append(_children_cpu() - cpu)
         return times
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of this process's ended children, their own children included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -81,13 +92,17 @@ def main() -> int:
     times = asyncio.run(measure(args.runs, args.warmup))
     result = {"runs": args.runs, "landlock_abi": kernel_landlock()[0]}
     for variant, values in times.items():
+        if variant.endswith("_cpu"):
+            result[f"{variant[:-4]}_true_cpu_ms_median"] = round(statistics.median(values) * 1000, 2)
+            continue
         result[f"{variant}_true_ms_median"] = round(statistics.median(values) * 1000, 2)
         result[f"{variant}_true_ms_p90"] = round(sorted(values)[int(len(values) * 0.9)] * 1000, 2)
-    print(f"run_shell true, default [shell] (sandbox, no network): {result['sandbox_true_ms_median']:7.2f} ms median "
-          f"(p90 {result['sandbox_true_ms_p90']:.2f})")
-    print(f"run_shell true, network = true:                        {result['network_true_ms_median']:7.2f} ms median")
-    print(f"run_command true, no confinement (the launcher alone):  {result['launcher_true_ms_median']:7.2f} ms median")
-    print(f"/bin/sh -c true, no launcher:                           {result['bare_sh_true_ms_median']:7.2f} ms median")
+    for variant, what in (("sandbox", "run_shell true, default [shell] (sandbox, no network)"),
+                          ("network", "run_shell true, network = true"),
+                          ("launcher", "run_command true, no confinement (the launcher alone)"),
+                          ("bare_sh", "/bin/sh -c true, no launcher")):
+        print(f"{what:55} {result[f'{variant}_true_ms_median']:7.2f} ms median (p90 "
+              f"{result[f'{variant}_true_ms_p90']:.2f}), CPU {result[f'{variant}_true_cpu_ms_median']:.2f} ms")
     out = args.out or Path(__file__).parent / "results" / f"shell-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
