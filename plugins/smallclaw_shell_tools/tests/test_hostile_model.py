@@ -12,7 +12,13 @@ One test (or a few) per way out that was once found open:
   backslash-newline, a ``$(...)`` hidden behind a quote in a comment, ``date -s``, and
   an approved command that still held root's capabilities;
 - a background job (an unquoted ``&`` in a URL) whose failure went unreported: the
-  tool said "exit code 0" and the model invented the download.
+  tool said "exit code 0" and the model invented the download;
+- a command writing the launcher's report itself, through ``/proc/PID/fd``.
+
+Most run twice: with the kernel's namespaces, and with the fallback the launcher uses
+where the kernel refuses them (the ``isolation`` fixture). As root, the namespaces are
+made without a user namespace; the ``unprivileged`` tests run the launcher as an
+ordinary user, where they need one.
 
 Every process a test starts carries a marker in its command line; a test kills what it
 finds by pid when it ends, so a failing test leaves nothing running.
@@ -68,7 +74,7 @@ def app(tmp_path, monkeypatch):
 
 
 @pytest.fixture(params=["namespaces", "process tree"])
-def isolation(request, monkeypatch) -> str:
+def isolation(request) -> str:
     """Each test twice: with the kernel's namespaces, and with the fallback where it refuses them."""
     if request.param == "process tree":
         request.getfixturevalue("without_namespaces")
