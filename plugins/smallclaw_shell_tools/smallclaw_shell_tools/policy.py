@@ -172,7 +172,9 @@ def _sets_the_clock(arguments: list[str]) -> bool:
                         next(words, None)  # the value is the next word
                     break
         elif not word.startswith("+"):
-            return True  # MMDDhhmm[[CC]YY][.ss]: the clock is set to it
+            # MMDDhhmm[[CC]YY][.ss]: the clock is set to it. The words lose where they stood, so
+            # the 2 of `date 2>/dev/null` counts too: over-strict, never blind
+            return True
     return False
 
 
