@@ -46,6 +46,9 @@ WATCHED = {signal.SIGCHLD, *STOP_SIGNALS}
 MAX_JOBS = 20
 #: characters of a job's command line in the report
 COMMAND_CHARS = 200
+#: seconds a job that still shows the shell's command line is looked at again: forked, it may
+#: not have run its program yet (`cmd &`); after that it is a subshell (`( ... ) &`)
+UNSURE_FOR, LOOK_AGAIN = 0.3, 0.01
 
 
 # --- the process table, read from /proc ---------------------------------------------------------
@@ -157,6 +160,8 @@ class Init:
         self.stopping = False
         self.me = _own_pid_in_proc()
         self.level = _own_level()
+        #: the command line of the command's shell, as /proc shows it (and a subshell of it)
+        self.shell_line = _shortened(" ".join(argv))
 
     def run(self) -> dict:
         self.shell = os.fork()
@@ -174,12 +179,28 @@ class Init:
         else:
             self.children_left = False
         while self.children_left:
-            event = self._next_event()
+            event = self._next_event(LOOK_AGAIN if self._unsure() else None)
+            if event == "look again":
+                self._name_again()
+                continue
             if event != "child":
                 return self._stop(event)
+            self._name_again()
             self._note_jobs()
             self._reap()
         return self._report("exited", stopped=0, survivors=[])
+
+    def _unsure(self, young_only: bool = True) -> list[dict]:
+        """Jobs that still show the shell's command line, young enough to be about to run their program."""
+        young = time.monotonic() - UNSURE_FOR if young_only else 0
+        return [job for job in self.jobs.values()
+                if job["status"] is None and job["command"] == self.shell_line and job["noted"] > young]
+
+    def _name_again(self, young_only: bool = True) -> None:
+        for job in self._unsure(young_only):
+            raw = _read(f"/proc/{job['seen_as']}/cmdline")  # empty once it has ended: keep the name then
+            if raw:
+                job["command"] = _shortened(raw.rstrip(b"\0").replace(b"\0", b" ").decode(errors="replace"))
 
     @staticmethod
     def _has_children() -> bool:
@@ -189,15 +210,17 @@ class Init:
             return False
         return True
 
-    def _next_event(self) -> str:
-        """``child`` (a child ended), ``timeout`` (the deadline passed) or ``cancelled`` (told to stop)."""
+    def _next_event(self, look_again: float | None = None) -> str:
+        """``child`` (a child ended), ``timeout`` (the deadline passed), ``cancelled`` (told to stop),
+        or ``look again`` after ``look_again`` seconds."""
         while True:
-            if self.deadline is None:
+            if self.deadline is None and look_again is None:
                 info = signal.sigwaitinfo(WATCHED)
             else:
-                info = signal.sigtimedwait(WATCHED, max(self.deadline - time.monotonic(), 0))
+                left = float("inf") if self.deadline is None else max(self.deadline - time.monotonic(), 0)
+                info = signal.sigtimedwait(WATCHED, min(left, look_again or left))
                 if info is None:
-                    return "timeout"
+                    return "timeout" if look_again is None or left <= look_again else "look again"
             if info.si_signo == signal.SIGCHLD:
                 return "child"
             if info.si_pid in self.stoppers:
@@ -225,9 +248,10 @@ class Init:
                 self._add_job(pid, f"pid {pid}", status)
             # while the command runs, an orphan that ends (a daemon's parent) is simply reaped
 
-    def _add_job(self, pid: int, command: str, status: int | None = None) -> None:
+    def _add_job(self, pid: int, command: str, status: int | None = None, seen_as: int = 0) -> None:
         if len(self.jobs) < MAX_JOBS:
-            self.jobs[pid] = {"command": command, "status": status, "stopped": False}
+            self.jobs[pid] = {"command": command, "status": status, "stopped": False, "seen_as": seen_as,
+                              "noted": time.monotonic()}
             return
         self.more_jobs += 1  # counted, not named
         if status is None:
@@ -243,12 +267,13 @@ class Init:
             if name.isdigit() and (found := _state_and_parent(name)) and found[1] == self.me:
                 pid = _pid_at_level(int(name), self.level)
                 if pid not in self.jobs and pid not in self.unnamed and pid != self.shell:
-                    self._add_job(pid, command_line(int(name)))
+                    self._add_job(pid, command_line(int(name)), seen_as=int(name))
 
     def _stop(self, why: str) -> dict:
         """Stop every process below init: SIGTERM, SIGKILL after the grace; say what was stopped."""
         self.stopping = True
         if self.shell_status is not None:
+            self._name_again(young_only=False)
             self._note_jobs(all_of_them=True)  # every job left is stopped: each is named or counted
         stopped = processes_below(self.me)
         self.command_stopped = self.shell_status is None
@@ -297,11 +322,10 @@ class Init:
                 pass
 
     def _report(self, ended: str, stopped: int, survivors: list[int]) -> dict:
-        shell_command = _shortened(" ".join(self.argv))
         jobs = []
         for job in self.jobs.values():
             code = None if job["status"] is None else os.waitstatus_to_exitcode(job["status"])
-            jobs.append({"command": "(a subshell of the command)" if job["command"] == shell_command
+            jobs.append({"command": "(a subshell of the command)" if job["command"] == self.shell_line
                          else job["command"],
                          "exit": code if code is not None and code >= 0 else None,
                          "signal": -code if code is not None and code < 0 else None,

@@ -9,7 +9,7 @@ can be checked here, before the shell sees it:
 - no command substitution, variable expansion, subshell or brace expansion, whose
   result the policy could not see (``$( )``, backticks, ``$VAR``, ``( )``, ``{ }``);
 - nothing the shell reads differently from the policy: a line continuation
-  (backslash-newline, which the shell joins: ``.\<newline>.`` is ``..``), a comment
+  (backslash-newline, which the shell joins: ``.\\<newline>.`` is ``..``), a comment
   (the shell ignores quotes in it, so what follows the next newline runs), a NUL;
 - no program or option that changes the system rather than files (``date -s``, a
   date to set as ``date``'s argument, ``hwclock``, ``kill``, ``mount``...);

@@ -47,6 +47,12 @@ async def test_background_leftovers_are_waited_for_until_the_timeout_then_stoppe
     assert wait_until_gone(groups[0])
 
 
+async def test_a_job_is_named_by_the_program_it_runs_even_when_it_starts_it_late(workspace):
+    # forked, a job shows the shell's command line until it runs its program: named again then
+    result = await run_command("(sleep 0.1; exec sleep 30) & echo started", workspace, timeout=1.5)
+    assert [job.command for job in result.jobs] == ["sleep 30"], result.render()
+
+
 async def test_a_job_that_finishes_is_waited_for_and_its_output_kept(workspace):
     result = await run_command("(sleep 0.3; echo late) & echo early", workspace, timeout=10)
     assert result.output == "early\nlate\n"
