@@ -184,7 +184,7 @@ class EvidenceChecks:
         result = await run_command(command, workspace, timeout=config.timeout,
                                    output_limit=min(config.output_limit, 2000), env_names=config.env,
                                    confinement=confinement)
-        if result.timed_out or result.exit_code != 0:
+        if result.failed:
             return False, result.render()
         return True, result.output if want_output else ""
 

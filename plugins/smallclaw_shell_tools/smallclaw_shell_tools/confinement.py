@@ -17,10 +17,13 @@ is never made readable, whoever lists it; ``doctor`` says which were left out an
 
 from __future__ import annotations
 
+import functools
 import glob
+import json
 import logging
 import math
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,6 +55,28 @@ DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 def kernel_landlock() -> tuple[int, str]:
     """The Landlock ABI of the running kernel (0 when none) and why it is missing."""
     return sandbox.landlock_abi()
+
+
+@functools.lru_cache(maxsize=1)
+def _namespaces_probe() -> tuple[bool, bool, str]:
+    from .shell import LAUNCHER  # the launcher is the program that makes them
+
+    try:
+        proc = subprocess.run([sys.executable, "-I", "-S", LAUNCHER, "--probe"], capture_output=True, timeout=30)
+        answer = json.loads(proc.stdout)
+        return bool(answer["available"]), bool(answer["user"]), str(answer["why"])
+    except (OSError, ValueError, KeyError, subprocess.SubprocessError) as exc:
+        return False, False, f"the probe failed: {exc}"
+
+
+def kernel_namespaces() -> tuple[bool, bool, str]:
+    """Whether commands get PID and network namespaces here, whether a user namespace is needed, and why not.
+
+    Tried once per process, in a throwaway child of the launcher.
+    """
+    if sys.platform != "linux":
+        return False, False, f"namespaces are a Linux feature; this is {sys.platform}"
+    return _namespaces_probe()
 
 
 @attrs.frozen
@@ -203,6 +228,9 @@ class Confinement:
     #: RLIMIT_AS in bytes, RLIMIT_CPU in seconds; 0: none
     memory: int = 0
     cpu: int = 0
+    #: a PID namespace per command (and an empty network namespace without network); where the
+    #: kernel refuses, the launcher falls back to walking the process tree
+    namespaces: bool = True
 
     def reachable(self) -> tuple[str, ...]:
         return self.read_write + self.read_only
@@ -216,7 +244,7 @@ class Confinement:
         """The launcher's instructions (JSON), the private temporary directory included."""
         return {"landlock": self.landlock, "read_write": [*self.read_write, tmpdir],
                 "read_only": list(self.read_only), "network": self.network, "memory": self.memory,
-                "cpu": self.cpu, "grace": grace, "parent": os.getpid()}
+                "cpu": self.cpu, "grace": grace, "parent": os.getpid(), "namespaces": self.namespaces}
 
 
 def confinement_for(config: ShellConfig, workspace: Path, app=None, mode: ShellMode | None = None) -> Confinement:
@@ -224,8 +252,9 @@ def confinement_for(config: ShellConfig, workspace: Path, app=None, mode: ShellM
     mode = mode or shell_mode(config)
     memory = max(config.memory_limit, 0) * 1024 * 1024
     cpu = math.ceil(config.cpu_limit if config.cpu_limit > 0 else config.timeout)
+    namespaces = kernel_namespaces()[0]
     if not mode.confined:
-        return Confinement(memory=memory, cpu=cpu)
+        return Confinement(network=config.network, memory=memory, cpu=cpu, namespaces=namespaces)
     places = protected_places(app, workspace)
     real_workspace = os.path.realpath(workspace)
     for place in places:
@@ -235,4 +264,4 @@ def confinement_for(config: ShellConfig, workspace: Path, app=None, mode: ShellM
     read_only, _ = readable_paths(config, places)
     devices = tuple(d for d in DEVICES if os.path.exists(d))
     return Confinement(landlock=mode.landlock, read_write=(real_workspace, *devices), read_only=tuple(read_only),
-                       network=config.network, memory=memory, cpu=cpu)
+                       network=config.network, memory=memory, cpu=cpu, namespaces=namespaces)

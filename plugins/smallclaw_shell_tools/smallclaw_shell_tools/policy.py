@@ -8,6 +8,11 @@ can be checked here, before the shell sees it:
   ``env``, ``xargs``...), nor used with an option that runs one (``find -exec``);
 - no command substitution, variable expansion, subshell or brace expansion, whose
   result the policy could not see (``$( )``, backticks, ``$VAR``, ``( )``, ``{ }``);
+- nothing the shell reads differently from the policy: a line continuation
+  (backslash-newline, which the shell joins: ``.\\<newline>.`` is ``..``), a comment
+  (the shell ignores quotes in it, so what follows the next newline runs), a NUL;
+- no program or option that changes the system rather than files (``date -s``, a
+  date to set as ``date``'s argument, ``hwclock``, ``kill``, ``mount``...);
 - every argument and redirection that names a path stays inside the workspace,
   after following symlinks and expanding globs;
 - the workspace holds no symlink leading out of it (``grep -R``, ``find -L`` or
@@ -46,6 +51,18 @@ LAUNCHERS = frozenset({
     "setsid", "sudo", "su", "doas", "time", "strace", "ltrace", "watch", "chroot", "unshare",
     "nsenter", "stdbuf", "parallel", "flock", "script", "run-parts", "trap",
 })
+
+#: Programs that change the system rather than files (the clock, names, mounts, modules,
+#: services, the network, other processes): never covered, even when listed.
+CHANGES_SYSTEM = frozenset({
+    "hwclock", "timedatectl", "hostname", "hostnamectl", "domainname", "sysctl", "mount", "umount",
+    "swapon", "swapoff", "modprobe", "insmod", "rmmod", "shutdown", "reboot", "poweroff", "halt",
+    "systemctl", "service", "kill", "pkill", "killall", "ip", "ifconfig", "route", "iptables", "nft",
+})
+
+#: ``date``'s options that take a value (in the same word or the next one); ``-I`` only glued on
+_DATE_VALUE_SHORT = "dfrs"
+_DATE_VALUE_LONG = ("date", "file", "reference", "set", "rfc-3339")
 
 #: Options with which an otherwise harmless program runs another program.
 RUNS_PROGRAMS: dict[str, tuple[str, ...]] = {
@@ -87,36 +104,78 @@ class Judgement:
 
 def _tokens(command: str) -> list[str]:
     lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|<>()\n")
-    lexer.whitespace = " \t\r"  # a newline separates commands, as in sh
+    lexer.whitespace = " \t"  # what sh splits words on; a newline separates commands, as in sh
     lexer.whitespace_split = True
-    lexer.commenters = ""  # '#' is treated as text: over-strict, never blind
+    lexer.commenters = ""  # sh's comments are refused before (see _unreadable): '#' inside a word is text
     return list(lexer)
 
 
-def _unseen_expansions(command: str) -> list[str]:
-    """Expansions the shell would perform that the policy cannot see through."""
+_WORD_ENDS = set(" \t\n;&|()<>")
+
+
+def _unreadable(command: str) -> list[str]:
+    """What the shell would expand unseen, or read differently from this policy's reading."""
     found: list[str] = []
     state = ""  # "", "'" or '"'
+    word_start = True
     i = 0
     while i < len(command):
         ch = command[i]
+        following = command[i + 1: i + 2]
         if state == "'":
             if ch == "'":
                 state = ""
         elif ch == "\\":
-            i += 1
-        elif state == '"' and ch == '"':
-            state = ""
-        elif state == "" and ch in "'\"":
-            state = ch
-        elif ch == "`" or (ch == "$" and command[i + 1: i + 2] == "("):
+            if following == "\n":
+                found.append("a line continuation (backslash-newline), which the shell joins into one line")
+            i += 1  # the next character is taken as it is
+        elif ch == "`" or (ch == "$" and following == "("):
             found.append("command substitution ($( ) or backticks)")
         elif ch == "$":
             found.append("variable expansion ($...)")
-        elif state == "" and ch in "{}":
+        elif state == '"':
+            if ch == '"':
+                state = ""
+        elif ch in "'\"":
+            state = ch
+        elif ch in "{}":
             found.append("brace expansion or grouping ({ })")
+        elif ch == "#" and word_start:
+            found.append("a comment (#): the shell ignores quotes in it, so its reading cannot be checked")
+        elif ch == "\x00":
+            found.append("a NUL character")
+        word_start = state == "" and ch in _WORD_ENDS
         i += 1
+    if state:
+        found.append("an unterminated quote")
     return list(dict.fromkeys(found))
+
+
+def _sets_the_clock(arguments: list[str]) -> bool:
+    """True when ``date`` is asked to set the clock: ``-s``/``--set``, or a date as its argument."""
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            return any(not w.startswith("+") for w in words)
+        if word.startswith("--"):
+            name, has_value, _ = word[2:].partition("=")
+            if name and "set".startswith(name):  # GNU takes any unambiguous prefix: --se, --s
+                return True
+            if not has_value and any(option.startswith(name) for option in _DATE_VALUE_LONG):
+                next(words, None)
+        elif word.startswith("-") and len(word) > 1:
+            for position, letter in enumerate(word[1:], 1):
+                if letter == "s":
+                    return True
+                if letter in _DATE_VALUE_SHORT or letter == "I":
+                    if letter != "I" and position == len(word) - 1:
+                        next(words, None)  # the value is the next word
+                    break
+        elif not word.startswith("+"):
+            # MMDDhhmm[[CC]YY][.ss]: the clock is set to it. The words lose where they stood, so
+            # the 2 of `date 2>/dev/null` counts too: over-strict, never blind
+            return True
+    return False
 
 
 def _path_candidates(word: str) -> list[str]:
@@ -187,7 +246,7 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
     if not command.strip():
         problems.append("the command is empty")
         return judgement
-    problems.extend(_unseen_expansions(command))
+    problems.extend(_unreadable(command))
     try:
         tokens = _tokens(command)
     except ValueError as exc:
@@ -195,6 +254,7 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
         return judgement
     allowed = set(allow)
     program: str | None = None
+    arguments: list[list[str]] = []  # each program's, for the forms judged by them (date's)
     expect_program = True
     redirect: str | None = None
     for token in tokens:
@@ -222,8 +282,12 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
             expect_program = False
             program = token
             judgement.programs.append(token)
+            arguments.append([])
             if token in LAUNCHERS or os.path.basename(token) in LAUNCHERS:
                 problems.append(f"{token!r} runs other commands, which the policy cannot check")
+            elif os.path.basename(token) in CHANGES_SYSTEM:
+                problems.append(f"{token!r} changes the system (the clock, names, mounts, services, the network "
+                                "or other processes), which the policy never does unasked")
             elif token not in allowed:
                 if "/" in token and os.path.basename(token) in allowed:
                     problems.append(f"{token!r} is a path; allowed programs are named bare (found on PATH)")
@@ -231,6 +295,7 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
                     problems.append(f"{token!r} is not in the allow list")
             continue
         name = os.path.basename(program or "")
+        arguments[-1].append(token)
         for option in RUNS_PROGRAMS.get(name, ()):
             if token == option or token.startswith(option):
                 problems.append(f"{name} {option} runs other programs")
@@ -243,6 +308,10 @@ def judge(command: str, allow: list[str], workspace: Path) -> Judgement:
                 break
     if redirect is not None:
         problems.append(f"a redirection {redirect!r} has no target")
+    for name, words in zip(judgement.programs, arguments):
+        if os.path.basename(name) == "date" and _sets_the_clock(words):
+            problems.append("date -s, --set or a date as its argument sets the system clock, which the policy "
+                            "never does unasked (date +FORMAT and date -d DATE only print)")
     if not problems:
         links = outward_links(workspace)
         if links:

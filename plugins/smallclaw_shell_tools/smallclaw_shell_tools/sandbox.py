@@ -1,42 +1,26 @@
-"""The launcher every shell command starts under: Landlock, seccomp, rlimits, and a process tree it can always stop.
+"""How a command's process restricts itself for good: Landlock, seccomp, no capabilities, its own namespaces.
 
-``run_command`` starts ``python -I -S sandbox.py SPEC -- /bin/sh -c COMMAND``. This file
-is run by path and imports nothing but the standard library, so it does not load
-SmallClaw (the whole round trip of ``true`` takes about 80 ms). It:
+Imported by the launcher (``launcher.py``, run by path: this module imports nothing but
+the standard library) and by SmallClaw, to ask what the kernel offers
+(``landlock_abi()``, ``socket_filter_supported()``).
 
-1. marks itself a child subreaper (``PR_SET_CHILD_SUBREAPER``): every process the
-   command starts and then abandons, including one that called ``setsid()`` to leave
-   the process group, is reparented to the launcher instead of to init, so the
-   launcher can always find it by walking ``/proc`` from its own pid;
-2. forks the command. The child sets ``RLIMIT_AS`` and ``RLIMIT_CPU``, gives up every
-   capability, sets ``PR_SET_NO_NEW_PRIVS``, restricts itself with a Landlock ruleset (read-write:
-   ``SPEC["read_write"]``; read and execute: ``SPEC["read_only"]``; TCP bind and
-   connect denied unless ``SPEC["network"]``) and, without network, a seccomp filter
-   that refuses every socket but TCP (Unix sockets reach local services such as
-   D-Bus, which can start programs outside the sandbox); then it execs the command.
-   If any of that fails, the command does not run (exit 126);
-3. waits; when the command exits, or when SIGTERM arrives (the timeout), it stops
-   every process left in its tree (SIGTERM, then SIGKILL after ``SPEC["grace"]``)
-   and exits with the command's exit code.
-
-The launcher itself is not confined: it runs no code but this file, and it needs
-``/proc`` to find the processes it must stop.
-
-The same module, imported, answers what the kernel offers (``landlock_abi()``).
+- ``enter_namespaces``: the launcher's future children get a PID namespace of their own
+  (and, without network, the launcher and they an empty network namespace), inside a
+  new user namespace when the process has no privilege to make them otherwise;
+- ``start_command``: in the forked command, before exec: rlimits, no capabilities,
+  ``no_new_privs``, the Landlock ruleset, the seccomp filter; if any of it fails, the
+  command does not run (exit 126).
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
-import json
 import os
-import platform
 import resource
 import signal
 import stat
 import sys
-import time
 
 # --- Landlock (linux/landlock.h) -------------------------------------------------------
 
@@ -64,11 +48,9 @@ READ_WRITE_EXCEPT = FS_MAKE_CHAR | FS_MAKE_BLOCK
 #: the only rights a rule on a file (not a directory) may carry
 FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
 
-_PR_SET_PDEATHSIG = 1
 _PR_CAPBSET_DROP = 24
 _PR_SET_SECCOMP = 22
 _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
-_PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -110,7 +92,7 @@ def landlock_abi() -> tuple[int, str]:
         return int(version), ""
     err = ctypes.get_errno()
     if err == 38:  # ENOSYS
-        return 0, f"the kernel ({platform.release()}) has no Landlock (it needs Linux 5.13 or later, built with it)"
+        return 0, f"the kernel ({os.uname().release}) has no Landlock (it needs Linux 5.13 or later, built with it)"
     if err == 95:  # EOPNOTSUPP
         return 0, "Landlock is built into the kernel but not enabled (add landlock to the lsm= boot parameter)"
     return 0, f"the Landlock probe failed: {os.strerror(err)}"
@@ -198,12 +180,12 @@ def drop_capabilities() -> None:
     _check(libc.capset(ctypes.byref(header), data), "capset")
 
 
-# --- seccomp: no sockets but TCP (linux/seccomp.h, linux/filter.h) ----------------------
+# --- seccomp: without network, no socket but TCP, and no listening (linux/seccomp.h, filter.h) ----------
 
-#: architecture -> (AUDIT_ARCH value, socket syscall number, io_uring_setup syscall number)
+#: architecture -> AUDIT_ARCH value and the syscall numbers the filter looks at
 _SECCOMP_ARCHES = {
-    "x86_64": (0xC000003E, 41, 425),
-    "aarch64": (0xC00000B7, 198, 425),
+    "x86_64": (0xC000003E, {"socket": 41, "listen": 50, "accept": 43, "accept4": 288, "io_uring_setup": 425}),
+    "aarch64": (0xC00000B7, {"socket": 198, "listen": 201, "accept": 202, "accept4": 242, "io_uring_setup": 425}),
 }
 _AF_INET, _AF_INET6, _SOCK_STREAM, _IPPROTO_TCP = 2, 10, 1, 6
 _EACCES, _ENOSYS = 13, 38
@@ -220,21 +202,30 @@ class _SockFprog(ctypes.Structure):
 
 
 def socket_filter_supported() -> bool:
-    """True where the seccomp filter that keeps commands off non-TCP sockets can be installed."""
-    return sys.platform == "linux" and platform.machine() in _SECCOMP_ARCHES
+    """True where the seccomp filter that keeps commands off the network can be installed."""
+    return sys.platform == "linux" and os.uname().machine in _SECCOMP_ARCHES
 
 
-def _socket_filter_program() -> list[tuple[int, int, int, int]]:
-    """The BPF program, assembled from labelled instructions (jumps are relative in BPF)."""
-    arch, nr_socket, nr_io_uring_setup = _SECCOMP_ARCHES[platform.machine()]
+def _socket_filter_program(tcp: bool) -> list[tuple[int, int, int, int]]:
+    """The BPF program, assembled from labelled instructions (jumps are relative in BPF).
+
+    Refused with "Permission denied": ``listen``, ``accept`` and ``accept4`` (``listen``
+    without ``bind`` picks a port on every interface, which Landlock does not see), and
+    every socket but TCP; with ``tcp`` false, TCP sockets too (nothing else would keep
+    them in). ``io_uring`` makes sockets where seccomp cannot see: it does not exist here.
+    """
+    arch, nr = _SECCOMP_ARCHES[os.uname().machine]
     # offsets in struct seccomp_data: nr 0, arch 4, args[i] 16 + 8 i (low half first: little-endian)
     source = [
         ("ld", 4),                                        # the calling convention
         ("jeq", arch, None, "nosys"),                     # another one (i386 socketcall on x86_64)
         ("ld", 0),                                        # the syscall number
         ("jge", 0x40000000, "nosys", None),               # x32 numbers
-        ("jeq", nr_io_uring_setup, "nosys", None),        # io_uring makes sockets where seccomp cannot see
-        ("jeq", nr_socket, "socket", None),
+        ("jeq", nr["io_uring_setup"], "nosys", None),
+        ("jeq", nr["listen"], "deny", None),
+        ("jeq", nr["accept"], "deny", None),
+        ("jeq", nr["accept4"], "deny", None),
+        ("jeq", nr["socket"], "socket" if tcp else "deny", None),
         ("ret", _RET_ALLOW),                              # any other call
         "socket",
         ("ld", 16),                                       # socket(domain, type, protocol)
@@ -250,7 +241,7 @@ def _socket_filter_program() -> list[tuple[int, int, int, int]]:
         "deny",
         ("ret", _RET_ERRNO | _EACCES),
         "tcp",
-        ("ret", _RET_ALLOW),                              # Landlock decides about bind and connect
+        ("ret", _RET_ALLOW),                              # Landlock or the empty namespace decide the rest
         "nosys",
         ("ret", _RET_ERRNO | _ENOSYS),
     ]
@@ -270,9 +261,9 @@ def _socket_filter_program() -> list[tuple[int, int, int, int]]:
     return program
 
 
-def filter_sockets() -> None:
-    """Refuse every socket but TCP (and io_uring, which could make one unseen), for good."""
-    program = _socket_filter_program()
+def filter_sockets(tcp: bool) -> None:
+    """Refuse listening, accepting and every socket but TCP (none at all unless ``tcp``), for good."""
+    program = _socket_filter_program(tcp)
     libc = _libc()
     array = (_SockFilter * len(program))(*[_SockFilter(*ins) for ins in program])
     fprog = _SockFprog(len(program), array)
@@ -280,142 +271,59 @@ def filter_sockets() -> None:
     _check(libc.prctl(_PR_SET_SECCOMP, 2, ctypes.byref(fprog), 0, 0), "prctl(PR_SET_SECCOMP)")
 
 
-# --- the process tree ------------------------------------------------------------------
+# --- namespaces: a PID namespace per command, an empty network namespace without network -------
+
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 
 
-def descendants(root: int) -> list[int]:
-    """Live processes below ``root``, found by their parent pids in ``/proc``."""
-    children: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+def enter_namespaces(network: bool) -> bool:
+    """Give this process's future children a PID namespace of their own; without ``network``, an empty network one.
+
+    Unshared directly where the process may (root); otherwise inside a new user namespace
+    that maps only the process's own uid and gid, so files keep their owners. Returns
+    True when a user namespace was needed; raises ``OSError`` when neither works. The
+    network namespace takes this process in too: the launcher uses no network.
+    """
+    libc = _libc()
+    flags = CLONE_NEWPID | (0 if network else CLONE_NEWNET)
+    if libc.unshare(ctypes.c_int(flags)) == 0:
+        return False
+    uid, gid = os.geteuid(), os.getegid()
+    _check(libc.unshare(ctypes.c_int(flags | CLONE_NEWUSER)), "unshare")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        fd = os.open(f"/proc/self/{name}", os.O_WRONLY)
         try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue  # gone meanwhile
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if fields[0] == b"Z":
-            continue  # dead, waiting to be reaped
-        children.setdefault(int(fields[1]), []).append(int(name))
-    found: list[int] = []
-    stack = [root]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            found.append(child)
-            stack.append(child)
-    return found
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
+    return True
 
 
-def _reap() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+# --- the command: restricted, then run ----------------------------------------------------------
 
 
-def _signal_all(pids: list[int], sig: int) -> None:
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+def start_command(spec: dict, argv: list[str], own_network: bool) -> None:
+    """In the forked command: limits, no capabilities, Landlock, seccomp, exec. Never returns.
 
-
-def stop_tree(grace: float) -> None:
-    """Stop every process below this one: SIGTERM, then SIGKILL after ``grace`` seconds."""
-    me = os.getpid()
-    left = descendants(me)
-    if left:
-        _signal_all(left, signal.SIGTERM)
-        _signal_all(left, signal.SIGCONT)  # a stopped process must run to act on SIGTERM
-        deadline = time.monotonic() + grace
-        while left and time.monotonic() < deadline:
-            time.sleep(0.02)
-            _reap()
-            left = descendants(me)
-    rounds = 0
-    while left and rounds < 500:  # a process forking as fast as it can is killed in a few rounds
-        _signal_all(left, signal.SIGKILL)
-        _reap()
-        left = descendants(me)
-        rounds += 1
-    _reap()
-
-
-# --- the launcher ------------------------------------------------------------------------
-
-
-class _Stop(Exception):
-    pass
-
-
-_stopping = False
-
-
-def _on_stop(signum, frame):
-    global _stopping
-    if not _stopping:  # once: a second signal must not interrupt the stopping itself
-        _stopping = True
-        raise _Stop(signum)
-
-
-def _start_command(spec: dict, argv: list[str]) -> None:
-    """In the forked child: limits, confinement, exec. Never returns."""
+    ``own_network``: the command is in an empty network namespace of its own, so TCP
+    sockets may stay (nothing answers them); otherwise, without Landlock's network rules
+    either, the filter refuses them too.
+    """
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])  # the launcher waits with signals blocked
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGPIPE, signal.SIGXFSZ):
             signal.signal(sig, signal.SIG_DFL)  # Python ignores SIGPIPE; commands expect the default
         if spec.get("memory"):
             resource.setrlimit(resource.RLIMIT_AS, (spec["memory"], spec["memory"]))
         if spec.get("cpu"):
             resource.setrlimit(resource.RLIMIT_CPU, (spec["cpu"], spec["cpu"] + 1))
-        if spec.get("landlock"):
-            drop_capabilities()
-            restrict(spec["landlock"], spec["read_write"], spec["read_only"], spec["network"])
-            if not spec["network"] and socket_filter_supported():
-                filter_sockets()
+        drop_capabilities()
+        abi = spec.get("landlock") or 0
+        if abi:
+            restrict(abi, spec["read_write"], spec["read_only"], spec["network"])
+        if not spec["network"] and socket_filter_supported():
+            filter_sockets(tcp=own_network or abi >= 4)
         os.execve(argv[0], argv, os.environ)
     except BaseException as exc:  # noqa: BLE001 - whatever failed, the command must not run unconfined
         os.write(2, f"smallclaw sandbox: the command was not run: {exc}\n".encode(errors="replace"))
     os._exit(126)
-
-
-def main(args: list[str]) -> int:
-    if len(args) < 3 or args[1] != "--":
-        print("usage: sandbox.py SPEC_JSON -- PROGRAM [ARGS...]", file=sys.stderr)
-        return 2
-    spec = json.loads(args[0])
-    argv = args[2:]
-    libc = _libc()
-    _check(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)")
-    # SmallClaw gone (killed mid-command): stop the command too, as a timeout would
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, _on_stop)
-    status: int | None = None
-    try:
-        if os.getppid() != spec.get("parent", os.getppid()):
-            raise _Stop(signal.SIGTERM)  # the parent died before PDEATHSIG was set
-        child = os.fork()
-        if child == 0:
-            _start_command(spec, argv)
-        while status is None:
-            pid, wait_status = os.waitpid(-1, 0)  # reaps orphans too: they are ours now
-            if pid == child:
-                status = wait_status
-    except _Stop:
-        pass
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)  # stopping is under way: finish it
-    stop_tree(float(spec.get("grace", 0.5)))
-    if status is None:
-        return 128 + signal.SIGTERM
-    code = os.waitstatus_to_exitcode(status)
-    return 128 - code if code < 0 else code
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

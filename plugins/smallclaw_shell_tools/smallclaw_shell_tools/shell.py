@@ -1,13 +1,16 @@
 """Running one shell command: under the launcher, in a clean environment, with a timeout and capped output.
 
-The command runs as ``/bin/sh -c`` below the launcher (``sandbox.py``), in a new
+The command runs as ``/bin/sh -c`` below the launcher (``launcher.py``), in a new
 session, with the workspace as its working directory and a private temporary
 directory as ``TMPDIR`` (removed afterwards). The launcher applies the confinement
-(Landlock, seccomp, rlimits) to the command, and stops every process the command
-started once it exits or times out, including one that left the process group with
-``setsid()``: the launcher is their subreaper, so none can escape it. Output (stdout
-and stderr together) is read as it comes and only the head and the tail are kept, so a
-command printing gigabytes costs a bounded amount of memory.
+(Landlock, seccomp, rlimits, namespaces) to the command and owns the timeout: when the
+command exits it waits for the jobs the command left running, until the timeout, and
+then stops whatever is left; nothing the command started outlives the call. It reports
+(JSON, on a pipe of its own) how the command ended, each job's command line and exit
+status, and what it stopped, so the result says what happened instead of "exit code 0"
+for a command whose download failed in the background. Output (stdout and stderr
+together, the jobs' included) is read as it comes and only the head and the tail are
+kept, so a command printing gigabytes costs a bounded amount of memory.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import attrs
 from .confinement import Confinement, within
 
 #: the launcher, run by path so that it imports nothing but the standard library
-LAUNCHER = str(Path(__file__).with_name("sandbox.py"))
+LAUNCHER = str(Path(__file__).with_name("launcher.py"))
 
 #: Variables a command may see; everything else in SmallClaw's environment stays out.
 ENV_ALLOWED = ("PATH", "LANG", "LANGUAGE", "LC_*", "TERM", "TZ", "USER", "LOGNAME", "TMPDIR")
@@ -40,13 +43,61 @@ ENV_SECRET = ("*TOKEN*", "*_KEY", "*KEY_*", "*SECRET*", "*PASSWORD*", "*PASSWD*"
 #: Seconds between asking a command's processes to stop and killing them.
 GRACE = 0.5
 
-#: Seconds the launcher gets to stop the command's processes before its whole group is killed.
+#: Seconds the launcher gets, past the timeout, to stop the command's processes before its group is killed.
 LAUNCHER_GRACE = GRACE + 3.0
+
+#: jobs named one per line in a result; more are counted
+JOBS_SHOWN = 5
+
+_JOB = "a job the command left in the background"
+
+
+@attrs.frozen
+class Job:
+    """A process the command left running when it exited (``cmd &``, a daemon), and how it ended."""
+
+    command: str
+    exit_code: int | None = None
+    #: the signal that ended it, when one did
+    killed_by: int | None = None
+    #: still running at the timeout (or when the call was stopped), and stopped then
+    stopped: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.stopped or self.killed_by is not None or self.exit_code != 0
+
+    def describe(self, limit: float, output: str) -> str:
+        """One line the model can read: what the job was and how it ended."""
+        if self.stopped:
+            return f"{_JOB} was still running at the {limit:g} s limit and was stopped: {self.command}"
+        if self.killed_by is not None:
+            try:
+                name = signal.Signals(self.killed_by).name
+            except ValueError:
+                name = f"signal {self.killed_by}"
+            return f"{_JOB} failed: {self.command} (killed by {name})"
+        if self.exit_code:
+            return f"{_JOB} failed: {self.command} exit {self.exit_code}{self._message(output)}"
+        return f"{_JOB} finished: {self.command} exit 0"
+
+    def _message(self, output: str) -> str:
+        """The job's last complaint in the output, in the usual ``program: message`` form (jobs share the output).
+
+        The program is the first word, or the second or third for a script run by its
+        interpreter (``/bin/sh ./fetch URL``).
+        """
+        names = [os.path.basename(w) for w in self.command.split(" ")[:3] if w and not w.startswith("-")]
+        for line in reversed(output.splitlines()):
+            for name in names:
+                if line.startswith(f"{name}: "):
+                    return ": " + line[len(name) + 2:].strip()[:200]
+        return ""
 
 
 @attrs.define
 class ShellResult:
-    """What a command did: its exit code, how long it took, and its (capped) output."""
+    """What a command did: its exit code, how long it took, its (capped) output, and what it left behind."""
 
     exit_code: int | None
     duration: float
@@ -54,14 +105,58 @@ class ShellResult:
     timed_out: bool = False
     #: bytes of output left out of the middle
     cut: int = 0
+    #: the processes the command left running when it exited, and how each ended
+    jobs: list[Job] = attrs.field(factory=list)
+    #: more jobs than the launcher names, and how many of those failed
+    more_jobs: int = 0
+    more_failed: int = 0
+    #: processes stopped at the timeout, the command's own included
+    stopped: int = 0
+    #: pids of processes that could not be stopped (only where there is no PID namespace)
+    survivors: list[int] = attrs.field(factory=list)
+    #: the timeout, in seconds
+    limit: float = 0.0
+    #: why the launcher could not say how the command ended ("" when it could)
+    lost: str = ""
+    #: how the command's processes were kept together: "pid namespace", "process tree" ("" unknown)
+    isolation: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """The command, or a job it left in the background, did not succeed (or something outlived it)."""
+        return (self.timed_out or self.exit_code != 0 or any(job.failed for job in self.jobs)
+                or self.more_failed > 0 or bool(self.survivors) or bool(self.lost))
 
     def render(self) -> str:
-        """The result as the model reads it: one status line, then the output."""
+        """The result as the model reads it: a status line, a line per job, then the output."""
         if self.timed_out:
-            status = f"timed out after {self.duration:.1f} s; the command and everything it started were stopped"
+            status = f"timed out after {self.duration:.1f} s; {self._what_was_stopped()}"
+        elif self.lost:
+            status = f"stopped before it finished: {self._what_was_stopped()}"
         else:
             status = f"exit code {self.exit_code} ({self.duration:.2f} s)"
-        return f"{status}\n{self.output}" if self.output else f"{status}\n(no output)"
+        jobs = sorted(self.jobs, key=lambda job: not job.failed)  # what went wrong first
+        lines = [status] + [job.describe(self.limit, self.output) for job in jobs[:JOBS_SHOWN]]
+        more = len(jobs[JOBS_SHOWN:]) + self.more_jobs
+        if more > 0:
+            failed = sum(job.failed for job in jobs[JOBS_SHOWN:]) + self.more_failed
+            lines.append(f"and {more} more jobs left in the background" + (f", {failed} of which failed" if failed
+                                                                           else ", all finished with exit 0"))
+        if self.survivors and not self.timed_out:
+            lines.append(self._what_was_stopped())
+        lines.append(self.output or "(no output)")
+        return "\n".join(lines)
+
+    def _what_was_stopped(self) -> str:
+        if self.lost and self.isolation == "pid namespace":
+            return f"{self.lost}: the kernel ended every process of the command's PID namespace"
+        if self.lost:
+            return (f"{self.lost}: the launcher was killed with its process group; "
+                    "a process that left the group may still be running")
+        if self.survivors:
+            pids = ", ".join(map(str, self.survivors[:10]))
+            return f"{len(self.survivors)} processes the command started could not be stopped (pids {pids})"
+        return f"the command's {self.stopped} processes were stopped" if self.stopped > 1 else "the command was stopped"
 
 
 def is_secret(name: str) -> bool:
@@ -169,6 +264,44 @@ def _offer_python(env: dict[str, str], tmpdir: Path) -> None:
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
 
 
+def _read_report(fd: int) -> dict | None:
+    """The launcher's report (its last line of JSON), or None when it gave none."""
+    os.set_blocking(fd, False)
+    data = b""
+    try:
+        while chunk := os.read(fd, 65536):
+            data += chunk
+    except BlockingIOError:
+        pass  # a writer is still open: whatever is there is all there will be
+    finally:
+        os.close(fd)
+    try:
+        report = json.loads(data.strip().rsplit(b"\n", 1)[-1])
+    except ValueError:
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def _result(report: dict | None, returncode: int | None, duration: float, capped: _CappedOutput,
+            timeout: float, backstop: bool) -> ShellResult:
+    """What the launcher reported, as a result; without a report, only what SmallClaw saw itself."""
+    if report is None:
+        lost = "the launcher gave no report" if backstop or returncode is None or returncode < 0 else ""
+        return ShellResult(exit_code=None if lost else returncode, duration=duration, output=capped.text(),
+                           timed_out=backstop, cut=capped.cut, limit=timeout, lost=lost)
+    jobs = [Job(command=str(j.get("command", "?")), exit_code=j.get("exit"), killed_by=j.get("signal"),
+                stopped=bool(j.get("stopped"))) for j in report.get("jobs", ())]
+    timed_out = report.get("ended") in ("timeout", "cancelled") and bool(report.get("command_stopped"))
+    lost = "" if report.get("ended") in ("exited", "timeout", "cancelled") else str(report.get("ended"))
+    # the exit code is the launcher's own (it exits with the command's): nothing the command can write
+    return ShellResult(exit_code=None if timed_out or lost else returncode, duration=duration,
+                       output=capped.text(), timed_out=timed_out, cut=capped.cut, jobs=jobs,
+                       more_jobs=int(report.get("more_jobs", 0)), more_failed=int(report.get("more_failed", 0)),
+                       stopped=int(report.get("stopped", 0)),
+                       survivors=list(report.get("survivors", ())), limit=timeout, lost=lost,
+                       isolation=str(report.get("isolation", "")))
+
+
 async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, output_limit: int = 8000,
                       env_names: list[str] = (), on_start=None, confinement: Confinement | None = None
                       ) -> ShellResult:
@@ -180,21 +313,26 @@ async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, o
     started = time.monotonic()
     capped = _CappedOutput(output_limit)
     tmpdir = tempfile.mkdtemp(prefix="smallclaw-cmd-")
+    report_reader, report_writer = os.pipe()
     try:
         env = command_environment(workspace, list(env_names),
                                   programs=confinement.read_only if confinement.landlock else None)
         env["TMPDIR"] = tmpdir
         _offer_python(env, Path(tmpdir))
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-I", "-S", LAUNCHER, json.dumps(confinement.spec(tmpdir, GRACE)), "--",
-            "/bin/sh", "-c", command,
-            cwd=str(workspace),
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
+        spec = {**confinement.spec(tmpdir, GRACE), "deadline": started + timeout, "report": report_writer}
+        try:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-I", "-S", LAUNCHER, json.dumps(spec), "--", "/bin/sh", "-c", command,
+                cwd=str(workspace),
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=(report_writer,),
+            )
+        finally:
+            os.close(report_writer)
         pgid = process.pid  # a new session leader's group id is its pid
         if on_start is not None:
             on_start(pgid)
@@ -205,30 +343,26 @@ async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, o
                 capped.add(chunk)
 
         reader = asyncio.ensure_future(read_all())
-        timed_out = False
+        backstop = False
         try:
-            await asyncio.wait_for(process.wait(), timeout=timeout)
+            # the launcher stops the command at the timeout; this is for a launcher that does not
+            await asyncio.wait_for(process.wait(), timeout=timeout + LAUNCHER_GRACE)
         except asyncio.TimeoutError:
-            timed_out = True
+            backstop = True
         except BaseException:
             # cancelled (the task was paused or the round timed out): leave nothing running
             await _stop(process, pgid)
             reader.cancel()
             raise
-        # the launcher has stopped what the command left behind; on a timeout it is told to now
         await _stop(process, pgid)
         try:
             await asyncio.wait_for(asyncio.shield(reader), timeout=1)
         except asyncio.TimeoutError:
             reader.cancel()
+        report = _read_report(report_reader)
+        report_reader = -1
     finally:
+        if report_reader >= 0:
+            os.close(report_reader)
         shutil.rmtree(tmpdir, ignore_errors=True)
-    duration = time.monotonic() - started
-    exit_code = None if timed_out else process.returncode
-    return ShellResult(
-        exit_code=exit_code,
-        duration=duration,
-        output=capped.text(),
-        timed_out=timed_out,
-        cut=capped.cut,
-    )
+    return _result(report, process.returncode, time.monotonic() - started, capped, timeout, backstop)

@@ -79,7 +79,7 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
     if result.timed_out:
         raise ToolError(result.render() + f"\n(the limit is {config.timeout:g} s; try a quicker command)")
     # a command that exits non-zero failed: the model reads its output, verification knows
-    return result.render() if result.exit_code == 0 else ToolFailure(result.render())
+    return ToolFailure(result.render()) if result.failed else result.render()
 
 
 @tool

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 import types
+import uuid
 from pathlib import Path
 
 import pytest
@@ -68,3 +72,62 @@ def without_landlock(monkeypatch):
     from smallclaw_shell_tools import confinement
 
     monkeypatch.setattr(confinement, "kernel_landlock", lambda: (0, "the probe reports no Landlock support"))
+
+
+@pytest.fixture
+def without_namespaces(monkeypatch):
+    """The namespace probe reports none, as where the kernel refuses them: the launcher walks the process tree."""
+    from smallclaw_shell_tools import confinement
+
+    monkeypatch.setattr(confinement, "kernel_namespaces", lambda: (False, False, "the probe reports no namespaces"))
+
+
+class Marked:
+    """A word put in the command line of every process a test starts, and a ``ps``-style look for them in /proc."""
+
+    def __init__(self, word: str):
+        self.word = word
+
+    def alive(self) -> list[int]:
+        """Pids of processes with a live thread whose command line holds the word.
+
+        A process whose main thread has ended shows as a zombie with an empty command
+        line; its other threads still have both, so every thread is looked at.
+        """
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for tid in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/cmdline", "rb") as fh:
+                        cmdline = fh.read()
+                    with open(f"/proc/{pid}/task/{tid}/stat", "rb") as fh:
+                        state = fh.read().rsplit(b")", 1)[1].split()[0]
+                except (OSError, IndexError):
+                    continue
+                if self.word.encode() in cmdline and state not in (b"Z", b"X"):
+                    found.append(int(pid))
+                    break
+        return found
+
+    def survivors(self, seconds: float = 1.0) -> list[int]:
+        """What still runs once ``seconds`` have passed (a dying process may take a moment)."""
+        deadline = time.monotonic() + seconds
+        while (left := self.alive()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return left
+
+
+@pytest.fixture
+def marked():
+    """A ``Marked`` word for the processes a test starts; whatever still has it at the end is killed by pid."""
+    found = Marked(f"marked-{uuid.uuid4().hex[:12]}")
+    yield found
+    for pid in found.alive():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass

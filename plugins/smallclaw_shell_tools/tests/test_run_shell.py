@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import signal
 import time
 
 import pytest
 
 from smallclaw_core import ToolError
-from smallclaw_shell_tools.shell import command_environment, group_alive, run_command
+from smallclaw_shell_tools.shell import Job, ShellResult, command_environment, group_alive, run_command
 from smallclaw_shell_tools.tools import run_shell
 
 pytestmark = pytest.mark.anyio
@@ -34,12 +35,95 @@ async def test_timeout_kills_the_whole_group(workspace):
     assert wait_until_gone(groups[0]), "a process of the command's group is still running"
 
 
-async def test_background_leftovers_are_stopped_when_the_shell_exits(workspace):
+async def test_background_leftovers_are_waited_for_until_the_timeout_then_stopped(workspace):
     groups: list[int] = []
-    result = await run_command("sleep 100 > /dev/null 2>&1 & echo started", workspace, timeout=10,
+    started = time.monotonic()
+    result = await run_command("sleep 100 > /dev/null 2>&1 & echo started", workspace, timeout=1.5,
                                on_start=groups.append)
-    assert result.exit_code == 0 and "started" in result.output
+    assert 1.4 < time.monotonic() - started < 4
+    assert result.exit_code == 0 and "started" in result.output and not result.timed_out
+    assert result.jobs == [Job("sleep 100", killed_by=signal.SIGTERM, stopped=True)] and result.failed
+    assert "was still running at the 1.5 s limit and was stopped: sleep 100" in result.render()
     assert wait_until_gone(groups[0])
+
+
+async def test_a_job_is_named_by_the_program_it_runs_even_when_it_starts_it_late(workspace):
+    # forked, a job shows the shell's command line until it runs its program: named again then
+    result = await run_command("(sleep 0.1; exec sleep 30) & echo started", workspace, timeout=1.5)
+    assert [job.command for job in result.jobs] == ["sleep 30"], result.render()
+
+
+async def test_a_job_that_finishes_is_waited_for_and_its_output_kept(workspace):
+    result = await run_command("(sleep 0.3; echo late) & echo early", workspace, timeout=10)
+    assert result.output == "early\nlate\n"
+    assert result.jobs == [Job("(a subshell of the command)", exit_code=0)] and not result.failed
+    assert result.render().splitlines()[1] == ("a job the command left in the background finished: "
+                                               "(a subshell of the command) exit 0")
+
+
+async def test_jobs_killed_by_a_signal_or_failing_are_failures(workspace):
+    result = await run_command("sh -c 'sleep 0.2; kill -SEGV $$' & sh -c 'sleep 0.3; exit 3' &", workspace)
+    assert result.exit_code == 0 and result.failed
+    assert sorted((job.exit_code or 0, job.killed_by or 0) for job in result.jobs) == [(0, signal.SIGSEGV), (3, 0)]
+    assert "(killed by SIGSEGV)" in result.render() and " exit 3" in result.render()
+
+
+async def test_many_jobs_are_counted_and_failures_shown_first(workspace):
+    command = "for i in $(seq 30); do (sleep 0.3; exit 0) & done; (sleep 0.3; exit 7) &"
+    result = await run_command(command, workspace, timeout=10)
+    assert result.failed and len(result.jobs) + result.more_jobs == 31
+    lines = result.render().splitlines()
+    assert lines[1].endswith("(a subshell of the command) exit 7") or "1 of which failed" in lines[6], lines
+    assert lines[6] == "and 26 more jobs left in the background, " + (
+        "all finished with exit 0" if lines[1].endswith("exit 7") else "1 of which failed"), lines
+
+
+async def test_killing_the_namespaces_init_ends_everything_in_it(workspace, marked):
+    """The guarantee the launcher rests on: when init goes, however it goes, the kernel ends the rest."""
+    import asyncio
+    import os
+
+    from smallclaw_shell_tools.confinement import kernel_namespaces
+
+    if not kernel_namespaces()[0]:
+        pytest.skip("the kernel here refuses namespaces")
+    groups: list[int] = []
+    script = "import os, time; os.setsid(); open('started', 'w').close(); time.sleep(30)"
+    command = f"python3 -c \"{script}\" {marked.word} & sleep 30"
+    call = asyncio.ensure_future(run_command(command, workspace, timeout=20, on_start=groups.append))
+    while not (workspace / "started").exists():
+        await asyncio.sleep(0.05)
+    launcher = groups[0]
+    init = next(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(p) == launcher)
+    os.kill(init, signal.SIGKILL)
+    result = await call
+    assert marked.survivors() == []
+    assert result.failed and not result.timed_out
+    assert result.render().startswith("stopped before it finished: init was killed: the kernel ended every "
+                                      "process of the command's PID namespace"), result.render()
+
+
+def _parent(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def test_the_result_never_claims_what_it_did_not_stop():
+    gone = ShellResult(exit_code=None, duration=2.0, output="", timed_out=True, stopped=3, isolation="pid namespace")
+    assert gone.render().startswith("timed out after 2.0 s; the command's 3 processes were stopped")
+    left = ShellResult(exit_code=None, duration=2.0, output="", timed_out=True, stopped=3, survivors=[41, 42])
+    assert "2 processes the command started could not be stopped (pids 41, 42)" in left.render()
+    assert "were stopped" not in left.render()
+    lost = ShellResult(exit_code=None, duration=9.0, output="", timed_out=True, lost="the launcher gave no report")
+    assert "may still be running" in lost.render() and "were stopped" not in lost.render()
+    ended = ShellResult(exit_code=None, duration=9.0, output="", timed_out=True, lost="init was killed",
+                        isolation="pid namespace")
+    assert "the kernel ended every process of the command's PID namespace" in ended.render()
+    after_exit = ShellResult(exit_code=0, duration=1.0, output="ok\n", survivors=[7])
+    assert after_exit.failed and "could not be stopped (pids 7)" in after_exit.render()
 
 
 async def test_timeout_through_the_tool_is_an_error_result(workspace, context):

@@ -186,6 +186,7 @@ def test_doctor_reports_the_landlock_abi_and_the_mode(app, capsys):
     assert "ok   shell mode: sandbox: every command runs without asking, confined by Landlock" in out
     assert "commands may read: " in out and "/usr" in out
     assert "limits per process: 4096 MiB of address space, 60 s of CPU" in out
+    assert "ok   not protected against: metadata of files outside the workspace" in out
 
 
 @needs_landlock
@@ -227,6 +228,26 @@ def test_without_landlock_doctor_warns_and_names_the_fallback(app, without_landl
     assert code == 0, out  # a warning: SmallClaw works, asking instead
     assert "warn Landlock: not available: the probe reports no Landlock support; sandbox works as ask" in out
     assert "ok   shell mode: ask: the sandbox is not available" in out
+    assert "warn not protected against: without Landlock, a command you approve (or an allow-listed one) runs " \
+           "as your user: it reads and writes every file you can" in out
+    assert "line continuations, comments" in out and "date -s" in out
+
+
+def test_doctor_says_what_keeps_processes_together_and_the_network_out(app, capsys, without_namespaces):
+    code, out = doctor(app, capsys)
+    assert code == 0, out
+    assert "warn processes: no PID namespaces (the probe reports no namespaces): the launcher stops what a " \
+           "command leaves by walking /proc" in out
+    assert "network = false: seccomp refuses listening, accepting and sockets other than TCP" in out
+    assert "empty network namespace" not in out
+
+
+def test_doctor_with_namespaces(app, capsys):
+    if not confinement_module.kernel_namespaces()[0]:
+        pytest.skip("the kernel here refuses namespaces")
+    code, out = doctor(app, capsys)
+    assert "ok   processes: each command runs in a PID namespace of its own" in out
+    assert "ok   network: network = false: an empty network namespace" in out
 
 
 async def test_without_landlock_commands_run_unconfined_under_open(app, without_landlock, tmp_path):

@@ -254,3 +254,40 @@ def test_a_check_that_keeps_failing_pauses_the_task_with_the_evidence(make_app):
     assert task.status == "needs_assistance"
     assert "check failed: command_succeeds: grep -q PASSED results.txt" in task.pause_reason
     assert "exit code 2" in task.pause_reason  # grep's answer for a missing file, with its output
+
+
+# --- a download left in the background by an unquoted & ----------------------------------
+
+
+@pytest.mark.skipif(kernel_landlock()[0] < 1, reason="needs Landlock")
+def test_a_failed_background_download_typed_in_by_hand_does_not_pass(make_app):
+    """The `&` of an unquoted URL put the download in the background: the shell said exit 0 at once.
+    The job's failure is now in the result, so the file the model then types in is not taken as done."""
+    from smallclaw_core.testing import request_kind
+
+    def respond(request):
+        kind = request_kind(request)
+        if kind == "verifier":
+            return verdict(True, "data.json is there")  # a YES the evidence must overrule
+        if kind != "executor":
+            return "done"
+        last = request.messages[-1]
+        if last.role != "tool":
+            return call("run_shell", command="./curl -o data.json https://x/?q=1&key=2")
+        if last.content.startswith("exit code"):
+            return call("write_file", path="data.json", content='{"price": 42}\n')
+        return "data.json holds the price."
+
+    app, model = make_app(ScriptedModel(respond), runner={"attempts": "never"})
+    task = app.tasks.create("fetch the price", ["download https://x/?q=1&key=2 and save it as data.json"])
+    fake_curl = app.workspace_for(task.id) / "curl"
+    fake_curl.write_text("#!/bin/sh\nsleep 0.2\necho 'curl: (6) Could not resolve host: x' >&2\nexit 6\n")
+    fake_curl.chmod(0o755)
+    run(app, timeout=60)
+    task = app.store.get(task.id)
+    assert task.status != "complete", [e.data for e in journal(app, task.id)][-5:]
+    results = [e.data for e in journal(app, task.id, "tool_result") if e.data.get("name") == "run_shell"]
+    assert results and results[0].get("error"), results[:1]
+    assert "a job the command left in the background failed: /bin/sh ./curl -o data.json https://x/?q=1 " \
+           "exit 6: (6) Could not resolve host: x" in results[0]["result"]
+    assert "written by hand after the download" in task.pause_reason, task.pause_reason
