@@ -33,6 +33,8 @@ _LAZY = {
     "to_json_protocol": "toolprotocol", "from_json_protocol": "toolprotocol",
     "plain_history": "toolprotocol", "close_truncated_json": "toolprotocol",
     "find_pulled": "modelfiles", "latest_pulled": "modelfiles", "list_pulled": "modelfiles",
+    # validators for a config section's fields: a value out of range is an error naming file and key
+    "at_least": "config", "above": "config", "between": "config", "one_of": "config",
 }
 
 

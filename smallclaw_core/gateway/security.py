@@ -21,6 +21,8 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..paths import private_dir
+
 TOKEN_FILE = "token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,7 +40,7 @@ def ensure_token(home: Path) -> str:
             os.chmod(path, 0o600)  # someone loosened it; the token is a password
         return token
     token = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     # O_EXCL so two servers starting at once cannot hand out different tokens
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
