@@ -64,7 +64,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         version = p["version"] or ""
         print(f"{p['name']} {version}".rstrip() + (f"  ({p['distribution']})" if p["distribution"] else ""))
         if p["error"]:
-            print(f"  FAILED TO LOAD: {p['error']}")
+            print(f"  FAILED TO LOAD: {printable(p['error'], lines=True)}")
             continue
         print(f"  hooks: {', '.join(p['hooks']) or '-'}")
         for kind, names in p["contributes"].items():

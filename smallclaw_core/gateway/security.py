@@ -21,6 +21,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import ConfigError
 from ..paths import private_dir
 
 TOKEN_FILE = "token"
@@ -32,9 +33,12 @@ def ensure_token(home: Path) -> str:
     """The gateway token: read from ``<home>/token``, created (mode 0600) when missing or empty."""
     path = Path(home) / TOKEN_FILE
     try:
-        token = path.read_text().strip()
+        token = path.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
         token = ""
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a token (byte {exc.start} is not text); delete the file and the next "
+                          "`smallclaw serve` makes a new one") from None
     if token:
         if path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)  # someone loosened it; the token is a password
