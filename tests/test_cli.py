@@ -137,7 +137,7 @@ def test_a_corrupt_task_is_a_warning_and_the_others_still_list(home):
 def test_an_id_that_cannot_be_a_task_id_is_a_clear_message_for_every_command(home):
     long = "a" * 5_000  # the file system's limit is 255: this was ENAMETOOLONG and a traceback
     for args in (("show", long), ("pause", long), ("resume", long), ("cancel", long), ("delete", long),
-                 ("plan", long, "--step", "x"), ("show", "../../etc"), ("show", "x\x1b[2J")):
+                 ("plan", long, "--step", "x"), ("pick", long, "1"), ("show", "../../etc"), ("show", "x\x1b[2J")):
         proc = cli(home, "task", *args, check=False)
         assert proc.returncode == 2, (args[0], proc.stderr)
         assert proc.stderr.startswith("smallclaw: no task with id '"), proc.stderr

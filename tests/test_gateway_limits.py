@@ -73,6 +73,7 @@ def deep(levels: int, opener: str = "[") -> str:
 BODY_ROUTES = [
     ("post", "/api/tasks"),
     ("post", "/api/tasks/{id}/resume"),
+    ("post", "/api/tasks/{id}/pick"),
     ("put", "/api/tasks/{id}/steps"),
     ("post", "/api/sessions/web_x/messages"),
     ("post", "/api/test/echo"),  # a plugin's route
@@ -117,6 +118,7 @@ ID_ROUTES = [
     ("get", "/api/tasks/{id}"),
     ("post", "/api/tasks/{id}/pause"),
     ("post", "/api/tasks/{id}/resume"),
+    ("post", "/api/tasks/{id}/pick"),
     ("post", "/api/tasks/{id}/cancel"),
     ("delete", "/api/tasks/{id}"),
     ("put", "/api/tasks/{id}/steps"),
@@ -127,7 +129,7 @@ NOT_IDS = ["a" * 5_000, "%00", "a%00b", "%2e%2e", ".quarantine", "é" * 300, "x%
 @pytest.mark.parametrize("method, path", ID_ROUTES)
 @pytest.mark.parametrize("not_an_id", NOT_IDS)
 def test_an_id_that_cannot_be_a_task_id_is_a_404_on_every_route(client, task_id, method, path, not_an_id):
-    body = {"steps": ["x"]} if method == "put" else None
+    body = {"steps": ["x"]} if method == "put" else {"attempt": 1} if path.endswith("pick") else None
     r = client.request(method.upper(), path.format(id=not_an_id), json=body)
     message = refused(r, 404, "no task with id")
     assert len(message) < 200  # 5,000 characters are not echoed back
