@@ -21,7 +21,7 @@ from .logs import TimedBackend, log_task_event
 from .models import Backend
 from .plugins import PluginHost, Registry, create_plugin_manager
 from .sessions import SessionStore
-from .paths import data_dir, is_project_dir
+from .paths import data_dir, is_project_dir, tighten
 from .storage import open_store, this_host
 from .store import TaskStore
 
@@ -76,6 +76,9 @@ class App:
         first thing written there.
         """
         root = data_dir(home)
+        notice = tighten(root)  # every goal and journal is in there
+        if notice:
+            log.warning("%s", notice)
         path = root / CONFIG_FILE
         raw = read_raw(path)
         for section, values in (overrides or {}).items():

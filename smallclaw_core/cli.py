@@ -17,6 +17,7 @@ from .console import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _app, _loaded, _print_json
 from .model_commands import cmd_doctor, cmd_models, cmd_models_pull
 from .task_commands import _simple, cmd_task_add, cmd_task_list, cmd_task_show
 from .tasks import STATUSES
+from .terminal import printable
 
 
 # --- init and plugins ---------------------------------------------------------------
@@ -41,7 +42,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         print(f"{path} already exists (use --force to overwrite it)")
         return EXIT_OK
-    home.mkdir(parents=True, exist_ok=True)
     app = App.load(home) if not path.exists() else None
     sections = Registry("sections")
     if app is not None:
@@ -64,7 +64,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         version = p["version"] or ""
         print(f"{p['name']} {version}".rstrip() + (f"  ({p['distribution']})" if p["distribution"] else ""))
         if p["error"]:
-            print(f"  FAILED TO LOAD: {p['error']}")
+            print(f"  FAILED TO LOAD: {printable(p['error'], lines=True)}")
             continue
         print(f"  hooks: {', '.join(p['hooks']) or '-'}")
         for kind, names in p["contributes"].items():
@@ -110,6 +110,20 @@ HOME_HELP = ("data directory (default: $SMALLCLAW_HOME, else the nearest .localc
 LOG_LEVEL_HELP = "how much serve and run log: debug, info (default), warning or error"
 
 
+def _number(low: int, high: int) -> Any:
+    """An argparse type: a whole number from ``low`` to ``high``, else a usage error saying so."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not from {low} to {high}")
+        return value
+
+    return parse
+
+
 def _global_options(parser: argparse.ArgumentParser, default: Any) -> None:
     """Options accepted before and after the command (``smallclaw task list --home X``)."""
     parser.add_argument("--home", metavar="DIR", default=default, help=HOME_HELP)
@@ -146,7 +160,7 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
 
     p = command(sub, "serve", "run the server: the runner, the API and the board")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default 8765)")
+    p.add_argument("--port", type=_number(0, 65535), help="port (default 8765; 0: any free port)")
     p.add_argument("--no-runner", action="store_true", help="serve the board without running tasks")
     p.add_argument("--no-gateway", action="store_true", help="run tasks without serving the API and the board")
     p.set_defaults(func=cmd_serve)
@@ -197,7 +211,8 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
 
     p = command(tsub, "show", "show a task: status, plan, journal tail, summary")
     p.add_argument("id")
-    p.add_argument("--journal", type=int, default=15, metavar="N", help="journal entries to show (default 15)")
+    p.add_argument("--journal", type=_number(0, 100_000), default=15, metavar="N",
+                   help="journal entries to show (default 15)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_task_show)
 
@@ -285,13 +300,13 @@ def main(argv: list[str] | None = None) -> int:
             return int(result or 0)
         return int(args.func(args) or 0)
     except TaskNotFound as exc:
-        print(f"smallclaw: {exc}", file=sys.stderr)
+        print(f"smallclaw: {printable(exc, lines=True)}", file=sys.stderr)
         return EXIT_USAGE
     except (ConfigError, IllegalTransition) as exc:
-        print(f"smallclaw: {exc}", file=sys.stderr)
+        print(f"smallclaw: {printable(exc, lines=True)}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, IllegalTransition) else EXIT_ERROR
     except SmallClawError as exc:
-        print(f"smallclaw: {exc}", file=sys.stderr)
+        print(f"smallclaw: {printable(exc, lines=True)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -3,26 +3,77 @@
 The data directory is found by ``paths.data_dir`` (``--home``, ``$SMALLCLAW_HOME``, the
 nearest ``.localclaw``, else the user's data directory). Every core section is an attrs
 class below; plugins declare their own sections through the
-``register_config_sections`` hook. An unknown key or a wrong type is an error that
-names the file, the key and what was expected.
+``register_config_sections`` hook. An unknown key, a wrong type or a value out of its
+range (``at_least``, ``above``, ``between``, ``one_of``: attrs validators that say what
+they expect) is an error that names the file, the key and what was expected.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import attrs
 import cattrs
 import tomli_w
 
 from .errors import ConfigError
+from .paths import PRIVATE_FILE_MODE, private_dir
 from .paths import data_dir  # noqa: F401  (re-exported: where the config file lives)
 
 CONFIG_FILE = "config.toml"
+
+
+# --- what a value may be ----------------------------------------------------------------
+
+
+class ValueOutOfRange(ValueError):
+    """A config value of the right type that makes no sense (a negative timeout)."""
+
+    def __init__(self, key: str, expected: str, value: Any):
+        self.key = key
+        self.expected = expected
+        self.value = value
+        super().__init__(f"{key} should be {expected}, got {value!r}")
+
+
+@attrs.frozen
+class Expect:
+    """An attrs validator that says in words what a value should be (``field(validator=at_least(1))``)."""
+
+    accepts: Callable[[Any], bool]
+    expected: str
+
+    def __call__(self, instance: Any, attribute: Any, value: Any) -> None:
+        if not self.accepts(value):
+            raise ValueOutOfRange(attribute.name, self.expected, value)
+
+
+def at_least(low: float) -> Expect:
+    """A number of ``low`` or more: counts, and durations where 0 means "none"."""
+    return Expect(lambda v: v >= low, f"at least {low}")
+
+
+def above(low: float) -> Expect:
+    """A number above ``low``: timeouts and intervals, where 0 would mean "never" or "always"."""
+    return Expect(lambda v: v > low, f"above {low}")
+
+
+def between(low: float, high: float) -> Expect:
+    """A number from ``low`` to ``high``, both included (a port)."""
+    return Expect(lambda v: low <= v <= high, f"from {low} to {high}")
+
+
+def one_of(*choices: str) -> Expect:
+    """One of a few words."""
+    return Expect(lambda v: v in choices, "one of " + ", ".join(f'"{c}"' for c in choices))
+
+
+# --- the core sections ------------------------------------------------------------------
 
 
 @attrs.define
@@ -40,11 +91,11 @@ class ModelsConfig:
     verifier: str = ""
     summarizer: str = ""
     #: how tools are offered: "auto" (native where supported), "native", or "json"
-    tool_protocol: str = "auto"
-    num_ctx: int = 8192
-    temperature: float = 0.3
+    tool_protocol: str = attrs.field(default="auto", validator=one_of("auto", "native", "json"))
+    num_ctx: int = attrs.field(default=8192, validator=at_least(256))
+    temperature: float = attrs.field(default=0.3, validator=at_least(0))
     #: seconds a single model call may take
-    timeout: float = 120.0
+    timeout: float = attrs.field(default=120.0, validator=above(0))
     #: where `smallclaw models pull` downloads from; empty means $HF_ENDPOINT, else
     #: https://huggingface.co
     hub_endpoint: str = ""
@@ -55,20 +106,21 @@ class ChatConfig:
     """``[chat]``: chat sessions (the board's chat, the terminal chat, Telegram)."""
 
     #: tool calls one answer may make
-    max_tool_calls: int = 12
+    max_tool_calls: int = attrs.field(default=12, validator=at_least(1))
     #: characters of one tool output kept in the conversation (head and tail)
-    tool_output_limit: int = 4000
+    tool_output_limit: int = attrs.field(default=4000, validator=at_least(100))
 
 
 @attrs.define
 class GatewayConfig:
     host: str = "127.0.0.1"
-    port: int = 8765
+    #: 0: any free port (tests)
+    port: int = attrs.field(default=8765, validator=between(0, 65535))
     #: extra origins allowed to change state (the board's own origin always is)
     allowed_origins: list[str] = attrs.field(factory=list)
     allowed_hosts: list[str] = attrs.field(factory=list)
-    ping_interval: float = 15.0
-    event_buffer: int = 2000
+    ping_interval: float = attrs.field(default=15.0, validator=above(0))
+    event_buffer: int = attrs.field(default=2000, validator=at_least(1))
 
 
 @attrs.define
@@ -203,9 +255,20 @@ def structure_section(path: Path, name: str, table: Any, cls: type) -> Any:
     try:
         return _converter.structure(table, cls)
     except Exception as exc:
+        for leaf in _leaves(exc):
+            if isinstance(leaf, ValueOutOfRange):
+                given = table.get(leaf.key, leaf.value)  # as written: -1, not the -1.0 it became
+                raise ConfigError(f"{path}: {name}.{leaf.key} should be {leaf.expected}, got {given!r}") from exc
         detail = "; ".join(cattrs.transform_error(exc, format_exception=_explain)) \
             if isinstance(exc, cattrs.BaseValidationError) else str(exc)
         raise ConfigError(f"{path}: [{name}]: {detail}") from exc
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    """The exceptions inside cattrs' exception groups."""
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
 
 
 def _explain(exc: BaseException, type_: Any) -> str:
@@ -216,15 +279,24 @@ def _explain(exc: BaseException, type_: Any) -> str:
 
 
 def read_raw(path: Path) -> dict[str, Any]:
+    """The file's tables as TOML gives them; a missing file is an empty one."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark, as some editors write, is harmless
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        hint = " (it looks like UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ConfigError(f"{path}: not UTF-8 text{hint}: byte {exc.start} (line {line}) is "
+                          f"0x{data[exc.start]:02x}; save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc}") from exc
 
 
 def load_config(path: Path, plugin_sections: dict[str, type] | None = None,
@@ -250,10 +322,14 @@ def default_document(plugin_sections: dict[str, type] | None = None) -> dict[str
 
 
 def write_default(path: Path, plugin_sections: dict[str, type] | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``config.toml`` with every key at its default, readable by this user only."""
+    private_dir(path.parent)
     header = (
         "# SmallClaw configuration. Every key is shown with its default.\n"
         "# [models] names a model per role as backend:model, e.g. \"ollama:qwen3:4b\" or\n"
         "# \"llamacpp:default\"; empty means: Ollama when reachable, else the embedded model.\n\n"
     )
-    path.write_text(header + tomli_w.dumps(default_document(plugin_sections)))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.fchmod(fd, PRIVATE_FILE_MODE)  # an older file keeps its mode through O_TRUNC
+        fh.write(header + tomli_w.dumps(default_document(plugin_sections)))

@@ -23,8 +23,12 @@ def _app(args: argparse.Namespace):
     return App.load(args.home)
 
 
+#: JSON escapes C0 itself; DEL and C1 are left raw with ensure_ascii=False
+_JSON_ESCAPED = {c: f"\\u{c:04x}" for c in range(0x7f, 0xa0)}
+
+
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str).translate(_JSON_ESCAPED))
 
 
 def _ago(ts: float | None) -> str:

@@ -29,7 +29,9 @@ class TaskNotFound(SmallClawError):
         hint = ""
         if self.close_matches:
             hint = "; did you mean " + ", ".join(self.close_matches) + "?"
-        super().__init__(f"no task with id {task_id!r}{hint}")
+        # repr: a control character in what was typed is shown escaped, never sent to the terminal
+        shown = repr(task_id) if len(task_id) <= 64 else f"{task_id[:40]!r}... ({len(task_id)} characters)"
+        super().__init__(f"no task with id {shown}{hint}")
 
 
 class IllegalTransition(SmallClawError):

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import time
 from pathlib import Path
 from typing import Any
+
+from .paths import PRIVATE_FILE_MODE, private_dir
+from .terminal import printable
 
 LOG_DIR = "logs"
 LOG_FILE = "smallclaw.log"
@@ -48,14 +52,14 @@ def configure_logging(home: Path, level: str | None = None, *, console_level: st
     """
     number = _level(level or "info")
     path = log_path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     root = logging.getLogger()
     for handler in _installed:
         root.removeHandler(handler)
         handler.close()
     _installed.clear()
-    formatter = logging.Formatter(FORMAT, DATE_FORMAT)
-    to_file = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    formatter = PrintableFormatter(FORMAT, DATE_FORMAT)
+    to_file = PrivateLogFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     to_console = logging.StreamHandler()
     to_console.setLevel(_level(console_level) if console_level else number)
     for handler in (to_file, to_console):
@@ -68,13 +72,29 @@ def configure_logging(home: Path, level: str | None = None, *, console_level: st
     return path
 
 
+class PrintableFormatter(logging.Formatter):
+    """Log lines whose control characters are escaped: a task's title or a model's error may carry
+    terminal escapes, and the file is read on a terminal too (``tail -f``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), lines=True)
+
+
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file, created 0600 each time it is opened (rotation makes a new one)."""
+
+    def _open(self):
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
+                    opener=lambda path, flags: os.open(path, flags, PRIVATE_FILE_MODE))
+
+
 def configure_command_logging() -> None:
     """For the short commands: warnings and errors on stderr as ``smallclaw: <message>``, no file."""
     if _installed:
         return  # a long-running command configured the full logging already
     handler = logging.StreamHandler()
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("smallclaw: %(message)s"))
+    handler.setFormatter(PrintableFormatter("smallclaw: %(message)s"))
     logging.getLogger().addHandler(handler)
     _installed.append(handler)
 

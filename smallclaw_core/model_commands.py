@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from .console import EXIT_ERROR, EXIT_OK, _app, _print_json
+from .terminal import printable
 
 def cmd_models(args: argparse.Namespace) -> int:
     import anyio
@@ -42,14 +43,14 @@ def cmd_models(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"{row['backend']}:")
         if row.get("error"):
-            print(f"  unavailable: {row['error']}")
+            print(f"  unavailable: {printable(row['error'])}")  # a server's own words
         for m in row["models"]:
             extra = []
             if m["tools"] is not None:
                 extra.append("tools" if m["tools"] else "no native tools")
             if m["context_length"]:
                 extra.append(f"ctx {m['context_length']}")
-            print(f"  {row['backend']}:{m['name']}" + (f"  ({', '.join(extra)})" if extra else ""))
+            print(f"  {row['backend']}:{printable(m['name'])}" + (f"  ({', '.join(extra)})" if extra else ""))
     from .progress import size_text
 
     print(f"pulled (in {models_dir()}):")
@@ -92,9 +93,9 @@ def _print_checks(checks) -> int:
     for c in checks:
         label = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
         failed += 0 if c.ok or c.warning else 1
-        print(f"  {label} {c.what}" + (f": {c.detail}" if c.detail else ""))
+        print(f"  {label} {printable(c.what)}" + (f": {printable(c.detail, lines=True)}" if c.detail else ""))
         if not c.ok and c.fix:
-            print(f"       fix: {c.fix}")
+            print(f"       fix: {printable(c.fix, lines=True)}")
     return failed
 
 
@@ -151,7 +152,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                     print(f"  note: {msg}")
             except SmallClawError as exc:
                 failures += 1
-                print(f"  FAIL choosing a model: {exc}")
+                print(f"  FAIL choosing a model: {printable(exc, lines=True)}")
         for spec, roles in specs.items():
             print(f"{spec} ({', '.join(roles)}):")
             try:
@@ -159,7 +160,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 checks = await app.backend(backend_name).doctor(model)
             except SmallClawError as exc:
                 failures += 1
-                print(f"  FAIL {exc}")
+                print(f"  FAIL {printable(exc, lines=True)}")
                 continue
             failures += _print_checks(checks + await _size_checks(app, backend_name, model, roles))
         for name in app.doctor_checks.names():
@@ -170,7 +171,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                     checks = await checks
             except Exception as exc:  # a plugin's check must not hide the others
                 failures += 1
-                print(f"  FAIL the check failed to run: {type(exc).__name__}: {exc}")
+                print(f"  FAIL the check failed to run: {type(exc).__name__}: {printable(exc, lines=True)}")
                 continue
             failures += _print_checks(checks or [])
         await app.aclose()

@@ -9,7 +9,9 @@ The data directory is found the way git finds a repository:
    ``$XDG_DATA_HOME/smallclaw`` or ``~/.local/share/smallclaw`` on Linux,
    ``~/Library/Application Support/smallclaw`` on macOS, ``%LOCALAPPDATA%\\smallclaw`` on Windows.
 
-Finding it creates nothing: a command that only reads leaves the disk as it was.
+Finding it creates nothing: a command that only reads leaves the disk as it was. What is
+created there is this user's only: folders 0700, files 0600 (``private_dir``), and a data
+directory found open to other users is made private at start (``tighten``).
 """
 
 from __future__ import annotations
@@ -75,3 +77,47 @@ def _user_dir(kind: str, env: Mapping[str, str], platform: str) -> Path:
     value = env.get(variable, "")
     base = Path(value) if value and os.path.isabs(value) else home / fallback
     return base / APP_NAME
+
+
+# --- keeping it private -----------------------------------------------------------------
+
+#: the data directory holds every goal, journal, chat and the gateway's token: this user's only
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` and any missing parent readable by this user only (0700), as the XDG base
+    directory specification asks; folders that already exist are left as they are."""
+    path = Path(path)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, PRIVATE_DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+    return path
+
+
+def tighten(home: Path) -> str | None:
+    """Make an existing data directory that other users can read private again.
+
+    Returns the one-line notice to show, or ``None`` when there was nothing to do.
+    """
+    try:
+        mode = os.stat(home).st_mode & 0o777
+    except OSError:
+        return None  # not made yet: it will be made private
+    if not mode & 0o077 or sys.platform.startswith("win"):
+        return None
+    try:
+        os.chmod(home, PRIVATE_DIR_MODE)
+    except OSError as exc:
+        return (f"the data directory {home} is open to other users (mode {mode:o}) and could not be made "
+                f"private ({exc.strerror or exc}); run: chmod 700 {home}")
+    return f"the data directory {home} was open to other users (mode {mode:o}); it is now private (700)"

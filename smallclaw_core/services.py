@@ -52,10 +52,19 @@ async def run_services(app: Any, services: list[Service], *, say: Callable[[str]
         ours, rest = group.split(SmallClawError)
         if rest is not None:
             raise
-        for exc in ours.exceptions if ours else ():
+        for exc in _leaves(ours):
             log.error("%s", exc)
         code = 1
     return code
+
+
+def _leaves(group: BaseException | None) -> list[BaseException]:
+    """The errors inside nested task groups' exception groups (a service's group is inside ours)."""
+    if group is None:
+        return []
+    if isinstance(group, BaseExceptionGroup):
+        return [leaf for inner in group.exceptions for leaf in _leaves(inner)]
+    return [group]
 
 
 async def _stop_on_signal(app: Any, services: list[Service], signals: Any, tg: Any,

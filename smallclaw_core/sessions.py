@@ -16,8 +16,14 @@ from typing import Any
 
 from .documents import structure, unstructure
 from .models import Message
+from .paths import PRIVATE_FILE_MODE, private_dir
 
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+def is_session_key(key: str) -> bool:
+    """Whether ``key`` can name a session (its file is named by it)."""
+    return _KEY.fullmatch(key) is not None
 
 
 class SessionStore:
@@ -28,7 +34,7 @@ class SessionStore:
         self._lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
-        if not _KEY.match(key):
+        if not is_session_key(key):
             raise ValueError(f"invalid session key {key!r}")
         return self.root / f"{key.replace(':', '_')}.jsonl"
 
@@ -41,8 +47,8 @@ class SessionStore:
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
         path = self._path(key)
         with self._lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            private_dir(path.parent)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
             try:
                 os.write(fd, line)
                 if self.durable and sync:

@@ -8,6 +8,7 @@ Layout under the data directory::
     tasks/.changes             touched on every write, so a runner notices changes
                                another process made without polling every file
 
+Every folder is made 0700 and every file 0600: the goals and journals are this user's only.
 A writer never leaves a half-written ``task.json``: it writes a temporary file in the
 same directory, fsyncs it, ``os.replace``s it over the old one and fsyncs the
 directory. A journal line torn by a crash is ignored by readers and cut off by the
@@ -22,6 +23,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -34,6 +36,7 @@ import attrs
 from . import journalfile
 from .documents import copy_document, entry_from_line, entry_to_line, task_from_dict, task_to_json
 from .errors import DocumentError, TaskNotFound
+from .paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, private_dir
 from .tasks import JournalEntry, Task, now
 
 TASK_FILE = "task.json"
@@ -43,6 +46,14 @@ CHANGES_FILE = ".changes"
 QUARANTINE = ".quarantine"
 #: files changed more recently than this are not cached (see ``TaskStore._load``)
 RACY_NS = 1_000_000_000
+#: what a task id can be (``new_task_id`` makes 14 letters and digits); anything else, a path,
+#: a NUL or 5,000 characters, is not found without asking the file system
+TASK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def is_task_id(text: str) -> bool:
+    """Whether ``text`` could name a task (the store's folders are named by it)."""
+    return TASK_ID.fullmatch(text) is not None
 
 
 def fsync_dir(path: Path) -> None:
@@ -56,7 +67,7 @@ def fsync_dir(path: Path) -> None:
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
         try:
             view = memoryview(data)
@@ -104,7 +115,7 @@ class TaskStore:
 
     def task_dir(self, task_id: str) -> Path:
         """The task's directory; an id that would point outside the store is not found."""
-        if not task_id or "/" in task_id or task_id.startswith(".") or "\\" in task_id:
+        if not is_task_id(task_id):
             raise TaskNotFound(task_id)
         return self.root / task_id
 
@@ -122,7 +133,7 @@ class TaskStore:
             return
         self.task_dir(task_id)  # an id that would point outside the store is not found
         try:
-            fd = os.open(os.path.join(self._root_str, task_id, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(os.path.join(self._root_str, task_id, LOCK_FILE), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
         except (FileNotFoundError, NotADirectoryError):
             raise self._not_found(task_id) from None
         try:
@@ -145,7 +156,7 @@ class TaskStore:
             os.utime(self._changes)
         except FileNotFoundError:
             with contextlib.suppress(OSError):
-                self._changes.touch()
+                self._changes.touch(PRIVATE_FILE_MODE)
         except OSError:
             pass
 
@@ -169,6 +180,8 @@ class TaskStore:
         return f"files in {self.root}"
 
     def _not_found(self, task_id: str) -> TaskNotFound:
+        if not is_task_id(task_id):
+            return TaskNotFound(task_id)
         ids = self.ids()
         close = [i for i in ids if i.startswith(task_id)][:3] if task_id else []
         close = close or difflib.get_close_matches(task_id, ids, n=3, cutoff=0.6)
@@ -178,14 +191,15 @@ class TaskStore:
 
     def ids(self) -> list[str]:
         try:
-            return sorted(e.name for e in os.scandir(self.root) if e.is_dir() and not e.name.startswith("."))
+            return sorted(e.name for e in os.scandir(self.root) if is_task_id(e.name) and e.is_dir())
         except FileNotFoundError:
             return []
 
     def create(self, task: Task) -> Task:
         directory = self.task_dir(task.id)
-        directory.mkdir(parents=True, exist_ok=False)
-        (directory / JOURNAL_FILE).touch()
+        private_dir(self.root)  # the data directory too, the first time
+        directory.mkdir(PRIVATE_DIR_MODE)
+        (directory / JOURNAL_FILE).touch(PRIVATE_FILE_MODE)
         with self.lock(task.id):
             atomic_write(directory / TASK_FILE, task_to_json(task), durable=self.durable)
         if self.durable:
@@ -195,7 +209,9 @@ class TaskStore:
 
     def resolve_id(self, task_id: str) -> str:
         """Accept a unique prefix of an id, as git does."""
-        if (self.root / task_id / TASK_FILE).exists() and not task_id.startswith("."):
+        if not is_task_id(task_id):
+            raise TaskNotFound(task_id)
+        if os.path.exists(os.path.join(self._root_str, task_id, TASK_FILE)):
             return task_id
         matches = [i for i in self.ids() if task_id and i.startswith(task_id)]
         if len(matches) == 1:
@@ -220,8 +236,8 @@ class TaskStore:
         """
         # plain strings and os calls: listing runs this once per task, and pathlib costs more
         # than the read itself
-        if not task_id or "/" in task_id or task_id.startswith(".") or "\\" in task_id:
-            raise TaskNotFound(task_id)  # an id that would leave the tasks directory
+        if not is_task_id(task_id):
+            raise TaskNotFound(task_id)  # an id that would leave the tasks directory, or cannot be a name
         path = os.path.join(self._root_str, task_id, TASK_FILE)
         with self._cache_lock:
             cached = self._cache.get(task_id)
@@ -289,7 +305,7 @@ class TaskStore:
             except (ValueError, DocumentError, FileNotFoundError):
                 pass
         target = self.root / QUARANTINE / f"{task_id}-{int(time.time())}"
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(PRIVATE_DIR_MODE, exist_ok=True)
         try:
             os.replace(self.root / task_id, target)
         except OSError as err:
@@ -363,7 +379,7 @@ class TaskStore:
         """
         with self.lock(task_id):
             path = os.path.join(self._root_str, task_id, JOURNAL_FILE)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
             try:
                 def line(seq: int) -> bytes:
                     entry.seq = seq

@@ -1,4 +1,8 @@
-"""The ``smallclaw task`` commands: add, list, show, pause, resume, cancel, delete, plan."""
+"""The ``smallclaw task`` commands: add, list, show, pause, resume, cancel, delete, plan.
+
+Everything a task holds is shown through ``printable``: goals, titles, notes and journal
+text come from users, the board, Telegram and the model, and may carry terminal escapes.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,22 @@ from typing import Any, Callable
 
 from .console import EXIT_OK, _ago, _app, _print_json
 from .models import describe_call
+from .terminal import printable as shown
+
 
 def cmd_task_add(args: argparse.Namespace) -> int:
     from .documents import unstructure
     from .tasks import Origin
 
     app = _app(args)
-    origin = Origin(channel="cli", session=args.session)
+    origin = Origin(channel="cli", session=session_key(args.session))
     task = app.tasks.create(args.goal, args.step or [], title=args.title, origin=origin,
                             checks=args.check or None)
     if args.json:
         _print_json(unstructure(task))
     else:
         plan = f"{len(task.steps)} steps" if task.steps else "to be planned"
-        print(f"created task {task.id} ({plan}): {task.title}")
+        print(f"created task {task.id} ({plan}): {shown(task.title)}")
     return EXIT_OK
 
 
@@ -40,10 +46,10 @@ def cmd_task_list(args: argparse.Namespace) -> int:
             print("no tasks" + (f" with status {args.status}" if args.status else ""))
         for t in tasks:
             progress = f"{t.steps_done}/{len(t.steps)}" if t.steps else "-"
-            print(f"{t.id}  {t.status:<16} {progress:>5}  {_ago(t.updated_at):>8}  {t.title}")
+            print(f"{t.id}  {t.status:<16} {progress:>5}  {_ago(t.updated_at):>8}  {shown(t.title)}")
     for p in problems:
         where = f" (moved to {p.moved_to})" if p.moved_to else ""
-        print(f"warning: task {p.task_id}: {p.message}{where}", file=sys.stderr)
+        print(f"warning: task {shown(p.task_id)}: {shown(p.message)}{shown(where)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -60,8 +66,8 @@ def _format_entry(e: Any) -> str:
     else:
         text = data.get("message") or data.get("reason") or data.get("note") or data.get("text") \
             or json.dumps(data, ensure_ascii=False)
-    text = " ".join(str(text).split())
-    return f"  #{e.seq:<4} {time.strftime('%H:%M:%S', time.localtime(e.ts))} {e.kind:<12} {text[:150]}"
+    text = shown(" ".join(str(text).split())[:150])
+    return f"  #{e.seq:<4} {time.strftime('%H:%M:%S', time.localtime(e.ts))} {shown(e.kind):<12} {text}"
 
 
 def cmd_task_show(args: argparse.Namespace) -> int:
@@ -73,12 +79,12 @@ def cmd_task_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"task": unstructure(task), "journal": [unstructure(e) for e in tail]})
         return EXIT_OK
-    print(f"{task.id}  {task.title}")
+    print(f"{task.id}  {shown(task.title)}")
     print(f"  status: {task.status}" + (" (pause requested)" if task.pause_requested else ""))
     if task.pause_reason:
-        print(f"  reason: {task.pause_reason}")
+        print(f"  reason: {shown(task.pause_reason)}")
     if task.awaiting_approval:
-        print(f"  waiting for approval of: {task.awaiting_approval}")
+        print(f"  waiting for approval of: {shown(task.awaiting_approval)}")
         print(f"    approve: smallclaw task resume {task.id} --approve   refuse: --refuse")
     offered = next((e.data for e in reversed(app.store.journal(task.id, after=task.last_round_seq))
                     if e.kind == "candidates" and e.data.get("step") == task.current_step), None)
@@ -86,26 +92,37 @@ def cmd_task_show(args: argparse.Namespace) -> int:
         print(f"  attempts at step {task.current_step + 1} that did not agree (pick one: smallclaw task pick {task.id} N):")
         for c in offered["candidates"]:
             mark = f"did not vote: {c['failed']}" if c.get("failed") else c.get("summary", "")
-            print(f"    #{c['attempt']}: {' '.join(str(mark).split())[:150]}")
-    print(f"  origin: {task.origin.channel}" + (f" ({task.origin.session})" if task.origin.session else ""))
-    print(f"  goal: {task.goal}")
+            print(f"    #{c['attempt']}: {shown(' '.join(str(mark).split())[:150])}")
+    print(f"  origin: {shown(task.origin.channel)}"
+          + (f" ({shown(task.origin.session)})" if task.origin.session else ""))
+    print(f"  goal: {shown(task.goal, lines=True)}")
     print(f"  progress: {task.steps_done}/{len(task.steps)} steps, {task.rounds} rounds")
     marks = {"done": "x", "skipped": "-", "running": ">", "pending": " "}
     for i, step in enumerate(task.steps):
         current = "*" if i == task.current_step and not task.finished else " "
-        check = f"  [check: {step.check}]" if step.check else ""
-        print(f"  {current}[{marks.get(step.state, '?')}] {i + 1}. {step.description}{check}")
+        check = f"  [check: {shown(step.check)}]" if step.check else ""
+        print(f"  {current}[{marks.get(step.state, '?')}] {i + 1}. {shown(step.description)}{check}")
         for note in step.notes[-2:]:
-            print(f"         note: {note}")
+            print(f"         note: {shown(note)}")
     if task.summary:
         print("  summary:")
         for line in task.summary.splitlines():
-            print(f"    {line}")
+            print(f"    {shown(line)}")
     if tail:
         print(f"  journal (last {len(tail)}):")
         for e in tail:
             print(_format_entry(e))
     return EXIT_OK
+
+
+def session_key(key: str | None) -> str | None:
+    """A ``--session`` as given, or a clear error when no session could have that key."""
+    from .control import InvalidRequest
+    from .sessions import is_session_key
+
+    if key is not None and not is_session_key(key):
+        raise InvalidRequest(f"invalid session key {key[:128]!r}: use 1 to 128 of letters, digits and _ . : -")
+    return key
 
 
 def _simple(action: str) -> Callable[[argparse.Namespace], int]:

@@ -7,17 +7,22 @@ when it arrives, even if another process (the server) delivered it: the session 
 is followed from where it was last read, so a quiet session costs a ``stat`` a second.
 
 On a terminal the input line has readline's editing and a history kept in
-``<data dir>/chat_history`` across sessions.
+``<data dir>/chat_history`` across sessions. What the model writes and what tasks
+hold is printed through ``printable``: a reply cannot send escapes to the terminal.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
 import anyio
+
+from .paths import PRIVATE_FILE_MODE, private_dir
+from .terminal import printable
 
 HELP = """commands:
   /task <goal>    start a background task; its result is shown here
@@ -34,7 +39,9 @@ FOLLOW_SECONDS = 1.0
 def run_chat(args: Any) -> int:
     from .app import App
     from .logs import configure_logging
+    from .task_commands import session_key
 
+    session_key(args.session)
     app = App.load(args.home)
     # the log file gets the model calls and task changes; the terminal only warnings
     configure_logging(app.home, getattr(args, "log_level", None), console_level="warning")
@@ -71,7 +78,9 @@ class LineHistory:
         if self.readline is None or not sys.stdin.isatty():
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            # what the user typed is theirs only; readline keeps the mode of a file that exists
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
             self.readline.write_history_file(self.path)
         except OSError:
             pass  # a read-only data directory loses the history, not the chat
@@ -121,7 +130,7 @@ async def _chat(app: Any, session: str, history: LineHistory) -> int:
             if text == "/tasks":
                 for t in app.tasks.list():
                     if t.origin.session == session:
-                        print(f"  {t.id} {t.status:<16} {t.steps_done}/{len(t.steps)} {t.title}")
+                        print(f"  {t.id} {t.status:<16} {t.steps_done}/{len(t.steps)} {printable(t.title)}")
                 continue
             if text.startswith("/task"):
                 goal = text[len("/task"):].strip()
@@ -129,14 +138,14 @@ async def _chat(app: Any, session: str, history: LineHistory) -> int:
                     print("usage: /task <goal>")
                     continue
                 task = app.tasks.create(goal, origin=origin)
-                print(f"started task {task.id}: {task.title} (the result will appear here)")
+                print(f"started task {task.id}: {printable(task.title)} (the result will appear here)")
                 continue
             try:
                 await chat_turn(app, session, text, origin=origin,
-                                on_text=lambda chunk: print(chunk, end="", flush=True))
+                                on_text=lambda chunk: print(printable(chunk, lines=True), end="", flush=True))
                 print()
             except SmallClawError as exc:
-                print(f"\n(error: {exc})")
+                print(f"\n(error: {printable(exc, lines=True)})")
         tg.cancel_scope.cancel()
     await app.aclose()
     return 0
@@ -152,5 +161,6 @@ async def _show_results(app: Any, session: str, shown: set[Any], offset: int, hi
             if key and key not in shown:
                 shown.add(key)
                 # print above the input line, then draw the prompt and what was typed again
-                print(f"\r[task result] {record['message']['content']}\n{PROMPT}{history.current_line()}",
+                result = printable(record["message"]["content"], lines=True)
+                print(f"\r[task result] {result}\n{PROMPT}{history.current_line()}",
                       end="", flush=True)

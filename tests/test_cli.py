@@ -131,6 +131,48 @@ def test_a_corrupt_task_is_a_warning_and_the_others_still_list(home):
     assert f"warning: task {broken}: " in proc.stderr and "moved to" in proc.stderr
 
 
+# --- what an attacker or a careless user types or stores ------------------------------------
+
+
+def test_an_id_that_cannot_be_a_task_id_is_a_clear_message_for_every_command(home):
+    long = "a" * 5_000  # the file system's limit is 255: this was ENAMETOOLONG and a traceback
+    for args in (("show", long), ("pause", long), ("resume", long), ("cancel", long), ("delete", long),
+                 ("plan", long, "--step", "x"), ("pick", long, "1"), ("show", "../../etc"), ("show", "x\x1b[2J")):
+        proc = cli(home, "task", *args, check=False)
+        assert proc.returncode == 2, (args[0], proc.stderr)
+        assert proc.stderr.startswith("smallclaw: no task with id '"), proc.stderr
+        assert len(proc.stderr) < 200 and "\x1b" not in proc.stderr
+
+
+def test_a_session_key_that_cannot_be_one_is_refused_before_anything_is_stored(home):
+    for key in ("../../x", "s" * 300, "web\nx"):
+        proc = cli(home, "task", "add", "a goal", "--session", key, check=False)
+        assert proc.returncode == 1 and proc.stderr.startswith("smallclaw: invalid session key"), proc.stderr
+        proc = cli(home, "chat", "--session", key, check=False)
+        assert proc.returncode == 1 and proc.stderr.startswith("smallclaw: invalid session key"), proc.stderr
+    assert as_json(cli(home, "task", "list", "--json")) == []
+
+
+def test_terminal_escapes_in_a_task_are_shown_not_obeyed(home):
+    goal = "count words\x1b]0;owned\x07\x1b[2J\x9b31m\rfake line\nsecond line"
+    title = "\x1b[31mred\x1b[0m title\x08\x08"
+    added = cli(home, "task", "add", goal, "--title", title, "--step", "read\x1b[1Anotes\x07",
+                "--check", "file_exists: a\x1bb")
+    task_id = added.stdout.split()[2]
+    cli(home, "task", "pause", task_id)
+    cli(home, "task", "resume", task_id, "--note", "try \x1b[8mhidden\x1b[0m")
+    for proc in (added, cli(home, "task", "list"), cli(home, "task", "show", task_id)):
+        out = proc.stdout
+        assert not any(ch in out for ch in "\x1b\x07\x08\x9b\r"), repr(out)
+        assert "\\x1b[31mred" in out  # shown, escaped
+    shown = cli(home, "task", "show", task_id).stdout
+    assert "\\x1b]0;owned\\x07" in shown and "\\rfake line" in shown and "\\x1b[8mhidden" in shown
+    # what is stored is what was typed
+    stored = as_json(cli(home, "task", "show", task_id, "--json"))["task"]
+    assert stored["goal"] == goal and stored["title"] == title
+    assert "\x9b" not in cli(home, "task", "show", task_id, "--json").stdout  # JSON escapes C1 too
+
+
 def test_init_json_and_plugins(home):
     assert "already exists" in cli(home, "init").stdout
     plugins = {p["name"]: p for p in as_json(cli(home, "plugins", "--json"))}

@@ -70,6 +70,89 @@ def test_a_wrong_type_names_file_key_and_expectation(tmp_path, section, key, val
     assert str(caught.value) == f"{path}: {section}.{key} {expected}"
 
 
+@pytest.mark.parametrize("section, key, value, expected", [
+    ("shell", "timeout", "-1", "should be above 0, got -1"),
+    ("shell", "output_limit", "-5", "should be at least 100, got -5"),
+    ("shell", "memory_limit", "-1", "should be at least 0, got -1"),
+    ("models", "timeout", "0", "should be above 0, got 0"),
+    ("models", "tool_protocol", '"xml"', 'should be one of "auto", "native", "json", got \'xml\''),
+    ("gateway", "port", "70000", "should be from 0 to 65535, got 70000"),
+    ("gateway", "port", "-1", "should be from 0 to 65535, got -1"),
+    ("gateway", "ping_interval", "0", "should be above 0, got 0"),
+    ("chat", "max_tool_calls", "0", "should be at least 1, got 0"),
+    ("runner", "poll_interval", "-0.5", "should be above 0, got -0.5"),
+    ("runner", "lease_seconds", "0", "should be above 0, got 0"),
+    ("runner", "max_rounds", "-3", "should be at least 1, got -3"),
+    ("runner", "planner", '"nobody"', 'should be one of "auto", "model", "sentences", got \'nobody\''),
+    ("loop", "window", "0", "should be at least 1, got 0"),
+    ("telegram", "min_interval", "-1", "should be at least 0, got -1"),
+    ("telegram", "max_parts", "0", "should be at least 1, got 0"),
+    ("llamacpp", "max_tokens", "0", "should be at least 1, got 0"),
+    ("llamacpp", "gpu_layers", "-2", "should be at least -1, got -2"),
+    ("ollama", "connect_timeout", "-5", "should be above 0, got -5"),
+    ("openai", "timeout", "0", "should be above 0, got 0"),
+    ("openai", "schema_style", '"yaml"', 'should be one of "auto", "json_schema", "json_object", got \'yaml\''),
+])
+def test_a_value_out_of_range_names_file_key_and_what_is_expected(tmp_path, section, key, value, expected):
+    """Plugins' sections too: loaded with every installed plugin, as ``smallclaw`` loads them."""
+    path = write(tmp_path, f"[{section}]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        App.load(tmp_path)
+    assert str(caught.value) == f"{path}: {section}.{key} {expected}"
+
+
+def test_every_number_of_every_section_says_what_range_it_takes(tmp_path):
+    """A key added later without a range fails here: a negative timeout must never load."""
+    from smallclaw_core.config import Expect
+    from smallclaw_core.plugins import Registry
+
+    app = App.load(tmp_path)
+    sections = Registry("sections")
+    app.plugins.collect("register_config_sections", sections)
+    classes = {**CORE_SECTIONS, **{n: sections[n] for n in sections.names()}}
+    assert {"shell", "telegram", "llamacpp", "ollama", "openai", "runner", "loop"} <= set(classes)
+    unchecked = []
+    for name, cls in classes.items():
+        hints = __import__("typing").get_type_hints(cls)
+        for field in attrs.fields(cls):
+            if hints[field.name] in (int, float) and not isinstance(field.validator, Expect):
+                unchecked.append(f"{name}.{field.name}")
+    assert not unchecked, f"numbers without a range: {unchecked}"
+
+
+def test_the_defaults_are_in_range_and_a_range_error_through_the_cli_is_one_line(tmp_path):
+    App.load(tmp_path)  # every default of every installed plugin passes its own check
+    write(tmp_path, "[shell]\ntimeout = -1\n")
+    proc = run_cli(tmp_path, "task", "list")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"smallclaw: {tmp_path / CONFIG_FILE}: shell.timeout should be above 0, got -1")
+
+
+def test_a_config_that_is_not_utf8_names_the_file_and_the_byte(tmp_path):
+    path = tmp_path / CONFIG_FILE
+    path.write_bytes(b'[models]\nexecutor = "ollama:caf\xe9"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}: not UTF-8 text: byte 31 (line 2) is 0xe9; save the file as UTF-8"
+    path.write_bytes("[models]\nexecutor = 'x'\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(it looks like UTF-16\): byte 0 \(line 1\)"):
+        load_config(path)
+    # a byte order mark, as Notepad writes, is fine
+    path.write_bytes(b'\xef\xbb\xbf[models]\nexecutor = "ollama:x"\n')
+    assert load_config(path).models.executor == "ollama:x"
+
+
+@pytest.mark.parametrize("command", [["task", "list"], ["doctor"], ["serve", "--port", "0"]])
+def test_a_config_that_is_not_utf8_is_one_line_from_every_command(tmp_path, command):
+    (tmp_path / CONFIG_FILE).write_bytes(b"# r\xe9glages\n[gateway]\nport = 0\n")
+    proc = run_cli(tmp_path, *command)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"smallclaw: {tmp_path / CONFIG_FILE}: not UTF-8 text: byte 3 (line 1) is 0xe9; save the file as UTF-8")
+
+
 def test_a_section_that_is_not_a_table(tmp_path):
     path = write(tmp_path, 'models = "ollama"\n')
     with pytest.raises(ConfigError, match=r"\[models\] must be a table"):

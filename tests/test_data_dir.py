@@ -8,6 +8,7 @@ read leave an empty folder empty.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -196,3 +197,115 @@ def test_version_is_the_installed_distributions(tmp_path, user):
 
     out = smallclaw(tmp_path, user, "--version").stdout.strip()
     assert out == f"smallclaw {version('smallclaw')}" == f"smallclaw {smallclaw_core.__version__}"
+
+
+# --- the data directory is this user's only --------------------------------------------------
+
+
+NOBODY = 65534
+
+
+def as_nobody(*command: str) -> subprocess.CompletedProcess:
+    """Run ``command`` as another local user (uid and gid 65534, no groups): the reader to keep out."""
+    return subprocess.run(list(command), user=NOBODY, group=NOBODY, extra_groups=[], capture_output=True,
+                          text=True, timeout=30)
+
+
+@pytest.fixture
+def open_folder():
+    """A folder every user may pass through, as a home folder or /srv often is (pytest's own is 0700)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="smallclaw-modes-"))
+    base.chmod(0o755)
+    old_umask = os.umask(0o022)  # the usual umask: what is created is world-readable unless said otherwise
+    try:
+        yield base
+    finally:
+        os.umask(old_umask)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def undo_logging() -> None:
+    from smallclaw_core import logs
+
+    for handler in list(logs._installed):
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    logs._installed.clear()
+    logging.getLogger("smallclaw").setLevel(logging.NOTSET)
+    logging.getLogger().setLevel(logging.WARNING)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+def test_another_local_user_cannot_read_a_goal_a_journal_a_chat_the_token_or_the_log(open_folder, user):
+    from smallclaw_core.gateway.security import ensure_token
+    from smallclaw_core.logs import configure_logging
+    from smallclaw_core.models import Message
+
+    home = open_folder / "data"
+    env = {**user, "SMALLCLAW_HOME": str(home)}
+    smallclaw(open_folder, env, "init")
+    made = json.loads(smallclaw(open_folder, env, "task", "add", "the secret plan", "--json").stdout)
+    app = App.load(home)
+    app.sessions.append("cli_me", Message("user", "my password is hunter2"))
+    ensure_token(home)
+    try:
+        configure_logging(home, "info")
+        logging.getLogger("smallclaw.tasks").info("task %s: the secret plan", made["id"])
+    finally:
+        undo_logging()
+    secrets = [home / "config.toml", home / "tasks" / made["id"] / "task.json",
+               home / "tasks" / made["id"] / "journal.jsonl", home / "sessions" / "cli_me.jsonl",
+               home / "token", home / "logs" / "smallclaw.log"]
+    for path in secrets:
+        assert path.is_file(), path
+        refused = as_nobody("cat", str(path))
+        assert refused.returncode != 0 and "Permission denied" in refused.stderr, (path, refused.stdout)
+    assert as_nobody("ls", str(home)).returncode != 0
+    # and the modes themselves, in case some other user has a way in (a group, an ACL-less copy)
+    for path in [home, *home.rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), f"{path}: {mode:o}"
+
+
+def test_an_open_data_directory_is_made_private_at_start_with_one_notice(open_folder, user):
+    home = open_folder / "data"
+    home.mkdir()
+    env = {**user, "SMALLCLAW_HOME": str(home)}
+    assert home.stat().st_mode & 0o777 == 0o755
+    proc = smallclaw(open_folder, env, "task", "list")
+    assert home.stat().st_mode & 0o777 == 0o700
+    notices = [line for line in proc.stderr.splitlines() if line]
+    assert notices == [f"smallclaw: the data directory {home} was open to other users (mode 755); "
+                       "it is now private (700)"]
+    assert smallclaw(open_folder, env, "task", "list").stderr == ""  # said once, not at every start
+
+
+def test_init_writes_a_private_config_even_over_an_open_one(open_folder, user):
+    home = open_folder / ".localclaw"
+    smallclaw(open_folder, user, "init", "--here")
+    assert home.stat().st_mode & 0o777 == 0o700
+    config = home / "config.toml"
+    assert config.stat().st_mode & 0o777 == 0o600
+    config.chmod(0o644)
+    smallclaw(open_folder, user, "init", "--force")
+    assert config.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_rotated_log_is_private_too(open_folder, monkeypatch):
+    from smallclaw_core import logs
+
+    monkeypatch.setattr(logs, "MAX_BYTES", 300)
+    home = open_folder / "data"
+    try:
+        path = logs.configure_logging(home, "info")
+        for i in range(20):
+            logging.getLogger("smallclaw.tasks").info("line %d of a log that rotates", i)
+    finally:
+        undo_logging()
+    rotated = sorted(path.parent.iterdir())
+    assert len(rotated) >= 2, rotated
+    assert {p.stat().st_mode & 0o777 for p in rotated} == {0o600}
+    assert path.parent.stat().st_mode & 0o777 == 0o700 and home.stat().st_mode & 0o777 == 0o700

@@ -97,3 +97,33 @@ def test_a_model_too_small_for_real_work_is_named_with_what_to_use_instead(tmp_p
     assert "warn model size: test (98 MB) is too small for real work" in proc.stdout, proc.stdout
     assert "smallclaw models pull Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF" in proc.stdout
     assert proc.returncode == 0  # a warning, not a failure
+
+
+HOSTILE = '''"""A development plugin whose check repeats what a server said, escapes and all."""
+from smallclaw_core import DoctorCheck, hookimpl
+
+
+def relay(app):
+    return [DoctorCheck("server", False, "it said \\x1b]0;owned\\x07", fix="ask it again\\x1b[2J")]
+
+
+@hookimpl
+def register_doctor_checks(register):
+    register("relay", relay)
+'''
+
+
+def test_what_a_server_or_a_plugin_says_reaches_the_terminal_escaped(tmp_path):
+    from smallclaw_ollama.testing import ModelCard, OllamaStandIn
+
+    proc = doctor(tmp_path, HOSTILE)
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert "FAIL server: it said \\x1b]0;owned\\x07\n       fix: ask it again\\x1b[2J\n" in proc.stdout
+    with OllamaStandIn({"qwen3:4b\x1b]0;owned\x07": ModelCard()}) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SMALLCLAW_")}
+        env.update(SMALLCLAW_HOME=str(tmp_path / "home"), SMALLCLAW_PLUGINS="ollama", OLLAMA_HOST=server.base_url,
+                   SMALLCLAW_MODELS_DIR=str(tmp_path / "models"))
+        models = subprocess.run([sys.executable, "-m", "smallclaw_core.cli", "models"], env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert models.returncode == 0, models.stderr
+    assert "\x1b" not in models.stdout and "ollama:qwen3:4b\\x1b]0;owned\\x07" in models.stdout

@@ -10,6 +10,7 @@ import pytest
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
+from smallclaw_core import ConfigError
 from smallclaw_core.app import App
 from smallclaw_core.gateway import create_app
 from smallclaw_core.gateway.security import allowed_hosts, ensure_token, is_loopback
@@ -57,6 +58,14 @@ def test_a_loosened_token_file_is_made_private_again(tmp_path):
 def test_an_empty_token_file_gets_a_token(tmp_path):
     (tmp_path / "token").write_text("\n")
     assert ensure_token(tmp_path)
+
+
+def test_a_token_file_that_is_not_text_is_a_clear_error_not_a_traceback(tmp_path):
+    (tmp_path / "token").write_bytes(b"caf\xe9\n")  # an editor saved it in Latin-1
+    with pytest.raises(ConfigError) as caught:
+        ensure_token(tmp_path)
+    assert str(caught.value) == (f"{tmp_path / 'token'}: not a token (byte 3 is not text); delete the file "
+                                 "and the next `smallclaw serve` makes a new one")
 
 
 def test_create_app_uses_the_data_directory_token(core):

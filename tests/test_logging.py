@@ -156,6 +156,26 @@ def test_only_status_changes_make_a_line(caplog):
                                "task t1 deleted"]
 
 
+def test_a_title_or_an_error_with_terminal_escapes_is_logged_escaped(tmp_path, capsys):
+    """The terminal that runs ``serve`` and the file read with ``tail -f`` both get the escapes as text."""
+    try:
+        path = configure_logging(tmp_path, "info")
+        log_task_event(Event(1, "task", "t1", {"task": {"status": "queued", "title": "\x1b]0;owned\x07\x1b[2Jx"},
+                                               "previous_status": None}))
+        logging.getLogger("smallclaw.models").warning("the server said: \x1b[8mhidden\x9b\r\nnext line")
+    finally:
+        for handler in list(logs._installed):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+        logs._installed.clear()
+        logging.getLogger("smallclaw").setLevel(logging.NOTSET)
+        logging.getLogger().setLevel(logging.WARNING)
+    for shown in (capsys.readouterr().err, path.read_text()):
+        assert not any(ch in shown for ch in "\x1b\x07\x9b\r"), repr(shown)
+        assert "task t1 queued: \\x1b]0;owned\\x07\\x1b[2Jx" in shown
+        assert "the server said: \\x1b[8mhidden\\x9b\\r\nnext line" in shown  # a newline stays one
+
+
 def test_a_model_call_line_says_what_it_cost():
     usage = Usage(prompt_tokens=1843, prompt_cached=1790, completion_tokens=42, load_ms=1200.0)
     assert describe_call(usage, 3.214) == "1843 prompt tokens (1790 cached), 42 generated in 3.21 s " \

@@ -49,11 +49,13 @@ def test_following_a_session_reads_only_what_was_appended(tmp_path):
 class Terminal:
     """``smallclaw chat`` on a pseudo-terminal, typed at as a person types."""
 
-    def __init__(self, home: Path):
-        env = dict(os.environ, SMALLCLAW_HOME=str(home), SMALLCLAW_PLUGINS="runner",
-                   SMALLCLAW_EXTRA_PLUGINS="smallclaw_core.testing,scripted_worker",
-                   SMALLCLAW_SCRIPT="scripted_worker:respond", TERM="xterm", INPUTRC="/dev/null",
-                   PYTHONPATH=str(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    def __init__(self, home: Path, **plugins: str):
+        """``plugins``: the SMALLCLAW_* variables choosing the plugins (default: the runner and a
+        scripted model)."""
+        plugins = plugins or dict(SMALLCLAW_PLUGINS="runner", SMALLCLAW_EXTRA_PLUGINS="smallclaw_core.testing,"
+                                  "scripted_worker", SMALLCLAW_SCRIPT="scripted_worker:respond")
+        env = dict(os.environ, SMALLCLAW_HOME=str(home), TERM="xterm", INPUTRC="/dev/null",
+                   PYTHONPATH=str(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""), **plugins)
         self.fd, child = pty.openpty()
         self.proc = subprocess.Popen([sys.executable, "-m", "smallclaw_core.cli", "chat", "--session", "cli_t"],
                                      env=env, stdin=child, stdout=child, stderr=child, close_fds=True)
@@ -118,3 +120,42 @@ def test_the_input_line_has_readline_editing_and_a_history_kept_across_sessions(
         assert again.proc.wait(timeout=20) == 0
     finally:
         again.close()
+
+
+def test_what_a_model_or_a_task_says_is_shown_escaped_not_obeyed(tmp_path):
+    """A model's reply (streamed through a real Ollama wire), a task's title and a delivered result
+    carrying terminal escapes (retitle the window, clear the screen, hide text) are printed as text."""
+    from smallclaw_ollama.testing import ModelCard, OllamaStandIn, chat_objects, stream
+
+    from smallclaw_core.app import App
+    from smallclaw_core.tasks import Origin
+
+    home = tmp_path / "home"
+    with OllamaStandIn({"qwen3:4b": ModelCard()}) as server:
+        home.mkdir()
+        (home / "config.toml").write_text(f'[models]\nexecutor = "ollama:qwen3:4b"\ntool_protocol = "native"\n'
+                                          f'[ollama]\nbase_url = "{server.base_url}"\n')
+        server.enqueue(stream(chat_objects("sure\x1b]0;owned\x07\x1b[2J\x1b[8mhidden\x1b[0m done", pieces=4)))
+        app = App.load(home, only=[])
+        app.tasks.create("x", ["y"], title="\x1b[2Jwiped", origin=Origin(channel="cli", session="cli_t"))
+        term = Terminal(home, SMALLCLAW_PLUGINS="ollama")
+        try:
+            term.read_until(PROMPT, 1)
+            term.type("hello\r")
+            term.read_until("done")
+            term.read_until(PROMPT, 2)
+            term.type("/tasks\r")
+            term.read_until("wiped")
+            # a result delivered by the server meanwhile
+            app.sessions.append("cli_t", Message("assistant", "finished\x1b]2;owned again\x07"), delivery="task-z")
+            term.read_until("[task result]")
+            term.read_until("owned again")
+            term.type("/quit\r")
+            assert term.proc.wait(timeout=20) == 0
+        finally:
+            term.close()
+    screen = term.screen
+    for obeyed in ("\x1b]0;owned", "\x1b[2J", "\x1b[8m", "\x07", "\x1b]2;owned"):
+        assert obeyed not in screen, (obeyed, screen)
+    assert "sure\\x1b]0;owned\\x07\\x1b[2J\\x1b[8mhidden\\x1b[0m done" in screen
+    assert "\\x1b[2Jwiped" in screen and "finished\\x1b]2;owned again\\x07" in screen

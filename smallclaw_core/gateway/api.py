@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import re
 from typing import Annotated
 
 import msgspec
@@ -22,6 +21,7 @@ from ..documents import unstructure
 from ..errors import SmallClawError
 from ..models import too_small_advice
 from ..plugins import PluginInfo
+from ..sessions import is_session_key
 from ..tasks import Origin, Task
 from .context import Gateway
 from .schema import (
@@ -39,7 +39,22 @@ CheckText = Annotated[str, msgspec.Meta(max_length=1000)]
 # --- request bodies -------------------------------------------------------------------
 
 
-class NewTask(msgspec.Struct, forbid_unknown_fields=True):
+class Body(msgspec.Struct, forbid_unknown_fields=True):
+    """A request body whose text is stored as sent, except a NUL, which no text needs.
+
+    Other control characters are kept (and escaped when a terminal shows them); a NUL
+    would cut the text short in C code and make a file name unusable, so it is a 400.
+    """
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            for text in (value if isinstance(value, list) else [value]):
+                if isinstance(text, str) and "\x00" in text:
+                    raise ValueError(f"{name} contains a NUL character (\\x00); remove it")
+
+
+class NewTask(Body):
     """A task to create. Without steps, the runner plans it."""
 
     goal: Annotated[str, msgspec.Meta(min_length=1, max_length=20000, description="what should be done")]
@@ -51,27 +66,27 @@ class NewTask(msgspec.Struct, forbid_unknown_fields=True):
     session: Annotated[str, msgspec.Meta(pattern=SESSION_KEY)] | None = None
 
 
-class Resume(msgspec.Struct, forbid_unknown_fields=True):
+class Resume(Body):
     """How to resume: an optional note for the model, and a decision when a command waits for approval."""
 
     note: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     approve: bool | None = None
 
 
-class Pick(msgspec.Struct, forbid_unknown_fields=True):
+class Pick(Body):
     """Which attempt's result to take, when a step's attempts did not agree."""
 
     attempt: Annotated[int, msgspec.Meta(ge=1, le=100)]
 
 
-class PlanEdit(msgspec.Struct, forbid_unknown_fields=True):
+class PlanEdit(Body):
     """The new remaining steps (done steps are kept)."""
 
     steps: Annotated[list[StepText], msgspec.Meta(min_length=1, max_length=20)]
     checks: Annotated[list[CheckText | None], msgspec.Meta(max_length=20)] | None = None
 
 
-class ChatMessage(msgspec.Struct, forbid_unknown_fields=True):
+class ChatMessage(Body):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
 
 
@@ -84,10 +99,11 @@ def card(task: Task) -> Card:
 
 
 def _session_key(key: str) -> str:
-    if not re.match(SESSION_KEY, key):
+    if not is_session_key(key):
         from ..control import InvalidRequest
 
-        raise InvalidRequest(f"invalid session key {key!r}: use letters, digits and _ . : - (at most 128)")
+        shown = repr(key) if len(key) <= 128 else f"{key[:40]!r}... ({len(key)} characters)"
+        raise InvalidRequest(f"invalid session key {shown}: use letters, digits and _ . : - (at most 128)")
     return key
 
 
@@ -150,7 +166,7 @@ def list_tasks(
 
 @post("/api/tasks", sync_to_thread=True, summary="Create a task", security=TOKEN, responses=errors(400))
 def create_task(gateway: Gateway, data: NewTask) -> TaskWithCard:
-    origin = Origin(channel="web", session=data.session)
+    origin = Origin(channel="web", session=data.session and _session_key(data.session))
     task = gateway.core.tasks.create(data.goal, data.steps, title=data.title, origin=origin,
                                      checks=data.checks)
     return {"task": unstructure(task), "card": card(task)}

@@ -137,6 +137,7 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
     headers are accepted. The token defaults to the one in the data directory.
     """
     from .api import API_HANDLERS
+    from .bodies import GatewayRequest
     from .schema import COMPONENTS, TOKEN
     from .stream import events
 
@@ -176,6 +177,7 @@ def create_app(core: "App", *, token: str | None = None, port: int | None = None
             route_handlers=handlers,
             dependencies={"gateway": Provide(lambda: gateway, use_cache=True, sync_to_thread=False)},
             middleware=[GuardMiddleware(gateway)],
+            request_class=GatewayRequest,  # a body nested too deep is a 400 before it is decoded
             exception_handlers={
                 SmallClawError: _on_smallclaw_error,
                 HTTPException: _on_http_error,

@@ -21,6 +21,9 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import ConfigError
+from ..paths import private_dir
+
 TOKEN_FILE = "token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -30,15 +33,18 @@ def ensure_token(home: Path) -> str:
     """The gateway token: read from ``<home>/token``, created (mode 0600) when missing or empty."""
     path = Path(home) / TOKEN_FILE
     try:
-        token = path.read_text().strip()
+        token = path.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
         token = ""
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a token (byte {exc.start} is not text); delete the file and the next "
+                          "`smallclaw serve` makes a new one") from None
     if token:
         if path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)  # someone loosened it; the token is a password
         return token
     token = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     # O_EXCL so two servers starting at once cannot hand out different tokens
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

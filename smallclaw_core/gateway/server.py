@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import socket
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -41,8 +42,11 @@ def bind(host: str, port: int) -> socket.socket:
         return sock
     except OSError as exc:
         sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is in use (another smallclaw serve?); choose another "
+                              "with [gateway] port or --port") from None
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another "
-                          "with --port or [gateway] port") from exc
+                          "with [gateway] host and port, or --host and --port") from None
 
 
 def board_url(host: str, port: int, token: str) -> str:

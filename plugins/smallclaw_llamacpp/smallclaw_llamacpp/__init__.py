@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from smallclaw_core import hookimpl
+from smallclaw_core import above, at_least, hookimpl
 
 
 @attrs.define
@@ -20,16 +20,16 @@ class LlamaCppConfig:
     """The ``[llamacpp]`` section."""
 
     #: CPU threads for inference; 0 means every core
-    threads: int = 0
-    #: layers to offload to a GPU (needs a GPU build of llama-cpp-python)
-    gpu_layers: int = 0
+    threads: int = attrs.field(default=0, validator=at_least(0))
+    #: layers to offload to a GPU (needs a GPU build of llama-cpp-python); -1: all of them
+    gpu_layers: int = attrs.field(default=0, validator=at_least(-1))
     #: largest reply in tokens when a request sets no num_predict
-    max_tokens: int = 1024
+    max_tokens: int = attrs.field(default=1024, validator=at_least(1))
     #: above 1 discourages the loops tiny models fall into ("123456. 123456. ...")
-    repeat_penalty: float = 1.1
+    repeat_penalty: float = attrs.field(default=1.1, validator=above(0))
     #: memory for saved model states, so a task's conversation survives the verifier's
     #: calls in between (0 turns it off)
-    state_cache_mb: int = 512
+    state_cache_mb: int = attrs.field(default=512, validator=at_least(0))
 
 
 @hookimpl

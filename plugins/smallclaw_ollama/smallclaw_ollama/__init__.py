@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from smallclaw_core import hookimpl
+from smallclaw_core import above, hookimpl
 
 
 @attrs.define
@@ -25,7 +25,7 @@ class OllamaConfig:
     #: ask thinking models to think (true) or not (false); unset leaves the model's default
     think: bool | None = None
     #: seconds to wait for a connection before calling Ollama unreachable
-    connect_timeout: float = 5.0
+    connect_timeout: float = attrs.field(default=5.0, validator=above(0))
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from smallclaw_core import hookimpl
+from smallclaw_core import above, hookimpl, one_of
 
 
 @attrs.define
@@ -26,7 +26,7 @@ class OpenAIConfig:
     api_key: str = ""
     #: seconds to wait for a connection and for short requests (the model list);
     #: a chat call is bounded by [models] timeout
-    timeout: float = 10.0
+    timeout: float = attrs.field(default=10.0, validator=above(0))
     #: whether the server does native tool calls; false makes SmallClaw use its JSON
     #: tool protocol (right for servers that ignore "tools", like llama-cpp-python's
     #: default chat formats)
@@ -34,7 +34,7 @@ class OpenAIConfig:
     #: how to ask for JSON that fits a schema: "json_schema" (OpenAI, llama.cpp, vLLM,
     #: LM Studio), "json_object" (llama-cpp-python's server), or "auto": the first,
     #: then the second if the server rejects it
-    schema_style: str = "auto"
+    schema_style: str = attrs.field(default="auto", validator=one_of("auto", "json_schema", "json_object"))
 
 
 @hookimpl

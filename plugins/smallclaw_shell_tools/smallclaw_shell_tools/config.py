@@ -6,6 +6,8 @@ from typing import Literal
 
 import attrs
 
+from smallclaw_core import above, at_least
+
 POLICIES = ("sandbox", "allow", "ask", "open")
 Policy = Literal["sandbox", "allow", "ask", "open"]
 
@@ -37,9 +39,9 @@ class ShellConfig:
     #: programs that may run without asking (bare names, looked up on PATH)
     allow: list[str] = attrs.field(factory=lambda: list(DEFAULT_ALLOW))
     #: seconds a command may run before it and everything it started are stopped
-    timeout: float = 60.0
+    timeout: float = attrs.field(default=60.0, validator=above(0))
     #: characters of command output kept (head and tail), the rest is cut with a note
-    output_limit: int = 8000
+    output_limit: int = attrs.field(default=8000, validator=at_least(100))
     #: extra environment variable names passed to commands (secret-looking names never are)
     env: list[str] = attrs.field(factory=list)
     #: let confined commands open TCP connections, listen, and use other sockets
@@ -47,11 +49,11 @@ class ShellConfig:
     #: more directories confined commands may read and run programs from (``~`` is expanded)
     read_only: list[str] = attrs.field(factory=list)
     #: MiB of address space a command's process may map (RLIMIT_AS); 0: no limit
-    memory_limit: int = attrs.field(default=4096, validator=attrs.validators.ge(0))
+    memory_limit: int = attrs.field(default=4096, validator=at_least(0))
     #: seconds of CPU time a command's process may use (RLIMIT_CPU); 0: the timeout
-    cpu_limit: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
+    cpu_limit: float = attrs.field(default=0.0, validator=at_least(0))
     #: bytes the file tools and the checks read of one file at most; a bigger file is refused, not read
-    max_read_bytes: int = attrs.field(default=16 * 2**20, validator=attrs.validators.ge(1))
+    max_read_bytes: int = attrs.field(default=16 * 2**20, validator=at_least(1))
 
 
 def shell_config(app) -> ShellConfig:

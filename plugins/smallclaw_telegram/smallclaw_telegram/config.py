@@ -6,6 +6,8 @@ import os
 
 import attrs
 
+from smallclaw_core import above, at_least
+
 TOKEN_ENV = "SMALLCLAW_TELEGRAM_TOKEN"
 
 
@@ -27,17 +29,17 @@ class TelegramConfig:
     #: the Bot API server; change it when you run a local Bot API server
     api_base: str = "https://api.telegram.org"
     #: seconds one getUpdates long poll waits for news
-    poll_timeout: int = 30
+    poll_timeout: int = attrs.field(default=30, validator=at_least(0))
     #: seconds allowed for one Bot API request (long polls get poll_timeout on top)
-    request_timeout: float = 15.0
+    request_timeout: float = attrs.field(default=15.0, validator=above(0))
     #: seconds kept between two messages to the same chat
-    min_interval: float = 1.0
+    min_interval: float = attrs.field(default=1.0, validator=at_least(0))
     #: the longest 429 "retry after" waited out inside one delivery; longer ones are left to the runner's retries
-    max_retry_after: float = 10.0
+    max_retry_after: float = attrs.field(default=10.0, validator=at_least(0))
     #: seconds one notification may take per chat before the rest is left to the runner's retries
-    delivery_budget: float = 30.0
+    delivery_budget: float = attrs.field(default=30.0, validator=above(0))
     #: a text longer than this many messages is cut, with a note saying so
-    max_parts: int = 20
+    max_parts: int = attrs.field(default=20, validator=at_least(1))
 
     def resolved_token(self) -> str:
         """The token from the file, else from ``SMALLCLAW_TELEGRAM_TOKEN``, else empty."""
