@@ -87,3 +87,19 @@ def test_a_file_typed_after_a_failed_download_fails(tmp_path):
     ok = evidence[:2] + [entry("tool_call", id="3", name="run_shell", arguments={"command": "curl -o a.csv https://x"}),
                          entry("tool_result", id="3", name="run_shell", error=False, result="exit code 0")] + evidence[2:]
     assert judge(FetchStandIn(), tmp_path, "Download it", evidence=ok) is None
+
+
+def test_code_written_into_a_data_file_fails_unless_the_task_is_about_code(tmp_path):
+    code = "with open('todo.txt', 'a') as f:\n    f.write('buy bread\\n')\n"
+    v = judge(ProgramText(), tmp_path, "Add the line 'buy bread' to todo.txt", {"todo.txt": "buy milk\n"},
+              {"todo.txt": code})
+    assert not v.passed and "holds program code" in v.reason
+    assert judge(ProgramText(), tmp_path / "b", "Add the line 'print(x)' to notes.txt", {"notes.txt": "a\n"},
+                 {"notes.txt": "a\nprint(x)\n"}) is None
+    assert judge(ProgramText(), tmp_path / "c", "Write usage notes to usage.md", {},
+                 {"usage.md": "Run it:\n\n    import smallclaw\n"}) is None
+
+
+def test_code_lines_taken_from_the_input_are_data(tmp_path):
+    assert judge(ProgramText(), tmp_path, "Copy the lines of app.py that contain import into imports.txt",
+                 {"app.py": "import os\nx = 1\n"}, {"imports.txt": "import os\n"}) is None

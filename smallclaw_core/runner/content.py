@@ -7,7 +7,8 @@ file and the evidence alone:
   ``Result: <value>``, ``[insert name]``, ``TODO``) that neither the task nor its
   inputs hold;
 - ``program_text`` (order 12): a data file holds the text of a program in the
-  workspace ("run sum.py and save what it prints": the model wrote sum.py's code);
+  workspace ("run sum.py and save what it prints": the model wrote sum.py's code), or
+  lines of code (``with open('todo.txt', 'a') as f:``) where data belongs;
 - ``copy_of_input`` (order 16): a new file holds exactly what the step's one input
   holds, and the step asks for something done to it, not a copy;
 - ``fetch_stand_in`` (order 9): a file typed in by hand after a download failed
@@ -83,8 +84,13 @@ class Placeholder:
         return None
 
 
+#: a line of Python or shell that no data file holds by chance
+_CODE_LINE = re.compile(r"^\s*(?:import \w|from [\w.]+ import |def \w+\(|with open\(|print\(|for \w+ in .+:\s*$|"
+                        r"\w+\.write\(|#!/)", re.M)
+
+
 class ProgramText:
-    """A data file that holds a program's text instead of what the program prints."""
+    """A data file that holds a program's text (or code of any kind) instead of what the program prints."""
 
     name = "program_text"
     order = 12
@@ -98,11 +104,8 @@ class ProgramText:
         for name, _ in files.walk(limit=500, hidden=False):
             if name.lower().endswith((".py", ".sh")) and (text := _text(files, name)) and len(_lines(text)) >= 1:
                 programs[name] = _lines(text)
-        if not programs:
-            return None
-        for name in _written(ctx):
-            if name.lower().endswith(CODE) or name in programs:
-                continue
+        written = [n for n in _written(ctx) if not n.lower().endswith(CODE) and n not in programs]
+        for name in written:
             text = _text(files, name)
             if text is None or not text.strip():
                 continue
@@ -111,6 +114,16 @@ class ProgramText:
                     return Verdict(False, f"{name} holds the text of {program}, not what it prints. Run it "
                                           f"(run_shell with python3 {program} > {name}), then call {FINISH_TOOL}.",
                                    source=self.name)
+        said = f"{ctx.task.goal}\n" + "\n".join(s.description for s in ctx.task.steps)
+        said += "\n".join(_text(files, n) or "" for n in intent.inputs)  # lines the step copies from its input
+        for name in written:
+            if name.lower().endswith((".md", ".rst")):
+                continue
+            code = [line.strip() for line in (_text(files, name) or "").splitlines()
+                    if _CODE_LINE.match(line) and line.strip() not in said]
+            if code:
+                return Verdict(False, f"{name} holds program code ({code[0][:60]!r}) where data belongs: run the "
+                                      f"program, or write the data itself, then call {FINISH_TOOL}.", source=self.name)
         return None
 
 

@@ -98,7 +98,8 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
     """The text the step gives for the file it writes is in that file.
 
     "Write the text 'hello world' to hello.txt" -> file_contains: hello.txt :: hello world;
-    "Add the line 'buy bread' to todo.txt" -> file_contains: todo.txt :: buy bread. Not for
+    "Add the line 'buy bread' to todo.txt" -> file_contains: todo.txt :: buy bread, and each line
+    todo.txt had (a line added keeps the others). Not for
     a step that names a value by which to select ("lines with the word todo"), sets a key,
     or gives more than one value.
     """
@@ -112,7 +113,11 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
     given = [v.text for v in intent.values if not re.search(rf"\bword\s+['\"]?{re.escape(v.text)}", intent.text)]
     if len(given) != 1 or given[0] == target or len(given[0].split()) > 12:
         return []
-    return [f"file_contains: {target} :: {given[0]}"]
+    lines = [f"file_contains: {target} :: {given[0]}"]
+    if target not in outs and (text := _text(facts, target)) is not None:
+        # a line added to a file keeps the lines it had
+        lines += [f"file_contains: {target} :: {line.strip()}" for line in dict.fromkeys(_lines(text))][:20]
+    return lines
 
 
 @deriver("number_result")
