@@ -95,6 +95,10 @@ class Tool:
     advanced: bool = False
     #: seconds a plain-function tool may run (in a worker thread) before its call fails
     deadline: float = DEADLINE
+    #: the argument naming the one workspace file a call changes (``path`` for the file tools);
+    #: without it, a side-effecting call may change anything in the workspace. Either way the
+    #: workspace's watchers hear of it before the call runs, so what it changes can be undone
+    writes: str | None = None
 
     def spec(self) -> ToolSpec:
         return ToolSpec(self.name, self.description, self.parameters)
@@ -107,6 +111,11 @@ class Tool:
         kwargs = dict(arguments)
         if self.wants_context:
             kwargs["ctx"] = ctx
+        if self.side_effects and ctx is not None:
+            from .snapshots import before_change
+
+            path = arguments.get(self.writes) if self.writes else None
+            before_change(ctx.workspace, path if isinstance(path, str) else None)
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
         else:
@@ -239,6 +248,7 @@ def tool(
     ends_round: bool = False,
     advanced: bool = False,
     deadline: float = DEADLINE,
+    writes: str | None = None,
 ) -> Any:
     """Make a ``Tool`` from a typed function (usable bare or with arguments)."""
 
@@ -263,6 +273,8 @@ def tool(
             elif param.default is not None:
                 schema["default"] = param.default
             properties[pname] = schema
+        if writes is not None and writes not in properties:
+            raise ValueError(f"tool {fn.__name__}: writes={writes!r} names no argument of it")
         parameters: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             parameters["required"] = required
@@ -276,6 +288,7 @@ def tool(
             ends_round=ends_round,
             advanced=advanced,
             deadline=deadline,
+            writes=writes,
         )
 
     if function is not None:

@@ -29,7 +29,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .beneath import (
     MAX_READ, TMP_PREFIX, NotRegular, OutsideWorkspace, ThroughLink, TooLarge, WorkspaceError, entry_kind, enter,
@@ -163,6 +163,15 @@ class Workspace:
         finally:
             os.close(fd)
 
+    def stream(self, path: str | os.PathLike[str], *, chunk: int = 1 << 20) -> Iterator[bytes]:
+        """The file's bytes in chunks, however large it is (for hashing and copying big files)."""
+        fd, _ = self._open_file(self.parts(path))
+        try:
+            while data := os.read(fd, chunk):
+                yield data
+        finally:
+            os.close(fd)
+
     def read_text(self, path: str | os.PathLike[str], *, limit: int | None = None, partial: bool = False,
                   errors: str = "strict") -> str:
         """The file as UTF-8 text (``UnicodeDecodeError`` unless ``errors`` says otherwise)."""
@@ -217,10 +226,13 @@ class Workspace:
         return sorted(out)
 
     def walk(self, path: str | os.PathLike[str] = ".", *, limit: int = 10_000,
-             skip: frozenset[str] = frozenset(), hidden: bool = True) -> Iterator[tuple[str, os.stat_result]]:
+             skip: frozenset[str] = frozenset(), hidden: bool = True,
+             others: bool = False) -> Iterator[tuple[str, os.stat_result]]:
         """Every regular file below ``path`` (relative to the workspace) with its stat, sorted by
         folder; symlinks are never followed, folders named in ``skip`` (and, unless
-        ``hidden``, those starting with a dot) are not entered; at most ``limit`` files."""
+        ``hidden``, those starting with a dot) are not entered; at most ``limit`` files.
+        With ``others``, the folders entered, symlinks, FIFOs, sockets and devices come too
+        (their own stat: tell them apart by ``st_mode``), and count towards ``limit``."""
         start = self.parts(path)
         fd = self._open_dir(start)
         stack: list[tuple[int, list[str]]] = [(fd, start)]
@@ -241,8 +253,19 @@ class Workspace:
                             if count > limit:
                                 return
                             yield _shown(where + [e.name]), st
-                        elif stat.S_ISDIR(st.st_mode) and e.name not in skip and (hidden or not e.name.startswith(".")):
-                            subdirs.append(e.name)
+                        elif stat.S_ISDIR(st.st_mode):
+                            if e.name not in skip and (hidden or not e.name.startswith(".")):
+                                subdirs.append(e.name)
+                                if others:
+                                    count += 1
+                                    if count > limit:
+                                        return
+                                    yield _shown(where + [e.name]), st
+                        elif others:
+                            count += 1
+                            if count > limit:
+                                return
+                            yield _shown(where + [e.name]), st
                     for name in reversed(subdirs):
                         try:
                             sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
@@ -258,11 +281,11 @@ class Workspace:
 
     # --- writing ----------------------------------------------------------------------
 
-    def write_bytes(self, path: str | os.PathLike[str], data: bytes, *, make_parents: bool = True,
+    def write_bytes(self, path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, make_parents: bool = True,
                     mode: int | None = None, durable: bool = False) -> None:
-        """Replace (or create) the file with ``data``: a temporary file in the same folder,
-        renamed over it. A symlink in its place is replaced, never followed; a folder there
-        is an ``IsADirectoryError``. The file keeps its permission bits (new ones: 0644)."""
+        """Replace (or create) the file with ``data`` (bytes, or chunks of them): a temporary file in
+        the same folder, renamed over it. A symlink in its place is replaced, never followed; a folder
+        there is an ``IsADirectoryError``. The file keeps its permission bits (new ones: 0644)."""
         parts = self.parts(path)
         if not parts:
             raise IsADirectoryError(errno.EISDIR, "the workspace itself is a folder; give a file name")
@@ -281,9 +304,10 @@ class Workspace:
             out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=fd)
             try:
                 try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(out, view):]
+                    for part in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+                        view = memoryview(part)
+                        while view:
+                            view = view[os.write(out, view):]
                     os.fchmod(out, mode)  # the umask does not narrow what the file had
                     if durable:
                         os.fsync(out)
