@@ -272,6 +272,8 @@ def undo_plan(changes: Sequence[Change], ws: Workspace) -> Plan:
             if not same(current[f.path], f.after) and f.path not in conflicts:
                 conflicts[f.path] = _how_changed(current[f.path], f.after)
             current[f.path] = f.before
+    # a path already as it is to be put back loses nothing, whoever changed it
+    conflicts = {p: why for p, why in conflicts.items() if not same(first.get(p), current[p])}
     ops = [PutBack(path, current[path], first[path]) for path in sorted(current)]
     return Plan(ops, kept, conflicts=conflicts)
 

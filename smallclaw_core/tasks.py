@@ -38,7 +38,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 #: Journal entry kinds.
 JOURNAL_KINDS = (
     "tool_call", "tool_result", "step_done", "verification", "pause", "resume", "error",
-    "plan_change", "summary", "model_call", "delivery", "status", "note", "round",
+    "plan_change", "summary", "model_call", "delivery", "status", "note", "round", "change", "undo",
 )
 
 STEP_STATES = ("pending", "running", "done", "skipped")
