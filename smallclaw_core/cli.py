@@ -15,7 +15,7 @@ from typing import Any
 
 from .console import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _app, _loaded, _print_json
 from .model_commands import cmd_doctor, cmd_models, cmd_models_pull
-from .task_commands import _simple, cmd_task_add, cmd_task_list, cmd_task_show
+from .task_commands import _simple, cmd_task_add, cmd_task_diff, cmd_task_list, cmd_task_show, cmd_task_undo
 from .tasks import STATUSES
 from .terminal import printable
 
@@ -240,6 +240,23 @@ def build_parser(plugin_commands: dict[str, dict[str, Any]] | None = None) -> ar
     p.add_argument("--step", action="append", required=True)
     p.add_argument("--check", action="append")
     p.set_defaults(func=_simple("plan"))
+
+    p = command(tsub, "diff", "show what each step changed in the workspace (files, sizes, unified diffs)")
+    p.add_argument("id")
+    p.add_argument("--step", type=int, metavar="N", help="only step N (counting from 1)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_task_diff)
+
+    p = command(tsub, "undo", "put back what a step changed (default: the last step that changed anything)")
+    p.add_argument("id")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--step", type=int, metavar="N", help="undo step N (counting from 1)")
+    which.add_argument("--all", action="store_true", help="undo every step, the last first")
+    p.add_argument("--force", action="store_true",
+                   help="put back even files changed since (by a later step or someone else); they are lost")
+    p.add_argument("--wait", type=float, default=150.0, metavar="S",
+                   help="seconds to wait for a running task to pause at the end of its round (default 150)")
+    p.set_defaults(func=cmd_task_undo)
 
     for name, spec in (plugin_commands or {}).items():
         if name in sub.choices:

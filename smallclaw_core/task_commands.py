@@ -1,4 +1,4 @@
-"""The ``smallclaw task`` commands: add, list, show, pause, resume, cancel, delete, plan.
+"""The ``smallclaw task`` commands: add, list, show, pause, resume, cancel, delete, plan, pick, diff, undo.
 
 Everything a task holds is shown through ``printable``: goals, titles, notes and journal
 text come from users, the board, Telegram and the model, and may carry terminal escapes.
@@ -59,6 +59,8 @@ def _format_entry(e: Any) -> str:
         text = describe_call(data.get("name"), data.get("arguments", {}))
     elif e.kind == "tool_result":
         text = ("ERROR " if data.get("error") else "") + str(data.get("result", ""))
+    elif e.kind == "change":
+        text = f"step {data.get('step', 0) + 1}: " + ", ".join(f"{f['action']} {f['path']}" for f in data.get("files", []))
     elif e.kind == "verification":
         text = f"{'YES' if data.get('passed') else 'NO'} ({data.get('source', '')}): {data.get('reason', '')}"
     elif e.kind == "candidates":
@@ -123,6 +125,66 @@ def session_key(key: str | None) -> str | None:
     if key is not None and not is_session_key(key):
         raise InvalidRequest(f"invalid session key {key[:128]!r}: use 1 to 128 of letters, digits and _ . : -")
     return key
+
+
+def cmd_task_diff(args: argparse.Namespace) -> int:
+    from .undo import history
+
+    app = _app(args)
+    task = app.tasks.get(args.id)
+    past = history(app, task.id)
+    entries = [e for e in past.changes if args.step is None or e.data.get("step") == args.step - 1]
+    if args.json:
+        _print_json([{"seq": e.seq, "ts": e.ts, "undone": e.seq in past.undone, **e.data} for e in entries])
+        return EXIT_OK
+    if not entries:
+        print(f"task {task.id}: " + ("no step changed a file" if args.step is None else f"step {args.step} changed no file"))
+    for e in entries:
+        d = e.data
+        undone = "  (undone)" if e.seq in past.undone else ""
+        print(f"step {d.get('step', 0) + 1}: {d.get('created', 0)} created, {d.get('changed', 0)} changed, "
+              f"{d.get('removed', 0)} removed{undone}")
+        for f in d.get("files", []):
+            print(f"  {f['action']:<8} {shown(f['path'])}{'/' if f.get('kind') == 'dir' else ''}  {_sizes(f)}")
+        for f in d.get("files", []):
+            if f.get("diff"):
+                print("".join(f"    {shown(line)}\n" for line in f["diff"].splitlines()), end="")
+                if f.get("diff_cut"):
+                    print("    [the rest of the diff was cut: [workspace] diff_bytes]")
+    return EXIT_OK
+
+
+def _sizes(f: dict[str, Any]) -> str:
+    """A changed path's sizes, kind and what was not kept, in a few words."""
+    before, after = f.get("before") or {}, f.get("after") or {}
+    kind = f.get("kind")
+    if kind not in ("file", "dir"):
+        return f"(a {kind}, never opened)"
+    if kind == "dir":
+        return ""
+    sizes = " -> ".join(f"{v['size']:,} bytes" for v in (before, after) if v)
+    notes = "; ".join(dict.fromkeys(v["note"] for v in (before, after) if v.get("note")))
+    return f"({sizes}{', binary' if f.get('binary') else ''}{'; ' + shown(notes) if notes else ''})"
+
+
+def cmd_task_undo(args: argparse.Namespace) -> int:
+    from .control import InvalidRequest
+    from .undo import undo
+
+    app = _app(args)
+    task = app.tasks.get(args.id)
+    if args.step is not None and args.step < 1:
+        raise InvalidRequest("--step counts from 1, as `smallclaw task show` numbers the steps")
+    if task.status == "running":
+        print(f"task {task.id} is running: it pauses at the end of its round, then the undo goes on", file=sys.stderr)
+    done = undo(app, task.id, step=None if args.step is None else args.step - 1, everything=args.all,
+                force=args.force, wait=args.wait)
+    print(f"task {task.id}: {shown(done.message)}")
+    for path, why in done.left.items():
+        print(f"  left as it is: {shown(path)}: {shown(why)}")
+    if not app.store.get(task.id).finished and done.steps:
+        print(f"the task is told what was undone when it resumes: smallclaw task resume {task.id}")
+    return EXIT_OK
 
 
 def _simple(action: str) -> Callable[[argparse.Namespace], int]:

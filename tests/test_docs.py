@@ -166,3 +166,12 @@ def test_links_between_pages_resolve():
             if not (DOCS / target).exists():
                 broken.append(f"{page.name} -> {target}")
     assert not broken, f"links to pages that do not exist: {broken}"
+
+
+def test_every_journal_kind_is_documented():
+    from smallclaw_core.tasks import JOURNAL_KINDS
+
+    text = (DOCS / "api.md").read_text()
+    table = text.split("### Journal entries", 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`([a-z_]+)`", "\n".join(line.split("|")[1] for line in table.splitlines()[2:])))
+    assert documented == set(JOURNAL_KINDS), f"api.md's journal kinds differ: {documented ^ set(JOURNAL_KINDS)}"

@@ -155,6 +155,18 @@ def test_real_answers_fit_their_documented_schemas(served):
           client.post(f"/api/tasks/{task_id}/resume", json={"note": "go on"}, headers=AUTH))
     check(doc, "/api/tasks/{task_id}/steps", "put",
           client.put(f"/api/tasks/{task_id}/steps", json={"steps": ["read again"]}, headers=AUTH))
+    from smallclaw_core.stepchanges import StepChanges
+
+    with StepChanges(core, task_id) as steps:  # what the runner does around a step
+        steps.follow(core.store.get(task_id))
+        (core.workspace_for(task_id) / "made.txt").write_text("made by the step\n")
+    check(doc, "/api/tasks/{task_id}/changes", "get", client.get(f"/api/tasks/{task_id}/changes", headers=AUTH))
+    (core.workspace_for(task_id) / "made.txt").write_text("edited since\n")
+    refused = client.post(f"/api/tasks/{task_id}/undo", json={}, headers=AUTH)
+    assert refused.status_code == 409 and refused.json()["files"] == ["made.txt"]
+    check(doc, "/api/tasks/{task_id}/undo", "post", refused)
+    check(doc, "/api/tasks/{task_id}/undo", "post",
+          client.post(f"/api/tasks/{task_id}/undo", json={"force": True}, headers=AUTH))
     check(doc, "/api/sessions", "get", client.get("/api/sessions", headers=AUTH))
     check(doc, "/api/sessions/{key}", "get", client.get("/api/sessions/web_x", headers=AUTH))
     check(doc, "/api/tasks/{task_id}/cancel", "post", client.post(f"/api/tasks/{task_id}/cancel", headers=AUTH))

@@ -241,3 +241,58 @@ def test_undoing_a_running_task_pauses_it_first_and_tells_it_on_resume(tmp_path,
     anyio.run(lambda: Runner(app).run_until_idle(30))
     prompts = [r.messages[-1].content for r in model.requests_for("executor") if r.messages[-1].role == "user"]
     assert "Note from the user: The user undid step 1: removed draft.txt, plan.txt." in prompts[-1]
+
+
+def test_the_api_shows_each_steps_change_and_undoes_it(done_task):
+    from litestar.testing import TestClient
+
+    from smallclaw_core.gateway import create_app
+
+    app, task_id, ws, _ = done_task
+    auth = {"Authorization": "Bearer undo-token"}
+    with TestClient(create_app(app, token="undo-token"), base_url="http://127.0.0.1:8765") as client:
+        shown = client.get(f"/api/tasks/{task_id}/changes", headers=auth).json()
+        assert [(c["step"], c["undone"]) for c in shown["changes"]] == [(0, False), (1, False), (2, False)]
+        assert not shown["pending_undo"]
+        notes = next(f for f in shown["changes"][2]["files"] if f["path"] == "notes.txt")
+        assert notes["action"] == "changed" and "+epsilon" in notes["diff"]
+        refused = client.post(f"/api/tasks/{task_id}/undo", json={"step": 1}, headers=auth)
+        assert refused.status_code == 409 and refused.json()["files"] == ["huge.log", "notes.txt"]
+        assert "step 3 changed it since" in refused.json()["error"]
+        done = client.post(f"/api/tasks/{task_id}/undo", headers=auth)
+        assert done.status_code == 200, done.text
+        assert done.json()["undone"]["steps"] == [2] and done.json()["undone"]["removed"] == ["report.md"]
+        assert done.json()["card"]["id"] == task_id
+        forced = client.post(f"/api/tasks/{task_id}/undo", json={"all": True, "force": True}, headers=auth)
+        assert forced.status_code == 200 and forced.json()["undone"]["steps"] == [0, 1]
+        assert [c["undone"] for c in client.get(f"/api/tasks/{task_id}/changes", headers=auth).json()["changes"]] \
+            == [True, True, True]
+        nothing = client.post(f"/api/tasks/{task_id}/undo", headers=auth)
+        assert nothing.status_code == 400 and "nothing to undo" in nothing.json()["error"]
+        assert client.post(f"/api/tasks/{task_id}/undo", json={"step": -1}, headers=auth).status_code == 400
+    assert sorted(p.name for p in ws.iterdir()) == ["huge.log", "old.txt"]
+
+
+def test_the_cli_shows_the_diff_and_undoes(done_task, capsys):
+    from smallclaw_core.cli import main
+
+    app, task_id, ws, _ = done_task
+    home = ["--home", str(app.home)]
+    assert main([*home, "task", "diff", task_id, "--step", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "step 2: 1 created, 2 changed, 2 removed" in out
+    assert "changed  huge.log  (9,000 bytes -> 9,005 bytes; too large to keep" in out
+    assert "    -beta\n    +BETA\n" in out and "removed  old.txt" in out
+    assert main([*home, "task", "undo", task_id, "--step", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "notes.txt (step 3 changed it since" in err and "huge.log" in err and "Nothing was changed" in err
+    assert main([*home, "task", "undo", task_id, "--step", "2", "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "undid step 2: put back notes.txt, old.txt, out/data.json; removed out/config.json" in out
+    assert "left as it is: huge.log: too large to keep" in out
+    assert main([*home, "task", "diff", task_id]) == 0
+    assert "(undone)" in capsys.readouterr().out
+    assert main([*home, "task", "undo", task_id, "--step", "0"]) == 1
+    assert "--step counts from 1" in capsys.readouterr().err
+    assert main([*home, "task", "show", task_id]) == 0
+    assert "undid step 2" in capsys.readouterr().out

@@ -25,13 +25,15 @@ from ..sessions import is_session_key
 from ..tasks import Origin, Task
 from .context import Gateway
 from .schema import (
-    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, Status, TaskDetail, TaskPage,
-    TaskWithCard, errors,
+    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, Status, TaskChanges, TaskDetail,
+    TaskPage, TaskWithCard, UndoDone, errors,
 )
 
 log = logging.getLogger("smallclaw.gateway")
 
 SESSION_KEY = r"^[A-Za-z0-9_.:-]{1,128}$"
+#: seconds an undo waits for a running task to pause, before it answers 409 (undo again then)
+UNDO_WAIT = 15.0
 StepText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 CheckText = Annotated[str, msgspec.Meta(max_length=1000)]
 
@@ -84,6 +86,15 @@ class PlanEdit(Body):
 
     steps: Annotated[list[StepText], msgspec.Meta(min_length=1, max_length=20)]
     checks: Annotated[list[CheckText | None], msgspec.Meta(max_length=20)] | None = None
+
+
+class Undo(Body):
+    """Which changes to undo: a step's (by index, 0 for the first), every step's, or (neither) the last
+    step's that changed anything; ``force`` puts back files changed since too."""
+
+    step: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None = None
+    all: bool = False
+    force: bool = False
 
 
 class ChatMessage(Body):
@@ -238,6 +249,32 @@ def edit_plan(gateway: Gateway, task_id: str, data: PlanEdit) -> TaskWithCard:
     return {"task": unstructure(task), "card": card(task)}
 
 
+@get("/api/tasks/{task_id:str}/changes", sync_to_thread=True,
+     summary="What each step changed in the workspace: paths, sizes, unified diffs, and whether it was undone",
+     security=TOKEN, responses=errors(400, 404))
+def task_changes(gateway: Gateway, task_id: str) -> TaskChanges:
+    from ..undo import history
+
+    core = gateway.core
+    past = history(core, core.tasks.get(task_id).id)
+    return {"changes": [{"seq": e.seq, "ts": e.ts, "undone": e.seq in past.undone, **e.data} for e in past.changes],
+            "pending_undo": past.pending is not None}
+
+
+@post("/api/tasks/{task_id:str}/undo", sync_to_thread=True, status_code=200,
+      summary="Put back what a step (or every step) changed; a running task is paused first",
+      security=TOKEN, responses=errors(400, 404, 409))
+def undo_task(gateway: Gateway, task_id: str, data: Undo | None = None) -> UndoDone:
+    from ..undo import undo
+
+    data = data or Undo()
+    core = gateway.core
+    done = undo(core, task_id, step=data.step, everything=data.all, force=data.force, wait=UNDO_WAIT)
+    result = {"steps": done.steps, "put_back": done.put_back, "removed": done.removed, "left": done.left,
+              "finished_earlier": done.finished_earlier, "message": done.message}
+    return {"card": card(core.tasks.get(task_id)), "undone": result}
+
+
 # --- sessions -------------------------------------------------------------------------
 
 
@@ -290,5 +327,5 @@ async def _chat_turn(gateway: Gateway, key: str, text: str) -> None:
 
 API_HANDLERS = [
     health, plugins, models, list_tasks, create_task, get_task, pause_task, resume_task, pick_attempt, cancel_task,
-    delete_task, edit_plan, list_sessions, session_history, post_message,
+    delete_task, edit_plan, task_changes, undo_task, list_sessions, session_history, post_message,
 ]

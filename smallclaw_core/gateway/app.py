@@ -22,6 +22,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from ..changes import ChangeConflict
 from ..control import InvalidRequest
 from ..errors import ConfigError, IllegalTransition, SmallClawError, TaskNotFound
 from .context import SSE_QUEUE, Gateway
@@ -97,6 +98,8 @@ def _on_smallclaw_error(_: Request, exc: SmallClawError) -> Response[dict[str, A
         return _error(404, str(exc), close_matches=exc.close_matches)
     if isinstance(exc, IllegalTransition):
         return _error(409, str(exc), current=exc.current)
+    if isinstance(exc, ChangeConflict):
+        return _error(409, str(exc), files=exc.files)
     if isinstance(exc, InvalidRequest):
         return _error(400, str(exc))
     if isinstance(exc, ConfigError):

@@ -47,6 +47,8 @@ class ErrorBody(TypedDict):
     close_matches: NotRequired[list[str]]
     #: 409: the task's status, which does not allow the change
     current: NotRequired[str]
+    #: 409 on an undo: the files that stopped it (changed since, or not kept)
+    files: NotRequired[list[str]]
 
 
 _ERRORS = {
@@ -54,7 +56,8 @@ _ERRORS = {
     401: "the token is missing or wrong",
     403: "a Host or Origin this server does not answer to",
     404: "no such task (with close matches), or nothing at this address",
-    409: "the task's status does not allow this change (current says which it is)",
+    409: "the task's status does not allow this change (current says which it is), or an undo would lose "
+         "work (files names the files)",
     500: "an internal error; the server log has the details",
     503: "not available in this server: no model, or no chat",
 }
@@ -139,6 +142,70 @@ class TaskDetail(TypedDict):
     journal: list[JournalEntry]
     #: the seq of the last entry sent (ask again with journal_after=this), or null
     journal_last_seq: int | None
+
+
+class FileVersion(TypedDict):
+    """A path's state on one side of a change."""
+
+    kind: Literal["file", "dir", "link", "fifo", "socket", "device"]
+    size: int
+    #: a file's permission bits, sha256, and whether its bytes were kept (to undo with)
+    mode: NotRequired[int]
+    sha256: NotRequired[str | None]
+    kept: NotRequired[bool]
+    #: why its bytes were not kept, e.g. "too large to keep: ..."
+    note: NotRequired[str]
+
+
+class FileChange(TypedDict):
+    path: str
+    action: Literal["created", "changed", "removed"]
+    kind: Literal["file", "dir", "link", "fifo", "socket", "device"]
+    before: FileVersion | None
+    after: FileVersion | None
+    binary: bool
+    #: the unified diff of a text file whose bytes were kept
+    diff: NotRequired[str]
+    #: the diff was cut at [workspace] diff_bytes
+    diff_cut: NotRequired[bool]
+
+
+class StepChange(TypedDict):
+    """What one step changed (a ``change`` journal entry), and whether it was undone."""
+
+    seq: int
+    ts: float
+    step: int
+    undone: bool
+    created: int
+    changed: int
+    removed: int
+    #: the workspace had more paths than a snapshot looks at
+    truncated: bool
+    files: list[FileChange]
+
+
+class TaskChanges(TypedDict):
+    changes: list[StepChange]
+    #: an undo was interrupted (a crash): the next undo finishes it
+    pending_undo: bool
+
+
+class UndoResult(TypedDict):
+    #: the steps undone, by index (0 for the first)
+    steps: list[int]
+    put_back: list[str]
+    removed: list[str]
+    #: path -> why it was left as it was
+    left: dict[str, str]
+    #: this call finished an undo a crash had interrupted
+    finished_earlier: bool
+    message: str
+
+
+class UndoDone(TypedDict):
+    card: Card
+    undone: UndoResult
 
 
 class SessionRow(TypedDict):
