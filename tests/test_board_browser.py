@@ -38,14 +38,20 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path):
+    yield from serve(tmp_path, "gateway_script:respond")
+
+
+def serve(tmp_path, script, config=""):
+    """``smallclaw serve`` in a subprocess with the scripted model ``script``; yields (url, process, log)."""
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text(
-        '[models]\nexecutor = "scripted:test"\n\n[store]\ndurable = false\n\n[runner]\npoll_interval = 0.1\n')
+        '[models]\nexecutor = "scripted:test"\n\n[store]\ndurable = false\n\n[runner]\npoll_interval = 0.1\n'
+        + config)
     port = free_port()
     env = {**os.environ,
            "SMALLCLAW_EXTRA_PLUGINS": "smallclaw_core.testing",
-           "SMALLCLAW_SCRIPT": "gateway_script:respond",
+           "SMALLCLAW_SCRIPT": script,
            "SMALLCLAW_PLUGINS": "gateway,kanban,runner,shell_tools",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
     log = open(tmp_path / "serve.log", "w+")
@@ -185,3 +191,95 @@ def test_a_step_line_can_carry_a_check(server):
     steps = task["task"]["steps"]
     assert [s["description"] for s in steps[:2]] == ["read notes.txt", "write the count"]
     assert [s["check"] for s in steps[:2]] == [None, "file_exists: count.txt"]
+
+
+@pytest.fixture
+def undo_server(tmp_path):
+    yield from serve(tmp_path, "undo_script:respond", f'\n[workspace]\nroot = "{tmp_path / "ws"}"\n')
+
+
+def test_each_step_opens_its_diff_and_undoes(undo_server, tmp_path):
+    """A finished task's steps show what they changed (text diff coloured, a binary file named with its size),
+    and the Undo buttons put files back, refusing first where a file changed since; on desktop and at 390 px."""
+    url, proc, log = undo_server
+    expect = sync_api.expect
+    token = url.split("token=", 1)[1]
+    base = url.split("/?", 1)[0]
+    auth = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(f"{base}/api/tasks", json={"goal": "Write the notes",
+                                                    "steps": ["write the notes and a picture", "edit the notes"]},
+                         headers=auth).json()
+    task_id = created["task"]["id"]
+    deadline = time.monotonic() + 30
+    while httpx.get(f"{base}/api/tasks/{task_id}", headers=auth).json()["task"]["status"] != "complete":
+        assert time.monotonic() < deadline, log.seek(0) or log.read()
+        time.sleep(0.2)
+    notes = tmp_path / "ws" / task_id / "notes.txt"
+    assert notes.read_text() == "alpha\nBETA\n" + "gamma " * 30 + "\n"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.goto(url)
+            expect(page.locator("#connection")).to_have_text("live", timeout=10_000)
+            page.locator(".card", has_text="Write the notes").click()
+            panel = page.locator("#detail-body")
+
+            # step 1: notes.txt created (its lines added, in green), pic.bin a binary file with its size
+            panel.locator('[data-step-changes="0"]').click()
+            first = panel.locator('[data-changes="0"]')
+            expect(first.locator('[data-path="notes.txt"] .action')).to_have_text("created")
+            expect(first.locator('[data-path="notes.txt"] .diff .add')).to_have_text(["+alpha", "+beta"])
+            expect(first.locator('[data-path="pic.bin"] .facts')).to_have_text("binary, 6 bytes")
+            assert first.locator('[data-path="pic.bin"] .diff').count() == 0
+
+            # step 2: the edit, removed lines in red and added ones in green
+            panel.locator('[data-step-changes="1"]').click()
+            second = panel.locator('[data-changes="1"]')
+            expect(second.locator(".diff .del")).to_have_text(["-beta"])
+            expect(second.locator(".diff .add")).to_have_text(["+BETA", "+" + "gamma " * 30])
+            added = second.locator(".diff .add").first.evaluate("e => getComputedStyle(e).backgroundColor")
+            removed = second.locator(".diff .del").first.evaluate("e => getComputedStyle(e).backgroundColor")
+            context = second.locator(".diff .ctx").first.evaluate("e => getComputedStyle(e).backgroundColor")
+            assert added == "rgb(220, 242, 225)" and removed == "rgb(251, 225, 225)" and context != added
+            expect(second.locator('[data-path="notes.txt"] .facts')).to_have_text("11 bytes → 192 bytes")
+            page.screenshot(path=str(ARTIFACTS / "board-diff-desktop.png"), full_page=True)
+
+            # undo step 2: notes.txt is back as step 1 left it, and the journal says so
+            second.get_by_role("button", name="Undo step 2").click()
+            expect(panel.locator('[data-undo-note="1"]')).to_contain_text("undid step 2: put back notes.txt")
+            assert notes.read_text() == "alpha\nbeta\n"
+            expect(panel.locator('[data-step-changes="1"]')).to_have_text("Changes (undone)")
+            expect(panel.locator('.journal li[data-kind="undo"]').first).to_contain_text("undid step 2")
+
+            # someone edits notes.txt: undoing step 1 is refused, naming it, until forced
+            notes.write_text("my own words\n")
+            first.get_by_role("button", name="Undo step 1").click()
+            refusal = panel.locator('[data-undo-note="0"]')
+            expect(refusal).to_contain_text("notes.txt (changed outside the task")
+            assert notes.read_text() == "my own words\n"
+            refusal.get_by_role("button", name="Undo anyway (lose those changes)").click()
+            expect(panel.locator('[data-undo-note="0"]')).to_contain_text("undid step 1: removed notes.txt, pic.bin")
+            assert not notes.exists() and not (tmp_path / "ws" / task_id / "pic.bin").exists()
+
+            # at 390 px: the panel and its diffs fit the screen; a long line scrolls inside its diff
+            page.set_viewport_size({"width": 390, "height": 844})
+            panel.locator('[data-step-changes="1"]').scroll_into_view_if_needed()
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 390, f"the page is {wide}px wide at 390px"
+            detail = page.evaluate("[document.getElementById('detail').scrollWidth, "
+                                   "document.getElementById('detail').clientWidth]")
+            assert detail[0] <= detail[1], f"the task panel overflows: {detail}"
+            box = second.locator(".diff").bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            # the long line scrolls inside its diff, not the page
+            assert second.locator(".diff").evaluate("e => e.scrollWidth > e.clientWidth")
+            page.screenshot(path=str(ARTIFACTS / "board-diff-390.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
+    assert proc.poll() is None

@@ -24,6 +24,10 @@ const state = {
   source: null,          // the EventSource
   waitingReply: false,
   shell: null,           // how commands run (GET /api/shell), null without the shell tools
+  changes: [],           // what each step of the selected task changed (GET /api/tasks/{id}/changes)
+  changesStale: true,    // a change or undo entry arrived since they were fetched
+  openSteps: new Set(),  // steps of the selected task whose changes are shown
+  undoNotes: new Map(),  // step index (or "all") -> {text, error, force}: what the last undo said
 };
 
 // --- small DOM helper -----------------------------------------------------------------
@@ -72,7 +76,7 @@ function takeToken() {
 }
 
 class ApiError extends Error {
-  constructor(status, message) { super(message); this.status = status; }
+  constructor(status, message, data) { super(message); this.status = status; this.data = data || {}; }
 }
 
 async function api(method, path, body) {
@@ -85,7 +89,7 @@ async function api(method, path, body) {
   if (response.status === 401) { showLogin(); throw new ApiError(401, "the token was refused"); }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, data.error || `${method} ${path} failed (${response.status})`);
+  if (!response.ok) throw new ApiError(response.status, data.error || `${method} ${path} failed (${response.status})`, data);
   return data;
 }
 
@@ -165,7 +169,13 @@ async function loadTasks() {
 async function openDetail(id) {
   const opening = state.selected !== id;
   state.selected = id;
-  if (opening) state.journal = new Map();
+  if (opening) {
+    state.journal = new Map();
+    state.changes = [];
+    state.changesStale = true;
+    state.openSteps = new Set();
+    state.undoNotes = new Map();
+  }
   $("detail").hidden = false;
   await refreshDetail();
   scheduleBoard();
@@ -195,6 +205,12 @@ async function refreshDetail() {
     throw err;
   }
   if (state.selected !== id) return;
+  if (state.changesStale) {
+    state.changesStale = false;
+    const changes = await api("GET", `/api/tasks/${encodeURIComponent(id)}/changes`);
+    if (state.selected !== id) return;
+    state.changes = changes.changes;
+  }
   state.detail = data.task;
   state.tasks.set(id, data.card);
   for (const entry of data.journal) state.journal.set(entry.seq, entry);
@@ -232,6 +248,8 @@ function describeEntry(entry) {
       return [folded(`round ${d.round}, step ${(d.step ?? 0) + 1}`, d.prompt || "")];
     case "step_done":
       return [`step ${(d.step ?? 0) + 1} done${d.description ? `: ${d.description}` : ""}`];
+    case "change":
+      return [`step ${(d.step ?? 0) + 1}: ${changeCounts(d)}: ${(d.files || []).map((f) => f.path).join(", ")}`];
     case "model_call":
       return [`${d.model || "model"}: ${d.seconds ?? "?"} s, ${d.prompt_tokens ?? "?"} prompt → ${d.completion_tokens ?? "?"} tokens` +
         (d.tool_calls ? `, ${d.tool_calls} tool call(s)` : "")];
@@ -251,6 +269,98 @@ function renderJournal() {
       el("span", { className: "when", text: new Date(e.ts * 1000).toLocaleTimeString() }),
       el("span", { className: "kind", text: e.kind.replace("_", " ") }),
       ...describeEntry(e))));
+}
+
+// --- what each step changed, and undo ---------------------------------------------------
+
+function changeCounts(c) {
+  const parts = [["created", c.created], ["changed", c.changed], ["removed", c.removed]].filter(([, n]) => n);
+  return parts.map(([what, n]) => `${n} ${what}`).join(", ") || "nothing";
+}
+
+function bytes(n) {
+  if (n < 1024) return `${n} byte${n === 1 ? "" : "s"}`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function fileFacts(f) {
+  // the sizes on each side, and what kind of file it is when not plain text
+  if (f.kind !== "file" && f.kind !== "dir") return `a ${f.kind === "link" ? "symbolic link" : f.kind}, never opened`;
+  if (f.kind === "dir") return "folder";
+  const sizes = [f.before, f.after].filter(Boolean).map((v) => bytes(v.size)).join(" → ");
+  return f.binary ? `binary, ${sizes}` : sizes;
+}
+
+function diffLines(text) {
+  return el("pre", { className: "diff", tabindex: "0", "aria-label": "unified diff" },
+    text.replace(/\n$/, "").split("\n").map((line) => {
+      const kind = line.startsWith("+++") || line.startsWith("---") || line.startsWith("\\") ? "meta"
+        : line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "ctx";
+      return el("span", { className: kind, text: line || " " });
+    }));
+}
+
+function renderFileChange(f) {
+  const notes = [...new Set([f.before, f.after].filter((v) => v && v.note).map((v) => v.note))];
+  return el("li", { className: "file", "data-action": f.action, "data-path": f.path },
+    el("div", { className: "file-head" },
+      el("span", { className: "action", text: f.action }),
+      el("code", { className: "path", text: f.path + (f.kind === "dir" ? "/" : "") }),
+      el("span", { className: "facts", text: fileFacts(f) })),
+    notes.map((n) => el("span", { className: "note", text: n })),
+    f.diff ? diffLines(f.diff) : null,
+    f.diff_cut ? el("span", { className: "note", text: "the rest of the diff was cut ([workspace] diff_bytes)" }) : null);
+}
+
+async function undo(t, key, body) {
+  const path = `/api/tasks/${encodeURIComponent(t.id)}/undo`;
+  try {
+    const data = await api("POST", path, body);
+    state.undoNotes.set(key, { text: data.undone.message });
+  } catch (err) {
+    if (err.status !== 409 && err.status !== 400) throw err;
+    const forceable = err.status === 409 && !body.force && (err.data.files || []).length > 0;
+    state.undoNotes.set(key, { error: err.message, force: forceable });
+  }
+  state.changesStale = true;
+  scheduleDetail();
+}
+
+function undoNote(t, key, body) {
+  const note = state.undoNotes.get(key);
+  if (!note) return null;
+  return el("div", { className: note.error ? "undo-note refused" : "undo-note", role: note.error ? "alert" : "status",
+    "data-undo-note": String(key) },
+  el("span", { text: note.error || note.text }),
+  note.force ? el("div", { className: "row" }, control("Undo anyway (lose those changes)",
+    () => undo(t, key, { ...body, force: true }), "danger")) : null);
+}
+
+function renderStepChanges(t, i, entries) {
+  const live = entries.filter((c) => !c.undone);
+  return el("div", { className: "changes", "data-changes": String(i) },
+    entries.map((c) => el("div", { className: c.undone ? "change undone" : "change" },
+      c.undone ? el("span", { className: "badge soft", text: "undone" }) : null,
+      c.truncated ? el("span", { className: "note", text: "the workspace had more files than a snapshot looks at" }) : null,
+      el("ul", { className: "files" }, c.files.map(renderFileChange)))),
+    live.length ? el("div", { className: "row" }, control(`Undo step ${i + 1}`, () => undo(t, i, { step: i }), "danger")) : null,
+    undoNote(t, i, { step: i }));
+}
+
+function stepChangesToggle(t, i) {
+  const entries = state.changes.filter((c) => c.step === i);
+  if (!entries.length) return null;
+  const open = state.openSteps.has(i);
+  const live = entries.filter((c) => !c.undone);
+  const files = live.reduce((n, c) => n + c.files.length, 0);
+  const label = live.length ? `Changes: ${files} file${files === 1 ? "" : "s"}` : "Changes (undone)";
+  return [el("button", { type: "button", className: "changes-toggle", "aria-expanded": String(open),
+    "data-step-changes": String(i), onclick: () => {
+      if (open) state.openSteps.delete(i); else state.openSteps.add(i);
+      renderDetail();
+    } }, label),
+  open ? renderStepChanges(t, i, entries) : null];
 }
 
 function control(label, action, className = "") {
@@ -300,12 +410,17 @@ function renderDetail() {
       t.status === "queued" || (t.status === "running" && !t.pause_requested)
         ? control("Pause", () => api("POST", `${path}/pause`).then(scheduleDetail)) : null,
       !FINISHED.has(t.status) ? control("Cancel", () => api("POST", `${path}/cancel`).then(scheduleDetail), "danger") : null,
+      state.changes.some((c) => !c.undone) ? control("Undo every step", async () => {
+        if (!confirm(`Put back what every step of "${t.title}" changed?`)) return;
+        await undo(t, "all", { all: true });
+      }, "danger") : null,
       t.status !== "running" ? control("Delete", async () => {
         if (!confirm(`Delete task "${t.title}" and its journal?`)) return;
         await api("DELETE", path);
         state.tasks.delete(t.id);
         closeDetail();
       }, "danger") : null),
+    undoNote(t, "all", { all: true }),
     canResume ? el("div", { className: "resume" },
       el("label", { for: "resume-note", text: "Resume with a note (optional)" }), note,
       el("div", { className: "row" }, control("Resume", () => resume(null), "primary"))) : null,
@@ -315,7 +430,8 @@ function renderDetail() {
       "data-state": s.state, className: i === t.current_step && !FINISHED.has(t.status) ? "current" : "" },
     el("span", { className: "state", text: s.state }), s.description,
     s.check ? el("span", { className: "note", text: `check: ${s.check}` }) : null,
-    (s.notes || []).slice(-3).map((n) => el("span", { className: "note", text: n })))))
+    (s.notes || []).slice(-3).map((n) => el("span", { className: "note", text: n })),
+    stepChangesToggle(t, i))))
       : el("p", { className: "hint", text: "No plan yet: the model plans it when the task starts." }),
     canEdit ? renderPlanEditor(t, path) : null,
     t.summary ? [el("h3", { text: "Summary" }), el("div", { className: "summary", "data-field": "summary", text: t.summary })] : null,
@@ -417,7 +533,7 @@ async function loadShell() {
 async function reloadAll() {
   await loadShell();
   await loadTasks();
-  if (state.selected) { state.journal = new Map(); await refreshDetail(); }
+  if (state.selected) { state.journal = new Map(); state.changesStale = true; await refreshDetail(); }
   await loadChat();
 }
 
@@ -451,6 +567,7 @@ function connect() {
     if (ev.task_id !== state.selected) return;
     const entry = ev.data.entry;
     state.journal.set(entry.seq, entry);
+    if (entry.kind === "change" || entry.kind === "undo") state.changesStale = true;
     scheduleDetail();
   });
   on("task_deleted", (ev) => {
