@@ -120,11 +120,24 @@ class KeptInFolder:
     names the file it cannot put back).
     """
 
+    #: bytes of the latest kept files held in memory too (the diff and the next step read them back)
+    RECENT = 16 * 2**20
+
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self._recent: dict[str, bytes] = {}
+        self._recent_bytes = 0
+
+    def _remember(self, digest: str, data: bytes) -> None:
+        if len(data) > self.RECENT or digest in self._recent:
+            return
+        self._recent[digest] = data
+        self._recent_bytes += len(data)
+        while self._recent_bytes > self.RECENT:  # the oldest go first (dicts keep their order)
+            self._recent_bytes -= len(self._recent.pop(next(iter(self._recent))))
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        if len(sha256) != 64 or sha256.strip("0123456789abcdef"):
             raise ValueError(f"not a sha256: {sha256!r}")
         return self.folder / sha256[:2] / sha256
 
@@ -136,13 +149,18 @@ class KeptInFolder:
             tmp = path.with_name(f".{digest}.{secrets.token_hex(4)}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, path)
+        self._remember(digest, bytes(data))
         return digest
 
     def get(self, sha256: str) -> bytes | None:
+        if sha256 in self._recent:
+            return self._recent[sha256]
         try:
-            return self._path(sha256).read_bytes()
+            data = self._path(sha256).read_bytes()
         except (FileNotFoundError, ValueError):
             return None
+        self._remember(sha256, data)
+        return data
 
 
 def file_version(ws: Workspace, path: str, mode: int, size: int, kept: Kept | None = None,
