@@ -123,8 +123,10 @@ class KeptInFolder:
     #: bytes of the latest kept files held in memory too (the diff and the next step read them back)
     RECENT = 16 * 2**20
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, make_parents: bool = True):
         self.folder = Path(folder)
+        #: False: the folder's parent must exist (a task deleted meanwhile is not made again)
+        self.make_parents = make_parents
         self._recent: dict[str, bytes] = {}
         self._recent_bytes = 0
 
@@ -145,7 +147,12 @@ class KeptInFolder:
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(exist_ok=True)
+            except FileNotFoundError:
+                if not self.make_parents and not self.folder.parent.is_dir():
+                    raise
+                path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{digest}.{secrets.token_hex(4)}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, path)

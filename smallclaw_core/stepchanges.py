@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import secrets
 from typing import Any, Callable, Iterator
@@ -34,6 +35,8 @@ from .snapshots import Snapshot
 from .store import atomic_write
 from .tasks import Task
 from .workspace import Workspace
+
+log = logging.getLogger("smallclaw.changes")
 
 CHANGES = "changes"
 OPEN = "open.json"
@@ -51,7 +54,7 @@ class StepChanges:
         self.diff_bytes: int = cfg.diff_bytes
         self.skip = frozenset(cfg.not_tracked)
         self.folder = app.store.task_dir(task_id) / CHANGES
-        self.kept = KeptInFolder(self.folder / "kept")
+        self.kept = KeptInFolder(self.folder / "kept", make_parents=False)
         self.workspace = Workspace(app.workspace_for(task_id))
         self.snapshot: Snapshot | None = None
         self.step: int | None = None
@@ -68,6 +71,8 @@ class StepChanges:
             self.close()
         except TaskNotFound:
             pass  # deleted while it ran: nothing to journal into
+        except OSError as err:  # the workspace could not be read: the task itself is not at fault
+            log.warning("task %s: what its step changed could not be recorded: %s", self.task_id, err)
 
     # --- files of its own -------------------------------------------------------------
 
@@ -78,7 +83,7 @@ class StepChanges:
             yield
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)  # not its parents: a deleted task is not made again
             fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except FileNotFoundError:
             raise TaskNotFound(self.task_id) from None
@@ -98,7 +103,7 @@ class StepChanges:
 
     def write(self, name: str, data: dict[str, Any]) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)
             atomic_write(self.folder / name, json.dumps(data, separators=(",", ":")).encode(), durable=False)
         except FileNotFoundError:
             raise TaskNotFound(self.task_id) from None

@@ -296,3 +296,40 @@ def test_the_cli_shows_the_diff_and_undoes(done_task, capsys):
     assert "--step counts from 1" in capsys.readouterr().err
     assert main([*home, "task", "show", task_id]) == 0
     assert "undid step 2" in capsys.readouterr().out
+
+
+def test_a_step_left_open_by_a_crash_is_journaled_by_the_undo(tmp_path, monkeypatch):
+    """A runner killed mid-step leaves changes/open.json: the undo journals that step's change first."""
+    from smallclaw_core.stepchanges import StepChanges
+
+    monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
+    app, _ = make_app(tmp_path)
+    task = app.tasks.create("a task", ["one step"])
+    ws = app.workspace_for(task.id)
+    (ws / "kept.txt").write_text("as it was\n")
+    steps = StepChanges(app, task.id)
+    steps.follow(app.store.get(task.id))
+    from smallclaw_core.snapshots import before_change
+
+    before_change(ws, "kept.txt")  # what write_file does first
+    (ws / "kept.txt").write_text("written by the step\n")
+    (ws / "new.txt").write_text("new\n")
+    steps._unwatch()  # the process dies here: no close, open.json stays
+    assert (app.store.task_dir(task.id) / "changes" / "open.json").exists() and not changes_of(app, task.id)
+    done = undo(app, task.id)
+    assert done.steps == [0] and done.put_back == ["kept.txt"] and done.removed == ["new.txt"]
+    assert (ws / "kept.txt").read_text() == "as it was\n"
+    assert [e.step for e in changes_of(app, task.id)] == [0]
+
+
+def test_a_task_deleted_mid_step_is_not_made_again(tmp_path, monkeypatch):
+    from smallclaw_core.stepchanges import StepChanges
+
+    monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
+    app, _ = make_app(tmp_path)
+    task = app.tasks.create("a task", ["one step"])
+    with StepChanges(app, task.id) as steps:
+        steps.follow(app.store.get(task.id))
+        (app.workspace_for(task.id) / "x.txt").write_text("x\n")
+        app.store.delete(task.id)
+    assert not app.store.task_dir(task.id).exists() and app.store.ids() == []
