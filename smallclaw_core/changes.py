@@ -154,7 +154,7 @@ class Change:
         plan = Plan([PutBack(f.path, f.after, f.before) for f in self.files], self.kept, self.source)
         left = plan.cannot()
         plan.carry_out(ws)
-        return sorted(left)
+        return sorted({*left, *plan.left})
 
     def revert(self, ws: Workspace, *, force: bool = False, durable: bool = False) -> list[str]:
         """Put back exactly the before-state. Refused (``ChangeConflict``, nothing written) where a
