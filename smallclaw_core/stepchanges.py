@@ -61,6 +61,7 @@ class StepChanges:
         self.token: str | None = None
         self._stop_watching: Callable[[], None] | None = None
         self._held = False
+        self.adopted = False
 
     def __enter__(self) -> "StepChanges":
         self.adopt()
@@ -118,6 +119,7 @@ class StepChanges:
         data = self.read(OPEN)
         if data and "snapshot" in data:
             self.snapshot, self.step, self.token = self.snapshot_from(data["snapshot"]), data["step"], data["token"]
+            self.adopted = True
             self._watch()
 
     def follow(self, task: Task) -> None:
@@ -154,13 +156,22 @@ class StepChanges:
             if data is None or data.get("token") != token:
                 return None
             change = snapshot.change(diff_bytes=self.diff_bytes)
-            if change:
-                self.app.tasks.journal(self.task_id, "change", {"step": step, **change.to_data()}, step=step)
+            if change and not self.journaled(token):
+                self.app.tasks.journal(self.task_id, "change", {"step": step, "snapshot": token, **change.to_data()},
+                                       step=step)
             if not reopening:
                 self.write(BASE, change.after.to_data())
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.folder / OPEN)
         return change.after
+
+    def journaled(self, token: str | None) -> bool:
+        """A step adopted after a crash may have had its change journaled just before the crash."""
+        if not self.adopted:
+            return False
+        self.adopted = False
+        return any(e.kind == "change" and e.data.get("snapshot") == token
+                   for e in self.app.store.journal_tail(self.task_id, 100))
 
     def _watch(self) -> None:
         from .snapshots import watch

@@ -333,3 +333,36 @@ def test_a_task_deleted_mid_step_is_not_made_again(tmp_path, monkeypatch):
         (app.workspace_for(task.id) / "x.txt").write_text("x\n")
         app.store.delete(task.id)
     assert not app.store.task_dir(task.id).exists() and app.store.ids() == []
+
+
+def test_a_change_is_journaled_once_even_when_a_crash_came_right_after_it(tmp_path, monkeypatch):
+    from smallclaw_core.stepchanges import StepChanges
+
+    class Killed(BaseException):
+        pass
+
+    monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
+    app, _ = make_app(tmp_path)
+    task = app.tasks.create("a task", ["one", "two"])
+    steps = StepChanges(app, task.id)
+    steps.follow(app.store.get(task.id))
+    (app.workspace_for(task.id) / "a.txt").write_text("a\n")
+    unlink = os.unlink
+
+    def dies_at_open_json(path, *args, **kwargs):
+        if str(path).endswith("open.json"):
+            raise Killed()
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", dies_at_open_json)
+    with pytest.raises(Killed):
+        steps.close()  # journaled, then killed before open.json went
+    monkeypatch.setattr(os, "unlink", unlink)
+    assert len(changes_of(app, task.id)) == 1
+    again = StepChanges(app, task.id)
+    again.adopt()
+    moved_on = app.store.get(task.id)
+    moved_on.current_step = 1
+    again.follow(moved_on)
+    again.close()
+    assert len(changes_of(app, task.id)) == 1

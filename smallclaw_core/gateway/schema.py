@@ -176,6 +176,8 @@ class StepChange(TypedDict):
     seq: int
     ts: float
     step: int
+    #: the snapshot the change was measured from (so a change is journaled once, even across a crash)
+    snapshot: str
     undone: bool
     created: int
     changed: int
