@@ -179,3 +179,19 @@ def test_a_folder_swapped_for_a_symlink_meanwhile_never_leads_out(layout):
         attacker.join()
     assert leaked == 0
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+
+
+def test_walk_names_links_fifos_and_folders_and_big_files_stream(layout):
+    """What snapshots need: every entry with its own stat, and files of any size read and written in chunks."""
+    ws, root, outside = layout
+    (root / "link").symlink_to(outside)
+    os.mkfifo(root / "p")
+    found = {name: stat.S_IFMT(st.st_mode) for name, st in ws.walk(others=True)}
+    assert found == {"link": stat.S_IFLNK, "p": stat.S_IFIFO, "sub": stat.S_IFDIR, "sub/a.txt": stat.S_IFREG}
+    assert [name for name, _ in ws.walk()] == ["sub/a.txt"]
+    big = os.urandom(3 * 2**20 + 5)
+    ws.write_bytes("big.bin", iter([big[:10], big[10:]]))
+    assert b"".join(ws.stream("big.bin", chunk=2**20)) == big
+    for path in ("link/secret.txt", "p"):
+        with pytest.raises(NotRegular):
+            list(ws.stream(path))
