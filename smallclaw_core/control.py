@@ -325,6 +325,7 @@ class Tasks:
     def pick(self, task_id: str, attempt: int) -> Task:
         """Take what one attempt made at the current step, after attempts did not agree (the task
         paused showing them): the change is applied, and the task goes on from the next step."""
+        from .stepchanges import StepChanges
         from .workspace import Workspace
 
         task_id = self.store.resolve_id(task_id)
@@ -341,14 +342,16 @@ class Tasks:
             raise InvalidRequest(f"attempt {attempt} changed a file too large or not text, which was not kept; "
                                  "make the change yourself, then resume the task")
         files = Workspace(self.app.workspace_for(task_id))
-        for path, text in sorted(chosen["change"].items()):
-            if text is None:
-                try:
-                    files.remove(path)
-                except FileNotFoundError:
-                    pass
-            else:
-                files.write_text(path, text)
+        with StepChanges(self.app, task_id) as steps:  # journaled as the step's change: it can be undone
+            steps.follow(task)
+            for path, text in sorted(chosen["change"].items()):
+                if text is None:
+                    try:
+                        files.remove(path)
+                    except FileNotFoundError:
+                        pass
+                else:
+                    files.write_text(path, text)
 
         def change(t: Task) -> None:
             step = t.steps[t.current_step]

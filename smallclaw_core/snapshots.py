@@ -2,9 +2,9 @@
 
 ``Snapshot.take(ws)`` walks the workspace once through ``Workspace`` (stat only, no
 link followed, folders such as ``.git`` not entered). The bytes of its files are
-kept at once, or lazily (``lazy=True``): ``keep(path)`` just before a tool writes
-that path, ``keep()`` before one that may write anything (``before_change``, which
-``Tool.call`` runs for every side-effecting tool). A file whose size, times, inode
+kept at once, or lazily (``lazy=True``): ``keep(path)`` just before that path is written through ``Workspace``
+(a file tool, an attempt's result applied) and ``keep()`` before a tool that may write
+anything (``Tool.call`` tells the workspace's watchers before every side-effecting call). A file whose size, times, inode
 and mode are those a ``base`` snapshot saw is not read again: its sha256 (and kept
 bytes) carry over, so a snapshot of a workspace that barely changed costs a walk.
 A stat that changed within a second of the base's walk is not trusted (two writes
@@ -23,13 +23,13 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import attrs
 
 from .changes import DIFF_BYTES, Change, FileChange, with_diffs
 from .kept import KEEP_BYTES, Kept, KeptInMemory, Kind, Version, file_version, kind_of, too_large
-from .workspace import Workspace, WorkspaceError
+from .workspace import Workspace, WorkspaceError, watch
 
 #: folders whose contents are never compared (tools' own caches, version control, installed packages)
 NOT_TRACKED = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"})
@@ -270,41 +270,3 @@ def copy_workspace(source: Snapshot, dest: str | os.PathLike[str]) -> Snapshot:
     # walked a second later, since nothing else writes to a throwaway copy before its attempt runs
     copy.taken_ns = max((max(s.mtime_ns, s.ctime_ns) for s in copy.seen.values()), default=0) + RACY_NS + 1
     return copy
-
-
-# --- tools say what they are about to change ------------------------------------------
-
-_watchers: dict[str, list[Callable[[str | None], Any]]] = {}
-_watchers_lock = threading.Lock()
-
-
-def _key(folder: str | os.PathLike[str]) -> str:
-    return os.path.normpath(os.path.abspath(os.fspath(folder)))
-
-
-def watch(folder: str | os.PathLike[str], before: Callable[[str | None], Any]) -> Callable[[], None]:
-    """Call ``before(path)`` whenever a tool is about to change ``path`` in the workspace ``folder``
-    (``before(None)``: anything in it); returns the function that stops it."""
-    key = _key(folder)
-    with _watchers_lock:
-        _watchers.setdefault(key, []).append(before)
-
-    def stop() -> None:
-        with _watchers_lock:
-            callbacks = _watchers.get(key, [])
-            if before in callbacks:
-                callbacks.remove(before)
-            if not callbacks:
-                _watchers.pop(key, None)
-
-    return stop
-
-
-def before_change(folder: str | os.PathLike[str], path: str | None = None) -> None:
-    """A tool is about to change ``path`` (None: anything) in the workspace ``folder``."""
-    if not _watchers:
-        return
-    with _watchers_lock:
-        callbacks = list(_watchers.get(_key(folder), ()))
-    for callback in callbacks:
-        callback(path)

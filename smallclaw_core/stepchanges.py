@@ -15,8 +15,9 @@ sha256, unified diffs; the bytes stay in ``kept``) and the workspace after it is
 new step's snapshot, with no second walk. When the driver stops (a pause, an error,
 the end) the open step's change is journaled too. A crash leaves ``open.json``: the
 next drive continues that step, or an undo journals its change first (``settle``).
-The snapshot is lazy: a file's bytes are kept just before a tool writes it, or all
-of them before a tool that may write anything (``snapshots.before_change``).
+The snapshot is lazy: a file's bytes are kept just before it is written through
+``Workspace`` (a file tool, an attempt's result applied, a picked attempt), or all of
+them before a tool that may write anything (``workspace.before_change``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .kept import KeptInFolder
 from .snapshots import Snapshot
 from .store import atomic_write
 from .tasks import Task
-from .workspace import Workspace
+from .workspace import Workspace, watch
 
 log = logging.getLogger("smallclaw.changes")
 
@@ -174,8 +175,6 @@ class StepChanges:
                    for e in self.app.store.journal_tail(self.task_id, 100))
 
     def _watch(self) -> None:
-        from .snapshots import watch
-
         snapshot = self.snapshot
 
         def before(path: str | None) -> None:

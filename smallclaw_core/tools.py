@@ -112,7 +112,7 @@ class Tool:
         if self.wants_context:
             kwargs["ctx"] = ctx
         if self.side_effects and ctx is not None:
-            from .snapshots import before_change
+            from .workspace import before_change
 
             path = arguments.get(self.writes) if self.writes else None
             before_change(ctx.workspace, path if isinstance(path, str) else None)

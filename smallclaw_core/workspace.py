@@ -16,7 +16,9 @@ step's inputs, snapshots) goes through ``Workspace``:
 - reads are capped (``TooLarge`` beyond the cap, or the first bytes with ``partial``);
 - writes go to a temporary file in the same directory fd and are renamed over the
   target, so a reader sees the old or the new bytes and a hard link is never written
-  through.
+  through;
+- whoever watches the workspace (``watch``: a step's snapshot, to keep what a step
+  changes) hears of every write, removal and rename before it happens.
 
 Errors are ``OSError`` subclasses, so code that treats an unreadable file as absent
 keeps doing so; ``str()`` of each says what was refused in words a model can act on.
@@ -28,8 +30,9 @@ import errno
 import os
 import secrets
 import stat
+import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .beneath import (
     MAX_READ, TMP_PREFIX, NotRegular, OutsideWorkspace, ThroughLink, TooLarge, WorkspaceError, entry_kind, enter,
@@ -37,7 +40,44 @@ from .beneath import (
 )
 
 __all__ = ["MAX_READ", "NotRegular", "OutsideWorkspace", "ThroughLink", "TooLarge", "Workspace", "WorkspaceError",
-           "kernel_resolves_beneath"]
+           "before_change", "kernel_resolves_beneath", "watch"]
+
+
+_watchers: dict[str, list[Callable[[str | None], Any]]] = {}
+_watchers_lock = threading.Lock()
+
+
+def _key(folder: str | os.PathLike[str]) -> str:
+    return os.path.normpath(os.path.abspath(os.fspath(folder)))
+
+
+def watch(folder: str | os.PathLike[str], before: Callable[[str | None], Any]) -> Callable[[], None]:
+    """Call ``before(path)`` whenever ``path`` in the workspace ``folder`` is about to change
+    (``before(None)``: anything in it may); returns the function that stops it."""
+    key = _key(folder)
+    with _watchers_lock:
+        _watchers.setdefault(key, []).append(before)
+
+    def stop() -> None:
+        with _watchers_lock:
+            callbacks = _watchers.get(key, [])
+            if before in callbacks:
+                callbacks.remove(before)
+            if not callbacks:
+                _watchers.pop(key, None)
+
+    return stop
+
+
+def before_change(folder: str | os.PathLike[str], path: str | None = None) -> None:
+    """``path`` (None: anything) in the workspace ``folder`` is about to change: its watchers hear it.
+    ``Workspace`` says so before each write; ``Tool.call`` before every side-effecting call."""
+    if not _watchers:
+        return
+    with _watchers_lock:
+        callbacks = list(_watchers.get(_key(folder), ()))
+    for callback in callbacks:
+        callback(path)
 
 
 class Workspace:
@@ -289,6 +329,7 @@ class Workspace:
         parts = self.parts(path)
         if not parts:
             raise IsADirectoryError(errno.EISDIR, "the workspace itself is a folder; give a file name")
+        before_change(self.root, _shown(parts))
         fd = self._open_dir(parts[:-1], create=make_parents)
         name, shown = parts[-1], _shown(parts)
         try:
@@ -341,6 +382,7 @@ class Workspace:
         parts = self.parts(path)
         if not parts:
             raise IsADirectoryError(errno.EISDIR, "the workspace itself cannot be removed")
+        before_change(self.root, _shown(parts))
         fd = self._open_dir(parts[:-1])
         try:
             st = os.stat(parts[-1], dir_fd=fd, follow_symlinks=False)
@@ -359,6 +401,8 @@ class Workspace:
         a, b = self.parts(source), self.parts(target)
         if not a or not b:
             raise IsADirectoryError(errno.EISDIR, "the workspace itself cannot be moved")
+        before_change(self.root, _shown(a))
+        before_change(self.root, _shown(b))
         src = self._open_dir(a[:-1])
         try:
             dst = self._open_dir(b[:-1], create=make_parents)

@@ -17,7 +17,8 @@ import anyio
 from smallclaw_core import ToolContext, Workspace, tool
 from smallclaw_core.changes import Action, ChangeConflict
 from smallclaw_core.kept import KeptInFolder, KeptInMemory, Kind
-from smallclaw_core.snapshots import LOST, Snapshot, before_change, copy_workspace
+from smallclaw_core.snapshots import LOST, Snapshot, copy_workspace
+from smallclaw_core.workspace import before_change
 from smallclaw_core.workspace import NotRegular
 
 CAP = 1000  # keep_bytes in these tests
@@ -248,11 +249,14 @@ def test_lazy_keep_before_a_tool_write_and_lost_without_one(tree):
         before_change(tree, "notes.txt")  # what Tool.call does for write_file(path="notes.txt")
         (tree / "notes.txt").write_text("tool wrote this\n")
         (tree / "data.json").write_text("[]\n")  # written without a word: its bytes are lost
+        ws.write_text("old.txt", "rewritten\n")  # through Workspace: kept first, whoever writes
+        ws.remove("sub/deep.txt")
     before_change(tree)  # not watched any more: nothing happens
     change = snap.change()
     notes, data = (next(f for f in change.files if f.path == p) for p in ("notes.txt", "data.json"))
     assert notes.before.kept and "-one" in notes.diff
     assert not data.before.kept and data.before.note == LOST
+    assert all(f.before.kept for f in change.files if f.path in ("old.txt", "sub/deep.txt"))
     with pytest.raises(ChangeConflict, match="data.json"):
         change.revert(ws)
 

@@ -73,7 +73,7 @@ def done_task(tmp_path, monkeypatch):
     return app, task.id, ws, before
 
 
-def make_app(tmp_path: Path, model: ScriptedModel | None = None):
+def make_app(tmp_path: Path, model: ScriptedModel | None = None, runner: dict | None = None, shell: dict | None = None):
     """The runner and the shell tools with a scripted model; the config in config.toml, so another
     process (the crash test's) loads the same."""
     def respond(request):
@@ -86,7 +86,8 @@ def make_app(tmp_path: Path, model: ScriptedModel | None = None):
                                       f"keep_bytes = {CAP}\n")
     model = model or ScriptedModel(respond)
     app = App.load(home, only=["runner", "shell_tools"], extra_plugins=[ScriptedModelPlugin(model)],
-                   overrides={"models": {"executor": "scripted:test"}, "runner": FAST})
+                   overrides={"models": {"executor": "scripted:test"}, "runner": {**FAST, **(runner or {})},
+                              "shell": shell or {}})
     return app, model
 
 
@@ -309,7 +310,7 @@ def test_a_step_left_open_by_a_crash_is_journaled_by_the_undo(tmp_path, monkeypa
     (ws / "kept.txt").write_text("as it was\n")
     steps = StepChanges(app, task.id)
     steps.follow(app.store.get(task.id))
-    from smallclaw_core.snapshots import before_change
+    from smallclaw_core.workspace import before_change
 
     before_change(ws, "kept.txt")  # what write_file does first
     (ws / "kept.txt").write_text("written by the step\n")
@@ -366,3 +367,25 @@ def test_a_change_is_journaled_once_even_when_a_crash_came_right_after_it(tmp_pa
     again.follow(moved_on)
     again.close()
     assert len(changes_of(app, task.id)) == 1
+
+
+def test_what_agreeing_attempts_and_a_picked_attempt_apply_is_the_steps_change(tmp_path, monkeypatch):
+    """Results applied from throwaway copies go through Workspace: they are kept, journaled, undone."""
+    monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
+    app, model = make_app(tmp_path, runner={"attempts": "always", "attempts_max": 2}, shell={"policy": "allow"})
+    model.enqueue_for("executor", call("write_file", path="out.txt", content="agreed\n"), call("step_done", report="ok"),
+                      call("write_file", path="out.txt", content="agreed\n"), call("step_done", report="ok"),
+                      call("write_file", path="out.txt", content="a\n"), call("step_done", report="ok"),
+                      call("write_file", path="out.txt", content="b\n"), call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Write a word to out.txt", "Write another word to out.txt", "Say it is done"])
+    ws = app.workspace_for(task.id)
+    (ws / "out.txt").write_text("the user's\n")
+    anyio.run(lambda: Runner(app).run_until_idle(30))
+    assert app.store.get(task.id).status == "needs_assistance"  # step 2's attempts did not agree
+    [first] = changes_of(app, task.id)
+    assert first.step == 0 and first.data["files"][0]["before"]["kept"]
+    app.tasks.pick(task.id, 2)
+    assert (ws / "out.txt").read_text() == "b\n"
+    assert [e.step for e in changes_of(app, task.id)] == [0, 1]
+    assert undo(app, task.id).put_back == ["out.txt"] and (ws / "out.txt").read_text() == "agreed\n"
+    assert undo(app, task.id).put_back == ["out.txt"] and (ws / "out.txt").read_text() == "the user's\n"

@@ -20,7 +20,7 @@ import attrs
 
 from smallclaw_core.chat import cut_middle
 from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
-from smallclaw_core.models import describe_call, is_small_model
+from smallclaw_core.models import describe_call
 from smallclaw_core.scheduling import gate_for
 from smallclaw_core.stepchanges import StepChanges
 from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
@@ -73,6 +73,8 @@ class TaskDriver:
             return
         if not app.store.get(task_id).steps and not await self.plan(task_id):
             return
+        from smallclaw_core.models import is_small_model
+
         self.small_executor = is_small_model(await app.model_info(self.ref))
         self.small_verifier = is_small_model(await app.model_info(await app.model_for("verifier")))
         self.tools = task_tools(app, await self.wants_advanced_tools())
@@ -173,12 +175,16 @@ class TaskDriver:
         """``[runner] advanced_tools``, with ``auto`` decided by the executor's size."""
         if self.cfg.advanced_tools != "auto":
             return self.cfg.advanced_tools == "always"
+        from smallclaw_core.models import is_small_model
+
         return not is_small_model(await self.app.model_info(self.ref))
 
     async def planner_kind(self) -> str:
         """``[runner] planner``, with ``auto`` decided by the planner model's size."""
         if self.cfg.planner != "auto":
             return self.cfg.planner
+        from smallclaw_core.models import is_small_model
+
         ref = await self.app.model_for("planner")
         return "sentences" if is_small_model(await self.app.model_info(ref)) else "model"
 
