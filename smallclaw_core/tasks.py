@@ -39,6 +39,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 JOURNAL_KINDS = (
     "tool_call", "tool_result", "step_done", "verification", "pause", "resume", "error",
     "plan_change", "summary", "model_call", "delivery", "status", "note", "round", "change", "undo",
+    "candidates",
 )
 
 STEP_STATES = ("pending", "running", "done", "skipped")
