@@ -389,3 +389,21 @@ def test_what_agreeing_attempts_and_a_picked_attempt_apply_is_the_steps_change(t
     assert [e.step for e in changes_of(app, task.id)] == [0, 1]
     assert undo(app, task.id).put_back == ["out.txt"] and (ws / "out.txt").read_text() == "agreed\n"
     assert undo(app, task.id).put_back == ["out.txt"] and (ws / "out.txt").read_text() == "the user's\n"
+
+
+def test_a_task_still_running_after_the_wait_is_not_undone(tmp_path, monkeypatch):
+    from smallclaw_core.errors import IllegalTransition
+    from smallclaw_core.tasks import Lease
+
+    monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
+    app, _ = make_app(tmp_path)
+    task = app.tasks.create("a task", ["one step"])
+
+    def running(t):
+        t.set_status("running")
+        t.lease = Lease("another runner", 1e12)
+
+    app.tasks.update(task.id, running)
+    with pytest.raises(IllegalTransition, match="still running: it pauses at the end of its round; undo it then"):
+        undo(app, task.id, wait=0.2)
+    assert app.store.get(task.id).pause_requested  # asked through app.tasks, honoured at the round's end
