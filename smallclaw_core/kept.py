@@ -129,6 +129,7 @@ class KeptInFolder:
         self.make_parents = make_parents
         self._recent: dict[str, bytes] = {}
         self._recent_bytes = 0
+        self._ready = False
 
     def _remember(self, digest: str, data: bytes) -> None:
         if len(data) > self.RECENT or digest in self._recent:
@@ -141,20 +142,23 @@ class KeptInFolder:
     def _path(self, sha256: str) -> Path:
         if len(sha256) != 64 or sha256.strip("0123456789abcdef"):
             raise ValueError(f"not a sha256: {sha256!r}")
-        return self.folder / sha256[:2] / sha256
+        return self.folder / sha256
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
-        if not path.exists():
+        if digest not in self._recent and not path.exists():
+            if not self._ready:
+                self.folder.mkdir(parents=self.make_parents, exist_ok=True)
+                self._ready = True
+            tmp = self.folder / f".{digest}.{secrets.token_hex(4)}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
             try:
-                path.parent.mkdir(exist_ok=True)
-            except FileNotFoundError:
-                if not self.make_parents and not self.folder.parent.is_dir():
-                    raise
-                path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{digest}.{secrets.token_hex(4)}.tmp")
-            tmp.write_bytes(data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         self._remember(digest, bytes(data))
         return digest
