@@ -328,10 +328,15 @@ def with_diffs(files: list[FileChange], kept: Kept, budget: int) -> list[FileCha
         if any(d is not None and is_binary(d) for d in data):
             out.append(attrs.evolve(f, binary=True))
             continue
-        text = text_diff(f.path, data[0], data[1])
+        if budget <= 0:  # the step's diff is full: the rest are named, not diffed
+            out.append(attrs.evolve(f, diff_cut=True))
+            continue
+        text: str | None = text_diff(f.path, data[0], data[1])
         cut = len(text) > budget
-        if cut:
-            text = text[:max(budget, 0)].rpartition("\n")[0] + "\n" if budget > 0 else ""
-        budget -= len(text)
+        if cut:  # whole lines up to the cap, and the rest of the step's files named only
+            text = text[:budget].rpartition("\n")[0] + "\n" if "\n" in text[:budget] else None
+            budget = 0
+        else:
+            budget -= len(text)
         out.append(attrs.evolve(f, diff=text, diff_cut=cut))
     return out

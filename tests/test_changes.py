@@ -322,3 +322,14 @@ def test_not_regular_refused_by_the_workspace_is_what_a_symlink_gets(tree, tmp_p
     (tree / "l").symlink_to(tmp_path)
     with pytest.raises(NotRegular):
         Workspace(tree).read_bytes("l/ws/notes.txt")
+
+
+def test_the_diffs_of_a_change_stop_at_their_cap(tree):
+    ws = Workspace(tree)
+    snap = Snapshot.take(ws, keep_bytes=CAP)
+    (tree / "data.json").write_text("".join(f'{{"n": {i}}}\n' for i in range(40)))
+    (tree / "notes.txt").write_text("other\n")
+    first, second = snap.change(diff_bytes=200).files
+    assert first.path == "data.json" and first.diff_cut and 0 < len(first.diff) <= 200
+    assert first.diff.endswith("\n") and second.diff is None and second.diff_cut
+    assert all(f.diff and not f.diff_cut for f in snap.change().files)
