@@ -1,7 +1,8 @@
 """What each step of a task changed in its workspace: a snapshot when the step starts, its change
 journaled when it ends.
 
-Under the task's folder in the data directory::
+Under the task's folder in the data directory (with a database store, ``changes/<task id>``
+in the data directory of the host that runs the task)::
 
     changes/open.json     the snapshot of the step under way (its number and a token)
     changes/base.json     the workspace after the last change journaled, so the next
@@ -54,8 +55,12 @@ class StepChanges:
         self.keep_bytes: int = cfg.keep_bytes
         self.diff_bytes: int = cfg.diff_bytes
         self.skip = frozenset(cfg.not_tracked)
-        self.folder = app.store.task_dir(task_id) / CHANGES
-        self.kept = KeptInFolder(self.folder / "kept", make_parents=False)
+        task_dir = getattr(app.store, "task_dir", None)
+        #: the task's own folder in the file store; with a database store, the data directory's
+        #: changes/<id> on the host that runs the task (made when needed)
+        self.folder = task_dir(task_id) / CHANGES if task_dir else app.home / CHANGES / task_id
+        self.make_parents = task_dir is None
+        self.kept = KeptInFolder(self.folder / "kept", make_parents=self.make_parents)
         self.workspace = Workspace(app.workspace_for(task_id))
         self.snapshot: Snapshot | None = None
         self.step: int | None = None
@@ -85,7 +90,7 @@ class StepChanges:
             yield
             return
         try:
-            self.folder.mkdir(exist_ok=True)  # not its parents: a deleted task is not made again
+            self.folder.mkdir(parents=self.make_parents, exist_ok=True)  # a deleted task is not made again
             fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except FileNotFoundError:
             raise TaskNotFound(self.task_id) from None
@@ -105,7 +110,7 @@ class StepChanges:
 
     def write(self, name: str, data: dict[str, Any]) -> None:
         try:
-            self.folder.mkdir(exist_ok=True)
+            self.folder.mkdir(parents=self.make_parents, exist_ok=True)
             atomic_write(self.folder / name, json.dumps(data, separators=(",", ":")).encode(), durable=False)
         except FileNotFoundError:
             raise TaskNotFound(self.task_id) from None

@@ -177,7 +177,7 @@ def _carry_out(app: Any, task_id: str, began: JournalEntry, plan: Plan, changes:
                steps: list[int], finished_earlier: bool = False) -> Undone:
     ws = changes.workspace
     skip = set(plan.cannot())
-    made = set(plan.carry_out(ws, durable=app.store.durable, skip=skip))
+    made = set(plan.carry_out(ws, durable=getattr(app.store, "durable", True), skip=skip))
     wanted = {op.path: op.want for op in plan.ops}
     left = {**plan.cannot(), **plan.left}
     left.update({p: f"forced past it: {why}" for p, why in plan.conflicts.items() if p not in made and p not in left})

@@ -57,11 +57,13 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def done_task(tmp_path, monkeypatch):
-    """The three-step task, run to completion: (app, task id, workspace, the workspace before it ran)."""
+def done_task(tmp_path, monkeypatch, store_url):
+    """The three-step task, run to completion: (app, task id, workspace, the workspace before it ran),
+    with each store: the task files, and PostgreSQL (the kept bytes then in the data directory)."""
     monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
     monkeypatch.delenv("SMALLCLAW_EXTRA_PLUGINS", raising=False)
-    app, model = make_app(tmp_path)
+    monkeypatch.delenv("SMALLCLAW_STORE_URL", raising=False)
+    app, model = make_app(tmp_path, store_url=store_url)
     model.enqueue_for("executor", *executor_script())
     task = app.tasks.create("tidy the notes", STEPS)
     ws = app.workspace_for(task.id)
@@ -73,7 +75,8 @@ def done_task(tmp_path, monkeypatch):
     return app, task.id, ws, before
 
 
-def make_app(tmp_path: Path, model: ScriptedModel | None = None, runner: dict | None = None, shell: dict | None = None):
+def make_app(tmp_path: Path, model: ScriptedModel | None = None, runner: dict | None = None, shell: dict | None = None,
+             store_url: str = ""):
     """The runner and the shell tools with a scripted model; the config in config.toml, so another
     process (the crash test's) loads the same."""
     def respond(request):
@@ -82,10 +85,11 @@ def make_app(tmp_path: Path, model: ScriptedModel | None = None, runner: dict | 
 
     home = tmp_path / ".localclaw"
     home.mkdir(exist_ok=True)
-    (home / "config.toml").write_text(f'[store]\ndurable = false\n\n[workspace]\nroot = "{tmp_path / "workspaces"}"\n'
-                                      f"keep_bytes = {CAP}\n")
+    (home / "config.toml").write_text(f'[store]\ndurable = false\nurl = "{store_url}"\n\n'
+                                      f'[workspace]\nroot = "{tmp_path / "workspaces"}"\nkeep_bytes = {CAP}\n')
     model = model or ScriptedModel(respond)
-    app = App.load(home, only=["runner", "shell_tools"], extra_plugins=[ScriptedModelPlugin(model)],
+    plugins = ["runner", "shell_tools"] + (["postgres"] if store_url else [])
+    app = App.load(home, only=plugins, extra_plugins=[ScriptedModelPlugin(model)],
                    overrides={"models": {"executor": "scripted:test"}, "runner": {**FAST, **(runner or {})},
                               "shell": shell or {}})
     return app, model
@@ -115,7 +119,9 @@ def test_every_step_journals_what_it_changed(done_task):
     assert {p: f["action"] for p, f in third.items()} == {"notes.txt": "changed", "report.md": "created"}
     assert (entries[1].data["created"], entries[1].data["changed"], entries[1].data["removed"]) == (1, 2, 2)
     # the journal holds the diffs, the task's folder the bytes: none of the files' bytes beyond the diffs
-    kept = app.store.task_dir(task_id) / "changes" / "kept"
+    # the task's folder in the file store; the data directory's changes/<id> with a database store
+    folder = app.store.task_dir(task_id) / "changes" if hasattr(app.store, "task_dir") else app.home / "changes" / task_id
+    kept = folder / "kept"
     pic = hashlib.sha256((ws / "pic.bin").read_bytes()).hexdigest()
     assert (kept / pic).read_bytes() == (ws / "pic.bin").read_bytes()
 
