@@ -209,6 +209,8 @@ class Plan:
                 out[op.path] = f"a {w.kind.value} is not made again"
             elif not w.kept and (self.source is None or w.sha256 is None):
                 out[op.path] = w.note or "its earlier bytes were not kept"
+            elif w.kept and self.source is None and not (w.sha256 and self.kept.has(w.sha256)):
+                out[op.path] = "its kept bytes are not here (another host kept them, or they were lost)"
         return out
 
     def carry_out(self, ws: Workspace, *, durable: bool = False, skip: Iterable[str] = ()) -> list[str]:

@@ -95,6 +95,7 @@ class Kept(Protocol):
 
     def put(self, data: bytes) -> str: ...
     def get(self, sha256: str) -> bytes | None: ...
+    def has(self, sha256: str) -> bool: ...
 
 
 class KeptInMemory:
@@ -110,6 +111,9 @@ class KeptInMemory:
 
     def get(self, sha256: str) -> bytes | None:
         return self.blobs.get(sha256)
+
+    def has(self, sha256: str) -> bool:
+        return sha256 in self.blobs
 
 
 class KeptInFolder:
@@ -172,6 +176,12 @@ class KeptInFolder:
             return None
         self._remember(sha256, data)
         return data
+
+    def has(self, sha256: str) -> bool:
+        try:
+            return sha256 in self._recent or self._path(sha256).exists()
+        except ValueError:
+            return False
 
 
 def file_version(ws: Workspace, path: str, mode: int, size: int, kept: Kept | None = None,

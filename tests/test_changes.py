@@ -15,7 +15,7 @@ import pytest
 import anyio
 
 from smallclaw_core import ToolContext, Workspace, tool
-from smallclaw_core.changes import Action, ChangeConflict
+from smallclaw_core.changes import Action, Change, ChangeConflict
 from smallclaw_core.kept import KeptInFolder, KeptInMemory, Kind
 from smallclaw_core.snapshots import LOST, Snapshot, copy_workspace
 from smallclaw_core.workspace import before_change
@@ -333,3 +333,16 @@ def test_the_diffs_of_a_change_stop_at_their_cap(tree):
     assert first.path == "data.json" and first.diff_cut and 0 < len(first.diff) <= 200
     assert first.diff.endswith("\n") and second.diff is None and second.diff_cut
     assert all(f.diff and not f.diff_cut for f in snap.change().files)
+
+
+def test_a_revert_whose_kept_bytes_are_gone_is_refused(tree, tmp_path):
+    ws = Workspace(tree)
+    snap = Snapshot.take(ws, kept=KeptInFolder(tmp_path / "kept"), keep_bytes=CAP)
+    (tree / "notes.txt").write_text("changed\n")
+    change = snap.change()
+    for blob in (tmp_path / "kept").iterdir():
+        blob.unlink()  # a power cut, or the undo runs on a host that did not keep them
+    journaled = Change.from_data(change.to_data(), KeptInFolder(tmp_path / "kept"))  # as an undo reads it
+    with pytest.raises(ChangeConflict, match="notes.txt \\(its kept bytes are not here"):
+        journaled.revert(ws)
+    assert (tree / "notes.txt").read_text() == "changed\n"
