@@ -575,3 +575,24 @@ def test_an_echoed_reason_is_replaced_by_a_useful_one():
     assert meaningful_reason("one sentence", "fallback") == "fallback"
     assert meaningful_reason("yes", "fallback") == "fallback"
     assert meaningful_reason("The file report.md was written.", "fallback") == "The file report.md was written."
+
+
+def test_a_step_advanced_just_before_a_crash_gets_its_step_done_record(app_model):
+    """A runner killed after writing that the round advanced the step, before journaling step_done:
+    the next drive journals it, once."""
+    app, model = app_model
+    task = app.tasks.create("add numbers", ["add 1 and 2", "report"])
+    entry = app.tasks.journal(task.id, "verification", {"passed": True, "reason": "1+2=3", "source": "model",
+                                                        "step": 0}, step=0, round=1)
+
+    def advanced(t):
+        t.steps[0].state, t.steps[1].state = "done", "running"
+        t.current_step, t.rounds, t.last_round_seq = 1, 1, entry.seq
+
+    app.tasks.update(task.id, advanced)
+    model.enqueue_for("verifier", verdict(True))
+    model.enqueue_for("executor", "reported")
+    model.enqueue_for("summarizer", "Added them.")
+    run(app)
+    assert app.store.get(task.id).status == "complete"
+    assert [e.data["step"] for e in app.store.journal(task.id) if e.kind == "step_done"] == [0, 1]

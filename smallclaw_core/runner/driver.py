@@ -20,7 +20,7 @@ import attrs
 
 from smallclaw_core.chat import cut_middle
 from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
-from smallclaw_core.models import describe_call
+from smallclaw_core.models import describe_call, is_small_model
 from smallclaw_core.scheduling import gate_for
 from smallclaw_core.stepchanges import StepChanges
 from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
@@ -73,8 +73,6 @@ class TaskDriver:
             return
         if not app.store.get(task_id).steps and not await self.plan(task_id):
             return
-        from smallclaw_core.models import is_small_model
-
         self.small_executor = is_small_model(await app.model_info(self.ref))
         self.small_verifier = is_small_model(await app.model_info(await app.model_for("verifier")))
         self.tools = task_tools(app, await self.wants_advanced_tools())
@@ -117,6 +115,12 @@ class TaskDriver:
         record, so what the round did still counts as the step's work.
         """
         entries = self.app.store.journal(task.id, after=task.last_round_seq)
+        ended = self.app.store.journal(task.id, after=task.last_round_seq - 1, limit=1) if task.last_round_seq else []
+        if ended and ended[0].kind == "verification" and ended[0].data.get("passed") \
+                and ended[0].data.get("step") == task.current_step - 1 and not any(e.kind == "step_done" for e in entries):
+            done = task.current_step - 1  # the last round advanced the step; a crash came before its record
+            self.app.tasks.journal(task.id, "step_done", {"step": done, "description": task.steps[done].description},
+                                   step=done, round=ended[0].round)
         began = next((e for e in entries if e.kind == "round" and e.step == task.current_step), None)
         if began is not None and task.current_step < len(task.steps) and task.steps[task.current_step].started_at is None:
             task.steps[task.current_step].started_at = began.ts
@@ -175,16 +179,12 @@ class TaskDriver:
         """``[runner] advanced_tools``, with ``auto`` decided by the executor's size."""
         if self.cfg.advanced_tools != "auto":
             return self.cfg.advanced_tools == "always"
-        from smallclaw_core.models import is_small_model
-
         return not is_small_model(await self.app.model_info(self.ref))
 
     async def planner_kind(self) -> str:
         """``[runner] planner``, with ``auto`` decided by the planner model's size."""
         if self.cfg.planner != "auto":
             return self.cfg.planner
-        from smallclaw_core.models import is_small_model
-
         ref = await self.app.model_for("planner")
         return "sentences" if is_small_model(await self.app.model_info(ref)) else "model"
 
