@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import queue
 import threading
 import types
@@ -39,8 +40,12 @@ from .models import ToolSpec
 
 T = TypeVar("T")
 
+log = logging.getLogger("smallclaw.tools")
+
 #: seconds a plain-function tool may run in its worker thread before the call fails
 DEADLINE = 60.0
+#: seconds the files a side-effecting call may change are given to be kept before it runs anyway
+KEEP_DEADLINE = 120.0
 
 _JSON_TYPES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
@@ -112,10 +117,7 @@ class Tool:
         if self.wants_context:
             kwargs["ctx"] = ctx
         if self.side_effects and ctx is not None:
-            from .workspace import before_change
-
-            path = arguments.get(self.writes) if self.writes else None
-            before_change(ctx.workspace, path if isinstance(path, str) else None)
+            await _before_change(ctx.workspace, arguments.get(self.writes) if self.writes else None)
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
         else:
@@ -129,6 +131,20 @@ class Tool:
         if result is None:
             return ""
         return result if isinstance(result, str) else str(result)  # a ToolFailure stays one
+
+
+async def _before_change(folder: Path, path: Any) -> None:
+    """Tell the workspace's watchers what a side-effecting call may change (a step keeps it first, to
+    be undone): the one file it names, else anything. Keeping reads files: it runs off the event loop."""
+    from .workspace import before_change, watched
+
+    if not watched(folder):
+        return
+    named = path if isinstance(path, str) else None
+    try:
+        await in_worker_thread(lambda: before_change(folder, named), deadline=KEEP_DEADLINE)
+    except TimeoutError:
+        log.warning("keeping what %s may change took over %g s; the call goes on", folder, KEEP_DEADLINE)
 
 
 class _Workers:

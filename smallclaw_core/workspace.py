@@ -40,7 +40,7 @@ from .beneath import (
 )
 
 __all__ = ["MAX_READ", "NotRegular", "OutsideWorkspace", "ThroughLink", "TooLarge", "Workspace", "WorkspaceError",
-           "before_change", "kernel_resolves_beneath", "watch"]
+           "before_change", "kernel_resolves_beneath", "watch", "watched"]
 
 
 _watchers: dict[str, list[Callable[[str | None], Any]]] = {}
@@ -67,6 +67,11 @@ def watch(folder: str | os.PathLike[str], before: Callable[[str | None], Any]) -
                 _watchers.pop(key, None)
 
     return stop
+
+
+def watched(folder: str | os.PathLike[str]) -> bool:
+    """Whether anyone watches the workspace ``folder`` (cheap: no system call)."""
+    return bool(_watchers) and _key(folder) in _watchers
 
 
 def before_change(folder: str | os.PathLike[str], path: str | None = None) -> None:
