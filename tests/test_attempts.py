@@ -108,3 +108,18 @@ def test_the_user_picks_one_attempts_result_and_the_task_goes_on(make_app, capsy
     task = app.store.get(task.id)
     assert task.status == "queued" and task.current_step == 1 and task.steps[0].state == "done"
     assert (app.workspace_for(task.id) / "out.txt").read_text() == "b"
+
+
+def test_the_agreed_change_is_the_steps_change_in_the_journal_and_can_be_undone(make_app):
+    from smallclaw_core.cli import main
+
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor", *[call("write_file", path="poem.txt", content="roses"),
+                                    call("step_done", report="ok")] * 2)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("poem", ["Write a one-line poem to poem.txt"])
+    run(app)
+    changes = [e.data for e in app.store.journal(task.id) if e.kind == "change"]
+    assert [f["path"] for f in changes[0]["files"]] == ["poem.txt"]
+    assert main(["task", "undo", task.id]) == 0
+    assert not (app.workspace_for(task.id) / "poem.txt").exists()

@@ -31,9 +31,11 @@ from typing import Any
 
 import attrs
 
+from smallclaw_core.changes import Change
 from smallclaw_core.chat import cut_middle, run_round, wants_json_protocol
 from smallclaw_core.checks import parse_checks
 from smallclaw_core.intent import Role
+from smallclaw_core.snapshots import Snapshot, copy_workspace
 from smallclaw_core.models import Message, ModelOptions
 from smallclaw_core.tasks import JournalEntry, Task
 from smallclaw_core.tools import ToolContext
@@ -41,7 +43,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .conversation import conversation, step_message
-from .evidence import SKIP_DIRS, StructureState
+from .evidence import StructureState
 from .intents import step_intent
 from .verifying import MODEL_ORDER
 
@@ -61,6 +63,10 @@ class Attempt:
     #: the messages of its round, kept for the conversation when it wins
     messages: list[Message] = attrs.field(factory=list)
     evidence: list[JournalEntry] = attrs.field(factory=list)
+    #: the change as the snapshot primitive measured it (``smallclaw_core.changes``), applied when it wins
+    measured: Change | None = None
+    #: the throwaway copy it ran in (kept until the step is decided, for files too large to keep)
+    folder: Path | None = None
 
     def summary(self, limit: int = 160) -> str:
         if not self.change:
@@ -91,42 +97,27 @@ def covered(app: Any, task: Task, index: int) -> bool:
 # --- the throwaway copies ------------------------------------------------------------------
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    """Every regular file of a folder (links and special files left out), what SmallClaw skips too."""
-    ws = Workspace(root)
-    out = {}
-    for name, st in ws.walk(skip=SKIP_DIRS):
-        try:
-            out[name] = ws.read_bytes(name, limit=COPY_LIMIT)
-        except OSError:
+def _after(change: Change, folder: Path) -> dict[str, bytes | None]:
+    """What each path holds after an attempt (None: removed), read from its copy."""
+    ws = Workspace(folder)
+    out: dict[str, bytes | None] = {}
+    for f in change.files:
+        if f.after is None:
+            out[f.path] = None
             continue
+        try:
+            out[f.path] = ws.read_bytes(f.path, limit=COPY_LIMIT)
+        except OSError:
+            continue  # a link or a folder: named in the change, not compared by content
     return out
 
 
-def copy_of(files: dict[str, bytes], into: Path) -> Path:
-    ws = Workspace(into)
-    for name, data in files.items():
-        ws.write_bytes(name, data)
-    return into
-
-
-def change_between(before: dict[str, bytes], folder: Path) -> dict[str, bytes | None]:
-    after = _files(folder)
-    change: dict[str, bytes | None] = {n: d for n, d in after.items() if before.get(n) != d}
-    change.update({n: None for n in before if n not in after})
-    return change
-
-
-def apply_change(change: dict[str, bytes | None], root: Path) -> None:
-    ws = Workspace(root)
-    for name, data in sorted(change.items()):
-        if data is None:
-            try:
-                ws.remove(name)
-            except FileNotFoundError:
-                pass
-        else:
-            ws.write_bytes(name, data)
+def discard(tries: "Tries | None") -> None:
+    """Remove the throwaway copies of a step's attempts."""
+    for a in (tries.attempts if tries else []):
+        if a.folder is not None:
+            shutil.rmtree(a.folder, ignore_errors=True)
+            a.folder = None
 
 
 # --- agreement -----------------------------------------------------------------------------
@@ -149,7 +140,9 @@ def _normal(name: str, data: bytes) -> Any:
 def _behaviour(name: str, data: bytes, files: dict[str, bytes]) -> Any:
     """What a script prints when run (in a scratch copy, with a short timeout), for comparing programs."""
     with tempfile.TemporaryDirectory(prefix="smallclaw-run-") as scratch:
-        copy_of({**files, name: data}, Path(scratch))
+        ws = Workspace(scratch)
+        for path, content in {**files, name: data}.items():
+            ws.write_bytes(path, content)
         command = [sys.executable, name] if name.endswith(".py") else ["sh", name]
         try:
             ran = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=10,
@@ -186,37 +179,37 @@ def agree(a: Attempt, b: Attempt, base: dict[str, bytes], named: list[str]) -> b
 # --- one attempt ---------------------------------------------------------------------------
 
 
-async def run_attempt(driver: Any, task: Task, number: int, base: dict[str, bytes], hint: str | None) -> Attempt:
+async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint: str | None) -> Attempt:
     """One attempt at the current step in a throwaway copy; its change and whether it may vote."""
+    import anyio
+
     from .rounds import _observer, step_inputs, task_tools
 
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
     round_no = task.rounds + 1
     folder = Path(tempfile.mkdtemp(prefix=f"smallclaw-attempt-{task.id}-{step_i}-{number}-"))
+    copy = await anyio.to_thread.run_sync(copy_workspace, base, folder)
+    messages = conversation(app, task)
+    text = step_message(task, not task.steps[step_i].notes)
+    if hint:
+        text += f"\nAn earlier try at this step failed: {hint}"
+    messages.append(Message("user", text))
+    start = len(messages) - 1
+    entry = app.tasks.journal(task.id, "round", {"round": round_no, "step": step_i, "prompt": text,
+                                                 "attempt": number}, step=step_i, round=round_no)
+    if task.steps[step_i].started_at is None:  # recorded with the round's end (``record_start``)
+        task.steps[step_i].started_at = entry.ts
+        task.steps[step_i].started_seq = entry.seq - 1
+    before = StructureState.of(folder)
+    protected = step_inputs(app, task, step_i)
+    loop_state = json.loads(json.dumps(task.loop_state))
+    tools = driver.tools if driver.tools is not None else task_tools(app)
+    observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
+                                   round_no, protected, attempt=number)
+    ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
+                      approvals=frozenset(task.approvals), origin=task.origin)
+    models = app.config.models
     try:
-        copy_of(base, folder)
-        messages = conversation(app, task)
-        text = step_message(task, not task.steps[step_i].notes)
-        if hint:
-            text += f"\nAn earlier try at this step failed: {hint}"
-        messages.append(Message("user", text))
-        start = len(messages) - 1
-        entry = app.tasks.journal(task.id, "round", {"round": round_no, "step": step_i, "prompt": text,
-                                                     "attempt": number}, step=step_i, round=round_no)
-        if task.steps[step_i].started_at is None:  # recorded with the round's end (``record_start``)
-            task.steps[step_i].started_at = entry.ts
-            task.steps[step_i].started_seq = entry.seq - 1
-        before = StructureState.of(folder)
-        protected = step_inputs(app, task, step_i)
-        loop_state = json.loads(json.dumps(task.loop_state))
-        tools = driver.tools if driver.tools is not None else task_tools(app)
-        observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
-                                       round_no, protected, attempt=number)
-        ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
-                          approvals=frozenset(task.approvals), origin=task.origin)
-        models = app.config.models
-        import anyio
-
         with anyio.fail_after(cfg.round_timeout):
             result = await run_round(
                 driver.ref, messages, tools, ctx, max_tool_calls=cfg.max_tool_calls, timeout=models.timeout,
@@ -225,13 +218,14 @@ async def run_attempt(driver: Any, task: Task, number: int, base: dict[str, byte
                 output_limit=cfg.tool_output_limit,
                 json_protocol=task.tool_protocol == "json" or await wants_json_protocol(app, driver.ref),
                 observer=observer)
-        change = change_between(base, folder)
-        attempt = Attempt(number, change, None, result.answer or cut_middle(result.last_output, 500),
-                          messages[start:], evidence)
-        attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
-        return attempt
-    finally:
+        measured = await anyio.to_thread.run_sync(copy.change, Workspace(folder))
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        raise
+    attempt = Attempt(number, _after(measured, folder), None, result.answer or cut_middle(result.last_output, 500),
+                      messages[start:], evidence, measured, folder)
+    attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
+    return attempt
 
 
 async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path, attempt: Attempt,
@@ -266,9 +260,12 @@ def by_agreement(driver: Any, task: Task) -> bool:
     return mode == "always" or driver.small_verifier
 
 
-def _workspace_files(app: Any, task: Task) -> dict[str, bytes] | None:
-    files = _files(app.workspace_for(task.id))
-    return files if sum(len(d) for d in files.values()) <= COPY_LIMIT else None
+def _base(app: Any, task: Task, started: Snapshot | None = None) -> Snapshot | None:
+    """The workspace's snapshot for a step's attempts (the one taken when the step started, which the
+    step's change is measured from), or None when it is too large to copy for each attempt."""
+    snapshot = started or Snapshot.take(Workspace(app.workspace_for(task.id)), keep_bytes=COPY_LIMIT, lazy=True)
+    total = sum(getattr(s, "size", 0) or 0 for s in snapshot.seen.values())
+    return snapshot if total <= COPY_LIMIT and not snapshot.truncated else None
 
 
 @attrs.define
@@ -276,8 +273,18 @@ class Tries:
     """The attempts made so far at one step (kept by the driver between its rounds)."""
 
     step: int
-    base: dict[str, bytes]
+    #: the workspace when the step's attempts began: each attempt copies it
+    base: Snapshot
     attempts: list[Attempt] = attrs.field(factory=list)
+
+    def files(self) -> dict[str, bytes]:
+        """The base's files whose bytes were kept (scripts are run against them to compare)."""
+        out = {}
+        for path, s in self.base.seen.items():
+            data = self.base.kept.get(s.sha256) if getattr(s, "sha256", None) else None
+            if data is not None:
+                out[path] = data
+        return out
 
 
 async def agreement(driver: Any, task: Task) -> bool:
@@ -292,7 +299,11 @@ async def agreement(driver: Any, task: Task) -> bool:
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
     tries: Tries | None = driver.tries
     if tries is None or tries.step != step_i:
-        base = _workspace_files(app, task)
+        discard(tries)
+        import anyio
+
+        changes = getattr(driver, "changes", None)
+        base = await anyio.to_thread.run_sync(_base, app, task, getattr(changes, "snapshot", None))
         if base is None:
             driver.no_attempts = True
             return True
@@ -321,13 +332,18 @@ async def agreement(driver: Any, task: Task) -> bool:
         "passed": attempt.failed is None, "source": "attempt", "attempt": number, "step": step_i,
         "reason": attempt.failed or f"attempt {number}: {attempt.summary()}"}, step=step_i, round=task.rounds)
     named = [f.name for f in step_intent(app, task, step_i).files]
+    base_files = tries.files()
     twin = None if attempt.failed else next(
-        (a for a in tries.attempts if a.failed is None and agree(a, attempt, tries.base, named)), None)
+        (a for a in tries.attempts if a.failed is None and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     if twin is not None:
-        driver.tries = None
-        return _accept(driver, task, attempt, twin, number)
+        try:
+            return _accept(driver, task, attempt, twin, number)
+        finally:
+            discard(tries)
+            driver.tries = None
     if number >= cfg.attempts_max:
+        discard(tries)
         driver.tries = None
         return _ask_to_choose(driver, task, tries.attempts)
     return True
@@ -336,7 +352,10 @@ async def agreement(driver: Any, task: Task) -> bool:
 def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int) -> bool:
     """Apply the change two attempts agreed on, keep the winner's round in the conversation, advance."""
     app, step_i = driver.app, task.current_step
-    apply_change(attempt.change, app.workspace_for(task.id))
+    not_made = attempt.measured.apply(Workspace(app.workspace_for(task.id))) if attempt.measured is not None else []
+    if not_made:
+        app.tasks.journal(task.id, "note", {"kind": "attempt", "message": "not made in the workspace (links and "
+                                            f"other non-files are not copied): {', '.join(not_made)}"})
     for message in attempt.messages:
         app.sessions.append(task.session_key, message, round=task.rounds, sync=False)
     app.sessions.sync(task.session_key)
