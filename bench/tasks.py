@@ -438,6 +438,56 @@ HELD_OUT_2: list[BenchTask] = [
                         "Bob (bob@example.com) should get an email telling him the report is ready.")),
 ]
 
+#: Written after the mechanisms for wording were built, and before any real-model run of them:
+#: the set that confirms a fix found on held-out-2 carries over. Never worked on.
+HELD_OUT_3: list[BenchTask] = [
+    BenchTask("tsv_to_csv", "convert", "Turn grades.tsv into grades.csv: the same rows, with commas instead of tabs.",
+              {"grades.tsv": "name\tgrade\nmia\tA\nleo\tB\n"},
+              judge=lines_are("grades.csv", ["name,grade", "mia,A", "leo,B"]),
+              wordings=("Could you convert the tab-separated grades.tsv into a comma-separated grades.csv?",)),
+    BenchTask("squares_script", "script", "Write squares.py that prints the squares of 1, 2 and 3, one per line, "
+              "then run it and keep its output in squares.txt.",
+              judge=all_of(script_prints("squares.py", "1\n4\n9"), lines_are("squares.txt", ["1", "4", "9"])),
+              wordings=("squares.txt should hold what a Python script squares.py prints: the squares of 1 to 3, "
+                        "each on its own line.",)),
+    BenchTask("min_age", "structured", "ages.json maps names to ages. Write the name of the youngest person to "
+              "youngest.txt.", {"ages.json": '{"ana": 41, "ben": 19, "cai": 33}\n'},
+              judge=file_is("youngest.txt", "ben"),
+              wordings=("Who is the youngest in ages.json? Put their name in youngest.txt.",)),
+    BenchTask("blank_lines", "edit-in-place", "Remove the empty lines from poem.txt.",
+              {"poem.txt": "roses\n\nare red\n\n\nviolets\n"}, judge=file_is("poem.txt", "roses\nare red\nviolets"),
+              wordings=("poem.txt has blank lines in it; can you take them out?",)),
+    BenchTask("title_case", "transform", "Write each line of titles.txt with every word capitalised to nice.txt.",
+              {"titles.txt": "the old man\nsea of stars\n"}, judge=lines_are("nice.txt", ["The Old Man", "Sea Of Stars"]),
+              wordings=("nice.txt should be titles.txt with the first letter of every word in capitals.",)),
+    BenchTask("count_csv_rows", "count", "How many data rows (not counting the header) does orders.csv have? Write "
+              "the number to rows.txt.", {"orders.csv": "id,item\n1,pen\n2,cup\n3,ink\n"},
+              judge=number_in("rows.txt", 3),
+              wordings=("Count the rows of orders.csv, leaving out its header line, and save the count in rows.txt.",)),
+    BenchTask("rename_key", "structured", "In user.json, rename the key mail to email; keep its value and the other "
+              "keys.", {"user.json": '{"name": "kim", "mail": "kim@x.org"}\n'},
+              judge=json_file("user.json", {"name": "kim", "email": "kim@x.org"}),
+              wordings=("user.json should call the mail field email instead (same value, nothing else changed).",)),
+    BenchTask("nested_out", "folder", "Save the last line of log.txt as out/last.txt.",
+              {"log.txt": "start\nmiddle\nend\n"}, judge=file_is("out/last.txt", "end"),
+              wordings=("Can you put the final line of log.txt into last.txt inside a folder out?",)),
+    BenchTask("sum_column_by_position", "arithmetic", "Add up the second column of points.csv (it has no header) "
+              "and write the total to points_total.txt.", {"points.csv": "a,3\nb,4\nc,10\n"},
+              judge=number_in("points_total.txt", 17),
+              wordings=("What do the numbers in the second column of points.csv add up to? Save it in "
+                        "points_total.txt.",)),
+    BenchTask("wc_chars", "count", "Count the characters of motto.txt, the newline at its end included, and write "
+              "the number to chars.txt.", {"motto.txt": "be kind\n"}, judge=number_in("chars.txt", 8),
+              wordings=("chars.txt should say how many characters motto.txt has, counting its final newline.",)),
+    BenchTask("pip_install", "infeasible", "Install the requests package with pip and write its version to "
+              "version.txt.", missing=("network", "internet", "connect", "resolve", "offline", "unreachable",
+                                       "no route", "pip", "index"),
+              wordings=("Can you pip install requests and save the installed version in version.txt?",)),
+    BenchTask("calendar_invite", "infeasible", "Add a meeting with Ana on Friday at 10 to my calendar.",
+              missing=("calendar",),
+              wordings=("Put a Friday 10:00 meeting with Ana in my calendar, please.",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -559,8 +609,8 @@ for _task in TASKS + EXTRA + HELD_OUT:
     _task.wordings = OTHER_WORDINGS[_task.name]
 del _task
 
-SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2,
-        "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2}
+SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
+        "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3}
 
 
 def smallclaw() -> list[str]:
@@ -714,7 +764,7 @@ def main() -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="core",
                         help="core: the first 18 tasks (default); extra: 10 written later, then worked on; "
                              "held-out: 8 written after those; held-out-2: 26 written before the work on "
-                             "wording, never tuned to; all: every one")
+                             "wording, never tuned to; held-out-3: 12 written after it, to confirm; all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
