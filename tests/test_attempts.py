@@ -123,3 +123,20 @@ def test_the_agreed_change_is_the_steps_change_in_the_journal_and_can_be_undone(
     assert [f["path"] for f in changes[0]["files"]] == ["poem.txt"]
     assert main(["task", "undo", task.id]) == 0
     assert not (app.workspace_for(task.id) / "poem.txt").exists()
+
+
+def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_app):
+    # the default shell mode (the sandbox) runs a program; the allow-list policy would refuse python3
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
+    program = ("```python\ntotal = sum(int(x) for x in open('n.txt'))\n"
+               "with open('out.txt', 'w') as f:\n    f.write(str(total))\n```")
+    model.enqueue_for("executor", program, program)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write the sum of the numbers in n.txt to out.txt"])
+    (app.workspace_for(task.id) / "n.txt").write_text("40\n2\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "out.txt").read_text() == "42"
+    ran = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call"]
+    assert ran[0]["name"] == "run_shell" and "sum(int(x)" in ran[0]["arguments"]["command"] and ran[0]["attempt"] == 1

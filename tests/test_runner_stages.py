@@ -675,3 +675,26 @@ def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp
     (tmp_path / "head.txt").write_text("alpha\nbravo\ncharlie\n")
     assert verify(Echo(), ctx(tmp_path, "Write the first three lines of data.txt to head.txt.",
                               changed=["head.txt"])) is None
+
+
+def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a_program_is_not(tmp_path):
+    (tmp_path / "a.txt").write_text("17\n")
+    (tmp_path / "total.txt").write_text("42\n")
+    step = "Add 25 to the number in a.txt and write the total to total.txt"
+
+    def judged(*calls):
+        entries = []
+        for i, (name, arguments) in enumerate(calls):
+            entries += [entry("tool_call", id=str(i), name=name, arguments=arguments),
+                        entry("tool_result", id=str(i), name=name, result="exit code 0 (0.1 s)\n(no output)")]
+        return verify(NumberGrounding(), ctx(tmp_path, step, entries, ["total.txt"], app=JournalApp(entries)))
+
+    script = "t = int(open('a.txt').read()) + 25\nopen('total.txt', 'w').write(str(t))\n"
+    assert judged(("write_file", {"path": "sum.py", "content": script}),
+                  ("run_shell", {"command": "python3 sum.py"})) is None
+    typed = "open('total.txt', 'w').write('42')\n"
+    assert not judged(("write_file", {"path": "sum.py", "content": typed}),
+                      ("run_shell", {"command": "python3 sum.py"})).passed
+    # typed in after the program ran: what the program wrote is gone
+    assert not judged(("write_file", {"path": "sum.py", "content": script}), ("run_shell", {"command": "python3 sum.py"}),
+                      ("write_file", {"path": "total.txt", "content": "42"})).passed

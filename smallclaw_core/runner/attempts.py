@@ -209,23 +209,76 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
                       approvals=frozenset(task.approvals), origin=task.origin)
     models = app.config.models
+    options = ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
+                           seed=random.randrange(1, 2**31))
     try:
-        with anyio.fail_after(cfg.round_timeout):
-            result = await run_round(
-                driver.ref, messages, tools, ctx, max_tool_calls=cfg.max_tool_calls, timeout=models.timeout,
-                options=ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
-                                     seed=random.randrange(1, 2**31)),
-                output_limit=cfg.tool_output_limit,
-                json_protocol=task.tool_protocol == "json" or await wants_json_protocol(app, driver.ref),
-                observer=observer)
+        if _style(cfg, number) == "code" and "run_shell" in tools:
+            with anyio.fail_after(cfg.round_timeout):
+                answer = await _code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint)
+            result = None
+        else:
+            with anyio.fail_after(cfg.round_timeout):
+                result = await run_round(
+                    driver.ref, messages, tools, ctx, max_tool_calls=cfg.max_tool_calls, timeout=models.timeout,
+                    options=options, output_limit=cfg.tool_output_limit,
+                    json_protocol=task.tool_protocol == "json" or await wants_json_protocol(app, driver.ref),
+                    observer=observer)
+            answer = result.answer or cut_middle(result.last_output, 500)
         measured = await anyio.to_thread.run_sync(copy.change, Workspace(folder))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    attempt = Attempt(number, _after(measured, folder), None, result.answer or cut_middle(result.last_output, 500),
-                      messages[start:], evidence, measured, folder)
+    attempt = Attempt(number, _after(measured, folder), None, answer,
+                      messages[start:] if result is not None else [], evidence, measured, folder)
     attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
     return attempt
+
+
+def _style(cfg: Any, number: int) -> str:
+    """``tools`` (a round with the task's tools) or ``code`` (one Python program, run): ``mixed`` alternates."""
+    style = getattr(cfg, "attempt_style", "tools")
+    if style == "mixed":
+        return "tools" if number % 2 else "code"
+    return style
+
+
+CODE_PROMPT = (
+    "You write one complete Python 3 program that does a task in the current folder, using only the "
+    "standard library. It reads the files it needs and writes the files the task asks for. "
+    "Reply with the program only, no explanation."
+)
+
+
+async def _code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, run_shell: Any,
+                        options: ModelOptions, hint: str | None) -> str:
+    """An attempt as one program: the model writes it, SmallClaw runs it in the copy (sandboxed, as
+    run_shell runs any command), and the change it leaves is the attempt's answer."""
+    import re
+
+    from smallclaw_core.chat import model_call
+    from smallclaw_core.models import ModelRequest, ToolCall
+
+    app = driver.app
+    files = ", ".join(sorted(n for n, _ in Workspace(ctx.workspace).walk(limit=50, hidden=False))) or "none"
+    ask = (f"Task: {task.goal}\nDo this part now: {task.steps[task.current_step].description}\n"
+           f"Files in the folder: {files}" + (f"\nAn earlier try failed: {hint}" if hint else ""))
+    request = ModelRequest(model=driver.ref.model, messages=[Message("system", CODE_PROMPT), Message("user", ask)],
+                           options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
+    reply = await model_call(driver.ref, request)
+    if observer.model_called:
+        observer.model_called(reply, 0.0)
+    fenced = re.search(r"```(?:python|py)?\s*\n(.*?)```", reply.content, re.S)
+    program = (fenced.group(1) if fenced else reply.content).strip()
+    marker = "SMALLCLAW_PROGRAM_END"
+    call = ToolCall("run_shell", {"command": f"python3 - <<'{marker}'\n{program}\n{marker}"}, id="code")
+    observer.tool_started(call, run_shell)
+    try:
+        output = await run_shell.call(call.arguments, ctx)
+        failed = output.__class__.__name__ == "ToolFailure"
+    except Exception as exc:  # a refused or timed-out command is the attempt's failure, as for a tool call
+        output, failed = f"Error: {exc}", True
+    observer.tool_finished(call, output, failed)
+    return cut_middle(output, 500)
 
 
 async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path, attempt: Attempt,

@@ -241,11 +241,38 @@ class NumberGrounding:
             texts, redirected = sources
             if any(text not in _NUMBER.findall(command) for command in redirected.get(name.lstrip("./"), [])):
                 continue  # a command sent its output into the file, and did not just echo the number
+            if self._left_by_a_program(ctx, name.lstrip("./"), text):
+                continue  # a program run on the inputs wrote the file last, and the number is not typed in it
             if not any(text in _NUMBER.findall(source) for source in texts):
                 return Verdict(False, f"{name} holds {text}, but no tool computed that number from the step's input. "
                                       "Compute it with a command on the input file (run_shell with wc, expr, "
                                       "python3...), then write what it printed.", source=self.name)
         return None
+
+    @staticmethod
+    def _left_by_a_program(ctx: StepContext, name: str, number: str) -> bool:
+        """Whether a command that worked (and used the step's inputs, if it has any) ran after the
+        file was last typed in, with the number nowhere in what the model typed: a program that
+        writes the file itself (``open('total.txt', 'w')``) computed it."""
+        evidence = ctx.step_evidence or ctx.evidence
+        inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
+        calls = {e.data.get("id"): e.data for e in evidence if e.kind == "tool_call"}
+        typed: list[str] = []
+        ran = False
+        for e in evidence:
+            if e.kind != "tool_result" or e.data.get("error") or e.data.get("not_run"):
+                continue
+            arguments = (calls.get(e.data.get("id")) or {}).get("arguments") or {}
+            if e.data.get("name") in ("write_file", "edit_file"):
+                typed.append(str(arguments.get("content", "")) + str(arguments.get("new", "")))
+                if str(arguments.get("path", "")).strip().removeprefix("./") == name:
+                    ran = False  # typed in after any command
+            elif e.data.get("name") == "run_shell":
+                command = str(arguments.get("command", ""))
+                typed.append(command)
+                ran = ran or not inputs or any(n in command for n in inputs) or \
+                    any(n in "".join(typed) for n in inputs)
+        return ran and not any(number in _NUMBER.findall(t) for t in typed)
 
     @staticmethod
     def _sources(ctx: StepContext) -> tuple[list[str], dict[str, list[str]]]:
