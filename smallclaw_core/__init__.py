@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 #: ``smallclaw --help`` stays light): where each lives
 _LAZY = {
     "chat_turn": "chat",  # answer one chat message (a channel plugin's job)
-    "atomic_write": "store",  # replace a file so readers see the old or the new bytes
+    "atomic_write": "paths",  # replace a file so readers see the old or the new bytes
     # the one way into a task's workspace: no symlink followed, regular files only, reads capped
     "Workspace": "workspace", "WorkspaceError": "workspace", "OutsideWorkspace": "workspace",
     "NotRegular": "workspace", "ThroughLink": "workspace", "TooLarge": "workspace",
@@ -38,7 +38,7 @@ _LAZY = {
     "find_pulled": "modelfiles", "latest_pulled": "modelfiles", "list_pulled": "modelfiles",
     # for store plugins: the contract, the file store to build on, the document converter
     "TaskStoreContract": "storage", "SessionStoreContract": "storage", "Claim": "storage", "Change": "storage",
-    "TaskStore": "store", "StoreProblem": "store", "SessionStore": "sessions",
+    "TaskStore": "store", "StoreProblem": "storage", "SessionStore": "sessions",
     "task_from_dict": "documents", "task_to_json": "documents", "copy_document": "documents",
     "entry_to_dict": "documents", "structure": "documents", "unstructure": "documents",
     # validators for a config section's fields: a value out of range is an error naming file and key

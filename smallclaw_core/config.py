@@ -146,9 +146,9 @@ class WorkspaceConfig:
     shared: bool = False
     #: bytes of a file kept when a step changes or removes it, so the step can be undone; a larger
     #: file is named "too large to keep" (it is still diffed by name and size, and hashed)
-    keep_bytes: int = attrs.field(default=4 * 2**20, validator=attrs.validators.ge(0))
+    keep_bytes: int = attrs.field(default=4 * 2**20, validator=at_least(0))
     #: characters of unified diff journaled for one step's change (the rest is cut, and says so)
-    diff_bytes: int = attrs.field(default=64 * 1024, validator=attrs.validators.ge(0))
+    diff_bytes: int = attrs.field(default=64 * 1024, validator=at_least(0))
     #: folders whose contents a step's change leaves out (and an undo leaves alone)
     not_tracked: list[str] = attrs.field(factory=lambda: [
         ".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"])

@@ -289,7 +289,7 @@ def _continues_at(response: Any, offset: int) -> bool:
 
 
 def _write_sidecar(model: PulledModel, remote: Remote) -> None:
-    from .store import atomic_write
+    from .paths import atomic_write
 
     record = {"repo": model.repo, "file": model.file, "revision": model.revision, "commit": remote.commit,
               "sha256": model.sha256, "size": model.size, "url": remote.url, "pulled_at": model.pulled_at}

@@ -11,12 +11,15 @@ The data directory is found the way git finds a repository:
 
 Finding it creates nothing: a command that only reads leaves the disk as it was. What is
 created there is this user's only: folders 0700, files 0600 (``private_dir``), and a data
-directory found open to other users is made private at start (``tighten``).
+directory found open to other users is made private at start (``tighten``). A file is
+replaced whole (``atomic_write``): readers and a crash see the old bytes or the new, never a mix.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Mapping
@@ -121,3 +124,33 @@ def tighten(home: Path) -> str | None:
         return (f"the data directory {home} is open to other users (mode {mode:o}) and could not be made "
                 f"private ({exc.strerror or exc}); run: chmod 700 {home}")
     return f"the data directory {home} was open to other users (mode {mode:o}); it is now private (700)"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        fsync_dir(path.parent)

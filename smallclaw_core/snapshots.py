@@ -234,7 +234,8 @@ def copy_workspace(source: Snapshot, dest: str | os.PathLike[str]) -> Snapshot:
     copied); symlinks, FIFOs and the like are left out (they are never opened), and
     so are the folders a snapshot does not enter (``.git``, ``node_modules``...).
     """
-    ws, out = source.workspace, Workspace(dest)
+    workspace = source.workspace
+    out = Workspace(dest)
     Path(dest).mkdir(parents=True, exist_ok=True)
     known: dict[str, Version] = {}
     for path, s in sorted(source.seen.items()):
@@ -243,7 +244,7 @@ def copy_workspace(source: Snapshot, dest: str | os.PathLike[str]) -> Snapshot:
         elif s.kind == Kind.FILE:
             try:
                 if s.size <= source.keep_bytes:
-                    data = ws.read_bytes(path, limit=source.keep_bytes)
+                    data = workspace.read_bytes(path, limit=source.keep_bytes)
                     out.write_bytes(path, data, mode=s.mode)
                     known[path] = Version(Kind.FILE, len(data), s.mode, source.kept.put(data), True)
                 else:
@@ -256,7 +257,7 @@ def copy_workspace(source: Snapshot, dest: str | os.PathLike[str]) -> Snapshot:
                             size[0] += len(chunk)
                             yield chunk
 
-                    out.write_bytes(path, hashed(ws.stream(path)), mode=s.mode)
+                    out.write_bytes(path, hashed(workspace.stream(path)), mode=s.mode)
                     known[path] = Version(Kind.FILE, size[0], s.mode, digest.hexdigest(), False,
                                           too_large(size[0], source.keep_bytes))
             except OSError:

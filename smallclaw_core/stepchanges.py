@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterator
 from .errors import TaskNotFound
 from .kept import KeptInFolder
 from .snapshots import Snapshot
-from .store import atomic_write
+from .paths import atomic_write
 from .tasks import Task
 from .workspace import Workspace, watch
 

@@ -33,6 +33,15 @@ RUN = "run"
 DELIVER = "deliver"
 
 
+@attrs.define
+class StoreProblem:
+    """A task directory the store could not read, and what it did about it."""
+
+    task_id: str
+    message: str
+    moved_to: str | None = None
+
+
 def owner_is_dead(owner: str, host: str) -> bool:
     """True when a lease's owner was a process on ``host`` (this machine) that no longer exists.
 

@@ -36,7 +36,8 @@ import attrs
 from . import journalfile
 from .documents import copy_document, entry_from_line, entry_to_line, task_from_dict, task_to_json
 from .errors import DocumentError, TaskNotFound
-from .paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, private_dir
+from .paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write, fsync_dir, private_dir
+from .storage import StoreProblem
 from .tasks import JournalEntry, Task, now
 
 TASK_FILE = "task.json"
@@ -54,45 +55,6 @@ TASK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 def is_task_id(text: str) -> bool:
     """Whether ``text`` could name a task (the store's folders are named by it)."""
     return TASK_ID.fullmatch(text) is not None
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        fsync_dir(path.parent)
-
-
-@attrs.define
-class StoreProblem:
-    """A task directory the store could not read, and what it did about it."""
-
-    task_id: str
-    message: str
-    moved_to: str | None = None
 
 
 class TaskStore:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import smallclaw_core.paths as paths_module
 import smallclaw_core.store as store_module
 from smallclaw_core.store import JOURNAL_FILE, TASK_FILE, TaskStore
 from smallclaw_core.tasks import JournalEntry, Task
@@ -97,7 +98,7 @@ def test_a_failed_directory_fsync_after_the_rename_leaves_the_new_document(store
     def fsync_dir(path):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(store_module, "fsync_dir", fsync_dir)
+    monkeypatch.setattr(paths_module, "fsync_dir", fsync_dir)  # what atomic_write calls
     with pytest.raises(OSError):
         store.save(task)
     monkeypatch.undo()

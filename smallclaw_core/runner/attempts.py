@@ -22,10 +22,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +39,7 @@ from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
+from .compare import same_change
 from .conversation import conversation, step_message
 from .evidence import StructureState
 from .intents import step_intent
@@ -49,7 +47,6 @@ from .verifying import MODEL_ORDER
 
 #: a workspace larger than this is not copied for attempts (the step is judged as before)
 COPY_LIMIT = 64 * 2**20
-_CODE = (".py", ".sh")
 
 
 @attrs.define
@@ -123,57 +120,9 @@ def discard(tries: "Tries | None") -> None:
 # --- agreement -----------------------------------------------------------------------------
 
 
-def _normal(name: str, data: bytes) -> Any:
-    """What a file holds, compared the way a person would: text by its lines (blank space at line ends
-    and the ends of the file ignored), JSON and TOML by value."""
-    text = data.decode("utf-8", "replace")
-    try:
-        if name.endswith(".json"):
-            return ("json", json.loads(text))
-        if name.endswith(".toml"):
-            return ("toml", tomllib.loads(text))
-    except ValueError:
-        pass
-    return ("text", tuple(line.rstrip() for line in text.strip().splitlines()))
-
-
-def _behaviour(name: str, data: bytes, files: dict[str, bytes]) -> Any:
-    """What a script prints when run (in a scratch copy, with a short timeout), for comparing programs."""
-    with tempfile.TemporaryDirectory(prefix="smallclaw-run-") as scratch:
-        ws = Workspace(scratch)
-        for path, content in {**files, name: data}.items():
-            ws.write_bytes(path, content)
-        command = [sys.executable, name] if name.endswith(".py") else ["sh", name]
-        try:
-            ran = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=10,
-                                 stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired):
-            return ("did not finish",)
-        return ("ran", ran.returncode, tuple(line.rstrip() for line in ran.stdout.strip().splitlines()))
-
-
 def agree(a: Attempt, b: Attempt, base: dict[str, bytes], named: list[str]) -> bool:
-    """Whether two attempts made the same change: to the files the step names (or, when it names
-    none that changed, to every file), the same content; scripts by what they print."""
-    keys_a = [n for n in a.change if n in named] or list(a.change)
-    keys_b = [n for n in b.change if n in named] or list(b.change)
-    if set(keys_a) != set(keys_b):
-        return False
-    for name in keys_a:
-        x, y = a.change[name], b.change[name]
-        if x is None or y is None:
-            if x is not y:
-                return False
-            continue
-        if x == y or _normal(name, x) == _normal(name, y):
-            continue
-        if name.endswith(_CODE):
-            world_a = {**base, **{k: v for k, v in a.change.items() if v is not None}}
-            world_b = {**base, **{k: v for k, v in b.change.items() if v is not None}}
-            if _behaviour(name, x, world_a) == _behaviour(name, y, world_b):
-                continue
-        return False
-    return True
+    """Whether two attempts made the same change (``same_change``)."""
+    return same_change(a.change, b.change, base, named)
 
 
 # --- one attempt ---------------------------------------------------------------------------

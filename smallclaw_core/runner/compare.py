@@ -1,0 +1,70 @@
+"""Whether two attempts at a step made the same change: text by its lines, JSON and TOML by value,
+scripts by what they print."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import tomllib
+from typing import Any
+
+from smallclaw_core.workspace import Workspace
+
+_CODE = (".py", ".sh")
+
+
+def _normal(name: str, data: bytes) -> Any:
+    """What a file holds, compared the way a person would: text by its lines (blank space at line ends
+    and the ends of the file ignored), JSON and TOML by value."""
+    text = data.decode("utf-8", "replace")
+    try:
+        if name.endswith(".json"):
+            return ("json", json.loads(text))
+        if name.endswith(".toml"):
+            return ("toml", tomllib.loads(text))
+    except ValueError:
+        pass
+    return ("text", tuple(line.rstrip() for line in text.strip().splitlines()))
+
+
+def _behaviour(name: str, data: bytes, files: dict[str, bytes]) -> Any:
+    """What a script prints when run (in a scratch copy, with a short timeout), for comparing programs."""
+    with tempfile.TemporaryDirectory(prefix="smallclaw-run-") as scratch:
+        ws = Workspace(scratch)
+        for path, content in {**files, name: data}.items():
+            ws.write_bytes(path, content)
+        command = [sys.executable, name] if name.endswith(".py") else ["sh", name]
+        try:
+            ran = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=10,
+                                 stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired):
+            return ("did not finish",)
+        return ("ran", ran.returncode, tuple(line.rstrip() for line in ran.stdout.strip().splitlines()))
+
+
+def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: dict[str, bytes],
+                named: list[str]) -> bool:
+    """Whether two changes (path -> bytes after, None: removed) are the same: to the files the step
+    names (or, when it names none that changed, to every file), the same content; scripts by what
+    they print (run on the base files with the change's)."""
+    keys_a = [n for n in a if n in named] or list(a)
+    keys_b = [n for n in b if n in named] or list(b)
+    if set(keys_a) != set(keys_b):
+        return False
+    for name in keys_a:
+        x, y = a[name], b[name]
+        if x is None or y is None:
+            if x is not y:
+                return False
+            continue
+        if x == y or _normal(name, x) == _normal(name, y):
+            continue
+        if name.endswith(_CODE):
+            world_a = {**base, **{k: v for k, v in a.items() if v is not None}}
+            world_b = {**base, **{k: v for k, v in b.items() if v is not None}}
+            if _behaviour(name, x, world_a) == _behaviour(name, y, world_b):
+                continue
+        return False
+    return True
