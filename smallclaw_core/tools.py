@@ -104,6 +104,11 @@ class Tool:
     #: without it, a side-effecting call may change anything in the workspace. Either way the
     #: workspace's watchers hear of it before the call runs, so what it changes can be undone
     writes: str | None = None
+    #: True when a call changes nothing outside the workspace it is given (``ctx.workspace``):
+    #: the file tools, and commands run in the sandbox. Only such tools (and tools without side
+    #: effects) are offered to a step's independent attempts, which run in throwaway copies of the
+    #: workspace: an attempt must never send a message or post to a server a second time
+    confined: bool = False
 
     def spec(self) -> ToolSpec:
         return ToolSpec(self.name, self.description, self.parameters)
@@ -265,6 +270,7 @@ def tool(
     advanced: bool = False,
     deadline: float = DEADLINE,
     writes: str | None = None,
+    confined: bool = False,
 ) -> Any:
     """Make a ``Tool`` from a typed function (usable bare or with arguments)."""
 
@@ -305,6 +311,7 @@ def tool(
             advanced=advanced,
             deadline=deadline,
             writes=writes,
+            confined=confined,
         )
 
     if function is not None:

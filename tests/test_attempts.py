@@ -140,3 +140,39 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     assert (app.workspace_for(task.id) / "out.txt").read_text() == "42"
     ran = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call"]
     assert ran[0]["name"] == "run_shell" and "sum(int(x)" in ran[0]["arguments"]["command"] and ran[0]["attempt"] == 1
+
+
+def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_app):
+    """Attempts run in throwaway copies: a message sent from one would be sent once per attempt. Such a
+    tool (side effects, not ``confined``) is offered but not run; calling it hands the step to ordinary
+    rounds, where it runs once."""
+    from smallclaw_core.tools import tool
+
+    sent: list[str] = []
+
+    @tool(side_effects=True)
+    def send_note(text: str) -> str:
+        """Send a note to the team.
+
+        Args:
+            text: the note
+        """
+        sent.append(text)
+        return "sent"
+
+    app, model = attempts_app(make_app)
+    app.tools.add("test", send_note)
+    model.enqueue_for("executor",
+                      call("send_note", text="report ready"), call("step_done", report="sent"),  # the attempt
+                      call("send_note", text="report ready"), call("step_done", report="sent"))  # the round
+    model.enqueue_for("verifier", "YES")
+    model.enqueue_for("summarizer", "Sent the note.")
+    task = app.tasks.create("g", ["Send the team a note saying the report is ready"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert sent == ["report ready"]  # once, by the ordinary round: never by the attempt
+    attempt = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]
+    assert len(attempt) == 1 and "send_note, which acts outside the workspace" in attempt[0]["reason"]
+    held = [e.data for e in app.store.journal(task.id) if e.kind == "tool_result" and e.data.get("attempt") == 1]
+    assert held and held[0]["result"].startswith("Not run: send_note acts outside the workspace")

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from smallclaw_core.changes import Change
-from smallclaw_core.chat import cut_middle, run_round, wants_json_protocol
+from smallclaw_core.chat import NOT_RUN, cut_middle, run_round, wants_json_protocol
 from smallclaw_core.checks import parse_checks
 from smallclaw_core.intent import Role
 from smallclaw_core.snapshots import Snapshot, copy_workspace
@@ -152,7 +152,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     before = StructureState.of(folder)
     protected = step_inputs(app, task, step_i)
     loop_state = json.loads(json.dumps(task.loop_state))
-    tools = driver.tools if driver.tools is not None else task_tools(app)
+    tools = attempt_tools(driver.tools if driver.tools is not None else task_tools(app))
     observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
                                    round_no, protected, attempt=number)
     ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
@@ -180,7 +180,34 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     attempt = Attempt(number, _after(measured, folder), None, answer,
                       messages[start:] if result is not None else [], evidence, measured, folder)
     attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
+    outside = held_back_calls(driver.tools if driver.tools is not None else task_tools(app), evidence)
+    if outside:
+        # the step needs a tool whose effect must happen once, for real: ordinary rounds from here
+        attempt.failed = f"it needs {', '.join(outside)}, which acts outside the workspace"
+        driver.no_attempts = True
     return attempt
+
+
+def attempt_tools(tools: dict[str, Any]) -> dict[str, Any]:
+    """The tools of an attempt: those whose effects stay in the workspace copy (``Tool.confined``) or
+    that have none run as usual; any other (a message sent, a server posted to) would act once per
+    attempt, so it is offered but not run (``held_back``): calling it ends the attempts of the step."""
+    return {n: t if not t.side_effects or t.confined else attrs.evolve(t, function=_held_back(n), side_effects=False,
+                                                                       wants_context=False)
+            for n, t in tools.items()}
+
+
+def _held_back(name: str) -> Any:
+    def held(**_: Any) -> str:
+        return (f"{NOT_RUN}{name} acts outside the workspace, so it is not run in a trial; the step "
+                f"continues with every tool in the next round.")
+    return held
+
+
+def held_back_calls(tools: dict[str, Any], evidence: list[JournalEntry]) -> list[str]:
+    """The tools an attempt called that act outside the workspace (not run there)."""
+    outside = {n for n, t in tools.items() if t.side_effects and not t.confined}
+    return sorted({e.data.get("name") for e in evidence if e.kind == "tool_call"} & outside)
 
 
 def _style(cfg: Any, number: int) -> str:

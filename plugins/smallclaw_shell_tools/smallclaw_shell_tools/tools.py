@@ -62,7 +62,7 @@ def _write_text(files: Workspace, path: str, content: str) -> None:
         raise refused(path, exc, doing="write") from None
 
 
-@tool(side_effects=True)
+@tool(side_effects=True, confined=True)
 async def run_shell(command: str, ctx: ToolContext) -> str:
     """Run a shell command in the workspace; returns exit code and output.
 
@@ -105,7 +105,7 @@ def read_file(path: str, ctx: ToolContext, start_line: int = 1) -> str:
     return text
 
 
-@tool(side_effects=True, writes="path")
+@tool(side_effects=True, writes="path", confined=True)
 def write_file(path: str, content: str, ctx: ToolContext) -> str:
     """Write a text file in the workspace (replacing it).
 
@@ -185,7 +185,7 @@ def _json_repaired(content: str) -> tuple[str, str]:
 
 # Small models call edit_file to create files and to replace a key's name with its value;
 # write_file of the whole (small) file works for them. So it is offered to bigger ones only.
-@tool(side_effects=True, advanced=True, writes="path")
+@tool(side_effects=True, advanced=True, writes="path", confined=True)
 def edit_file(path: str, old: str, new: str, ctx: ToolContext) -> str:
     """Replace one exact snippet of a file with new text.
 
