@@ -322,6 +322,14 @@ class Tasks:
         self.journal(task_id, "resume", {"note": note})
         return task
 
+    def candidates(self, task: Task) -> dict[str, Any] | None:
+        """What the current step's attempts made when they did not agree (its ``candidates`` journal entry:
+        ``{step, candidates}``), while the task waits for the user to pick one; else None."""
+        if task.status not in (PAUSED, NEEDS_ASSISTANCE):
+            return None
+        return next((e.data for e in reversed(self.store.journal(task.id, after=task.last_round_seq))
+                     if e.kind == "candidates" and e.data.get("step") == task.current_step), None)
+
     def pick(self, task_id: str, attempt: int) -> Task:
         """Take what one attempt made at the current step, after attempts did not agree (the task
         paused showing them): the change is applied, and the task goes on from the next step."""
@@ -330,13 +338,14 @@ class Tasks:
 
         task_id = self.store.resolve_id(task_id)
         task = self.store.get(task_id)
-        if task.status not in (PAUSED, NEEDS_ASSISTANCE):
-            raise IllegalTransition(task.id, task.status, "given an attempt's result (it is not waiting for a choice)")
-        offered = next((e.data for e in reversed(self.store.journal(task_id, after=task.last_round_seq))
-                        if e.kind == "candidates" and e.data.get("step") == task.current_step), None)
-        chosen = next((c for c in (offered or {}).get("candidates", []) if c.get("attempt") == attempt), None)
+        offered = self.candidates(task)
+        if offered is None:
+            raise IllegalTransition(task.id, task.status, "given an attempt's result", reason=(
+                f"task {task.id} is {task.status} and not waiting for a choice: an attempt's result is picked "
+                "while a step's attempts did not agree and the task waits for you"))
+        chosen = next((c for c in offered.get("candidates", []) if c.get("attempt") == attempt), None)
         if chosen is None:
-            numbers = ", ".join(str(c.get("attempt")) for c in (offered or {}).get("candidates", [])) or "none"
+            numbers = ", ".join(str(c.get("attempt")) for c in offered.get("candidates", [])) or "none"
             raise InvalidRequest(f"step {task.current_step + 1} has no attempt {attempt} to pick (attempts: {numbers})")
         if chosen.get("kept") is False:
             raise InvalidRequest(f"attempt {attempt} changed a file too large or not text, which was not kept; "

@@ -37,11 +37,11 @@ class TaskNotFound(SmallClawError):
 class IllegalTransition(SmallClawError):
     """A status change that the task's state machine does not allow."""
 
-    def __init__(self, task_id: str, current: str, wanted: str):
+    def __init__(self, task_id: str, current: str, wanted: str, *, reason: str | None = None):
         self.task_id = task_id
         self.current = current
         self.wanted = wanted
-        super().__init__(f"task {task_id} is {current}; it cannot become {wanted}")
+        super().__init__(reason or f"task {task_id} is {current}; it cannot become {wanted}")
 
 
 class DocumentError(SmallClawError):

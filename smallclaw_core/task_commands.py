@@ -88,9 +88,8 @@ def cmd_task_show(args: argparse.Namespace) -> int:
     if task.awaiting_approval:
         print(f"  waiting for approval of: {shown(task.awaiting_approval)}")
         print(f"    approve: smallclaw task resume {task.id} --approve   refuse: --refuse")
-    offered = next((e.data for e in reversed(app.store.journal(task.id, after=task.last_round_seq))
-                    if e.kind == "candidates" and e.data.get("step") == task.current_step), None)
-    if offered and task.status in ("needs_assistance", "paused"):
+    offered = app.tasks.candidates(task)
+    if offered:
         print(f"  attempts at step {task.current_step + 1} that did not agree (pick one: smallclaw task pick {task.id} N):")
         for c in offered["candidates"]:
             mark = f"did not vote: {c['failed']}" if c.get("failed") else c.get("summary", "")

@@ -176,3 +176,14 @@ def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_
     assert len(attempt) == 1 and "send_note, which acts outside the workspace" in attempt[0]["reason"]
     held = [e.data for e in app.store.journal(task.id) if e.kind == "tool_result" and e.data.get("attempt") == 1]
     assert held and held[0]["result"].startswith("Not run: send_note acts outside the workspace")
+
+
+def test_a_candidate_names_the_files_it_could_not_keep_apart_from_those_it_removes():
+    from smallclaw_core.runner.attempts import CANDIDATE_BYTES, _candidate
+
+    shown = _candidate(Attempt(2, {"a.txt": b"hi\n", "gone.txt": None, "pic.bin": b"\xff\xd8\xff",
+                                   "big.txt": b"x" * (CANDIDATE_BYTES + 1)}, None))
+    assert shown["change"] == {"a.txt": "hi\n", "gone.txt": None, "pic.bin": None, "big.txt": None}
+    assert shown["kept"] is False and set(shown["not_kept"]) == {"pic.bin", "big.txt"}
+    assert shown["not_kept"]["pic.bin"] == "not text (3 bytes)"
+    assert _candidate(Attempt(1, {"gone.txt": None}, None))["not_kept"] == {}

@@ -207,7 +207,8 @@ def test_get_accepts_a_unique_id_prefix(client):
 
 @pytest.mark.parametrize("method, suffix, body", [
     ("GET", "", None), ("POST", "/pause", None), ("POST", "/resume", {}), ("POST", "/cancel", None),
-    ("DELETE", "", None), ("PUT", "/steps", {"steps": ["x"]}),
+    ("DELETE", "", None), ("PUT", "/steps", {"steps": ["x"]}), ("GET", "/candidates", None),
+    ("POST", "/pick", {"attempt": 1}),
 ])
 def test_unknown_task_is_404_everywhere(client, method, suffix, body):
     make(client)
@@ -287,6 +288,87 @@ def test_edit_plan(client, core):
     assert_error(client.put(f"/api/tasks/{task['id']}/steps", json={"steps": ["  "]}), 400, "empty")
     core.tasks.update(task["id"], lambda t: t.set_status(RUNNING))
     assert_error(client.put(f"/api/tasks/{task['id']}/steps", json={"steps": ["z"]}), 409, "pause it first")
+
+
+# --- attempts that did not agree: the candidates and pick --------------------------------
+
+
+def waiting_with_candidates(client, core):
+    """A task paused at step 1 the way the runner leaves it when its attempts did not agree."""
+    task = make(client, steps=["write greeting.txt", "say it is done"])
+    core.tasks.journal(task["id"], "candidates", {"step": 0, "candidates": [
+        {"attempt": 1, "failed": None, "summary": "greeting.txt: '<b>hi</b>'", "change": {"greeting.txt": "<b>hi</b>\n"},
+         "kept": True, "not_kept": {}},
+        {"attempt": 2, "failed": "a check said NO", "summary": "greeting.txt: 'hello'; removed old.txt",
+         "change": {"greeting.txt": "hello\n", "old.txt": None}, "kept": True, "not_kept": {}},
+        {"attempt": 3, "failed": None, "summary": "big.bin: ...", "change": {"big.bin": None},
+         "kept": False, "not_kept": {"big.bin": "not text (70000 bytes)"}},
+    ]}, step=0, round=3)
+    core.tasks.update(task["id"], lambda t: t.set_status(NEEDS_ASSISTANCE, "3 attempts did not agree"))
+    return task
+
+
+def test_candidates_list_what_each_attempt_would_write(client, core):
+    task = waiting_with_candidates(client, core)
+    r = client.get(f"/api/tasks/{task['id']}/candidates")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["step"] == 0 and [c["attempt"] for c in body["candidates"]] == [1, 2, 3]
+    first, second, third = body["candidates"]
+    assert first["files"] == [{"path": "greeting.txt", "action": "write", "text": "<b>hi</b>\n", "size": 10}]
+    assert second["failed"] == "a check said NO"
+    assert second["files"][1] == {"path": "old.txt", "action": "remove"}
+    assert third["kept"] is False
+    assert third["files"] == [{"path": "big.bin", "action": "not_kept", "note": "not text (70000 bytes)"}]
+    # a task that waits for nothing has nothing to choose from
+    assert client.get(f"/api/tasks/{make(client)['id']}/candidates").json() == {"step": None, "candidates": []}
+
+
+def test_pick_applies_the_chosen_attempt_and_queues_the_next_step(client, core):
+    task = waiting_with_candidates(client, core)
+    workspace = core.workspace_for(task["id"])
+    (workspace / "old.txt").write_text("old\n")
+    r = client.post(f"/api/tasks/{task['id']}/pick", json={"attempt": 2})
+    assert r.status_code == 200, r.text
+    assert r.json()["card"]["status"] == "queued"
+    assert (workspace / "greeting.txt").read_text() == "hello\n" and not (workspace / "old.txt").exists()
+    stored = core.tasks.get(task["id"])
+    assert stored.current_step == 1 and stored.steps[0].state == "done"
+    # picked: nothing waits any more, and picking again says so
+    assert client.get(f"/api/tasks/{task['id']}/candidates").json()["candidates"] == []
+    assert_error(client.post(f"/api/tasks/{task['id']}/pick", json={"attempt": 1}), 409,
+                 "is queued and not waiting for a choice")
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({"attempt": 9}, 400, ["step 1 has no attempt 9 to pick (attempts: 1, 2, 3)"]),
+    ({"attempt": 0}, 400, ["attempt"]),
+    ({"attempt": "two"}, 400, ["attempt"]),
+    ({}, 400, ["attempt"]),
+    ({"attempt": 3}, 400, ["attempt 3 changed a file too large or not text"]),
+])
+def test_pick_refuses_a_number_it_cannot_apply(client, core, body, status, words):
+    task = waiting_with_candidates(client, core)
+    assert_error(client.post(f"/api/tasks/{task['id']}/pick", json=body), status, *words)
+    stored = core.tasks.get(task["id"])
+    assert stored.status == NEEDS_ASSISTANCE and stored.current_step == 0  # nothing was taken
+    assert not (core.workspace_for(task["id"]) / "greeting.txt").exists()
+
+
+def test_pick_on_a_task_not_waiting_with_candidates_is_409(client, core):
+    queued = make(client, steps=["a"])
+    assert_error(client.post(f"/api/tasks/{queued['id']}/pick", json={"attempt": 1}), 409,
+                 f"task {queued['id']} is queued and not waiting for a choice")
+    # waiting for the user, but not for a choice between attempts (an approval, a failed check...)
+    stuck = make(client, steps=["a"])
+    core.tasks.update(stuck["id"], lambda t: t.set_status(NEEDS_ASSISTANCE, "the check said NO twice"))
+    r = client.post(f"/api/tasks/{stuck['id']}/pick", json={"attempt": 1})
+    assert_error(r, 409, "is needs_assistance and not waiting for a choice")
+    assert r.json()["current"] == "needs_assistance"
+    # candidates of an earlier step do not apply to the current one
+    old = waiting_with_candidates(client, core)
+    core.tasks.update(old["id"], lambda t: setattr(t, "current_step", 1))
+    assert_error(client.post(f"/api/tasks/{old['id']}/pick", json={"attempt": 1}), 409, "not waiting for a choice")
 
 
 # --- generic errors -----------------------------------------------------------------

@@ -187,3 +187,18 @@ def test_real_answers_fit_their_documented_schemas(served):
     foreign = client.get("/api/tasks", headers={**AUTH, "Host": "evil.example"})
     assert foreign.status_code == 403
     check(doc, "/api/tasks", "get", foreign)
+
+    # a step whose attempts did not agree: what each made, and one picked
+    waiting = client.post("/api/tasks", json={"goal": "Greet", "steps": ["greet"]}, headers=AUTH).json()["task"]["id"]
+    core.tasks.journal(waiting, "candidates", {"step": 0, "candidates": [
+        {"attempt": 1, "failed": None, "summary": "hi.txt: 'hi'", "change": {"hi.txt": "hi", "old.txt": None},
+         "kept": True, "not_kept": {}},
+        {"attempt": 2, "failed": "it changed no file", "summary": "pic.bin", "change": {"pic.bin": None},
+         "kept": False, "not_kept": {"pic.bin": "not text (9 bytes)"}}]}, step=0, round=2)
+    core.tasks.update(waiting, lambda t: t.set_status("needs_assistance", "the attempts did not agree"))
+    listed = client.get(f"/api/tasks/{waiting}/candidates", headers=AUTH)
+    assert {f["action"] for c in listed.json()["candidates"] for f in c["files"]} == {"write", "remove", "not_kept"}
+    check(doc, "/api/tasks/{task_id}/candidates", "get", listed)
+    check(doc, "/api/tasks/{task_id}/pick", "post",
+          client.post(f"/api/tasks/{waiting}/pick", json={"attempt": 1}, headers=AUTH))
+    check(doc, "/api/tasks/{task_id}/candidates", "get", client.get(f"/api/tasks/{waiting}/candidates", headers=AUTH))

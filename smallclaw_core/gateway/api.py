@@ -25,8 +25,8 @@ from ..sessions import is_session_key
 from ..tasks import Origin, Task
 from .context import Gateway
 from .schema import (
-    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, Status, TaskChanges, TaskDetail,
-    TaskPage, TaskWithCard, UndoDone, errors,
+    TOKEN, Accepted, Card, CardOnly, Health, Models, SessionHistory, SessionList, Status, TaskCandidates,
+    TaskChanges, TaskDetail, TaskPage, TaskWithCard, UndoDone, errors,
 )
 
 log = logging.getLogger("smallclaw.gateway")
@@ -228,6 +228,34 @@ def pick_attempt(gateway: Gateway, task_id: str, data: Pick) -> CardOnly:
     return {"card": card(gateway.core.tasks.pick(task_id, data.attempt))}
 
 
+@get("/api/tasks/{task_id:str}/candidates", sync_to_thread=True,
+     summary="What each attempt at the current step made, when they did not agree and the task waits for a "
+             "choice (empty otherwise)", security=TOKEN, responses=errors(400, 404))
+def task_candidates(gateway: Gateway, task_id: str) -> TaskCandidates:
+    core = gateway.core
+    offered = core.tasks.candidates(core.tasks.get(task_id))
+    if offered is None:
+        return {"step": None, "candidates": []}
+    return {"step": offered.get("step"), "candidates": [_candidate_view(c) for c in offered.get("candidates", [])]}
+
+
+def _candidate_view(c: dict) -> dict:
+    """A ``candidates`` journal entry's attempt with its files listed (a null text is a removal,
+    unless the path is named in ``not_kept``, or an older entry says not everything was kept)."""
+    not_kept = c.get("not_kept", {} if c.get("kept", True) else None)
+    files = []
+    for path, text in sorted((c.get("change") or {}).items()):
+        if text is not None:
+            files.append({"path": path, "action": "write", "text": text, "size": len(text.encode("utf-8"))})
+        elif not_kept is not None and path not in not_kept:
+            files.append({"path": path, "action": "remove"})
+        else:
+            why = not_kept.get(path) if not_kept else "removed, or too large or not text to keep"
+            files.append({"path": path, "action": "not_kept", "note": why})
+    return {"attempt": c.get("attempt"), "summary": c.get("summary", ""), "failed": c.get("failed"),
+            "kept": c.get("kept", True), "files": files}
+
+
 @post("/api/tasks/{task_id:str}/cancel", sync_to_thread=True, status_code=200, summary="Cancel a task",
       security=TOKEN, responses=errors(400, 404, 409))
 def cancel_task(gateway: Gateway, task_id: str) -> CardOnly:
@@ -326,6 +354,6 @@ async def _chat_turn(gateway: Gateway, key: str, text: str) -> None:
 
 
 API_HANDLERS = [
-    health, plugins, models, list_tasks, create_task, get_task, pause_task, resume_task, pick_attempt, cancel_task,
-    delete_task, edit_plan, task_changes, undo_task, list_sessions, session_history, post_message,
+    health, plugins, models, list_tasks, create_task, get_task, pause_task, resume_task, pick_attempt, task_candidates,
+    cancel_task, delete_task, edit_plan, task_changes, undo_task, list_sessions, session_history, post_message,
 ]

@@ -193,6 +193,40 @@ class TaskChanges(TypedDict):
     pending_undo: bool
 
 
+class CandidateFile(TypedDict):
+    """One file of an attempt's result: the text it writes, or that it removes the file."""
+
+    path: str
+    #: ``not_kept``: too large or not text, so the attempt cannot be picked as it is
+    action: Literal["write", "remove", "not_kept"]
+    #: the whole new text (action ``write``)
+    text: NotRequired[str]
+    #: the new text's size in bytes, UTF-8 (action ``write``)
+    size: NotRequired[int]
+    #: why the content was not kept (action ``not_kept``)
+    note: NotRequired[str]
+
+
+class Candidate(TypedDict):
+    """What one attempt at the step made."""
+
+    attempt: int
+    summary: str
+    #: why it did not vote (a check said NO, it changed nothing...), or null; it can still be picked
+    failed: str | None
+    #: every file's content was kept: ``POST /api/tasks/{id}/pick`` can apply it
+    kept: bool
+    files: list[CandidateFile]
+
+
+class TaskCandidates(TypedDict):
+    """The current step's attempts that did not agree, while the task waits for a choice."""
+
+    #: the step they were made at (0 for the first), or null when nothing waits to be picked
+    step: int | None
+    candidates: list[Candidate]
+
+
 class UndoResult(TypedDict):
     #: the steps undone, by index (0 for the first)
     steps: list[int]

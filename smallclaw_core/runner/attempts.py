@@ -416,20 +416,23 @@ CANDIDATE_BYTES = 64 * 1024
 
 
 def _candidate(a: Attempt) -> dict[str, Any]:
-    """An attempt as the user sees it to pick it: its files' new text (``kept`` False when one is too
-    large or not text, so it cannot be picked as it is)."""
+    """An attempt as the user sees it to pick it: its files' new text (None: removed, or named in
+    ``not_kept`` with why when too large or not text, and then ``kept`` is False: it cannot be picked)."""
     change: dict[str, str | None] = {}
-    kept = True
+    not_kept: dict[str, str] = {}
     for path, data in a.change.items():
+        change[path] = None
         if data is None:
-            change[path] = None
             continue
         try:
-            change[path] = data.decode("utf-8") if len(data) <= CANDIDATE_BYTES else None
+            if len(data) > CANDIDATE_BYTES:
+                not_kept[path] = f"{len(data)} bytes, larger than the {CANDIDATE_BYTES // 1024} KB kept"
+            else:
+                change[path] = data.decode("utf-8")
         except UnicodeDecodeError:
-            change[path] = None
-        kept = kept and change[path] is not None
-    return {"attempt": a.number, "failed": a.failed, "summary": a.summary(), "change": change, "kept": kept}
+            not_kept[path] = f"not text ({len(data)} bytes)"
+    return {"attempt": a.number, "failed": a.failed, "summary": a.summary(), "change": change,
+            "kept": not not_kept, "not_kept": not_kept}
 
 
 def _ask_to_choose(driver: Any, task: Task, tried: list[Attempt]) -> bool:
