@@ -283,3 +283,109 @@ def test_each_step_opens_its_diff_and_undoes(undo_server, tmp_path):
         finally:
             browser.close()
     assert proc.poll() is None
+
+
+@pytest.fixture
+def candidates_server(tmp_path):
+    # the lines land in the [runner] table the fixture's config ends with
+    yield from serve(tmp_path, "candidates_script:respond",
+                     f'attempts = "always"\nattempts_max = 3\n\n[workspace]\nroot = "{tmp_path / "ws"}"\n')
+
+
+#: a board whose event stream said "ready" once and then dropped (it retries in ten minutes): it shows
+#: what it loaded then, like a tab left open while someone else acts on the task
+STALE_STREAM = "retry: 600000\nid: 1\nevent: ready\ndata: {}\n\n"
+
+
+def test_attempts_that_did_not_agree_are_shown_and_one_is_used(candidates_server, tmp_path):
+    """A task paused because its attempts did not agree shows each attempt's files on the board; "Use this one"
+    on attempt 2 puts its text in the workspace and the task goes on, live; a stale tab's pick says why not."""
+    url, proc, log = candidates_server
+    expect = sync_api.expect
+    token = url.split("token=", 1)[1]
+    base = url.split("/?", 1)[0]
+    auth = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(f"{base}/api/tasks", json={"goal": "Greet the team", "steps": [
+        "Write a draft to draft.txt", "Write the greeting to greeting.txt", "Say it is done"]}, headers=auth).json()
+    task_id = created["task"]["id"]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{base}/api/tasks/{task_id}", headers=auth).json()["task"]["status"] != "needs_assistance":
+        assert time.monotonic() < deadline, log.seek(0) or log.read()
+        time.sleep(0.2)
+    offered = httpx.get(f"{base}/api/tasks/{task_id}/candidates", headers=auth).json()
+    assert offered["step"] == 1 and [c["attempt"] for c in offered["candidates"]] == [1, 2, 3], offered
+    greeting = tmp_path / "ws" / task_id / "greeting.txt"
+    assert not greeting.exists() and (tmp_path / "ws" / task_id / "draft.txt").exists()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            errors = []
+            stale = browser.new_page(viewport={"width": 1366, "height": 900})
+            stale.on("pageerror", lambda exc: errors.append(str(exc)))
+            stale.route("**/api/events?*", lambda route: route.fulfill(
+                status=200, headers={"Content-Type": "text/event-stream"}, body=STALE_STREAM))
+            stale.goto(url)
+            stale.locator(".card", has_text="Greet the team").click()
+            expect(stale.locator('#detail-body [data-candidate="1"]')).to_be_visible(timeout=10_000)
+
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(url)
+            expect(page.locator("#connection")).to_have_text("live", timeout=10_000)
+            expect(column(page, "needs")).to_have_count(1)
+            page.locator(".card", has_text="Greet the team").click()
+            panel = page.locator("#detail-body")
+            offered = panel.locator('[data-candidates="1"]')
+            expect(offered.locator("h3")).to_have_text("Step 2: 3 attempts did not agree")
+            expect(offered.locator(".candidate")).to_have_count(3)
+
+            # each attempt: its number, a summary, the files it would write as text (markup shown, never run)
+            first = offered.locator('[data-candidate="1"]')
+            expect(first.locator("strong")).to_have_text("Attempt 1")
+            expect(first.locator('[data-path="greeting.txt"] .action')).to_have_text("writes")
+            expect(first.locator(".candidate-text")).to_have_text(
+                '<img src=x onerror="document.title=\'hacked\'">Hello from one\n')
+            assert panel.locator("img").count() == 0 and page.title() != "hacked"
+            second = offered.locator('[data-candidate="2"]')
+            expect(second.locator(".candidate-summary")).to_contain_text("greeting.txt: 'Hello, team!")
+            expect(second.locator(".candidate-text")).to_have_text("Hello, team!\nFrom attempt two\n")
+            third = offered.locator('[data-candidate="3"]')
+            expect(third.locator('[data-path="draft.txt"] .action')).to_have_text("removes")
+            expect(third.locator('[data-path="draft.txt"]')).to_contain_text("the file is removed")
+            expect(panel.get_by_role("button", name="Use this one")).to_have_count(3)
+            # the usual ways on stay offered: resume with a note, edit the remaining steps
+            expect(panel.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+            expect(panel.get_by_text("Edit the remaining steps", exact=True)).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "board-candidates-desktop.png"), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 390, f"the page is {wide}px wide at 390px"
+            page.screenshot(path=str(ARTIFACTS / "board-candidates-390.png"))
+            page.set_viewport_size({"width": 1366, "height": 900})
+
+            # "Use this one" on attempt 2: its text is in the workspace, and the task goes on, live
+            second.get_by_role("button", name="Use this one").click()
+            expect(panel.locator("[data-pick-note]")).to_have_text(
+                "Used attempt 2's result for step 2; it goes on with step 3.")
+            assert greeting.read_text() == "Hello, team!\nFrom attempt two\n"
+            expect(column(page, "needs")).to_have_count(0, timeout=15_000)
+            expect(panel.locator("[data-candidates]")).to_have_count(0)
+            expect(column(page, "complete")).to_have_count(1, timeout=30_000)
+            expect(panel.locator('[data-step-changes="1"]')).to_have_text("Changes: 1 file")
+            expect(panel.locator('.journal li[data-kind="candidates"]')).to_contain_text("3 attempts did not agree")
+            status = httpx.get(f"{base}/api/tasks/{task_id}", headers=auth).json()["task"]["status"]
+            assert status == "complete", status
+
+            # the stale tab still shows the attempts: its pick no longer applies, and it says so
+            stale.locator('#detail-body [data-candidate="1"]').get_by_role("button", name="Use this one").click()
+            note = stale.locator("#detail-body [data-pick-note]")
+            expect(note).to_contain_text("Attempt 1 could not be used: ")
+            expect(note).to_contain_text("is complete and not waiting for a choice")
+            assert note.get_attribute("role") == "alert"
+            expect(stale.locator("#detail-body [data-candidates]")).to_have_count(0)
+            assert greeting.read_text() == "Hello, team!\nFrom attempt two\n"
+            assert not errors, errors
+        finally:
+            browser.close()
+    assert proc.poll() is None

@@ -28,6 +28,9 @@ const state = {
   changesStale: true,    // a change or undo entry arrived since they were fetched
   openSteps: new Set(),  // steps of the selected task whose changes are shown
   undoNotes: new Map(),  // step index (or "all") -> {text, error, force}: what the last undo said
+  candidates: null,      // the current step's attempts that did not agree (GET /api/tasks/{id}/candidates)
+  candidatesFor: null,   // the status, step and round they were fetched for: fetched again when these move
+  pickNote: null,        // {text} or {error}: what the last "Use this one" said
 };
 
 // --- small DOM helper -----------------------------------------------------------------
@@ -175,6 +178,9 @@ async function openDetail(id) {
     state.changesStale = true;
     state.openSteps = new Set();
     state.undoNotes = new Map();
+    state.candidates = null;
+    state.candidatesFor = null;
+    state.pickNote = null;
   }
   $("detail").hidden = false;
   await refreshDetail();
@@ -210,6 +216,19 @@ async function refreshDetail() {
     const changes = await api("GET", `/api/tasks/${encodeURIComponent(id)}/changes`);
     if (state.selected !== id) return;
     state.changes = changes.changes;
+  }
+  // attempts to choose between exist only while the task waits; the entry names its step and round
+  const t = data.task;
+  const waiting = t.status === "paused" || t.status === "needs_assistance";
+  const key = waiting ? `${t.status}:${t.current_step}:${t.last_round_seq}` : null;
+  if (key === null) {
+    state.candidates = null;
+    state.candidatesFor = null;
+  } else if (key !== state.candidatesFor) {
+    const offered = await api("GET", `/api/tasks/${encodeURIComponent(id)}/candidates`);
+    if (state.selected !== id) return;
+    state.candidates = offered.candidates.length ? offered : null;
+    state.candidatesFor = key;
   }
   state.detail = data.task;
   state.tasks.set(id, data.card);
@@ -250,6 +269,9 @@ function describeEntry(entry) {
       return [`step ${(d.step ?? 0) + 1} done${d.description ? `: ${d.description}` : ""}`];
     case "change":
       return [`step ${(d.step ?? 0) + 1}: ${changeCounts(d)}: ${(d.files || []).map((f) => f.path).join(", ")}`];
+    case "candidates":
+      return [`step ${(d.step ?? 0) + 1}: ${(d.candidates || []).length} attempts did not agree: ` +
+        (d.candidates || []).map((c) => `#${c.attempt}: ${c.failed ? `did not vote (${c.failed})` : c.summary}`).join("; ")];
     case "model_call":
       return [`${d.model || "model"}: ${d.seconds ?? "?"} s, ${d.prompt_tokens ?? "?"} prompt → ${d.completion_tokens ?? "?"} tokens` +
         (d.tool_calls ? `, ${d.tool_calls} tool call(s)` : "")];
@@ -363,6 +385,75 @@ function stepChangesToggle(t, i) {
   open ? renderStepChanges(t, i, entries) : null];
 }
 
+// --- attempts that did not agree: what each made, and "Use this one" ---------------------------
+
+async function pick(t, c) {
+  const step = t.current_step + 1;
+  try {
+    const data = await api("POST", `/api/tasks/${encodeURIComponent(t.id)}/pick`, { attempt: c.attempt });
+    state.tasks.set(t.id, data.card);
+    const next = step < t.steps.length ? `it goes on with step ${step + 1}` : "it finishes";
+    state.pickNote = { text: `Used attempt ${c.attempt}'s result for step ${step}; ${next}.` };
+  } catch (err) {
+    // no longer applies (the task moved on, was resumed, or the attempt is gone): say why, show what is current
+    if (err.status !== 400 && err.status !== 409) throw err;
+    state.pickNote = { error: `Attempt ${c.attempt} could not be used: ${err.message}` };
+  }
+  state.candidatesFor = null;
+  state.changesStale = true;
+  scheduleBoard();
+  scheduleDetail();
+}
+
+function pickNote() {
+  const note = state.pickNote;
+  if (!note) return null;
+  return el("div", { className: note.error ? "undo-note refused" : "undo-note", role: note.error ? "alert" : "status",
+    "data-pick-note": "" }, el("span", { text: note.error || note.text }));
+}
+
+function renderCandidateFile(f) {
+  const label = { write: "writes", remove: "removes", not_kept: "not kept" }[f.action] || f.action;
+  return el("li", { className: "file", "data-action": f.action, "data-path": f.path },
+    el("div", { className: "file-head" },
+      el("span", { className: "action", text: label }),
+      el("code", { className: "path", text: f.path }),
+      f.action === "write" ? el("span", { className: "facts", text: f.size ? bytes(f.size) : "empty" }) : null),
+    f.action === "write" && f.text ? el("pre", { className: "candidate-text", tabindex: "0",
+      "aria-label": `the text it writes to ${f.path}`, text: f.text }) : null,
+    f.action === "remove" ? el("span", { className: "note", text: "the file is removed from the workspace" }) : null,
+    f.note ? el("span", { className: "note", text: f.note }) : null);
+}
+
+function renderCandidate(t, c) {
+  const head = `candidate-${c.attempt}`;
+  return el("li", { className: "candidate", "data-candidate": String(c.attempt) },
+    el("div", { className: "candidate-head" },
+      el("strong", { id: head, text: `Attempt ${c.attempt}` }),
+      el("span", { className: "candidate-summary", text: c.summary })),
+    c.failed ? el("span", { className: "note warning", text: `did not vote: ${c.failed}` }) : null,
+    c.files.length ? el("ul", { className: "files" }, c.files.map(renderCandidateFile))
+      : el("span", { className: "note", text: "it changed no file" }),
+    c.kept ? el("div", { className: "row" }, el("button", { type: "button", className: "primary",
+      "aria-describedby": head, onclick: async (ev) => {
+        const button = ev.currentTarget;
+        button.disabled = true;
+        try { await pick(t, c); } catch (err) { report(err); } finally { button.disabled = false; }
+      } }, "Use this one"))
+      : el("span", { className: "note warning",
+        text: "a file it made was too large or not text, so it cannot be used from here: make the change yourself, then resume" }));
+}
+
+function renderCandidates(t) {
+  const offered = state.candidates;
+  if (!offered) return null;
+  return el("section", { className: "candidates", "aria-labelledby": "candidates-title", "data-candidates": String(offered.step) },
+    el("h3", { id: "candidates-title", text: `Step ${offered.step + 1}: ${offered.candidates.length} attempts did not agree` }),
+    el("p", { className: "hint", text: "Each ran in its own copy of the workspace; none of it is in the workspace yet. " +
+      "Use one result, or resume with a note, or edit the remaining steps." }),
+    el("ol", { className: "candidate-list" }, offered.candidates.map((c) => renderCandidate(t, c))));
+}
+
 function control(label, action, className = "") {
   return el("button", { type: "button", className, onclick: async (ev) => {
     ev.currentTarget.disabled = true;
@@ -421,6 +512,8 @@ function renderDetail() {
         closeDetail();
       }, "danger") : null),
     undoNote(t, "all", { all: true }),
+    pickNote(),
+    renderCandidates(t),
     canResume ? el("div", { className: "resume" },
       el("label", { for: "resume-note", text: "Resume with a note (optional)" }), note,
       el("div", { className: "row" }, control("Resume", () => resume(null), "primary"))) : null,
