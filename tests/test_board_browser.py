@@ -308,7 +308,7 @@ def test_attempts_that_did_not_agree_are_shown_and_one_is_used(candidates_server
     created = httpx.post(f"{base}/api/tasks", json={"goal": "Greet the team", "steps": [
         "Write a draft to draft.txt", "Write the greeting to greeting.txt", "Say it is done"]}, headers=auth).json()
     task_id = created["task"]["id"]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while httpx.get(f"{base}/api/tasks/{task_id}", headers=auth).json()["task"]["status"] != "needs_assistance":
         assert time.monotonic() < deadline, log.seek(0) or log.read()
         time.sleep(0.2)
@@ -327,17 +327,17 @@ def test_attempts_that_did_not_agree_are_shown_and_one_is_used(candidates_server
                 status=200, headers={"Content-Type": "text/event-stream"}, body=STALE_STREAM))
             stale.goto(url)
             stale.locator(".card", has_text="Greet the team").click()
-            expect(stale.locator('#detail-body [data-candidate="1"]')).to_be_visible(timeout=10_000)
+            expect(stale.locator('#detail-body [data-candidate="1"]')).to_be_visible(timeout=20_000)
 
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(url)
             expect(page.locator("#connection")).to_have_text("live", timeout=10_000)
-            expect(column(page, "needs")).to_have_count(1)
+            expect(column(page, "needs")).to_have_count(1, timeout=15_000)
             page.locator(".card", has_text="Greet the team").click()
             panel = page.locator("#detail-body")
             offered = panel.locator('[data-candidates="1"]')
-            expect(offered.locator("h3")).to_have_text("Step 2: 3 attempts did not agree")
+            expect(offered.locator("h3")).to_have_text("Step 2: 3 attempts did not agree", timeout=15_000)
             expect(offered.locator(".candidate")).to_have_count(3)
 
             # each attempt: its number, a summary, the files it would write as text (markup shown, never run)
@@ -367,23 +367,24 @@ def test_attempts_that_did_not_agree_are_shown_and_one_is_used(candidates_server
             # "Use this one" on attempt 2: its text is in the workspace, and the task goes on, live
             second.get_by_role("button", name="Use this one").click()
             expect(panel.locator("[data-pick-note]")).to_have_text(
-                "Used attempt 2's result for step 2; it goes on with step 3.")
+                "Used attempt 2's result for step 2; it goes on with step 3.", timeout=15_000)
             assert greeting.read_text() == "Hello, team!\nFrom attempt two\n"
             expect(column(page, "needs")).to_have_count(0, timeout=15_000)
-            expect(panel.locator("[data-candidates]")).to_have_count(0)
+            expect(panel.locator("[data-candidates]")).to_have_count(0, timeout=15_000)
             expect(column(page, "complete")).to_have_count(1, timeout=30_000)
-            expect(panel.locator('[data-step-changes="1"]')).to_have_text("Changes: 1 file")
-            expect(panel.locator('.journal li[data-kind="candidates"]')).to_contain_text("3 attempts did not agree")
+            expect(panel.locator('[data-step-changes="1"]')).to_have_text("Changes: 1 file", timeout=15_000)
+            expect(panel.locator('.journal li[data-kind="candidates"]')).to_contain_text("3 attempts did not agree",
+                                                                                   timeout=15_000)
             status = httpx.get(f"{base}/api/tasks/{task_id}", headers=auth).json()["task"]["status"]
             assert status == "complete", status
 
             # the stale tab still shows the attempts: its pick no longer applies, and it says so
             stale.locator('#detail-body [data-candidate="1"]').get_by_role("button", name="Use this one").click()
             note = stale.locator("#detail-body [data-pick-note]")
-            expect(note).to_contain_text("Attempt 1 could not be used: ")
+            expect(note).to_contain_text("Attempt 1 could not be used: ", timeout=15_000)
             expect(note).to_contain_text("is complete and not waiting for a choice")
             assert note.get_attribute("role") == "alert"
-            expect(stale.locator("#detail-body [data-candidates]")).to_have_count(0)
+            expect(stale.locator("#detail-body [data-candidates]")).to_have_count(0, timeout=15_000)
             assert greeting.read_text() == "Hello, team!\nFrom attempt two\n"
             assert not errors, errors
         finally:
