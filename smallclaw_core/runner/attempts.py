@@ -418,12 +418,9 @@ CANDIDATE_BYTES = 64 * 1024
 def _candidate(a: Attempt) -> dict[str, Any]:
     """An attempt as the user sees it to pick it: its files' new text (None: removed, or named in
     ``not_kept`` with why when too large or not text, and then ``kept`` is False: it cannot be picked)."""
-    change: dict[str, str | None] = {}
+    change: dict[str, str | None] = dict.fromkeys(a.change)
     not_kept: dict[str, str] = {}
-    for path, data in a.change.items():
-        change[path] = None
-        if data is None:
-            continue
+    for path, data in ((p, d) for p, d in a.change.items() if d is not None):
         try:
             if len(data) > CANDIDATE_BYTES:
                 not_kept[path] = f"{len(data)} bytes, larger than the {CANDIDATE_BYTES // 1024} KB kept"
