@@ -103,3 +103,23 @@ def test_code_written_into_a_data_file_fails_unless_the_task_is_about_code(tmp_p
 def test_code_lines_taken_from_the_input_are_data(tmp_path):
     assert judge(ProgramText(), tmp_path, "Copy the lines of app.py that contain import into imports.txt",
                  {"app.py": "import os\nx = 1\n"}, {"imports.txt": "import os\n"}) is None
+
+
+@pytest.mark.parametrize("step, source, target, asked_for_a_copy", [
+    # the step names an operation on the data: a copy of the input is certainly not its result
+    ("Make people.csv from people.tsv: same rows, comma-separated instead of tab-separated", "people.tsv",
+     "people.csv", False),
+    ("Put the same names as names.txt into sorted.txt, in alphabetical order", "names.txt", "sorted.txt", False),
+    ("Write the same lines as log.txt to upper.txt but in upper case", "log.txt", "upper.txt", False),
+    ("Keep the same entries of list.txt in last.txt, reversed", "list.txt", "last.txt", False),
+    # no operation named, or a copy named: a copy may be what was asked
+    ("Write the same text as a.txt to b.txt", "a.txt", "b.txt", True),
+    ("b.txt should hold the same content as a.txt", "a.txt", "b.txt", True),
+    ("Save a.txt as b.md", "a.txt", "b.md", True),
+    ("Make a duplicate of a.txt called b.txt", "a.txt", "b.txt", True),
+    ("Copy the column header line of a.txt to b.txt", "a.txt", "b.txt", True),
+])
+def test_a_copy_fails_only_where_the_step_names_an_operation_on_the_data(tmp_path, step, source, target,
+                                                                        asked_for_a_copy):
+    v = judge(CopyOfInput(), tmp_path, step, {source: "b\tx\na\ty\n"}, {target: "b\tx\na\ty\n"})
+    assert (v is None) == asked_for_a_copy, v

@@ -128,14 +128,17 @@ class ProgramText:
 
 
 class CopyOfInput:
-    """A new file that is an exact copy of the step's one input, where the step asks for more than a copy."""
+    """A new file that is an exact copy of the step's one input, where the step names an operation on it."""
 
     name = "copy_of_input"
     order = 16
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
-        if intent.operations & {"copy"} or re.search(r"\b(?:backup|back\s+up|duplicate|same)\b", intent.text, re.I):
+        # certain only where the step names something done to the data (in the one vocabulary of
+        # operations) and no copy: "b.txt with the same text as a.txt" or "save a.txt as b.md" may
+        # well be a copy, "the same rows, with commas instead of tabs" is not
+        if "copy" in intent.operations or not intent.operations - {"copy", "column"}:
             return None
         inputs = [f.name for f in intent.files if f.role is Role.READ and f.exists]
         outputs = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists]
