@@ -52,9 +52,12 @@ class ModelGate:
         try:
             yield
         finally:
-            async with self._changed:
-                self._busy -= 1
-                self._changed.notify_all()
+            # shielded: a cancelled round (a lost lease, a cancelled task) must still free its slot,
+            # and taking the condition's lock is a checkpoint a cancelled scope would refuse
+            with anyio.CancelScope(shield=True):
+                async with self._changed:
+                    self._busy -= 1
+                    self._changed.notify_all()
 
     @property
     def chat_waiting(self) -> int:

@@ -51,3 +51,21 @@ def test_capacity_limits_concurrent_background_rounds():
 
     anyio.run(scenario)
     assert peak[0] == 2
+
+
+def test_a_cancelled_round_frees_its_slot():
+    """A round cancelled while it holds the model (a lost lease, a cancelled task) gives the slot back."""
+    gate = ModelGate(1)
+    entered = []
+
+    async def scenario() -> None:
+        with anyio.CancelScope() as scope:
+            async with gate.background():
+                scope.cancel()
+                await anyio.sleep(10)
+        with anyio.fail_after(2):
+            async with gate.background():
+                entered.append("next round")
+
+    anyio.run(scenario)
+    assert entered == ["next round"]
