@@ -6,7 +6,7 @@ This package is the public API plugins import::
 """
 
 from .errors import (
-    ConfigError, DocumentError, IllegalTransition, ModelError, NeedsApproval, PluginError,
+    ConfigError, DocumentError, IllegalTransition, LeaseLost, ModelError, NeedsApproval, PluginError,
     SmallClawError, TaskNotFound, ToolError, TransportError,
 )
 from .checks import Check, CheckDeriver, Facts, MalformedCheck, deriver, parse_check
@@ -17,7 +17,7 @@ from .models import (
     ToolSpec, Usage, call_arguments,
 )
 from .notifications import Notification
-from .tasks import JournalEntry, Origin, Step, Task
+from .tasks import JournalEntry, Lease, Origin, Step, Task
 from .tools import Tool, ToolContext, ToolFailure, tool
 from .verification import LoopVerdict, StepContext, Verdict, fix_hint
 
@@ -57,6 +57,7 @@ def __getattr__(name: str):
 __all__ = [
     "Backend", "Check", "CheckDeriver", "Facts", "FileRef", "Intent", "MalformedCheck", "Role", "Value",
     "deriver", "parse_check", "read_intent", "ConfigError", "DocumentError", "DoctorCheck", "IllegalTransition", "JournalEntry",
+    "Lease", "LeaseLost",
     "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
     "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",

@@ -2,14 +2,19 @@
 
 The CLI, the gateway, Telegram and the runner all go through these methods, so every
 change is validated, written under the task's lock, journaled and announced on the
-event bus in the same way.
+event bus in the same way. The runner drives a task inside ``driving(task_id, lease)``:
+there, every write for that task carries the lease, and the store refuses it with
+``LeaseLost`` once another runner took the task over (``storage``: fencing). The user's
+writes, made elsewhere, carry none.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import secrets
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .documents import entry_to_dict, unstructure
 from .errors import IllegalTransition, SmallClawError, TaskNotFound
@@ -20,6 +25,10 @@ from .tasks import (
 )
 
 MAX_STEPS = 20
+
+#: the task the code running now drives, and its lease (a context variable: it follows the
+#: runner's drive into the tasks and worker threads it starts, and nowhere else)
+_DRIVING: contextvars.ContextVar[tuple[str, Lease] | None] = contextvars.ContextVar("driving", default=None)
 
 
 class _Unchanged(Exception):
@@ -76,20 +85,35 @@ class Tasks:
 
     # --- writing ----------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def driving(self, task_id: str, lease: Lease) -> Iterator[None]:
+        """Within this block (and the tasks and threads started in it), every write for ``task_id``
+        through these methods carries ``lease``: refused with ``LeaseLost`` once it is not the task's."""
+        token = _DRIVING.set((task_id, lease))
+        try:
+            yield
+        finally:
+            _DRIVING.reset(token)
+
+    def _lease(self, task_id: str) -> Lease | None:
+        held = _DRIVING.get()
+        return held[1] if held is not None and held[0] == task_id else None
+
     def journal(self, task_id: str, kind: str, data: dict[str, Any] | None = None, *,
                 step: int | None = None, round: int | None = None, sync: bool = True) -> JournalEntry:
         """Append an entry to the task's journal and announce it (``sync``: see ``TaskStore.append``)."""
         entry = self.store.append(task_id, JournalEntry(kind=kind, data=data or {}, step=step, round=round),
-                                  sync=sync)
+                                  sync=sync, lease=self._lease(task_id))
         self.announced_seq[task_id] = max(entry.seq, self.announced_seq.get(task_id, 0))
         self.app.bus.publish("journal", task_id, entry=entry_to_dict(entry))
         return entry
 
-    def update(self, task_id: str, change: Callable[[Task], object], *, quiet: bool = False) -> Task:
+    def update(self, task_id: str, change: Callable[[Task], object], *, quiet: bool = False,
+               lease: Lease | None = None) -> Task:
         """Apply ``change`` under the task's lock, write it and announce it.
 
         ``quiet`` records the new version without an event (a lease renewal is not
-        news for the board).
+        news for the board). ``lease`` (else the one ``driving`` holds) fences the write.
         """
         before: dict[str, Any] = {}
 
@@ -97,24 +121,25 @@ class Tasks:
             before["status"] = task.status
             change(task)
 
-        task = self.store.update(task_id, apply)
+        task = self.store.update(task_id, apply, lease=lease or self._lease(task_id))
         if quiet:
             self.announced[task.id] = task.updated_at
         else:
             self.announce(task, before.get("status"))
         return task
 
-    def update_if(self, task_id: str, change: Callable[[Task], bool], *, quiet: bool = False) -> Task | None:
+    def update_if(self, task_id: str, change: Callable[[Task], bool], *, quiet: bool = False,
+                  lease: Lease | None = None) -> Task | None:
         """Like ``update``, but ``change`` returns False to leave the task unwritten (then None).
 
-        A task deleted meanwhile also gives None.
+        A task deleted meanwhile also gives None; a lease no longer the task's raises ``LeaseLost``.
         """
         def apply(task: Task) -> None:
             if change(task) is False:
                 raise _Unchanged()
 
         try:
-            return self.update(task_id, apply, quiet=quiet)
+            return self.update(task_id, apply, quiet=quiet, lease=lease)
         except (_Unchanged, TaskNotFound):
             return None
 
@@ -122,15 +147,16 @@ class Tasks:
 
     def claim(self, claim: Claim) -> list[Task]:
         """Take the leases of up to ``claim.limit`` tasks (``storage.Claim``), skipping tasks another
-        process has locked. To run: queued becomes running, and the task is pinned to the
-        claiming host, whose workspace holds its files. To deliver: the lease alone."""
+        process has locked; each is a new lease (the next epoch). To run: queued becomes running,
+        and the task is pinned to the claiming host, whose workspace holds its files. To deliver:
+        the lease alone."""
         before: dict[str, str] = {}
 
         def take(task: Task) -> bool:
             if not claim.takes(task):
                 return False
             before[task.id] = task.status
-            task.lease = Lease(claim.owner, time.time() + claim.seconds)
+            task.take_lease(claim.owner, time.time() + claim.seconds)
             if claim.kind == RUN:
                 task.host = claim.host
                 if task.status == QUEUED:
@@ -144,19 +170,22 @@ class Tasks:
                 continue
             self.announce(task, before[task.id])
             again = before[task.id] == RUNNING
-            self.journal(task.id, "status", {"status": RUNNING, "owner": claim.owner, "host": claim.host,
-                                             "message": "picked up again after a stop" if again else "started"})
+            with self.driving(task.id, task.lease):
+                self.journal(task.id, "status", {"status": RUNNING, "owner": claim.owner, "host": claim.host,
+                                                 "epoch": task.lease.epoch,
+                                                 "message": "picked up again after a stop" if again else "started"})
         return taken
 
-    def renew(self, task_id: str, owner: str, seconds: float) -> bool:
-        """Extend ``owner``'s lease on a running task; False when the task is no longer its to run."""
+    def renew(self, task_id: str, lease: Lease, seconds: float) -> bool:
+        """Extend ``lease`` on a running task to ``seconds`` from now (its epoch stays); False when the
+        task is no longer running, ``LeaseLost`` when the lease is no longer the task's."""
         def extend(task: Task) -> bool:
-            if task.status != RUNNING or (task.lease and task.lease.owner != owner):
+            if task.status != RUNNING:
                 return False
-            task.lease = Lease(owner, time.time() + seconds)
+            task.lease = Lease(lease.owner, time.time() + seconds, lease.epoch)
             return True
 
-        return self.update_if(task_id, extend, quiet=True) is not None
+        return self.update_if(task_id, extend, quiet=True, lease=lease) is not None
 
     def hold_for_delivery(self, task_id: str, owner: str, seconds: float) -> bool:
         """Take the lease of a task owing deliveries, unless another live owner holds it."""
@@ -164,7 +193,7 @@ class Tasks:
             if not task.pending_deliveries or (task.lease and task.lease.owner != owner
                                                and task.lease.expires >= time.time()):
                 return False
-            task.lease = Lease(owner, time.time() + seconds)
+            task.take_lease(owner, time.time() + seconds)
             return True
 
         return self.update_if(task_id, take, quiet=True) is not None

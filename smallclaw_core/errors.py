@@ -44,6 +44,31 @@ class IllegalTransition(SmallClawError):
         super().__init__(reason or f"task {task_id} is {current}; it cannot become {wanted}")
 
 
+class LeaseLost(SmallClawError):
+    """A runner wrote for a task under a lease that is no longer the task's: another runner took it
+    over, or the lease was let go (the task stopped). The store refused the write; the runner stops.
+
+    ``current`` is the lease held now (None: none), ``epoch`` the newest lease the task was given.
+    """
+
+    def __init__(self, task_id: str, lease: object, current: object, epoch: int):
+        self.task_id = task_id
+        self.lease = lease
+        self.current = current
+        self.epoch = epoch
+        if current is not None:
+            now = f"{getattr(current, 'owner', '?')} holds lease {getattr(current, 'epoch', '?')}"
+        else:
+            now = f"lease {epoch} was given since, and let go" if self.taken_over else "it was let go"
+        super().__init__(f"task {task_id}: lease {getattr(lease, 'epoch', '?')} of {getattr(lease, 'owner', '?')} "
+                         f"is no longer the task's ({now})")
+
+    @property
+    def taken_over(self) -> bool:
+        """Whether a newer lease was given: another runner took the task over (not a mere stop)."""
+        return self.epoch > getattr(self.lease, "epoch", 0)
+
+
 class DocumentError(SmallClawError):
     """A stored document is corrupt or was written by a newer SmallClaw."""
 

@@ -10,6 +10,15 @@ watcher do to stored tasks goes through the methods of ``TaskStoreContract`` and
 Work is handed out with a ``Claim``: the store takes the lease of each task it can lock
 at once, skipping those another process holds locked (``SKIP LOCKED`` in SQL, a
 non-blocking ``flock`` in the file store), so two runners never drive one task.
+
+Leases fence a runner's writes. Every acquire or takeover gives the task's lease the next
+epoch (``Task.take_lease``); what a runner writes for a task it drives (journal entries,
+task updates, the lease's renewal) carries the lease it holds, and the store refuses it
+with ``LeaseLost`` unless that lease is still the task's own: same owner, same epoch. The
+check is made where the write is made, atomically with it (under the task's lock in the
+file store, in the ``WHERE`` of the SQL that writes in PostgreSQL), so a runner that
+stalled past its lease cannot write over the work of the runner that took the task over.
+The user's writes (pause, resume, cancel, notes) carry no lease and are never refused.
 """
 
 from __future__ import annotations
@@ -21,9 +30,9 @@ from typing import Any, AsyncContextManager, Callable, Iterable, Protocol
 
 import attrs
 
-from .errors import ConfigError
+from .errors import ConfigError, LeaseLost
 from .models import Message
-from .tasks import QUEUED, RUNNING, JournalEntry, Task
+from .tasks import QUEUED, RUNNING, JournalEntry, Lease, Task
 
 #: the environment variable that overrides ``[store] url``
 URL_VARIABLE = "SMALLCLAW_STORE_URL"
@@ -64,6 +73,23 @@ def owner_is_dead(owner: str, host: str) -> bool:
 def lease_host(owner: str | None) -> str | None:
     """The host part of a lease owner (``host:pid:token``)."""
     return owner.partition(":")[0] if owner else None
+
+
+def check_lease(task: Task, lease: Lease | None, *, entry: bool = False) -> None:
+    """The fence: raise ``LeaseLost`` unless ``lease`` (None: a user's write) is ``task``'s current lease.
+
+    A journal ``entry`` is also taken under a lease that was let go when none was given since:
+    the write that stopped the task (paused, complete, failed, cancelled) let it go, and the
+    entries saying so follow it.
+    """
+    if lease is None:
+        return
+    held = task.lease
+    if held is not None and held.owner == lease.owner and held.epoch == lease.epoch:
+        return
+    if entry and held is None and task.lease_epoch == lease.epoch:
+        return
+    raise LeaseLost(task.id, lease, held, max(task.lease_epoch, held.epoch if held else 0))
 
 
 @attrs.frozen
@@ -137,7 +163,7 @@ class TaskStoreContract(Protocol):
     """What the runner, the gateway, the CLI and the watcher call on ``app.store``."""
 
     #: tasks the last ``list`` or ``recover`` could not read, and what was done about them
-    problems: list[Any]
+    problems: list[StoreProblem]
 
     def create(self, task: Task) -> Task: ...
     def get(self, task_id: str) -> Task:
@@ -147,14 +173,17 @@ class TaskStoreContract(Protocol):
     def ids(self) -> list[str]: ...
     def list(self, status: str | Iterable[str] | None = None) -> list[Task]:
         """Readable tasks, oldest first (shared with the store's cache: do not change them)."""
-    def update(self, task_id: str, change: Callable[[Task], object]) -> Task:
-        """Apply ``change`` under the task's lock and write it; an exception from it writes nothing."""
+    def update(self, task_id: str, change: Callable[[Task], object], *, lease: Lease | None = None) -> Task:
+        """Apply ``change`` under the task's lock and write it; an exception from it writes nothing.
+        With ``lease`` (a runner's write), ``LeaseLost`` unless it is the task's lease (``check_lease``)."""
     def claim(self, claim: Claim, take: Callable[[Task], bool]) -> list[Task]:
         """Up to ``claim.limit`` candidates, oldest first, each locked at once or skipped;
-        ``take(task)`` changes a candidate and returns True to write it, False to leave it."""
+        ``take(task)`` changes a candidate (``Task.take_lease``) and returns True to write it, False to leave it."""
     def delete(self, task_id: str) -> None: ...
-    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True) -> JournalEntry:
-        """Number the entry after the task's last one and store it (durable unless ``sync`` is False)."""
+    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True,
+               lease: Lease | None = None) -> JournalEntry:
+        """Number the entry after the task's last one and store it (durable unless ``sync`` is False);
+        with ``lease``, ``LeaseLost`` unless it is the task's lease, and nothing is stored."""
     def journal(self, task_id: str, *, after: int = 0, limit: int | None = None) -> list[JournalEntry]: ...
     def journal_tail(self, task_id: str, count: int) -> list[JournalEntry]: ...
     def recover(self) -> list[Any]:

@@ -37,8 +37,8 @@ from . import journalfile
 from .documents import copy_document, entry_from_line, entry_to_line, task_from_dict, task_to_json
 from .errors import DocumentError, TaskNotFound
 from .paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write, fsync_dir, private_dir
-from .storage import StoreProblem
-from .tasks import JournalEntry, Task, now
+from .storage import StoreProblem, check_lease
+from .tasks import JournalEntry, Lease, Task, now
 
 TASK_FILE = "task.json"
 JOURNAL_FILE = "journal.jsonl"
@@ -289,10 +289,11 @@ class TaskStore:
         self._touch_changes()
         return task
 
-    def update(self, task_id: str, change: Callable[[Task], object]) -> Task:
+    def update(self, task_id: str, change: Callable[[Task], object], *, lease: Lease | None = None) -> Task:
         """Apply ``change`` to the current task under the lock and write it back.
 
-        ``change`` may raise to abort; nothing is written then.
+        ``change`` may raise to abort; nothing is written then. With ``lease`` (a runner's
+        write) the task's lease must still be that one, or ``LeaseLost`` (``check_lease``).
         """
         with self.lock(task_id):
             try:
@@ -300,6 +301,7 @@ class TaskStore:
                 task = copy_document(self._load(task_id, fresh=True))
             except TaskNotFound:
                 raise self._not_found(task_id) from None
+            check_lease(task, lease)
             change(task)
             return self.save(task)
 
@@ -333,13 +335,20 @@ class TaskStore:
 
     # --- the journal ------------------------------------------------------------
 
-    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True) -> JournalEntry:
+    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True,
+               lease: Lease | None = None) -> JournalEntry:
         """Append one entry, numbering it after the last one; durable on return.
 
         ``sync=False`` is for records nothing depends on (a model call's timing and
-        tokens): the next synced append makes them durable with it.
+        tokens): the next synced append makes them durable with it. With ``lease`` the
+        task's lease must still be that one (or let go, with none given since), or
+        ``LeaseLost`` and nothing is appended (``check_lease``).
         """
         with self.lock(task_id):
+            if lease is not None:
+                # the file itself (its bytes compared with the cached ones): a claim by another
+                # process may have just replaced it
+                check_lease(self._load(task_id, fresh=True), lease, entry=True)
             path = os.path.join(self._root_str, task_id, JOURNAL_FILE)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
             try:

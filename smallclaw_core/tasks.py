@@ -93,8 +93,16 @@ class Origin:
 
 @attrs.define
 class Lease:
+    """Who drives (or delivers) a task until when (``expires``, on the owner's clock).
+
+    ``epoch`` numbers the leases of one task: every acquire or takeover takes the next
+    one, a renewal keeps it. A write carrying an older epoch is refused by the store
+    (``LeaseLost``), so a runner that lost its task cannot write over the next one's work.
+    """
+
     owner: str
     expires: float
+    epoch: int = 0
 
 
 @attrs.frozen
@@ -174,6 +182,8 @@ class Task:
     approval_call: ToolCall | None = None
     approved_call: ToolCall | None = None
     lease: Lease | None = None
+    #: the epoch of the last lease given (kept when the lease is let go, so the next one is newer)
+    lease_epoch: int = 0
     #: the runner host that last ran the task: its workspace holds the task's files
     host: str | None = None
     #: the journal seq of the last round that finished, for crash recovery
@@ -202,6 +212,12 @@ class Task:
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
+
+    def take_lease(self, owner: str, expires: float) -> Lease:
+        """Give ``owner`` a new lease, newer than every lease given before (an acquire or a takeover)."""
+        self.lease_epoch = max(self.lease_epoch, self.lease.epoch if self.lease else 0) + 1
+        self.lease = Lease(owner, expires, self.lease_epoch)
+        return self.lease
 
     def set_status(self, status: str, reason: str | None = None) -> None:
         """Move to ``status``, or raise ``IllegalTransition``."""

@@ -533,8 +533,8 @@ def test_a_steps_start_is_its_first_rounds_and_written_with_the_rounds_end(app_m
     writes = []
     real_update = app.store.update
 
-    def update(task_id, change):
-        t = real_update(task_id, change)
+    def update(task_id, change, **lease):
+        t = real_update(task_id, change, **lease)
         writes.append((t.rounds, t.steps[0].started_at is not None))
         return t
 

@@ -4,7 +4,8 @@ Each store is opened the way SmallClaw opens it, through ``[store] url`` and the
 ``register_stores`` registry; "another process" is a second app on the same data. What
 is tested is what the runner, the gateway, the CLI and the watcher rely on: documents
 and their legal transitions, read-modify-write under the task's lock, claims that skip
-a locked task instead of waiting, journal numbering, the change stamp and feed, sessions.
+a locked task instead of waiting, journal numbering, leases that fence a runner's writes, the
+change stamp and feed, sessions.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 import anyio
 import pytest
 
-from smallclaw_core import IllegalTransition, Message, TaskNotFound
+from smallclaw_core import IllegalTransition, LeaseLost, Message, TaskNotFound
 from smallclaw_core.app import App
 from smallclaw_core.storage import DELIVER, RUN, Claim
 from smallclaw_core.tasks import STATUSES, TRANSITIONS, Delivery, JournalEntry, Lease, Step, Task
@@ -203,7 +204,7 @@ def take(claim: Claim):
     def change(task: Task) -> bool:
         if not claim.takes(task):
             return False
-        task.lease = Lease(claim.owner, time.time() + claim.seconds)
+        task.take_lease(claim.owner, time.time() + claim.seconds)
         task.host = claim.host
         return True
     return change
@@ -300,6 +301,121 @@ def test_claims_from_many_threads_and_two_processes_take_each_task_once(open_app
     assert sorted(task_id for task_id, _ in taken) == [f"t{i:02d}" for i in range(30)]
     for task_id, owner in taken:
         assert stores[1].get(task_id).lease.owner == owner
+
+
+# --- fencing: a runner writes under its lease ---------------------------------------------------
+
+
+def test_every_lease_is_newer_than_the_last_and_a_renewal_keeps_it(open_app):
+    app = open_app()
+    task = app.tasks.create("goal", ["one"])
+    [taken] = app.tasks.claim(Claim(live("a"), "here", 30.0))
+    first = taken.lease
+    assert first.epoch == 1 and app.store.get(task.id).lease == first
+    assert app.tasks.renew(task.id, first, 60.0)
+    renewed = app.store.get(task.id).lease
+    assert (renewed.owner, renewed.epoch) == (first.owner, 1) and renewed.expires > first.expires
+    app.tasks.release(task.id, live("a"))
+    assert app.store.get(task.id).lease is None and app.store.get(task.id).lease_epoch == 1
+    [again] = app.tasks.claim(Claim(live("a"), "here", 30.0))
+    assert again.lease.epoch == 2  # the same owner, a new lease: what it held before is fenced off
+    with pytest.raises(LeaseLost):
+        app.tasks.renew(task.id, first, 30.0)
+    assert open_app().store.get(task.id).lease == again.lease
+
+
+def test_a_runner_s_writes_are_refused_once_its_lease_was_taken_over(open_app):
+    alpha, beta = open_app("alpha"), open_app("beta")
+    task = alpha.tasks.create("goal", ["one"])
+    other = alpha.tasks.create("another goal", ["one"])
+    [taken] = alpha.tasks.claim(Claim("alpha:1:a", "alpha", 1.0, RUN, shared=True, limit=1))
+    lease = taken.lease
+    alpha.store.append(task.id, JournalEntry(kind="note", data={"by": "alpha"}), lease=lease)
+    # alpha stalls past its lease, and beta takes the task over
+    [over] = beta.tasks.claim(Claim("beta:1:b", "beta", 30.0, RUN, shared=True, now=time.time() + 5))
+    assert over.id == task.id and over.lease.epoch == lease.epoch + 1
+    doc, entries = beta.store.get(task.id), beta.store.journal(task.id)
+    with pytest.raises(LeaseLost, match=f"lease 1 of alpha:1:a is no longer the task's .beta:1:b holds lease 2"):
+        alpha.store.append(task.id, JournalEntry(kind="note", data={"by": "alpha"}), lease=lease)
+    changed = []
+    with pytest.raises(LeaseLost):
+        alpha.store.update(task.id, lambda t: changed.append(t), lease=lease)
+    with pytest.raises(LeaseLost):
+        alpha.tasks.renew(task.id, lease, 30.0)
+    alpha.tasks.release(task.id, "alpha:1:a")  # what is no longer its own is not let go
+    with alpha.tasks.driving(task.id, lease):  # how the runner writes: every write carries the lease
+        with pytest.raises(LeaseLost):
+            alpha.tasks.journal(task.id, "model_call", {"by": "alpha"})
+        with pytest.raises(LeaseLost):
+            alpha.tasks.update(task.id, lambda t: setattr(t, "rounds", 7))
+        with pytest.raises(LeaseLost):
+            alpha.tasks.stop_running(task.id, "needs_assistance", "stalled")
+        alpha.tasks.journal(other.id, "note", {"by": "alpha"})  # the lease is the one task's only
+    assert changed == []
+    assert beta.store.get(task.id) == doc and beta.store.journal(task.id) == entries
+    # the lease's holder writes; the user's writes carry no lease and are never refused
+    with beta.tasks.driving(task.id, over.lease):
+        beta.tasks.journal(task.id, "note", {"by": "beta"})
+        beta.tasks.update(task.id, lambda t: setattr(t, "rounds", 1))
+    alpha.tasks.pause(task.id)
+    alpha.tasks.journal(task.id, "note", {"by": "the user"})
+    assert [e.data.get("by") for e in alpha.store.journal(task.id) if e.kind == "note"] == ["alpha", "beta", "the user"]
+    assert alpha.store.get(task.id).pause_requested and alpha.store.get(task.id).lease == over.lease
+
+
+def test_the_entries_that_follow_a_runner_s_stop_are_written_until_a_new_lease_is_given(open_app):
+    """Stopping a task lets its lease go in the same write (paused, complete...): the entries saying
+    so, written next under that lease, are taken; once another lease is given they are refused."""
+    app = open_app()
+    task = app.tasks.create("goal", ["one"])
+    [taken] = app.tasks.claim(Claim(live("a"), "here", 30.0, RUN))
+    with app.tasks.driving(task.id, taken.lease):
+        app.tasks.stop_running(task.id, "needs_assistance", "which file?")
+        with pytest.raises(LeaseLost, match="it was let go"):
+            app.tasks.update(task.id, lambda t: setattr(t, "rounds", 7))  # the document is no longer its to change
+    assert app.store.get(task.id).lease is None and app.store.get(task.id).rounds == 0
+    assert [e.data.get("reason") for e in app.store.journal(task.id) if e.kind == "pause"] == ["which file?"]
+    app.tasks.resume(task.id)
+    [again] = app.tasks.claim(Claim(live("b"), "here", 30.0, RUN))
+    app.tasks.complete(task.id, "done")  # let go again, under the newer lease
+    with pytest.raises(LeaseLost, match="lease 2 was given since"):
+        app.store.append(task.id, JournalEntry(kind="note"), lease=taken.lease)
+    app.store.append(task.id, JournalEntry(kind="note"), lease=again.lease)
+
+
+def test_a_write_racing_a_takeover_waits_for_it_and_is_refused(open_app):
+    mine, theirs = open_app().store, open_app().store
+    make(mine, "t1", status="running")
+    lease = mine.update("t1", lambda t: t.take_lease("a:1:x", time.time() + 30)).lease
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_takeover(task: Task) -> None:
+        holding.set()
+        release.wait(10)
+        task.take_lease("b:1:y", time.time() + 30)
+
+    holder = threading.Thread(target=lambda: theirs.update("t1", slow_takeover))
+    holder.start()
+    outcome: list[str] = []
+
+    def write() -> None:
+        try:
+            mine.append("t1", JournalEntry(kind="tool_result"), lease=lease)
+            outcome.append("written")
+        except LeaseLost:
+            outcome.append("refused")
+
+    try:
+        assert holding.wait(10)
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.3)
+        assert outcome == []  # the check is made under the task's lock, with the write
+    finally:
+        release.set()
+        holder.join()
+    writer.join(10)
+    assert outcome == ["refused"] and mine.journal("t1") == []
 
 
 # --- noticing changes ----------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """The worker loop: find runnable tasks, take their leases, hand each to a driver, make deliveries.
 
-A lease (renewed while the task runs) keeps two runner processes off the same task,
-on this machine or another sharing the store: leases are taken with ``app.tasks.claim``,
-which skips tasks another process has locked. A lease held by a dead process on this
-machine is free at once, so a restarted server resumes its tasks without waiting. A task
-stays on the host that started it (its workspace is there) unless ``[workspace] shared``. Tasks left ``running`` by a crash are
-picked up again. Deliveries run beside the scheduler, so a slow notifier never holds
-up tasks. Stopping lets running rounds finish for a grace period (a safe point: the
-task resumes from its journal at the next start).
+A lease (renewed while the task runs, ``leases.py``) keeps two runner processes off the same
+task, on this machine or another sharing the store: leases are taken with ``app.tasks.claim``,
+which skips tasks another process has locked. A task is driven inside ``app.tasks.driving``,
+so everything written for it carries the lease, and a runner that lost the lease (a refused
+renewal or write, a lease that ran out, a takeover seen in the store) stops driving the task
+at once: its round is cancelled, model call and tools with it, and the log says so. A lease
+held by a dead process on this machine is free at once, so a restarted server resumes its
+tasks without waiting. A task stays on the host that started it (its workspace is there)
+unless ``[workspace] shared``. Tasks left ``running`` by a crash are picked up again.
+Deliveries run beside the scheduler, so a slow notifier never holds up tasks. Stopping lets
+running rounds finish for a grace period (a safe point: the task resumes from its journal at
+the next start).
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from typing import Any
 
 import anyio
 
-from smallclaw_core.errors import IllegalTransition, SmallClawError, TaskNotFound
+from smallclaw_core.errors import IllegalTransition, LeaseLost, SmallClawError, TaskNotFound
 from smallclaw_core.storage import DELIVER, RUN, Claim, owner_is_dead, this_host  # noqa: F401
 from smallclaw_core.tasks import FAILED, NEEDS_ASSISTANCE, QUEUED, RUNNING, CANCELLED, Task
 
 from .deliveries import Deliveries
 from .driver import TaskDriver
+from .leases import Held, LeaseKeeper
 
 log = logging.getLogger("smallclaw.runner")
 
@@ -43,6 +48,8 @@ class Runner:
         self.owner = owner or f"{self.host}:{os.getpid()}:{secrets.token_hex(3)}"
         self.active: dict[str, anyio.CancelScope] = {}
         self.round_scopes: dict[str, anyio.CancelScope] = {}
+        self.leases = LeaseKeeper(app.tasks, self.cfg.lease_seconds)
+        self.held: dict[str, Held] = {}
         self.stopping = False
         self.deliveries = Deliveries(app, self.cfg, self.owner)
         self._wake = anyio.Event()
@@ -82,6 +89,7 @@ class Runner:
                         await self._wake.wait()
                     self._wake = anyio.Event()
         finally:
+            self.leases.stop()
             with anyio.CancelScope(shield=True):
                 for task_id in list(self.active):
                     self.app.tasks.release(task_id, self.owner)
@@ -116,6 +124,10 @@ class Runner:
                 scope = self.round_scopes.get(t.id)
                 if scope is not None:
                     scope.cancel()  # cancel stops at once, abandoning the model call
+            held = self.held.get(t.id)
+            if held is not None and t.lease_epoch > held.lease.epoch and t.lease is not None:
+                held.refused = f"{t.lease.owner} took it over (lease {t.lease.epoch})"
+                self._lose(t.id, held)
         if tasks:
             self.wake()
 
@@ -151,24 +163,38 @@ class Runner:
                 self._pause_quietly(task_id, f"no model is available: {exc}")
             return False
         started = False
+        asked_at = time.monotonic()  # the store's expiry is counted from later than this
         for task in self.app.tasks.claim(self._claim(RUN, capacity - len(self.active))):
             scope = anyio.CancelScope()
             self.active[task.id] = scope
+            self.held[task.id] = self.leases.hold(task.id, task.lease, asked_at)
             tg.start_soon(self._run_task, task.id, scope, ref)
             started = True
         return started
 
-    async def _keep_lease(self, task_id: str, scope: anyio.CancelScope) -> None:
-        while True:
-            await anyio.sleep(max(0.5, self.cfg.lease_seconds / 3))
-            if not self.app.tasks.renew(task_id, self.owner, self.cfg.lease_seconds):
+    async def _keep_lease(self, task_id: str, held: Held, scope: anyio.CancelScope) -> None:
+        """Act on what the keeper's thread found: a lost lease stops the drive at once."""
+        while held.lost() is None and not held.stopped:
+            await anyio.sleep(min(1.0, self.cfg.lease_seconds / 10))
+        if held.stopped:
+            scope.cancel()  # the task stopped running (cancelled): the round ends at its boundary
+        else:
+            self._lose(task_id, held)
+
+    def _lose(self, task_id: str, held: Held, reason: str | None = None) -> None:
+        """The lease is no longer ours: cancel the round (model call, tools) and the drive, say so once."""
+        if self.held.get(task_id) is held:
+            del self.held[task_id]
+            log.warning("task %s: lost its lease (%s); this runner stopped driving it",
+                        task_id, reason or held.lost() or "taken over")
+        for scope in (self.round_scopes.get(task_id), self.active.get(task_id)):
+            if scope is not None:
                 scope.cancel()
-                return
 
     def _pause_quietly(self, task_id: str, reason: str) -> None:
         try:
             self.app.tasks.stop_running(task_id, NEEDS_ASSISTANCE, reason)
-        except (TaskNotFound, IllegalTransition):
+        except (TaskNotFound, IllegalTransition, LeaseLost):
             pass
 
     # --- one task ------------------------------------------------------------------
@@ -182,19 +208,25 @@ class Runner:
 
         driver = TaskDriver(self.app, self.cfg, self.owner, ref, self.detectors,
                             stopping=lambda: self.stopping, scope_for=scope_for)
+        held = self.held[task_id]
         try:
-            with scope:
+            with scope, self.app.tasks.driving(task_id, held.lease):
                 async with anyio.create_task_group() as inner:
-                    inner.start_soon(self._keep_lease, task_id, scope)
+                    inner.start_soon(self._keep_lease, task_id, held, scope)
                     try:
                         await driver.drive(task_id)
                     except TaskNotFound:
                         pass  # deleted while running
+                    except LeaseLost as exc:  # a write refused: the lease is no longer ours
+                        if exc.taken_over:
+                            self._lose(task_id, held, str(exc))
                     except Exception as exc:  # a bug must pause the task, not kill the runner
                         self._pause_quietly(task_id, f"internal error: {type(exc).__name__}: {exc}")
                         log.exception("task %s: internal error", task_id)
                     inner.cancel_scope.cancel()
         finally:
+            self.leases.drop(task_id)
+            self.held.pop(task_id, None)
             self.active.pop(task_id, None)
             self.round_scopes.pop(task_id, None)
             with anyio.CancelScope(shield=True):

@@ -1,8 +1,9 @@
 """The tables in the ``smallclaw`` schema, and the migrations that make them: one SQL script per version.
 
 A task is its document as ``jsonb`` plus the columns the queue reads without parsing it
-(status, lease, host, deliveries owed, version); the journal is one row per entry,
-numbered per task by ``append_entry`` under the task row's lock; sessions are one row per
+(status, lease and its epoch, host, deliveries owed, version); the journal is one row per
+entry, numbered per task by ``append_entry`` under the task row's lock (and refused there
+when the runner's lease is no longer the task's: version 2); sessions are one row per
 record. Triggers announce every task write, deletion and journal entry on the channel
 ``smallclaw`` (``t <id> <updated_at>``, ``d <id>``, ``j <id> <seq>``), which gateways and
 runners on every machine LISTEN to.
@@ -129,8 +130,43 @@ BEGIN
 END $$;
 """
 
+V2 = """
+-- fencing: the epoch of the task's lease (every acquire or takeover takes the next one); a
+-- runner's writes name the lease they are made under, and are refused unless it is this one
+ALTER TABLE smallclaw.tasks ADD COLUMN lease_epoch bigint NOT NULL DEFAULT 0;
+
+DROP FUNCTION smallclaw.append_entry(text, text, double precision, integer, integer, jsonb, text, boolean);
+
+-- as in version 1, and with p_owner (a runner's entry) the task's lease must be p_owner's
+-- epoch p_epoch (or that lease let go, with none given since: the entries that follow the
+-- write that stopped the task), or the entry is refused (SQLSTATE SC001)
+CREATE FUNCTION smallclaw.append_entry(p_task text, p_kind text, p_ts double precision, p_step integer,
+                                       p_round integer, p_data jsonb, p_writer text, p_durable boolean,
+                                       p_owner text, p_epoch bigint)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    next_seq bigint;
+BEGIN
+    IF NOT p_durable THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
+    UPDATE smallclaw.tasks SET last_seq = last_seq + 1
+    WHERE id = p_task AND (p_owner IS NULL OR (lease_epoch = p_epoch AND (lease_owner = p_owner OR lease_owner IS NULL)))
+    RETURNING last_seq INTO next_seq;
+    IF next_seq IS NULL THEN
+        IF NOT EXISTS (SELECT 1 FROM smallclaw.tasks WHERE id = p_task) THEN
+            RAISE EXCEPTION 'no task %', p_task USING ERRCODE = 'no_data_found';
+        END IF;
+        RAISE EXCEPTION 'task %: lease % of % is no longer the task''s', p_task, p_epoch, p_owner
+            USING ERRCODE = 'SC001';
+    END IF;
+    INSERT INTO smallclaw.journal VALUES (p_task, next_seq, p_kind, p_ts, p_step, p_round, p_data, p_writer);
+    RETURN next_seq;
+END $$;
+"""
+
 #: the script that brings version N-1 to N is MIGRATIONS[N - 1]
-MIGRATIONS: list[str] = [V1]
+MIGRATIONS: list[str] = [V1, V2]
 VERSION = len(MIGRATIONS)
 
 

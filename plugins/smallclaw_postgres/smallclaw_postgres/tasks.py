@@ -4,8 +4,11 @@ Each write is a transaction on the task's row: ``update`` reads it ``FOR UPDATE`
 the change and writes the document back with the columns the queue reads; ``claim``
 takes work with ``FOR UPDATE SKIP LOCKED``, so runners on several machines never take
 one task; a journal append is one call of ``append_entry``, which numbers the entry
-under the same row lock. Parsed documents are cached by their version: a read sends the
-version it has, and the database sends the document back only when it changed.
+under the same row lock. A runner's write names its lease, and the statement that locks
+the row only matches while that lease is the task's (``lease_owner`` and ``lease_epoch``
+in its ``WHERE``): otherwise ``LeaseLost``, and nothing is written. Parsed documents are
+cached by their version: a read sends the version it has, and the database sends the
+document back only when it changed.
 """
 
 from __future__ import annotations
@@ -21,15 +24,19 @@ from typing import Any, Callable, Iterable
 import psycopg
 
 from smallclaw_core import (
-    Claim, DocumentError, JournalEntry, StoreProblem, Task, TaskNotFound, copy_document, task_from_dict,
-    task_to_json, unstructure,
+    Claim, DocumentError, JournalEntry, Lease, LeaseLost, StoreProblem, Task, TaskNotFound, copy_document,
+    task_from_dict, task_to_json, unstructure,
 )
 
 from . import schema
 from .database import Database, StoreUnavailable
 from .feed import ListenFeed
 
-COLUMNS = "status, created_at, updated_at, lease_owner, lease_host, lease_expires, host, owed, doc"
+COLUMNS = "status, created_at, updated_at, lease_owner, lease_host, lease_expires, lease_epoch, host, owed, doc"
+#: what ``append_entry`` raises when the runner's lease is no longer the task's
+LEASE_LOST = "SC001"
+#: a runner's write: the row only while the lease is still the task's
+FENCE = " AND lease_owner = %s AND lease_epoch = %s"
 
 CLAIM = """
 SELECT id, version, doc FROM smallclaw.tasks
@@ -95,13 +102,25 @@ class PostgresTaskStore:
             cached = self._cache.get(task_id)
         return cached[0] if cached else -1
 
-    def _row(self, conn: psycopg.Connection, task_id: str, *, lock: bool = False) -> Task:
+    def _row(self, conn: psycopg.Connection, task_id: str, *, lock: bool = False, lease: Lease | None = None) -> Task:
+        """The task; with ``lease``, only while it is the task's lease (else ``LeaseLost``)."""
         sql = ("SELECT version, CASE WHEN version = %s THEN NULL ELSE doc END FROM smallclaw.tasks WHERE id = %s"
-               + (" FOR UPDATE" if lock else ""))
-        row = conn.execute(sql, (self._cached_version(task_id), task_id)).fetchone()
+               + (FENCE if lease else "") + (" FOR UPDATE" if lock else ""))
+        params = (self._cached_version(task_id), task_id) + ((lease.owner, lease.epoch) if lease else ())
+        row = conn.execute(sql, params).fetchone()
         if row is None:
+            if lease is not None:
+                self._refuse(conn, task_id, lease)
             raise TaskNotFound(task_id)
         return self._parse(task_id, row[0], row[1])
+
+    def _refuse(self, conn: psycopg.Connection, task_id: str, lease: Lease) -> None:
+        """Raise ``LeaseLost`` naming the lease held now, if the task exists."""
+        held = conn.execute("SELECT lease_epoch, lease_expires, lease_owner FROM smallclaw.tasks WHERE id = %s",
+                            (task_id,)).fetchone()
+        if held is not None:
+            epoch, expires, owner = held
+            raise LeaseLost(task_id, lease, Lease(owner, float(expires), int(epoch)) if owner else None, int(epoch))
 
     def ids(self) -> list[str]:
         return self.db.run(lambda c: [r[0] for r in c.execute("SELECT id FROM smallclaw.tasks ORDER BY id")])
@@ -112,7 +131,7 @@ class PostgresTaskStore:
         values = self._values(task)
         with self.db.connection() as conn:
             try:
-                conn.execute(f"INSERT INTO smallclaw.tasks (id, {COLUMNS}) VALUES (%s, {', '.join(['%s'] * 9)})",
+                conn.execute(f"INSERT INTO smallclaw.tasks (id, {COLUMNS}) VALUES (%s, {', '.join(['%s'] * 10)})",
                              (task.id, *values))
             except psycopg.errors.UniqueViolation:
                 raise FileExistsError(f"task {task.id} exists already") from None
@@ -161,13 +180,14 @@ class PostgresTaskStore:
         self.problems = problems
         return tasks
 
-    def update(self, task_id: str, change: Callable[[Task], object]) -> Task:
-        """Apply ``change`` to the task under its row lock and write it; an exception writes nothing."""
+    def update(self, task_id: str, change: Callable[[Task], object], *, lease: Lease | None = None) -> Task:
+        """Apply ``change`` to the task under its row lock and write it; an exception writes nothing.
+        With ``lease``, the row is locked only while that lease is the task's, else ``LeaseLost``."""
         if not valid_id(task_id):
             raise TaskNotFound(task_id)
         with self._writing() as written, self.db.connection() as conn, conn.transaction():
             try:
-                task = copy_document(self._row(conn, task_id, lock=True))
+                task = copy_document(self._row(conn, task_id, lock=True, lease=lease))
             except TaskNotFound:
                 raise self._not_found(task_id) from None
             change(task)
@@ -190,7 +210,7 @@ class PostgresTaskStore:
     def _write(self, conn: psycopg.Connection, task: Task, written: list[tuple[int, Task]]) -> Task:
         task.updated_at = round(time.time(), 3)
         row = conn.execute(
-            f"UPDATE smallclaw.tasks SET ({COLUMNS}, version) = ({', '.join(['%s'] * 9)}, version + 1) "
+            f"UPDATE smallclaw.tasks SET ({COLUMNS}, version) = ({', '.join(['%s'] * 10)}, version + 1) "
             "WHERE id = %s RETURNING version", (*self._values(task), task.id)).fetchone()
         if row is None:
             raise self._not_found(task.id)
@@ -203,8 +223,8 @@ class PostgresTaskStore:
         if "\\u0000" in doc:
             doc = doc.replace("\\u0000", "\ufffd")
         return (task.status, task.created_at, task.updated_at, lease.owner if lease else None,
-                lease.owner.partition(":")[0] if lease else None, lease.expires if lease else None, task.host,
-                len(task.pending_deliveries), doc)
+                lease.owner.partition(":")[0] if lease else None, lease.expires if lease else None,
+                lease.epoch if lease else task.lease_epoch, task.host, len(task.pending_deliveries), doc)
 
     def claim(self, claim: Claim, take: Callable[[Task], bool]) -> list[Task]:
         """Up to ``claim.limit`` candidates, each locked at once or skipped (``FOR UPDATE SKIP LOCKED``)."""
@@ -242,20 +262,30 @@ class PostgresTaskStore:
 
     # --- the journal --------------------------------------------------------------------
 
-    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True) -> JournalEntry:
+    def append(self, task_id: str, entry: JournalEntry, *, sync: bool = True,
+               lease: Lease | None = None) -> JournalEntry:
         """Number the entry after the task's last one and store it; ``sync=False`` commits without
-        waiting for the disk (a model call's timing: the next synced commit makes it durable)."""
+        waiting for the disk (a model call's timing: the next synced commit makes it durable).
+        With ``lease``, ``append_entry`` refuses it unless that lease is the task's (``LeaseLost``)."""
         try:
             data = json_text(entry.data)
         except (TypeError, ValueError):  # attrs values, tuples and the like
             data = json_text(unstructure(entry.data))
         with self.db.connection() as conn:
             try:
-                row = conn.execute("SELECT smallclaw.append_entry(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)",
+                row = conn.execute("SELECT smallclaw.append_entry(%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s)",
                                    (task_id, entry.kind, entry.ts, entry.step, entry.round, data, self.writer,
-                                    sync and self.durable)).fetchone()
+                                    sync and self.durable, lease.owner if lease else None,
+                                    lease.epoch if lease else None)).fetchone()
             except psycopg.errors.NoDataFound:
                 raise self._not_found(task_id) from None
+            except psycopg.Error as exc:
+                if lease is None or exc.sqlstate != LEASE_LOST:
+                    raise
+                row = None
+            if row is None:  # refused: the lease is no longer the task's
+                self._refuse(conn, task_id, lease)
+                raise self._not_found(task_id)
         entry.seq = row[0]
         return entry
 

@@ -3,15 +3,17 @@ connection, doctor's checks, the commands, and the URL never shown with its pass
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 
 import anyio
 import psycopg
 import pytest
 
-from smallclaw_core import JournalEntry, Task
+from smallclaw_core import JournalEntry, Lease, LeaseLost, Task, unstructure
 from smallclaw_core.app import App
 from smallclaw_postgres import schema
 from smallclaw_postgres.database import StoreUnavailable, describe_url
@@ -55,8 +57,33 @@ def test_two_processes_migrating_at_once_both_succeed(blank_url):
                               text=True) for _ in range(3)]
     outputs = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
-    assert sorted(out.strip().split(" (")[0] for out, _ in outputs).count("migrated the schema from version 0 to 1") == 1
+    migrated = [out.strip().split(" (")[0] for out, _ in outputs]
+    assert migrated.count(f"migrated the schema from version 0 to {schema.VERSION}") == 1
     assert version(blank_url) == schema.VERSION
+
+
+def test_a_version_1_database_keeps_its_tasks_and_leases_and_fences_from_version_2(blank_url):
+    with psycopg.connect(blank_url, autocommit=True) as conn, conn.transaction():
+        conn.execute(schema.MIGRATIONS[0])
+        conn.execute("UPDATE smallclaw.schema_version SET version = 1")
+    old = Task(id="t1", title="t", goal="g", status="running", lease=Lease("far:1:a", time.time() + 60))
+    doc = unstructure(old)
+    del doc["lease_epoch"], doc["lease"]["epoch"]  # a document from before leases had epochs
+    with psycopg.connect(blank_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO smallclaw.tasks (id, status, created_at, updated_at, lease_owner, lease_host, "
+                     "lease_expires, doc) VALUES ('t1', 'running', 1, 1, 'far:1:a', 'far', %s, %s::jsonb)",
+                     (old.lease.expires, json.dumps(doc)))
+        conn.execute("SELECT smallclaw.append_entry('t1', 'note', 1, NULL, NULL, '{}', 'far:1', true)")
+    store = PostgresTaskStore(blank_url, host="here")
+    assert store.migrate() == [f"migrated the schema from version 1 to {schema.VERSION}"]
+    held = store.get("t1").lease
+    assert held.owner == "far:1:a" and held.epoch == 0  # the lease taken before version 2 still holds
+    assert store.append("t1", JournalEntry(kind="note"), lease=held).seq == 2
+    store.update("t1", lambda t: t.take_lease("near:1:b", time.time() + 60))  # a takeover
+    with pytest.raises(LeaseLost, match="near:1:b holds lease 1"):
+        store.append("t1", JournalEntry(kind="note"), lease=held)
+    assert [e.seq for e in store.journal("t1")] == [1, 2]
+    store.close()
 
 
 def test_smallclaw_store_migrate_and_describe_never_show_the_password(blank_url, tmp_path):
@@ -65,7 +92,7 @@ def test_smallclaw_store_migrate_and_describe_never_show_the_password(blank_url,
     done = subprocess.run([sys.executable, "-m", "smallclaw_core.cli", "store", "migrate"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "migrated the schema from version 0 to 1" in done.stdout
+    assert f"migrated the schema from version 0 to {schema.VERSION}" in done.stdout
     assert "PostgreSQL at postgres@127.0.0.1:" in done.stdout and "s3cret" not in done.stdout + done.stderr
     assert describe_url("postgresql://u:pw@db.lan:6543/tasks") == "u@db.lan:6543/tasks"
 
