@@ -23,6 +23,7 @@ disk) then fails with an error the model reads, and the server goes on answering
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import logging
 import queue
@@ -197,9 +198,12 @@ async def in_worker_thread(function: Callable[[], T], *, deadline: float) -> T:
     The thread cannot be stopped: past the deadline (or when the caller is cancelled) it is
     left to finish or block on its own. Being a daemon, it never keeps the process from
     exiting; a hung call keeps only its own thread, so it cannot starve the calls after it.
+    It runs in a copy of the caller's context, so what it writes for a task the runner drives
+    carries the runner's lease (``Tasks.driving``), even after the caller gave up on it.
     """
     loop = asyncio.get_running_loop()
     future: asyncio.Future[tuple[bool, Any]] = loop.create_future()
+    context = contextvars.copy_context()
 
     def settle(outcome: tuple[bool, Any]) -> None:
         if not future.done():  # the caller may have given up
@@ -207,7 +211,7 @@ async def in_worker_thread(function: Callable[[], T], *, deadline: float) -> T:
 
     def call() -> None:
         try:
-            outcome = (True, function())
+            outcome = (True, context.run(function))
         except BaseException as exc:  # handed to the caller, raised there
             outcome = (False, exc)
         try:
