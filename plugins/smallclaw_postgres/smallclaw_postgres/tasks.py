@@ -88,14 +88,27 @@ class PostgresTaskStore:
     # --- tasks ------------------------------------------------------------------------
 
     def _parse(self, task_id: str, version: int, doc: Any) -> Task:
-        """The cached task when ``doc`` is None (the database had nothing newer), else ``doc`` parsed and cached."""
+        """The cached task when ``doc`` is None (the database had nothing newer), else ``doc`` parsed and cached.
+
+        ``KeyError`` when the cache no longer holds ``version``: another thread (the lease keeper's
+        renewals) replaced it between the question and the answer, and the caller reads the row whole.
+        """
         if doc is None:
             with self._cache_lock:
-                return self._cache[task_id][1]
+                cached = self._cache.get(task_id)
+            if cached is None or cached[0] != version:
+                raise KeyError(task_id)
+            return cached[1]
         task = task_from_dict(doc, f"task {task_id} in {self.db.where}")
-        with self._cache_lock:
-            self._cache[task_id] = (version, task)
+        self._keep(task_id, version, task)
         return task
+
+    def _keep(self, task_id: str, version: int, task: Task) -> None:
+        """Cache ``task`` as ``version`` unless a newer version is cached (threads finish in any order)."""
+        with self._cache_lock:
+            cached = self._cache.get(task_id)
+            if cached is None or cached[0] <= version:
+                self._cache[task_id] = (version, task)
 
     def _cached_version(self, task_id: str) -> int:
         with self._cache_lock:
@@ -112,7 +125,13 @@ class PostgresTaskStore:
             if lease is not None:
                 self._refuse(conn, task_id, lease)
             raise TaskNotFound(task_id)
-        return self._parse(task_id, row[0], row[1])
+        try:
+            return self._parse(task_id, row[0], row[1])
+        except KeyError:  # the cached copy changed meanwhile: the row as it is (still locked, if it was)
+            row = conn.execute("SELECT version, doc FROM smallclaw.tasks WHERE id = %s", (task_id,)).fetchone()
+            if row is None:
+                raise TaskNotFound(task_id) from None
+            return self._parse(task_id, row[0], row[1])
 
     def _refuse(self, conn: psycopg.Connection, task_id: str, lease: Lease) -> None:
         """Raise ``LeaseLost`` naming the lease held now, if the task exists."""
@@ -203,9 +222,8 @@ class PostgresTaskStore:
         """Collect what a transaction writes; the cache takes it once the transaction committed."""
         written: list[tuple[int, Task]] = []
         yield written
-        with self._cache_lock:
-            for version, task in written:
-                self._cache[task.id] = (version, copy_document(task))
+        for version, task in written:
+            self._keep(task.id, version, copy_document(task))
 
     def _write(self, conn: psycopg.Connection, task: Task, written: list[tuple[int, Task]]) -> Task:
         task.updated_at = round(time.time(), 3)

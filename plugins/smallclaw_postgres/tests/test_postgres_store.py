@@ -86,6 +86,33 @@ def test_a_version_1_database_keeps_its_tasks_and_leases_and_fences_from_version
     store.close()
 
 
+def test_a_copy_cached_late_by_another_thread_is_never_taken_for_the_current_task(postgres_url):
+    """The lease keeper renews from a thread of its own: a thread that cached an older version
+    late (between another read's question and its answer) must not make that read stale, or an
+    update would write over what was written since."""
+    store = PostgresTaskStore(postgres_url, host="here")
+    store.create(Task(id="t1", title="t", goal="g", status="running"))
+    old = store.get("t1")
+    store.update("t1", lambda t: setattr(t, "rounds", 1))  # version 2, cached
+    store._keep("t1", 1, old)  # a late cache of version 1 is not taken over version 2
+    assert store._cached_version("t1") == 2
+    asked = store._cached_version
+
+    def late(task_id: str) -> int:
+        version = asked(task_id)
+        with store._cache_lock:
+            store._cache[task_id] = (1, old)  # replaced as the question goes out
+        return version
+
+    store._cached_version = late
+    assert store.get("t1").rounds == 1
+    store.update("t1", lambda t: setattr(t, "rounds", t.rounds + 1))
+    assert [t.rounds for t in store.list()] == [2]
+    del store._cached_version
+    assert store.get("t1").rounds == 2 and store._cached_version("t1") == 3
+    store.close()
+
+
 def test_smallclaw_store_migrate_and_describe_never_show_the_password(blank_url, tmp_path):
     url = blank_url.replace("postgres@", "postgres:s3cret@")  # trust auth ignores it
     env = {**os.environ, "SMALLCLAW_HOME": str(tmp_path), "SMALLCLAW_STORE_URL": url}
