@@ -187,3 +187,31 @@ def test_a_candidate_names_the_files_it_could_not_keep_apart_from_those_it_remov
     assert shown["kept"] is False and set(shown["not_kept"]) == {"pic.bin", "big.txt"}
     assert shown["not_kept"]["pic.bin"] == "not text (3 bytes)"
     assert _candidate(Attempt(1, {"gone.txt": None}, None))["not_kept"] == {}
+
+
+def test_changing_nothing_is_not_agreed_on_once_an_attempt_made_a_change(make_app):
+    """Two attempts that changed nothing agree vacuously: where another attempt changed the file, the
+    step may be asking for a change, so that agreement does not decide it (the task pauses instead)."""
+    app, model = attempts_app(make_app, attempts_max=4)
+    model.enqueue_for("executor",
+                      call("write_file", path="poem.txt", content="roses"), call("step_done", report="ok"),
+                      call("read_file", path="poem.txt"), call("step_done", report="looked"),
+                      call("write_file", path="poem.txt", content=""), call("step_done", report="ok"),
+                      call("read_file", path="poem.txt"), call("step_done", report="looked"))
+    task = app.tasks.create("g", ["poem.txt has blank lines in it; can you take them out?"])
+    (app.workspace_for(task.id) / "poem.txt").write_text("roses\n\nare red\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance", "two attempts that changed nothing decided the step"
+    assert (app.workspace_for(task.id) / "poem.txt").read_text() == "roses\n\nare red\n"
+
+
+def test_a_step_that_only_reads_is_decided_by_two_attempts_that_changed_nothing(make_app):
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor", call("read_file", path="data.csv"), call("step_done", report="3 rows"),
+                      call("read_file", path="data.csv"), call("step_done", report="three rows"))
+    model.enqueue_for("summarizer", "Read it.")
+    task = app.tasks.create("g", ["Read data.csv"])
+    (app.workspace_for(task.id) / "data.csv").write_text("a\nb\nc\n")
+    run(app)
+    assert app.store.get(task.id).status == "complete"

@@ -198,10 +198,8 @@ def attempt_tools(tools: dict[str, Any]) -> dict[str, Any]:
 
 
 def _held_back(name: str) -> Any:
-    def held(**_: Any) -> str:
-        return (f"{NOT_RUN}{name} acts outside the workspace, so it is not run in a trial; the step "
-                f"continues with every tool in the next round.")
-    return held
+    return lambda **_: (f"{NOT_RUN}{name} acts outside the workspace, so it is not run in a trial; the step "
+                        f"continues with every tool in the next round.")
 
 
 def held_back_calls(tools: dict[str, Any], evidence: list[JournalEntry]) -> list[str]:
@@ -362,7 +360,9 @@ async def agreement(driver: Any, task: Task) -> bool:
         "reason": attempt.failed or f"attempt {number}: {attempt.summary()}"}, step=step_i, round=task.rounds)
     named = [f.name for f in step_intent(app, task, step_i).files]
     base_files = tries.files()
-    twin = None if attempt.failed else next(
+    # no change is where a failing model ends up: agreed on only while no attempt made one
+    vacuous = not attempt.change and any(a.change for a in tries.attempts)
+    twin = None if attempt.failed or vacuous else next(
         (a for a in tries.attempts if a.failed is None and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     if twin is not None:
