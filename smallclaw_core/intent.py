@@ -185,7 +185,9 @@ _CLAUSE_END = re.compile(r"[.;!?](?=\s|$)|:\s|\bthen\b|,\s+and\b", re.I)
 _PRESERVE = re.compile(r"\b(?:keep|leave|leaving|keeping)\s+(?:everything|all|the\s+rest|the\s+others?|other\s+\w+|it)\b"
                        r"[^.;!?]*|\b(?:nothing|anything)\s+else\b[^.;!?]*|\bdon'?t\s+change\s+anything\s+else\b"
                        r"|\bwith\s+the\s+other\s+\w+\s+unchanged\b|\bthe\s+rest\s+as\s+(?:it\s+is|before)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|without|except|excluding|minus|none)\b|\b\w+n't\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|without|except|excluding|minus|none)\b|\b\w+n't\b"
+                       r"|\b(?:leav(?:e|es|ing)|left)\s+out\b|\bomit(?:s|ted|ting)?\b|\bskip(?:s|ped|ping)?\b"
+                       r"|\bignor(?:e|es|ed|ing)\b|\b(?:apart|aside)\s+from\b|\bother\s+than\b", re.I)
 _ACTION_START = re.compile(r"(?:^|[.;!?]\s+|,\s*(?:and\s+)?then\s+|\bthen\s+|,?\s+and\s+(?=(?:" +
                            "|".join(sorted(WRITE_VERBS | EDIT_VERBS | {"run", "count", "copy", "read"})) +
                            r")\b))", re.I)

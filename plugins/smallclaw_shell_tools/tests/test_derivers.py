@@ -108,6 +108,11 @@ NEAR_MISSES = [
     # a negation the rule does not read
     ("Don't sort fruits.txt; copy it to copy.txt.", []),
     ("Write every line of data.txt except the first 2 lines to rest.txt.", []),
+    ("Count the lines of notes.txt, leaving out its first line, and save the count in n.txt.",
+     ["file_is_number: n.txt"]),
+    ("Count the words in essay.txt, skipping the title line; write the number to w.txt.", ["file_is_number: w.txt"]),
+    ("Count the lines in log.txt ignoring blank ones and put the count in n.txt.", []),
+    ("Write how many lines notes.txt has, other than the title, to n.txt.", []),
     # numbers without saying how to order them, and letters of both cases
     ("Sort nums.txt into s.txt.", []),
     ("Sort mixed.txt into s.txt.", []),
