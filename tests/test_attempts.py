@@ -215,3 +215,18 @@ def test_a_step_that_only_reads_is_decided_by_two_attempts_that_changed_nothing(
     (app.workspace_for(task.id) / "data.csv").write_text("a\nb\nc\n")
     run(app)
     assert app.store.get(task.id).status == "complete"
+
+
+def test_a_failure_every_attempt_ran_into_is_named_in_the_pause(make_app):
+    """Facts first: what stopped the attempts (here a program the command policy does not run) is in the
+    pause reason, with the command, whatever each attempt then did."""
+    app, model = attempts_app(make_app, attempts_max=3)
+    for extra in ("", " --quiet", " -v"):
+        model.enqueue_for("executor", call("run_shell", command=f"nosuchtool{extra} add meeting"),
+                          call("step_done", report="added"))
+    task = app.tasks.create("g", ["Add a meeting to calendar.ics with nosuchtool"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance"
+    assert "The same failure in 3 of 3 attempts: `nosuchtool add meeting`" in task.pause_reason, task.pause_reason
+    assert "'nosuchtool' is not in the allow list" in task.pause_reason

@@ -39,9 +39,9 @@ from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
-from .compare import same_change
+from .compare import agree
 from .conversation import conversation, step_message
-from .evidence import StructureState
+from .evidence import StructureState, common_failure
 from .intents import step_intent
 from .verifying import MODEL_ORDER
 
@@ -115,14 +115,6 @@ def discard(tries: "Tries | None") -> None:
         if a.folder is not None:
             shutil.rmtree(a.folder, ignore_errors=True)
             a.folder = None
-
-
-# --- agreement -----------------------------------------------------------------------------
-
-
-def agree(a: Attempt, b: Attempt, base: dict[str, bytes], named: list[str]) -> bool:
-    """Whether two attempts made the same change (``same_change``)."""
-    return same_change(a.change, b.change, base, named)
 
 
 # --- one attempt ---------------------------------------------------------------------------
@@ -446,4 +438,6 @@ def _ask_to_choose(driver: Any, task: Task, tried: list[Attempt]) -> bool:
     else:
         reason = (f"{len(tried)} attempts at step {step_i + 1} failed; the last: {tried[-1].failed}" if tried
                   else f"step {step_i + 1} could not be attempted")
-    return driver.needs_user(task.id, reason)
+    blocker = common_failure([a.evidence for a in tried])  # what stopped them all is what the user needs
+    return driver.needs_user(task.id, reason + (f" The same failure in {blocker[0]} of {len(tried)} attempts: "
+                                                f"{blocker[1]}" if blocker else ""))

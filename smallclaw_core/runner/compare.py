@@ -68,3 +68,8 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
                 continue
         return False
     return True
+
+
+def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:
+    """Whether two attempts (``attempts.Attempt``) made the same change (``same_change``)."""
+    return same_change(a.change, b.change, base, named)

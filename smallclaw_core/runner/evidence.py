@@ -15,7 +15,7 @@ import logging
 import stat
 import tomllib
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import attrs
 
@@ -214,3 +214,29 @@ class StructureState:
             if why:
                 broken.append((name, why))
         return broken
+
+
+def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
+    """The tool failure most of several independent trials ran into (each trial a list of journal
+    entries), as (how many trials, "`command`: first line of its error"); None when none recurs.
+    What blocked them all (a network refused, a program missing) is what the user needs to hear."""
+    counts: dict[str, int] = {}
+    example: dict[str, str] = {}
+    for entries in trials:
+        calls = {e.data.get("id"): e.data for e in entries if e.kind == "tool_call"}
+        seen: set[str] = set()
+        for e in entries:
+            if e.kind != "tool_result" or not e.data.get("error") or e.data.get("not_run"):
+                continue
+            lines = [ln.strip() for ln in str(e.data.get("result", "")).splitlines() if ln.strip()]
+            error = next((ln for ln in lines if not ln.startswith("exit code")), lines[0] if lines else "failed")[:160]
+            call = calls.get(e.data.get("id")) or {}
+            what = str((call.get("arguments") or {}).get("command") or call.get("name") or "a tool")
+            example.setdefault(error, what.splitlines()[0][:80] if what.strip() else "a tool")
+            seen.add(error)
+        for error in seen:
+            counts[error] = counts.get(error, 0) + 1
+    if not counts:
+        return None
+    error, n = max(counts.items(), key=lambda kv: kv[1])
+    return (n, f"`{example[error]}`: {error}") if n >= 2 else None
