@@ -102,8 +102,6 @@ def resolve_model(model: str) -> Path:
     return path.resolve()
 
 
-
-
 class LlamaCppBackend:
     """The ``llamacpp`` backend: llama.cpp in a model process, no native tool calling."""
 
@@ -142,10 +140,10 @@ class LlamaCppBackend:
     def _process(self, path: Path) -> ModelProcess:
         """The warm process for ``path``; a fresh one when there is none or it died between calls."""
         process = self._processes.get(path)
-        if process is not None:
-            death = process.death_while_idle()
-            if death is None:
-                return process
+        if process is not None and process.alive():
+            return process
+        death = process.death_while_idle() if process is not None else None
+        if death is not None:
             log.warning("the model process for %s had stopped between calls (%s); starting a fresh one",
                         path.name, death.message)
         process = self._processes[path] = ModelProcess(path, self._settings())

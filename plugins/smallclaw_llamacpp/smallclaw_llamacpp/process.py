@@ -113,13 +113,15 @@ class ModelProcess:
         self._buffer = b""
         self._next_id = 0
         self._death: Death | None = None
+        #: SmallClaw ended it (a cancel it did not honour, a stop): not a death to report
+        self.ended_here = False
 
     @property
     def pid(self) -> int | None:
         return self.popen.pid if self.popen is not None else None
 
     def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None and self._death is None
+        return self.popen is not None and self.popen.poll() is None and self._death is None and not self.ended_here
 
     def start(self) -> None:
         ours, theirs = socket.socketpair()
@@ -268,8 +270,8 @@ class ModelProcess:
         return error
 
     def death_while_idle(self) -> Death | None:
-        """Why the process ended between requests (the out-of-memory killer picks idle ones too)."""
-        if self.popen is None or self.popen.poll() is None:
+        """Why the process ended between requests (the out-of-memory killer picks idle ones too), if it did."""
+        if self.popen is None or self.popen.poll() is None or self.ended_here:
             return None
         if self._death is None:
             self._death = why_it_stopped(self.popen.returncode, list(self.stderr), file=self.path.name)
@@ -288,6 +290,7 @@ class ModelProcess:
         """End the process now (SIGKILL) and reap it."""
         if self.popen is None:
             return
+        self.ended_here = self._death is None
         if self.popen.poll() is None:
             self.popen.kill()
         await self._exit_status(STOP_GRACE)
@@ -299,6 +302,7 @@ class ModelProcess:
         """Close the socket, which ends the process; kill it if it has not gone within ``STOP_GRACE``."""
         if self.popen is None:
             return
+        self.ended_here = self._death is None
         self._close_socket()
         if await self._exit_status(STOP_GRACE) is None:
             await self.kill()

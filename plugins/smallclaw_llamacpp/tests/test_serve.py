@@ -131,3 +131,36 @@ def test_stopping_serve_mid_generation_stops_the_model_process_at_once(tmp_path)
     assert took < 5.0, (took, server.printed())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_cancelling_a_task_mid_generation_stops_the_model_process_at_once(tmp_path):
+    """The model process stops computing within two seconds of the cancel, and stays up for the next call."""
+    server = Server(configure(tmp_path))
+    try:
+        created = httpx.post(f"{server.base}/api/tasks", headers=server.headers,
+                             json={"goal": order_book(150), "steps": ["look up record 7"]})
+        task_id = created.json()["task"]["id"]
+        pid = int(server.wait_for(r"model process (\d+) started", 60).group(1))
+        server.wait_for(r"loaded SmolLM2", 60)
+        time.sleep(1.0)
+        busy = cpu_seconds(pid)
+        time.sleep(0.5)
+        assert cpu_seconds(pid) - busy > 0.2  # reading the long prompt
+        assert httpx.post(f"{server.base}/api/tasks/{task_id}/cancel", headers=server.headers).status_code == 200
+        cancelled = time.monotonic()
+        idle_since = None
+        while time.monotonic() - cancelled < 2.0 and idle_since is None:
+            before = cpu_seconds(pid)
+            time.sleep(0.2)
+            if cpu_seconds(pid) - before < 0.02:
+                idle_since = time.monotonic() - cancelled
+        assert idle_since is not None, "the model process was still computing 2 s after the cancel"
+        os.kill(pid, 0)  # still there, warm for the next call
+    finally:
+        server.stop()
