@@ -81,11 +81,16 @@ class Channel:
         """Runs on its own thread until the parent closes the socket, then ends the process."""
         with self.sock.makefile("rb") as lines:
             for line in lines:
-                message = json.loads(line)
-                if message.get("op") == "cancel":
-                    self.cancelled.add(message["id"])
-                else:
-                    self.requests.put(message)
+                try:
+                    message = json.loads(line)
+                    if message["op"] == "cancel":
+                        self.cancelled.add(message["id"])
+                    else:
+                        self.requests.put(message)
+                except (ValueError, KeyError, TypeError):
+                    # a line cut short by a parent that gave up mid-send: the parent kills this
+                    # process if the request it was sending never gets an answer
+                    os.write(2, f"not a request: {line[:200]!r}\n".encode())
         os._exit(0)  # the parent is gone: nothing is left to serve
 
 
