@@ -35,9 +35,12 @@ import threading
 import time
 from typing import Any, Callable
 
-#: prompt tokens evaluated between two looks at the cancel flag (a 135M model on two
-#: cores does about 120 tokens/s, so a cancel takes effect within a second or so)
+#: prompt tokens evaluated between two looks at the cancel flag, to begin with; the slice
+#: then grows or shrinks so that one takes about SLICE_SECONDS (a 135M model reads a few
+#: hundred tokens a second on two cores, a 1.5B model a few dozen), within these bounds
 EVAL_SLICE = 128
+SLICE_SECONDS = 0.4
+SLICE_BOUNDS = (16, 512)
 #: a conversation shorter than this is cheaper to evaluate again than to save
 STASH_MIN_TOKENS = 256
 #: pieces of llama.cpp's own log kept, so that a load that fails can say why
@@ -252,17 +255,28 @@ class Model:
 
         ``Llama.eval`` takes a whole prompt at once (18 s for 2,200 tokens on two cores);
         evaluating it in slices changes nothing in the result but lets a cancel that the
-        reading thread noted take effect between two slices.
+        reading thread noted take effect between two slices, which are sized to take well
+        under the second the parent waits before it kills this process.
         """
         whole = self.llama.eval
+        size = EVAL_SLICE
 
         def eval_in_slices(tokens: Any) -> None:
+            nonlocal size
             tokens = list(tokens)
             self.evaluated += len(tokens)
-            for start in range(0, max(len(tokens), 1), EVAL_SLICE):
+            start = 0
+            while start < len(tokens) or start == 0:
                 if self.cancelled():
                     raise Cancelled()
-                whole(tokens[start:start + EVAL_SLICE])
+                piece = tokens[start:start + size]
+                began = time.perf_counter()
+                whole(piece)
+                took = time.perf_counter() - began
+                if len(piece) == size and took > 0:
+                    low, high = SLICE_BOUNDS
+                    size = max(low, min(high, int(size * SLICE_SECONDS / took)))
+                start += max(len(piece), 1)
 
         self.llama.eval = eval_in_slices
 

@@ -121,6 +121,19 @@ def test_the_makefile_and_readme_say_how_llama_cpp_is_built():
         assert OVERRIDE in text and PORTABLE_CMAKE_ARGS in text, readme
 
 
+def test_the_real_probe_of_a_build_that_traps_chooses_the_portable_build(tmp_path, monkeypatch, capsys):
+    """The model process really dies with SIGILL (the test-only hook raises it, as a native build would)."""
+    from smallclaw_llamacpp.child import TEST_CRASH
+
+    monkeypatch.setenv(TEST_CRASH, "SIGILL:load")
+    probe = build_check.probe_build()
+    assert probe.traps and not probe.runs and "illegal instruction (SIGILL)" in probe.detail
+    recorder = Recorder()
+    assert main({}, build=recorder.build, record=tmp_path / "record.json") == 1  # it still traps after the "build"
+    assert recorder.builds == [(PORTABLE_CMAKE_ARGS, build_check.llama_cpp_version())]
+    assert "rebuilding it portable" in capsys.readouterr().out
+
+
 @pytest.mark.model
 def test_the_real_probe_keeps_the_build_on_this_machine(tmp_path, capsys):
     """This CPU runs the native build: the real probe passes and nothing is rebuilt."""

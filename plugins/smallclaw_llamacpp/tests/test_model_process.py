@@ -64,6 +64,39 @@ def test_each_way_of_dying_is_said_with_its_cause_and_fix():
     assert "stopped by SIGTERM" in why_it_stopped(-signal.SIGTERM, []).message
 
 
+# --- a real model process that crashes while it loads (no model runs: quick, and no model lock) --
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("crash, cause", [
+    ("SIGILL:load", "illegal instruction (SIGILL) while loading SmolLM2-135M-Instruct.Q4_1.gguf — llama.cpp was "
+                    "built for CPU features this machine does not run; rebuild it portable with: CMAKE_ARGS="),
+    ("abort:load", "llama.cpp aborted (SIGABRT) while loading SmolLM2-135M-Instruct.Q4_1.gguf — its last words: "
+                   f"test crash: abort requested by {TEST_CRASH}"),
+    ("SIGSEGV:load", "segmentation fault (SIGSEGV) while loading SmolLM2-135M-Instruct.Q4_1.gguf — the GGUF file "
+                     "may be damaged or incomplete"),
+])
+async def test_a_crash_while_loading_fails_the_call_with_its_cause(monkeypatch, crash, cause):
+    monkeypatch.setenv(TEST_CRASH, crash)  # the test-only hook: the child crashes itself before llama.cpp loads
+    backend = LlamaCppBackend()
+    try:
+        with pytest.raises(ModelProcessDied) as caught:
+            await backend.chat(ModelRequest("default", [Message("user", "Hi")], options=ModelOptions(num_predict=2)))
+        assert str(caught.value).startswith(f"the model process stopped: {cause}")
+        assert backend._processes == {}  # the next call starts a fresh one
+    finally:
+        await backend.aclose()
+
+
+@pytest.mark.anyio
+async def test_doctor_reports_a_model_process_that_dies_with_the_cause_and_the_fix(monkeypatch):
+    monkeypatch.setenv(TEST_CRASH, "SIGILL:load")
+    checks = await LlamaCppBackend().doctor("default")
+    assert [c.what for c in checks if not c.ok] == ["model runs"]
+    assert "illegal instruction (SIGILL)" in checks[-1].detail
+    assert checks[-1].fix.startswith(f'rebuild it portable with: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install')
+
+
 # --- damaged files --------------------------------------------------------------------------
 
 

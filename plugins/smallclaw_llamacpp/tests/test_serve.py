@@ -16,8 +16,6 @@ import pytest
 
 from smallclaw_llamacpp.child import TEST_CRASH
 
-pytestmark = pytest.mark.model
-
 
 class Server:
     """``smallclaw serve`` on a free loopback port, its output in a file."""
@@ -27,7 +25,7 @@ class Server:
         self.out_path = home.parent / "serve.out"
         self.out = open(self.out_path, "w+")
         environ = {k: v for k, v in os.environ.items() if not k.startswith("SMALLCLAW_")}
-        environ.update(SMALLCLAW_HOME=str(home), SMALLCLAW_PLUGINS="runner,gateway,llamacpp", **env)
+        environ.update(SMALLCLAW_HOME=str(home), SMALLCLAW_PLUGINS="runner,gateway,kanban,llamacpp", **env)
         self.proc = subprocess.Popen([sys.executable, "-m", "smallclaw_core.cli", "serve", "--port", "0"],
                                      env=environ, stdout=self.out, stderr=subprocess.STDOUT)
         url = self.wait_for(r"board: (\S+)", 60).group(1)
@@ -65,12 +63,18 @@ def configure(tmp_path: Path, **runner: object) -> Path:
 
 
 @pytest.mark.parametrize("crash, cause", [
-    ("SIGKILL:3", "the model process stopped: killed (SIGKILL) — probably by the kernel's out-of-memory killer"),
-    ("SIGILL:3", "the model process stopped: illegal instruction (SIGILL) — llama.cpp was built for CPU features "
-                 "this machine does not run; rebuild it portable with: CMAKE_ARGS="),
+    pytest.param("SIGKILL:3", "the model process stopped: killed (SIGKILL) — probably by the kernel's "
+                 "out-of-memory killer", marks=pytest.mark.model),
+    pytest.param("SIGILL:3", "the model process stopped: illegal instruction (SIGILL) — llama.cpp was built for "
+                 "CPU features this machine does not run; rebuild it portable with: CMAKE_ARGS=",
+                 marks=pytest.mark.model),
+    # before the model loads: no model runs, so this one needs no model lock
+    ("SIGILL:load", "the model process stopped: illegal instruction (SIGILL) while loading "
+                    "SmolLM2-135M-Instruct.Q4_1.gguf — llama.cpp was built for CPU features"),
 ])
 def test_a_crashing_model_process_pauses_its_task_while_the_server_answers(tmp_path, crash, cause):
-    """The test-only hook makes every model process kill itself with the signal at the 3rd piece of text."""
+    """The test-only hook makes every model process kill itself with the signal at the 3rd piece of text
+    (mid-generation) or as it loads the model."""
     server = Server(configure(tmp_path), **{TEST_CRASH: crash})
     try:
         created = httpx.post(f"{server.base}/api/tasks", headers=server.headers,
@@ -93,7 +97,8 @@ def test_a_crashing_model_process_pauses_its_task_while_the_server_answers(tmp_p
         retried = [e["data"] for e in task["journal"] if e["kind"] == "error"]
         assert [(d["attempt"], d["retry_in"]) for d in retried] == [(1, 0.0)] and retried[0]["message"].startswith(cause)
         assert server.proc.poll() is None and len(health) > 5 and max(health) < 2.0, health
-        assert httpx.get(f"{server.base}/", params={"token": server.headers["Authorization"][7:]}).status_code == 200
+        board = httpx.get(f"{server.base}/", params={"token": server.headers["Authorization"][7:]})
+        assert board.status_code == 200 and "<html" in board.text.lower()  # the board is served too
         # two model processes, each said what ended it in the server's log
         log = (server.home / "logs" / "smallclaw.log").read_text()
         started = re.findall(r"smallclaw.llamacpp: model process (\d+) started for SmolLM2", log)
@@ -111,6 +116,7 @@ def order_book(records: int) -> str:
         f"{chr(65 + i % 6)}." for i in range(1, records + 1))
 
 
+@pytest.mark.model
 def test_stopping_serve_mid_generation_stops_the_model_process_at_once(tmp_path):
     """A long prompt takes the 135M model many seconds to read; SIGTERM comes in the middle of it."""
     server = Server(configure(tmp_path, shutdown_grace=0.0))
@@ -139,6 +145,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@pytest.mark.model
 def test_cancelling_a_task_mid_generation_stops_the_model_process_at_once(tmp_path):
     """The model process stops computing within two seconds of the cancel, and stays up for the next call."""
     server = Server(configure(tmp_path))
