@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import anyio
+import anyio.lowlevel
 import attrs
 
 from smallclaw_core import ModelError, ModelProcessDied
@@ -233,6 +234,8 @@ class ModelProcess:
             data = data[sent:]
 
     async def _receive(self) -> dict[str, Any]:
+        # a caller that gave up gets no more of its text, even what is already here
+        await anyio.lowlevel.checkpoint_if_cancelled()
         while b"\n" not in self._buffer:
             if self._death is not None or self.sock is None:
                 raise self._dead()
