@@ -96,7 +96,7 @@ def test_a_crashing_model_process_pauses_its_task_while_the_server_answers(tmp_p
         assert reason.startswith(cause) and reason.endswith("(after 2 attempts, the last on a fresh model process)")
         retried = [e["data"] for e in task["journal"] if e["kind"] == "error"]
         assert [(d["attempt"], d["retry_in"]) for d in retried] == [(1, 0.0)] and retried[0]["message"].startswith(cause)
-        assert server.proc.poll() is None and len(health) > 5 and max(health) < 2.0, health
+        assert server.proc.poll() is None and len(health) >= 3 and max(health) < 2.0, health
         board = httpx.get(f"{server.base}/", params={"token": server.headers["Authorization"][7:]})
         assert board.status_code == 200 and "<html" in board.text.lower()  # the board is served too
         # two model processes, each said what ended it in the server's log
