@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(PY) bench/runner.py
 	$(PY) bench/gateway.py
 	$(PY) bench/prompt_cache.py
+	$(PY) bench/model_process.py
 	$(PY) bench/postgres.py
 
 clean:

@@ -312,7 +312,8 @@ class LlamaCppBackend:
             damaged = self._damaged(path, exc)
             if damaged is not None:
                 return DoctorCheck("model runs", False, str(damaged), fix="download it again or replace it")
-            return DoctorCheck("model runs", False, str(exc), fix=exc.death.fix)  # type: ignore[attr-defined]
+            death = exc.death  # type: ignore[attr-defined]
+            return DoctorCheck("model runs", False, death.what_happened if death.fix else str(exc), fix=death.fix)
         except Refused as exc:
             damaged = self._damaged(path, exc) if exc.kind == "load" else None
             return DoctorCheck("model runs", False, str(damaged or exc),

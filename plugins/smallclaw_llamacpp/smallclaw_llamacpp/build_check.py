@@ -180,7 +180,7 @@ def rebuild(cmake_args: str, version: str) -> int:
     env = dict(os.environ, CMAKE_ARGS=cmake_args, FORCE_CMAKE="1")
     command = [sys.executable, "-m", "pip", "install", "--force-reinstall", "--no-cache-dir", "--no-deps",
                f"llama-cpp-python=={version}"]
-    print(f"  CMAKE_ARGS=\"{cmake_args}\" {' '.join(command[1:])}", flush=True)
+    print(f"  CMAKE_ARGS=\"{cmake_args}\" python {' '.join(command[1:])}", flush=True)
     return subprocess.call(command, env=env)
 
 

@@ -55,11 +55,13 @@ class Death:
     signal: str | None = None
 
     @property
+    def what_happened(self) -> str:
+        """The cause and what it means, without the fix (doctor prints the fix on a line of its own)."""
+        return f"the model process stopped: {self.cause}" + (f" — {self.meaning}" if self.meaning else "")
+
+    @property
     def message(self) -> str:
-        text = f"the model process stopped: {self.cause}"
-        if self.meaning:
-            text += f" — {self.meaning}"
-        return text + (f"; {self.fix}" if self.fix else "")
+        return self.what_happened + (f"; {self.fix}" if self.fix else "")
 
 
 def why_it_stopped(returncode: int | None, stderr: list[str], *, loading: bool = False, file: str = "") -> Death:

@@ -116,7 +116,8 @@ def test_the_makefile_and_readme_say_how_llama_cpp_is_built():
     assert re.search(r"^llama-build: .*\n\t\$\(PY\) -m smallclaw_llamacpp\.build_check$", makefile, re.M)
     assert re.search(r"^run: .*llama-build", makefile, re.M) and re.search(r"^test: .*llama-build", makefile, re.M)
     assert PORTABLE_CMAKE_ARGS in makefile and OVERRIDE in makefile
-    for readme in (ROOT / "README.md", ROOT / "plugins" / "smallclaw_llamacpp" / "README.md"):
+    for readme in (ROOT / "README.md", ROOT / "plugins" / "smallclaw_llamacpp" / "README.md",
+                   ROOT / "docs" / "configuration.md"):
         text = readme.read_text()
         assert OVERRIDE in text and PORTABLE_CMAKE_ARGS in text, readme
 
@@ -141,3 +142,14 @@ def test_the_real_probe_keeps_the_build_on_this_machine(tmp_path, capsys):
     assert main({}, build=recorder.build, record=tmp_path / "record.json") == 0
     assert recorder.builds == []
     assert "runs on this CPU (probe: one token of the bundled model in" in capsys.readouterr().out
+
+
+def test_the_readme_shows_what_the_check_prints(tmp_path, monkeypatch, capsys):
+    """The plugin README's example of a trapping build is this code's output (but for pip's command line)."""
+    monkeypatch.setattr(build_check, "amx_on_this_cpu", lambda: "AMX advertised in /proc/cpuinfo but not enabled by the kernel")
+    assert run_main(tmp_path, Recorder(TRAPS, Probe(True, "probe: one token of the bundled model in 1.4 s"))) == 0
+    printed = capsys.readouterr().out.splitlines()
+    readme = (ROOT / "plugins" / "smallclaw_llamacpp" / "README.md").read_text()
+    shown = re.search(r"```\n(llama-cpp-python 0\.3\.36: the installed native build dies.*?)```", readme, re.S)
+    assert shown, "the README shows no trapping build"
+    assert [line for line in shown.group(1).splitlines() if "pip install" not in line] == printed

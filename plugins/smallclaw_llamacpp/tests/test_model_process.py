@@ -17,6 +17,7 @@ from smallclaw_llamacpp.backend import LlamaCppBackend, default_model_path
 from smallclaw_llamacpp.child import TEST_CRASH
 from smallclaw_llamacpp.process import CANCEL_GRACE, PORTABLE_CMAKE_ARGS, why_it_stopped
 
+ROOT = Path(__file__).resolve().parents[3]
 #: a reply this schema allows takes at least ~100 tokens, whatever the model would like to say
 LONG = {"type": "object", "properties": {"story": {"type": "string", "minLength": 400}}, "required": ["story"]}
 
@@ -94,7 +95,12 @@ async def test_doctor_reports_a_model_process_that_dies_with_the_cause_and_the_f
     checks = await LlamaCppBackend().doctor("default")
     assert [c.what for c in checks if not c.ok] == ["model runs"]
     assert "illegal instruction (SIGILL)" in checks[-1].detail
+    assert "rebuild" not in checks[-1].detail  # the fix is said once, on its own line
     assert checks[-1].fix.startswith(f'rebuild it portable with: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install')
+    # the READMEs show these very lines
+    printed = [f"  FAIL model runs: {checks[-1].detail}", f"       fix: {checks[-1].fix}"]
+    for readme in (ROOT / "README.md", ROOT / "plugins" / "smallclaw_llamacpp" / "README.md"):
+        assert "\n".join(printed) in readme.read_text(), readme
 
 
 # --- damaged files --------------------------------------------------------------------------
