@@ -10,6 +10,7 @@ for the next call.
 from __future__ import annotations
 
 import collections
+import importlib.metadata
 import json
 import logging
 import signal
@@ -38,8 +39,16 @@ STOP_GRACE = 2.0
 STDERR_LINES = 40
 #: the build of llama.cpp that runs on any x86-64 CPU of the last decade (no AVX-512, no AMX)
 PORTABLE_CMAKE_ARGS = "-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
-REBUILD_PORTABLE = (f'rebuild it portable with: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install --force-reinstall '
-                    "--no-cache-dir llama-cpp-python")
+
+
+def rebuild_portable() -> str:
+    """The fix for a build that traps: the installed version again, compiled portable, nothing else touched."""
+    try:
+        wanted = f"llama-cpp-python=={importlib.metadata.version('llama_cpp_python')}"
+    except importlib.metadata.PackageNotFoundError:
+        wanted = "'llama-cpp-python<0.4'"
+    return (f'rebuild it portable with: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install --force-reinstall '
+            f"--no-cache-dir --no-deps {wanted}")
 
 
 @attrs.frozen
@@ -79,7 +88,7 @@ def why_it_stopped(returncode: int | None, stderr: list[str], *, loading: bool =
         name = f"signal {signum}"
     if signum == signal.SIGILL:
         return Death(f"illegal instruction (SIGILL){where}",
-                     "llama.cpp was built for CPU features this machine does not run", REBUILD_PORTABLE, loading, name)
+                     "llama.cpp was built for CPU features this machine does not run", rebuild_portable(), loading, name)
     if signum == signal.SIGKILL:
         return Death(f"killed (SIGKILL){where}",
                      "probably by the kernel's out-of-memory killer: the model and its context did not fit in memory",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import anyio
 import pytest
 
 from smallclaw_core import Message, ModelError, ModelOptions, ModelProcessDied, ModelRequest
-from smallclaw_llamacpp.backend import LlamaCppBackend, default_model_path
+from smallclaw_llamacpp.backend import LlamaCppBackend, default_model_path, llama_cpp_version
 from smallclaw_llamacpp.child import TEST_CRASH
 from smallclaw_llamacpp.process import CANCEL_GRACE, PORTABLE_CMAKE_ARGS, why_it_stopped
 
@@ -48,7 +49,7 @@ def test_each_way_of_dying_is_said_with_its_cause_and_fix():
     assert sigill.message == (
         "the model process stopped: illegal instruction (SIGILL) — llama.cpp was built for CPU features this "
         f'machine does not run; rebuild it portable with: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install '
-        "--force-reinstall --no-cache-dir llama-cpp-python")
+        f"--force-reinstall --no-cache-dir --no-deps llama-cpp-python=={llama_cpp_version()}")
     assert sigill.signal == "SIGILL"
     oom = why_it_stopped(-signal.SIGKILL, []).message
     assert "killed (SIGKILL)" in oom and "out-of-memory killer" in oom and "smaller model" in oom
@@ -98,9 +99,12 @@ async def test_doctor_reports_a_model_process_that_dies_with_the_cause_and_the_f
     assert "rebuild" not in checks[-1].detail  # the fix is said once, on its own line
     assert checks[-1].fix.startswith(f'rebuild it portable with: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install')
     # the READMEs show these very lines
-    printed = [f"  FAIL model runs: {checks[-1].detail}", f"       fix: {checks[-1].fix}"]
+    assert checks[-1].fix.endswith(f"--no-deps llama-cpp-python=={llama_cpp_version()}")  # no other version
+    # the READMEs show these very lines (with the version of their day)
+    printed = "\n".join([f"  FAIL model runs: {checks[-1].detail}", f"       fix: {checks[-1].fix}"])
     for readme in (ROOT / "README.md", ROOT / "plugins" / "smallclaw_llamacpp" / "README.md"):
-        assert "\n".join(printed) in readme.read_text(), readme
+        shown = re.sub(r"llama-cpp-python==[\w.]+", f"llama-cpp-python=={llama_cpp_version()}", readme.read_text())
+        assert printed in shown, readme
 
 
 # --- damaged files --------------------------------------------------------------------------
