@@ -6,8 +6,8 @@ This package is the public API plugins import::
 """
 
 from .errors import (
-    ConfigError, DocumentError, IllegalTransition, LeaseLost, ModelError, NeedsApproval, PluginError,
-    SmallClawError, TaskNotFound, ToolError, TransportError,
+    ConfigError, DocumentError, IllegalTransition, LeaseLost, ModelError, ModelProcessDied, NeedsApproval,
+    PluginError, SmallClawError, TaskNotFound, ToolError, TransportError,
 )
 from .checks import Check, CheckDeriver, Facts, MalformedCheck, deriver, parse_check
 from .hookspecs import hookimpl
@@ -58,7 +58,7 @@ __all__ = [
     "Backend", "Check", "CheckDeriver", "Facts", "FileRef", "Intent", "MalformedCheck", "Role", "Value",
     "deriver", "parse_check", "read_intent", "ConfigError", "DocumentError", "DoctorCheck", "IllegalTransition", "JournalEntry",
     "Lease", "LeaseLost",
-    "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelReply", "ModelRequest",
+    "LoopVerdict", "Message", "ModelError", "ModelInfo", "ModelOptions", "ModelProcessDied", "ModelReply", "ModelRequest",
     "NeedsApproval", "Notification", "Origin", "PluginError", "SmallClawError", "Step", "StepContext",
     "Task", "TaskNotFound", "Tool", "ToolCall", "ToolContext", "ToolError", "ToolFailure", "ToolSpec",
     "TransportError", "Usage", "Verdict", "call_arguments", "fix_hint", "hookimpl", "tool", "__version__", *_LAZY,

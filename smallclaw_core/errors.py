@@ -1,8 +1,9 @@
 """The error classes SmallClaw uses to decide what to do when something goes wrong.
 
 Errors are classified because the runner treats each class differently:
-a ``TransportError`` is retried with back-off, a ``ModelError`` pauses the task with
-a clear message, a ``ToolError`` goes back to the model as an error result.
+a ``TransportError`` is retried with back-off (a ``ModelProcessDied`` once, at once),
+a ``ModelError`` pauses the task with a clear message, a ``ToolError`` goes back to
+the model as an error result.
 """
 
 from __future__ import annotations
@@ -75,6 +76,14 @@ class DocumentError(SmallClawError):
 
 class TransportError(SmallClawError):
     """The model server could not be reached or did not answer in time: retry."""
+
+
+class ModelProcessDied(TransportError):
+    """The process running the model died (a crash, a signal, the out-of-memory killer).
+
+    The message says the cause in words and the fix. The call is tried once more, on
+    a fresh process; if that one dies too, the task pauses with the message.
+    """
 
 
 class ModelError(SmallClawError):

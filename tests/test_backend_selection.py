@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -134,6 +135,7 @@ def test_doctor_with_a_reachable_ollama(home, ollama):
 
 
 @needs_embedded
+@pytest.mark.model  # doctor runs the model once, in a model process
 def test_doctor_with_ollama_unreachable_uses_and_checks_the_embedded_model(home):
     write_config(home, dead_url())
     proc = smallclaw(home, "doctor")
@@ -144,6 +146,7 @@ def test_doctor_with_ollama_unreachable_uses_and_checks_the_embedded_model(home)
     assert "ok   model default present" in out and "SmolLM2-135M-Instruct.Q4_1.gguf" in out
     assert "ok   tool calling: no native tool calls: the JSON tool protocol is used" in out
     assert "ok   context length: 8192 tokens" in out
+    assert re.search(r"ok   model runs: in a process of its own: ready in \d+\.\d s, \d+ tokens at \d+ tokens/s", out)
 
 
 def test_doctor_with_a_configured_ollama_that_is_unreachable(home):

