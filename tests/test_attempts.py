@@ -230,3 +230,21 @@ def test_a_failure_every_attempt_ran_into_is_named_in_the_pause(make_app):
     assert task.status == "needs_assistance"
     assert "The same failure in 3 of 3 attempts: `nosuchtool add meeting`" in task.pause_reason, task.pause_reason
     assert "'nosuchtool' is not in the allow list" in task.pause_reason
+
+
+def test_a_lone_result_gets_more_attempts_to_find_its_twin(make_app):
+    """One attempt made a result and the others failed: up to twice attempts_max attempts look for a
+    second that confirms it (here the fourth of four allowed by attempts_max=2)."""
+    app, model = attempts_app(make_app, attempts_max=2)
+    model.enqueue_for("executor",
+                      call("write_file", path="out.txt", content="blue"), call("step_done", report="ok"),
+                      call("step_done", report="nothing"),
+                      call("step_done", report="nothing"),
+                      call("write_file", path="out.txt", content="blue\n"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write the colour of the sky to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "out.txt").read_text() == "blue\n"
+    assert len([e for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]) == 4

@@ -363,7 +363,9 @@ async def agreement(driver: Any, task: Task) -> bool:
         finally:
             discard(tries)
             driver.tries = None
-    if number >= cfg.attempts_max:
+    # one result that nothing contradicts yet is worth looking for a second to confirm it
+    lone = sum(a.failed is None for a in tries.attempts) == 1
+    if number >= cfg.attempts_max * (2 if lone else 1):
         discard(tries)
         driver.tries = None
         return _ask_to_choose(driver, task, tries.attempts)
