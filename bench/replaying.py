@@ -356,7 +356,9 @@ def outcome(case: Case, wording: int, mode: str, done: Any, judgement: Judgement
                                  else f"complete, but {judgement.why}")
     else:
         passed = not complete
-        why = "" if passed else f"complete, and wrong: {judgement.why}"
+        why = "" if passed else (f"complete, and wrong: {judgement.why}" if not judgement.ok else
+                                 "complete, with files the judge passes: SmallClaw changed or cut short what the "
+                                 "model did")
     return {
         "id": case_id(case, wording, mode), "task": task_def.name, "kind": task_def.kind,
         "wording": wording, "mode": mode, "case": case.name, "case_kind": case.kind, "feasible": task_def.feasible,
