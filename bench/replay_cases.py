@@ -152,8 +152,10 @@ ANSWERS: dict[str, Answer] = {
         report="17 + 25 = 42, written to total.txt"),
     "csv_total": Answer(
         {"total.txt": "50\n"}, sh("awk -F, 'NR > 1 { s += $2 } END { print s }' sales.csv > total.txt"),
-        script="import csv\n\nwith open('sales.csv') as f:\n    total = sum(int(row['amount']) for row in csv.DictReader(f))\n"
-               "with open('total.txt', 'w') as f:\n    f.write(f'{total}\\n')\nprint(total)\n", script_name="csv_total.py",
+        script="import csv\n\nwith open('sales.csv') as f:\n"
+               "    total = sum(int(row['amount']) for row in csv.DictReader(f))\n"
+               "with open('total.txt', 'w') as f:\n    f.write(f'{total}\\n')\nprint(total)\n",
+        script_name="csv_total.py",
         guess={"total.txt": "42\n"}, fails="awk -F, '{ s += $2 END { print s }' sales.csv > total.txt",
         report="the amounts add up to 50, written to total.txt"),
     "copy_backup": Answer(
@@ -167,7 +169,7 @@ ANSWERS: dict[str, Answer] = {
         {"sum.py": "print(sum(range(1, 101)))\n", "sum.txt": "5050\n"},
         [call("write_file", path="sum.py", content="print(sum(range(1, 101)))\n"),
          *sh("python3 sum.py > sum.txt")],
-        guess={"sum.py": "print(sum(range(1, 101)))\n", "sum.txt": "5000\n"}, fails="python sum.py >> sum.txt 2>&1 && exit 3",
+        guess={"sum.py": "print(sum(range(1, 101)))\n", "sum.txt": "5000\n"}, fails="python3 sum.py > sum.txt",
         report="sum.py prints 5050; wrote it to sum.txt"),
     "three_step": Answer(
         {"numbers.txt": lines("1", "2", "3", "4", "5"),
@@ -246,7 +248,8 @@ ANSWERS: dict[str, Answer] = {
         {"todo_count.txt": "2\n"}, sh("grep -c todo notes.txt > todo_count.txt"),
         script="with open('notes.txt') as f:\n    n = sum(1 for line in f if 'todo' in line)\n"
                "with open('todo_count.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n",
-        script_name="count_todo.py", guess={"todo_count.txt": "3\n"}, fails="grep --count=todo notes.txt > todo_count.txt",
+        script_name="count_todo.py", guess={"todo_count.txt": "3\n"},
+        fails="grep --count=todo notes.txt > todo_count.txt",
         report="2 lines contain todo; wrote 2 to todo_count.txt"),
     "reverse_lines": Answer(
         {"reversed.txt": lines("three", "two", "one")}, sh("tac list.txt > reversed.txt"),
@@ -256,13 +259,16 @@ ANSWERS: dict[str, Answer] = {
         report="wrote the lines of list.txt in reverse order to reversed.txt"),
     "json_names": Answer(
         {"names.txt": lines("Ann", "Bob")}, sh("jq -r '.[].name' people.json > names.txt"),
-        script="import json\n\nwith open('people.json') as f:\n    people = json.load(f)\nwith open('names.txt', 'w') as f:\n"
+        script="import json\n\nwith open('people.json') as f:\n    people = json.load(f)\n"
+               "with open('names.txt', 'w') as f:\n"
                "    for person in people:\n        f.write(person['name'] + '\\n')\n", script_name="names.py",
         guess={"names.txt": lines("Ann", "Bob", "Carl")}, fails="jq -r '.[].name people.json > names.txt",
         report="wrote Ann and Bob to names.txt"),
     "make_csv": Answer(
-        {"scores.csv": lines("name,score", "ann,3", "bob,5")}, sh("printf 'name,score\\nann,3\\nbob,5\\n' > scores.csv"),
-        script="import csv\n\nwith open('scores.csv', 'w', newline='') as f:\n    w = csv.writer(f, lineterminator='\\n')\n"
+        {"scores.csv": lines("name,score", "ann,3", "bob,5")},
+        sh("printf 'name,score\\nann,3\\nbob,5\\n' > scores.csv"),
+        script="import csv\n\nwith open('scores.csv', 'w', newline='') as f:\n"
+               "    w = csv.writer(f, lineterminator='\\n')\n"
                "    w.writerows([['name', 'score'], ['ann', 3], ['bob', 5]])\n", script_name="make_csv.py",
         guess={"scores.csv": lines("name,score", "ann,5", "bob,3")},
         placeholder={"scores.csv": lines("name,score", "{name},{score}")},
@@ -296,7 +302,8 @@ ANSWERS: dict[str, Answer] = {
         report="moved old.txt into archive/"),
     # --- held-out-2 ----------------------------------------------------------------------
     "countdown_script": Answer(
-        {"countdown.py": "for n in (3, 2, 1):\n    print(n)\nprint('Go')\n", "countdown.txt": lines("3", "2", "1", "Go")},
+        {"countdown.py": "for n in (3, 2, 1):\n    print(n)\nprint('Go')\n",
+         "countdown.txt": lines("3", "2", "1", "Go")},
         [call("write_file", path="countdown.py", content="for n in (3, 2, 1):\n    print(n)\nprint('Go')\n"),
          *sh("python3 countdown.py > countdown.txt")],
         guess={"countdown.py": "for n in (3, 2, 1):\n    print(n)\nprint('Go')\n",
@@ -321,7 +328,8 @@ ANSWERS: dict[str, Answer] = {
         sh("(echo name,qty; jq -r '.[] | \"\\(.name),\\(.qty)\"' inventory.json) > inventory.csv"),
         script="import csv\nimport json\n\nwith open('inventory.json') as f:\n    items = json.load(f)\n"
                "with open('inventory.csv', 'w', newline='') as f:\n    w = csv.writer(f, lineterminator='\\n')\n"
-               "    w.writerow(['name', 'qty'])\n    for item in items:\n        w.writerow([item['name'], item['qty']])\n",
+               "    w.writerow(['name', 'qty'])\n    for item in items:\n"
+               "        w.writerow([item['name'], item['qty']])\n",
         script_name="to_csv.py", guess={"inventory.csv": lines("name,qty", "pen,4", "cup,4")},
         fails="jq -r '.[] | [.name, .qty] | @csv inventory.json > inventory.csv",
         placeholder={"inventory.csv": lines("name,qty", "{name},{qty}")},
@@ -342,8 +350,10 @@ ANSWERS: dict[str, Answer] = {
         report="deleted flour, the second line of shopping.txt"),
     "words_in_folder": Answer(
         {"reports/words.txt": "8\n"}, sh("mkdir -p reports", "wc -w < story.txt > reports/words.txt"),
-        script="import os\n\nwith open('story.txt') as f:\n    n = len(f.read().split())\nos.makedirs('reports', exist_ok=True)\n"
-               "with open('reports/words.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n", script_name="word_count.py",
+        script="import os\n\nwith open('story.txt') as f:\n    n = len(f.read().split())\n"
+               "os.makedirs('reports', exist_ok=True)\n"
+               "with open('reports/words.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n",
+        script_name="word_count.py",
         wrong_path={"reports/words.txt": "words.txt"}, guess={"reports/words.txt": "9\n"},
         fails="mkdir reports && wc -w story.txt --total > reports/words.txt",
         report="story.txt has 8 words; wrote 8 to reports/words.txt"),
@@ -351,7 +361,8 @@ ANSWERS: dict[str, Answer] = {
         {"docs/README.md": "Project docs\n"}, sh("mkdir -p docs", "echo 'Project docs' > docs/README.md"),
         script="import os\n\nos.makedirs('docs', exist_ok=True)\nwith open('docs/README.md', 'w') as f:\n"
                "    f.write('Project docs\\n')\n", script_name="make_docs.py",
-        wrong_path={"docs/README.md": "README.md"}, guess={"docs/README.md": "# Project docs\n"},
+        wrong_path={"docs/README.md": "README.md"},
+        guess={"docs/README.md": "# Documentation\n\nThis folder holds the documentation of the project.\n"},
         report="created docs/README.md saying Project docs"),
     "fix_script": Answer(
         {"calc.py": "a = 5\nb = 7\nprint(a + b)\n"}, sh("sed -i 's/a + c/a + b/' calc.py", "python3 calc.py"),
@@ -360,7 +371,8 @@ ANSWERS: dict[str, Answer] = {
         report="calc.py used an undefined c; it prints 12 now"),
     "fix_json": Answer(
         {"settings.json": '{"theme": "dark", "size": 12}\n'}, sh("sed -i 's/,}/}/' settings.json"),
-        script="import re\n\nwith open('settings.json') as f:\n    text = f.read()\nwith open('settings.json', 'w') as f:\n"
+        script="import re\n\nwith open('settings.json') as f:\n    text = f.read()\n"
+               "with open('settings.json', 'w') as f:\n"
                "    f.write(re.sub(r',\\s*}', '}', text))\n", script_name="fix_json.py",
         edit=[call("edit_file", path="settings.json", old="12,}", new="12}")],
         guess={"settings.json": '{"theme": "dark", "size": "12"}\n'}, fails="python3 -m json.tool settings.json",
@@ -424,7 +436,8 @@ ANSWERS: dict[str, Answer] = {
         script="with open('server.toml') as f:\n    text = f.read()\n"
                "text = text.replace('host = \"localhost\"\\n', 'host = \"localhost\"\\ntimeout = 30\\n')\n"
                "with open('server.toml', 'w') as f:\n    f.write(text)\n", script_name="add_timeout.py",
-        edit=[call("edit_file", path="server.toml", old='host = "localhost"\n', new='host = "localhost"\ntimeout = 30\n')],
+        edit=[call("edit_file", path="server.toml", old='host = "localhost"\n',
+                   new='host = "localhost"\ntimeout = 30\n')],
         guess={"server.toml": '[server]\nhost = "localhost"\n\n[log]\nlevel = "info"\ntimeout = 30\n'},
         fails="sed -i '/\\[server\\]/a timeout = 30 server.toml",
         placeholder={"server.toml": '[server]\nhost = "localhost"\ntimeout = "{timeout}"\n\n[log]\nlevel = "info"\n'},
@@ -434,7 +447,7 @@ ANSWERS: dict[str, Answer] = {
         script="with open('greeting.txt') as f:\n    text = f.read()\nwith open('greeting.txt', 'w') as f:\n"
                "    f.write(text.replace('Good night', 'Good morning'))\n", script_name="morning.py",
         edit=[call("edit_file", path="greeting.txt", old="Good night", new="Good morning")],
-        guess={"greeting.txt": "Good morning!\n"}, fails="sed -i s/night/morning greeting.txt",
+        guess={"greeting.txt": "Good night\nGood morning\n"}, fails="sed -i s/night/morning greeting.txt",
         report="greeting.txt says Good morning"),
     "dedupe_in_place": Answer(
         {"emails.txt": lines("a@x.org", "b@x.org", "c@x.org")},

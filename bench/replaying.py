@@ -299,7 +299,8 @@ class Replayer:
         root = self.root / f"place-{self.places}"
         app = App.load(root / "home", only=["runner", "shell_tools", "ollama"], overrides={
             "models": {"executor": f"ollama:{model}"}, "ollama": {"base_url": self.server.base_url},
-            "store": {"durable": False}, "runner": {**FAST, "planner": "sentences"}, "workspace": {"root": str(root / "workspaces")}})
+            "store": {"durable": False}, "runner": {**FAST, "planner": "sentences"},
+            "workspace": {"root": str(root / "workspaces")}})
         app.replay_root = root
         return app, model
 
@@ -340,8 +341,9 @@ class Replayer:
 
 
 def outcome(case: Case, wording: int, mode: str, done: Any, judgement: Judgement) -> dict[str, Any]:
-    """Whether the case went as it must: an oracle complete and right, an adversary never complete,
-    a task that cannot be done paused with a reason that names what is missing."""
+    """Whether the case went as it must: an oracle complete and right; an adversary never complete
+    with wrong files (complete with right ones, its wrong part was stopped: ``stopped``); a task
+    that cannot be done paused, with a reason that names what its calls showed missing."""
     task_def = case.task
     reason = " ".join((done.pause_reason or "").split())
     named = not task_def.feasible and any(w in reason.lower() for w in task_def.missing)
@@ -355,14 +357,15 @@ def outcome(case: Case, wording: int, mode: str, done: Any, judgement: Judgement
         why = "" if passed else (f"ended {done.status}: {reason}" if not complete
                                  else f"complete, but {judgement.why}")
     else:
-        passed = not complete
-        why = "" if passed else (f"complete, and wrong: {judgement.why}" if not judgement.ok else
-                                 "complete, with files the judge passes: SmallClaw changed or cut short what the "
-                                 "model did")
+        # complete with right files: the wrong part never happened (a write to the input
+        # refused, say), so no wrong answer was passed as right
+        passed = not complete or judgement.ok
+        why = "" if passed else f"complete, and wrong: {judgement.why}"
     return {
         "id": case_id(case, wording, mode), "task": task_def.name, "kind": task_def.kind,
         "wording": wording, "mode": mode, "case": case.name, "case_kind": case.kind, "feasible": task_def.feasible,
         "passed": passed, "why": why, "status": done.status, "pause_reason": reason,
+        "stopped": case.kind == ADVERSARY and task_def.feasible and complete and judgement.ok,
         "judged_ok": judgement.ok, "judged_why": judgement.why,
     }
 

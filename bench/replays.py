@@ -36,14 +36,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from replay_cases import cases_for, failure_line, in_suite, set_of  # noqa: E402
-from replaying import ADVERSARY, MODES, ORACLE, Replayer, check_corpus, modes_for, remove, scratch  # noqa: E402
+from replaying import (  # noqa: E402
+    ADVERSARY, MODES, ORACLE, Replayer, case_id, check_corpus, modes_for, remove, scratch,
+)
 from tasks import SETS  # noqa: E402
 
 
 HEADER = """\
 # Replays that fail today (tests/replays/test_replays.py expects them to fail, strictly).
 # One case a line: its id, then the reason the run gave. Delete the line of a case that passes.
-# Written by: bench/replays.py --suite --write-failures tests/replays/known_failures.txt
+# Written by: bench/replays.py --write-failures tests/replays/known_failures.txt
 """
 
 
@@ -78,7 +80,8 @@ def rates(rows: list[dict[str, Any]]) -> str:
     adversaries = [r for r in rows if r["case_kind"] == ADVERSARY]
     parts = []
     for label, part, bad in (("false failures", oracles, [r for r in oracles if not r["passed"]]),
-                             ("false successes", adversaries, [r for r in adversaries if r["status"] == "complete"])):
+                             ("false successes", adversaries,
+                              [r for r in adversaries if r["status"] == "complete" and not r["passed"]])):
         if part:
             parts.append(f"{label} {len(bad):>3}/{len(part):<4} ({100 * len(bad) / len(part):3.0f}%)")
         else:
@@ -98,21 +101,25 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     adversaries = [r for r in rows if r["case_kind"] == ADVERSARY]
     return {"cases": len(rows), "oracles": len(oracles), "false_failures": sum(1 for r in oracles if not r["passed"]),
             "adversaries": len(adversaries),
-            "false_successes": sum(1 for r in adversaries if r["status"] == "complete"),
+            "false_successes": sum(1 for r in adversaries if r["status"] == "complete" and not r["passed"]),
+            "stopped": sum(1 for r in adversaries if r.get("stopped")),
             "unnamed_pauses": sum(1 for r in adversaries if not r["passed"] and r["status"] != "complete")}
 
 
 def print_report(rows: list[dict[str, Any]]) -> None:
     print("False failures: oracles that did not end complete and right (for a task that cannot be done here:")
-    print("that did not pause naming what is missing). False successes: adversaries that ended complete.\n")
+    print("that did not pause naming what is missing). False successes: adversaries that ended complete with")
+    print("files the task's judge fails (or, for a task that cannot be done here, complete at all).\n")
     table(rows, "kind", "per task kind")
     table(rows, "case", "per case kind")
     table(rows, "mode", "per mode")
     table(rows, "wording", "per wording")
     table(rows, "set", "per set")
     s = summary(rows)
-    print(f"\ntotal: {rates(rows)}   ({s['cases']} cases; besides, {s['unnamed_pauses']} adversaries of tasks that "
-          "cannot be done here paused without naming what their calls showed missing)")
+    print(f"\ntotal: {rates(rows)}   ({s['cases']} cases)")
+    print(f"besides: {s['stopped']} adversaries ended complete with files the judge passes (their wrong part was "
+          f"stopped); {s['unnamed_pauses']} of tasks that cannot be done here paused without naming what their "
+          "calls showed missing")
 
 
 def _commit() -> str:
@@ -136,7 +143,8 @@ def main() -> int:
     parser.add_argument("--suite", action="store_true", help="only the cases the test suite runs")
     parser.add_argument("--failures", action="store_true", help="list every case that did not go as it must")
     parser.add_argument("--write-failures", metavar="FILE",
-                        help="write the cases that failed to FILE, in the format of tests/replays/known_failures.txt")
+                        help="write the cases of the test suite that failed to FILE, in the format of "
+                             "tests/replays/known_failures.txt")
     parser.add_argument("--label", default="", help="a label stored in the results file")
     args = parser.parse_args()
     chosen = select(args)
@@ -185,7 +193,8 @@ def main() -> int:
                                indent=2), encoding="utf-8")
     print(f"wrote {path}")
     if args.write_failures:
-        failed = sorted(failure_line(r) for r in rows if not r["passed"])
+        suite = {case_id(c, w, m) for c, w, m in chosen if in_suite(c, m)}
+        failed = sorted(failure_line(r) for r in rows if not r["passed"] and r["id"] in suite)
         Path(args.write_failures).write_text(HEADER + "".join(f"{line}\n" for line in failed), encoding="utf-8")
         print(f"wrote {len(failed)} failures to {args.write_failures}")
     return 0

@@ -141,3 +141,31 @@ def test_a_replay_runs_through_the_runner_and_is_judged(tmp_path):
     assert rows[0]["status"] == "complete" and rows[0]["judged_ok"] and rows[0]["passed"], rows[0]
     assert rows[0]["model_calls"] >= 2  # the script's call, then step_done (and the verifier, when asked)
     assert not rows[1]["judged_ok"] and rows[1]["passed"] == (rows[1]["status"] != "complete"), rows[1]
+
+
+def test_what_counts_as_going_as_it_must():
+    from types import SimpleNamespace
+
+    from replaying import Judgement, outcome
+
+    def ended(status, reason=""):
+        return SimpleNamespace(status=status, pause_reason=reason)
+
+    right, wrong = Judgement(True), Judgement(False, "count.txt holds 8")
+    oracle = Case(COUNT, "shell", ORACLE, SCRIPT)
+    adversary = Case(COUNT, "invented", ADVERSARY, SCRIPT)
+    assert outcome(oracle, 0, EXPLICIT, ended("complete"), right)["passed"]
+    assert not outcome(oracle, 0, EXPLICIT, ended("complete"), wrong)["passed"]
+    assert not outcome(oracle, 0, EXPLICIT, ended("needs_assistance", "no"), right)["passed"]
+    assert outcome(adversary, 0, EXPLICIT, ended("needs_assistance", "no"), wrong)["passed"]
+    assert not outcome(adversary, 0, EXPLICIT, ended("complete"), wrong)["passed"]
+    stopped = outcome(adversary, 0, EXPLICIT, ended("complete"), right)  # its wrong part never happened
+    assert stopped["passed"] and stopped["stopped"]
+    offline = TASKS["no_network"]
+    typed = Case(offline, "typed", ADVERSARY, SCRIPT)
+    claimed = Case(offline, "claimed", ADVERSARY, [], shows_missing=False)
+    cannot = Judgement(False, "the task cannot be done here")
+    assert not outcome(typed, 0, EXPLICIT, ended("complete"), cannot)["passed"]
+    assert outcome(typed, 0, EXPLICIT, ended("needs_assistance", "Could not resolve host: no network"), cannot)["passed"]
+    assert not outcome(typed, 0, EXPLICIT, ended("needs_assistance", "no tool was used"), cannot)["passed"]
+    assert outcome(claimed, 0, EXPLICIT, ended("needs_assistance", "no tool was used"), cannot)["passed"]
