@@ -706,7 +706,7 @@ def cases_for(task: BenchTask, wording: int = 0) -> list[Case]:
     if task.feasible:
         return feasible_cases(task, ANSWERS[task.name], task.goals[wording])
     return [Case(task, name, kind, calls, report, "" if kind == ORACLE else "what is missing, made up or claimed",
-                 (0,) if shows else (), shows_missing=shows)
+                 (0,) if shows else (), (0,) if name == "backgrounded" else (), shows_missing=shows)
             for name, kind, calls, report, shows in INFEASIBLE[task.name]]
 
 

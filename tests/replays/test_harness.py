@@ -120,6 +120,10 @@ def test_a_corpus_that_is_not_what_it_claims_is_caught(tmp_path):
                         failing=(0,))
     with pytest.raises(AssertionError, match="call 1, run_shell.*worked applied straight"):
         honest(tmp_path / "d", right, said_to_fail)
+    # whether a job failing in the background is reported is the framework's to measure: no claim
+    hidden = Case(COUNT, "backgrounded", ADVERSARY, [call("run_shell", command="false &"),
+                                                     call("write_file", path="count.txt", content="8\n")], hidden=(0,))
+    assert honest(tmp_path / "e", right, hidden)
 
 
 def test_an_input_no_oracle_changes_must_be_kept(tmp_path):
