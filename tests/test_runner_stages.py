@@ -698,3 +698,19 @@ def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a
     # typed in after the program ran: what the program wrote is gone
     assert not judged(("write_file", {"path": "sum.py", "content": script}), ("run_shell", {"command": "python3 sum.py"}),
                       ("write_file", {"path": "total.txt", "content": "42"})).passed
+
+
+@pytest.mark.parametrize("content, status", [("a,b\n", "needs_assistance"), ("a;b\n", "complete")])
+def test_a_file_written_back_with_the_bytes_it_had_is_unchanged(make_app, content, status):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", *[call("read_file", path="data.txt"), call("write_file", path="data.txt", content=content),
+                                    call("step_done", report="replaced the commas")] * 3)
+    model.enqueue_for("verifier", *[verdict(True, "the commas are semicolons now.")] * 6)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Replace every comma in data.txt with a semicolon."])
+    (app.workspace_for(task.id) / "data.txt").write_text("a,b\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == status, task.pause_reason
+    if status != "complete":
+        assert task.pause_reason and "data.txt is unchanged" in task.pause_reason

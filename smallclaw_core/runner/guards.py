@@ -23,8 +23,10 @@ the evidence checks of the step and the model verifier.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from smallclaw_core.verification import StepContext, Verdict
@@ -314,13 +316,46 @@ def _norm(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
+def _same_as_at_start(ctx: StepContext, names: list[str]) -> set[str]:
+    """Those of ``names`` whose bytes are the ones the step started with (written back the same).
+
+    From the open step's snapshot (``stepchanges``), which keeps a file's sha256 just before
+    a tool writes it; a file it did not see, or whose bytes it did not keep, is not called the same.
+    """
+    from smallclaw_core.snapshots import Seen
+    from smallclaw_core.stepchanges import OPEN, StepChanges
+
+    if ctx.app is None or Path(ctx.workspace) != Path(ctx.app.workspace_for(ctx.task.id)):
+        return set()  # an attempt's copy: its start is not the open step's snapshot
+    data = StepChanges(ctx.app, ctx.task.id).read(OPEN)
+    if not data or data.get("step") != ctx.step_index:
+        return set()
+    seen = (data.get("snapshot") or {}).get("seen") or {}
+    same = set()
+    for name in names:
+        row = seen.get(name.lstrip("./"))
+        if row is None:
+            continue
+        start = Seen.from_row(row)
+        if start.sha256 is None:
+            continue
+        try:
+            now = ctx.files.read_bytes(name, limit=start.size + 1, partial=True)
+        except OSError:
+            continue
+        if len(now) == start.size and hashlib.sha256(now).hexdigest() == start.sha256:
+            same.add(name)
+    return same
+
+
 class UnchangedEdit:
     """A step that edits files that are all there, and changed none of them, is not done.
 
     "Replace every comma in data.txt with a semicolon" leaves no new file to look for,
     and a small verifier takes the model's word; that data.txt is as it was is a fact.
     Which files a step edits in place is its intent's (``Role.EDIT``), read once when it
-    started: a file beside a new one is what the step reads, not what it edits.
+    started: a file beside a new one is what the step reads, not what it edits. A file
+    written back with the bytes it had is as unchanged as one left alone.
     """
 
     name = "unchanged"
@@ -332,7 +367,8 @@ class UnchangedEdit:
         if not named or len(named) != len(intent.files):
             return None
         changed = {c.lstrip("./") for c in ctx.changed}
-        if any(n.lstrip("./") in changed for n in named):
+        touched = [n for n in named if n.lstrip("./") in changed]
+        if touched and not all(n in _same_as_at_start(ctx, touched) for n in touched):
             return None
         names = ", ".join(named)
         return Verdict(False, f"{names} {'is' if len(named) == 1 else 'are'} unchanged, and the step asks for a "

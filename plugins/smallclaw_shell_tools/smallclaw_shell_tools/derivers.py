@@ -311,6 +311,11 @@ def lines_containing(intent: Intent, facts: Facts) -> list[str]:
     word = m.group(2)
     if word.lower() in ("the", "a", "an", "it", "them") or (facts.workspace is not None and word == pair[0]):
         return []
+    text = _text(facts, pair[0])
+    if text is not None and not any((word in line) != bool(m.group(1)) for line in _lines(text)):
+        # no line would be kept: the word read is not what the step selects by ("each line of
+        # t.txt with every word capitalised"), and an empty result can be shown by no check
+        return []
     return [f"file_equals_output: {pair[1]} :: grep {'-vF' if m.group(1) else '-F'} {q(word)} {q(pair[0])}"]
 
 

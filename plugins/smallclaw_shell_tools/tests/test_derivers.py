@@ -130,6 +130,9 @@ NEAR_MISSES = [
     ("In config.json, set colour to red.", []),
     # a value to select by is not the content of a file that holds a count
     ("Copy the line of app.log with the word ERROR into e.txt.", ["file_equals_output: e.txt :: grep -F ERROR app.log"]),
+    # "with" that does not select: the word is in no line of the input, so nothing would be kept
+    ("Write each line of names.txt with every word capitalised to nice.txt.", []),
+    ("Copy the lines of app.log with the word WARNING into w.txt.", []),
     # values given without quotes
     ("Create greet.txt containing exactly the text: good morning everyone", ["file_contains: greet.txt :: good morning everyone"]),
     ("hello.txt should contain just the words hello world.", ["file_contains: hello.txt :: hello world"]),
