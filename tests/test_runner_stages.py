@@ -714,3 +714,21 @@ def test_a_file_written_back_with_the_bytes_it_had_is_unchanged(make_app, conten
     assert task.status == status, task.pause_reason
     if status != "complete":
         assert task.pause_reason and "data.txt is unchanged" in task.pause_reason
+
+
+def test_a_later_step_whose_file_an_earlier_step_wrote_may_use_no_tool(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", call("run_shell", command="wc -l < data.txt > n.txt"),
+                      call("step_done", report="n.txt holds the count"), call("step_done", report="saved already"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Count the lines of data.txt into n.txt.", "Save it in n.txt."])
+    (app.workspace_for(task.id) / "data.txt").write_text("a\nb\n")
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+    # a file the task did not make is still one the step must change, with a tool
+    model.enqueue_for("executor", *[call("step_done", report="saved already")] * 3)
+    other = app.tasks.create("g", ["Save it in data.txt."])
+    (app.workspace_for(other.id) / "data.txt").write_text("a\nb\n")
+    run(app)
+    assert app.store.get(other.id).status == "needs_assistance"

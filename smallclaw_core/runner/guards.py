@@ -12,10 +12,13 @@
   every call it made) fails with the end of its output, so the executor (and the
   user, when the task pauses) reads why: "ffmpeg: not found", "Could not resolve host".
 - ``unchanged`` and ``echo`` (order 15, after the step's checks): a step that edits
-  files that are all there and changed none fails; so does a file that holds the
-  step's own words ("first three lines of data.txt") instead of its result.
+  files that are all there and changed none (by their bytes) fails; so does a file
+  that holds the step's own words ("first three lines of data.txt") instead of its result.
 - ``evidence`` (order 20, after the step's checks, whose findings say more): a step
   that asks for an action but used no tool fails, with the tools that fit.
+  Neither of these two fails a later step whose files an earlier step of the task made
+  or changed (a plan's "Save it in t.txt" once t.txt is written): the checks and the
+  verifier judge what the files hold.
 
 Each returns ``None`` ("no opinion") when its facts are fine, so the chain goes on to
 the evidence checks of the step and the model verifier.
@@ -203,6 +206,9 @@ class ActionEvidence:
         fitting = fitting_tools(ctx.step.description, available)
         if not fitting:
             return None  # a step that asks for no action (report, answer) is for the model to judge
+        named = [f.name for f in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).files]
+        if named and _made_by_earlier_steps(ctx, named):
+            return None  # what it names an earlier step made: the work may be done, the checks and verifier say
         return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
                               f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
 
@@ -348,6 +354,16 @@ def _same_as_at_start(ctx: StepContext, names: list[str]) -> set[str]:
     return same
 
 
+def _made_by_earlier_steps(ctx: StepContext, names: list[str]) -> bool:
+    """Every one of ``names`` was created or changed by an earlier step of the task (its journaled change)."""
+    if not ctx.step_index or ctx.app is None:
+        return False
+    made = {f.get("path") for e in ctx.app.store.journal(ctx.task.id)
+            if e.kind == "change" and (e.data.get("step") or 0) < ctx.step_index
+            for f in e.data.get("files") or () if f.get("action") in ("created", "changed")}
+    return all(n.lstrip("./") in made for n in names)
+
+
 class UnchangedEdit:
     """A step that edits files that are all there, and changed none of them, is not done.
 
@@ -355,7 +371,9 @@ class UnchangedEdit:
     and a small verifier takes the model's word; that data.txt is as it was is a fact.
     Which files a step edits in place is its intent's (``Role.EDIT``), read once when it
     started: a file beside a new one is what the step reads, not what it edits. A file
-    written back with the bytes it had is as unchanged as one left alone.
+    written back with the bytes it had is as unchanged as one left alone; files an earlier
+    step of the task made or changed are left to the other verifiers (a plan's "Save it in
+    t.txt" after the step that wrote t.txt asks for nothing more).
     """
 
     name = "unchanged"
@@ -370,6 +388,8 @@ class UnchangedEdit:
         touched = [n for n in named if n.lstrip("./") in changed]
         if touched and not all(n in _same_as_at_start(ctx, touched) for n in touched):
             return None
+        if _made_by_earlier_steps(ctx, named):
+            return None  # "Save it in t.txt" after a step that wrote t.txt: that step's work may be this one's
         names = ", ".join(named)
         return Verdict(False, f"{names} {'is' if len(named) == 1 else 'are'} unchanged, and the step asks for a "
                               f"change: make it with a tool (edit_file, write_file, or run_shell with sed), then "
