@@ -205,7 +205,8 @@ def key_value_read(intent: Intent, facts: Facts) -> list[str]:
     printed as a person writes it (text bare, numbers and true/false as JSON has them).
     """
     pair = _one_to_one(intent)
-    if pair is None or not pair[0].lower().endswith((".json", ".toml")) or intent.negated or intent.operations:
+    if pair is None or not pair[0].lower().endswith((".json", ".toml")) or intent.negated \
+            or intent.operations - {"copy"}:
         return []
     data = _structured(facts, pair[0])
     if not data:
@@ -283,8 +284,8 @@ def letter_case(intent: Intent, facts: Facts) -> list[str]:
     if pair is None or intent.selection or intent.negated or not (intent.only("upper") or intent.only("lower", "copy")
                                                                   or intent.only("upper", "copy")):
         return []
-    if "upper" in intent.operations and "lower" in intent.operations:
-        return []
+    if ("upper" in intent.operations) == ("lower" in intent.operations):
+        return []  # both, or neither: "copy" alone is no change of case
     a, b = ("[:lower:]", "[:upper:]") if "upper" in intent.operations else ("[:upper:]", "[:lower:]")
     return [f"file_equals_output: {pair[1]} :: tr '{a}' '{b}' < {q(pair[0])}"]
 
@@ -365,6 +366,8 @@ def copied_file(intent: Intent, facts: Facts) -> list[str]:
         return []
     if outs[0].rsplit("/", 1)[-1] != ins[0].rsplit("/", 1)[-1] and "/" in outs[0]:
         return []
+    if key_value_read.derive(intent, facts):
+        return []  # "copy the value of port in config.json into port.txt": one value, not the file
     return [f"file_equals_output: {outs[0]} :: cat {q(ins[0])}"]
 
 

@@ -130,6 +130,12 @@ NEAR_MISSES = [
     ("In config.json, set colour to red.", []),
     # a value to select by is not the content of a file that holds a count
     ("Copy the line of app.log with the word ERROR into e.txt.", ["file_equals_output: e.txt :: grep -F ERROR app.log"]),
+    # a copy that changes no letter's case
+    ("Copy the value of port in config.json into port.txt.",
+     ["file_equals_output: port.txt :: python3 -c 'import json,sys,tomllib; p=sys.argv[1]; "
+      "d=tomllib.load(open(p,'\"'\"'rb'\"'\"')) if p.endswith('\"'\"'.toml'\"'\"') else json.load(open(p)); "
+      "v=d[sys.argv[2]]; print(v if isinstance(v,str) else json.dumps(v))' config.json port"]),
+    ("Copy names.txt into copy.txt.", ["file_equals_output: copy.txt :: cat names.txt"]),
     # "with" that does not select: the word is in no line of the input, so nothing would be kept
     ("Write each line of names.txt with every word capitalised to nice.txt.", []),
     ("Copy the lines of app.log with the word WARNING into w.txt.", []),
