@@ -675,6 +675,18 @@ def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp
     (tmp_path / "head.txt").write_text("alpha\nbravo\ncharlie\n")
     assert verify(Echo(), ctx(tmp_path, "Write the first three lines of data.txt to head.txt.",
                               changed=["head.txt"])) is None
+    # two words the step gives without quotes, data it spells out, a text its checks require
+    (tmp_path / "hello.txt").write_text("hello world")
+    assert verify(Echo(), ctx(tmp_path, "Can you put hello world in a file called hello.txt?",
+                              changed=["hello.txt"])) is None
+    (tmp_path / "p.json").write_text('{"name": "Alice", "age": 30}')
+    assert verify(Echo(), ctx(tmp_path, 'I need p.json to hold {"name": "Alice", "age": 30}.', changed=["p.json"])) is None
+    (tmp_path / "n.txt").write_text("good morning to all of you")
+    step = "Put good morning to all of you in n.txt."
+    assert not verify(Echo(), ctx(tmp_path, step, changed=["n.txt"])).passed
+    checked = ctx(tmp_path, step, changed=["n.txt"])
+    checked.task.steps[0].check = "file_contains: n.txt :: good morning to all of you"
+    assert verify(Echo(), checked) is None
 
 
 def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a_program_is_not(tmp_path):

@@ -318,6 +318,14 @@ class NumberGrounding:
         return texts, redirected
 
 
+def _is_data(text: str) -> bool:
+    """A JSON object or array: data the step may spell out, never a request's words."""
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
@@ -407,6 +415,9 @@ class Echo:
         said = _norm(description)
         intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
         given = {_norm(v.text) for v in intent.values + goal_intent(ctx.app, ctx.task, ctx.workspace).values}
+        # what the step's own checks require a file to hold is given, not echoed
+        given |= {_norm(line.partition("::")[2]) for line in (ctx.step.check or "").splitlines()
+                  if line.strip().lower().startswith("file_contains:")}
         stems = [f.name.rsplit("/", 1)[-1].split(".", 1)[0].lower() for f in intent.files]
         for name in ctx.changed[:5]:
             try:
@@ -414,9 +425,11 @@ class Echo:
             except (OSError, UnicodeDecodeError):  # not a file, larger than 400 bytes, not text
                 continue
             words = _norm(text)
-            if len(words) < 4 or words not in said or words in given:
+            if len(words) < 4 or words not in said or words in given or _is_data(text):
                 continue
-            if len(text.split()) >= 3 or any(stem and stem in text.lower() for stem in stems):
+            # two words or one: an echo only with a file's name in them ("reversed.tx..."); "hello world"
+            # in hello.txt is the words the step gives
+            if len(text.split()) >= 3 or any(stem and f"{stem}." in text.lower() for stem in stems):
                 return Verdict(False, f"{name} holds {text[:80]!r}: words of the step itself, not its result. "
                                       "Do what the step asks with a tool (run_shell, or read_file then "
                                       "write_file), and write what that gives.", source=self.name)
