@@ -813,10 +813,36 @@ def describe(case: Case) -> str:
     return "\n".join(f"{c['name']}({json.dumps(c['arguments'])[:160]})" for c in case.calls)
 
 
-def in_suite(case: Case, mode: str) -> bool:
-    """Whether the test suite runs this case: every case in explicit mode, and the oracles in planned
-    mode too (the adversaries in planned mode are left to ``bench/replays.py``, for time)."""
-    return mode == EXPLICIT or case.kind != ADVERSARY
+#: of a task's adversaries in its suite wording, one in this many is in the test suite (rotating)
+SUITE_ADVERSARY_SHARE = 3
+
+
+def suite_wording(task: BenchTask) -> int:
+    """The wording of ``task`` the test suite replays: they take turns from task to task, so every
+    wording number is in the suite, for different tasks."""
+    return every_task().index(task) % len(task.goals)
+
+
+def in_suite(case: Case, wording: int, mode: str) -> bool:
+    """Whether the test suite runs this case: a fixed sample that keeps the suite to a few minutes.
+
+    One wording per task (``suite_wording``); in it every oracle, in both modes, and one in
+    ``SUITE_ADVERSARY_SHARE`` of the adversaries, in explicit mode, taking turns from task to
+    task so that every kind of adversary is in the suite for many tasks. For a task that cannot
+    be done here, every case of that wording. ``bench/replays.py`` runs them all.
+    """
+    task = case.task
+    if wording != suite_wording(task):
+        return False
+    if case.kind == ORACLE:
+        return True
+    if mode != EXPLICIT:
+        return False
+    if not task.feasible:
+        return True
+    adversaries = [c.name for c in cases_for(task, wording) if c.kind == ADVERSARY]
+    offset = every_task().index(task)
+    return (adversaries.index(case.name) + offset) % SUITE_ADVERSARY_SHARE == 0
 
 
 def failure_line(row: dict[str, Any]) -> str:

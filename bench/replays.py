@@ -69,7 +69,7 @@ def select(args: argparse.Namespace) -> list[tuple[Any, int, str]]:
                 if args.case and not ({case.kind, case.name} & set(args.case.split(","))):
                     continue
                 for mode in modes_for(task, w):
-                    if args.mode in ("all", mode) and (not args.suite or in_suite(case, mode)):
+                    if args.mode in ("all", mode) and (not args.suite or in_suite(case, w, mode)):
                         chosen.append((case, w, mode))
     return chosen
 
@@ -193,7 +193,7 @@ def main() -> int:
                                indent=2), encoding="utf-8")
     print(f"wrote {path}")
     if args.write_failures:
-        suite = {case_id(c, w, m) for c, w, m in chosen if in_suite(c, m)}
+        suite = {case_id(c, w, m) for c, w, m in chosen if in_suite(c, w, m)}
         failed = sorted(failure_line(r) for r in rows if not r["passed"] and r["id"] in suite)
         Path(args.write_failures).write_text(HEADER + "".join(f"{line}\n" for line in failed), encoding="utf-8")
         print(f"wrote {len(failed)} failures to {args.write_failures}")

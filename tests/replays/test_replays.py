@@ -36,7 +36,7 @@ def suite() -> dict[str, tuple]:
         for w in range(len(task.goals)):
             for case in cases_for(task, w):
                 for mode in modes_for(task, w):
-                    if in_suite(case, mode):
+                    if in_suite(case, w, mode):
                         chosen[case_id(case, w, mode)] = (case, w, mode)
     return chosen
 
