@@ -206,9 +206,12 @@ class ActionEvidence:
         fitting = fitting_tools(ctx.step.description, available)
         if not fitting:
             return None  # a step that asks for no action (report, answer) is for the model to judge
-        named = [f.name for f in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).files]
+        # the files it names ("Fix it": the goal's), when an earlier step made or changed them all,
+        # may be done: the checks and the verifier say
+        named = [f.name for f in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).files] \
+            or [f.name for f in goal_intent(ctx.app, ctx.task, ctx.workspace).files]
         if named and _made_by_earlier_steps(ctx, named):
-            return None  # what it names an earlier step made: the work may be done, the checks and verifier say
+            return None
         return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
                               f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
 
@@ -381,7 +384,8 @@ class UnchangedEdit:
     started: a file beside a new one is what the step reads, not what it edits. A file
     written back with the bytes it had is as unchanged as one left alone; files an earlier
     step of the task made or changed are left to the other verifiers (a plan's "Save it in
-    t.txt" after the step that wrote t.txt asks for nothing more).
+    t.txt" after the step that wrote t.txt asks for nothing more), and so are files the
+    whole goal only reads.
     """
 
     name = "unchanged"
@@ -392,6 +396,9 @@ class UnchangedEdit:
         named = [f.name for f in intent.files if f.role is Role.EDIT and f.exists]
         if not named or len(named) != len(intent.files):
             return None
+        read = {f.name for f in goal_intent(ctx.app, ctx.task, ctx.workspace).files if f.role is Role.READ}
+        if any(n in read for n in named):
+            return None  # a step of the plan that describes what the goal reads ("people.json holds a list")
         changed = {c.lstrip("./") for c in ctx.changed}
         touched = [n for n in named if n.lstrip("./") in changed]
         if touched and not all(n in _same_as_at_start(ctx, touched) for n in touched):
