@@ -744,3 +744,23 @@ def test_a_later_step_whose_file_an_earlier_step_wrote_may_use_no_tool(make_app)
     (app.workspace_for(other.id) / "data.txt").write_text("a\nb\n")
     run(app)
     assert app.store.get(other.id).status == "needs_assistance"
+
+
+@pytest.mark.parametrize("goal, steps, files, work", [
+    ("people.json holds a list of people. Write their names to names.txt.",
+     ["people.json holds a list of people.", "Write their names to names.txt."],
+     {"people.json": '[{"name": "Ann"}]\n'}, call("write_file", path="names.txt", content="Ann\n")),
+    ("calc.py crashes when run. Fix it so that running it prints 12.",
+     ["calc.py crashes when run.", "Fix it so that running it prints 12."],
+     {"calc.py": "print(5 + c)\n"}, call("write_file", path="calc.py", content="print(5 + 7)\n")),
+])
+def test_a_plan_whose_first_step_did_all_the_work_completes(make_app, goal, steps, files, work):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", work, call("step_done", report="did it all"), call("step_done", report="done before"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create(goal, steps)
+    for name, text in files.items():
+        (app.workspace_for(task.id) / name).write_text(text)
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
