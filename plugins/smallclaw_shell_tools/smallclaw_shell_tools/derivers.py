@@ -110,6 +110,8 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
     if target is None or intent.selection or intent.negated or _number_result(intent) \
             or re.search(r"\bset\b|\bkeys?\b", intent.text, re.I):
         return []
+    if intent.folders and "/" not in target:
+        return []  # "a docs directory containing README.md": the file's path is not its bare name
     given = [v.text for v in intent.values if not re.search(rf"\bword\s+['\"]?{re.escape(v.text)}", intent.text)]
     if len(given) != 1 or given[0] == target or len(given[0].split()) > 12:
         return []

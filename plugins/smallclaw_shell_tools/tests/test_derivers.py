@@ -130,6 +130,8 @@ NEAR_MISSES = [
     ("In config.json, set colour to red.", []),
     # a value to select by is not the content of a file that holds a count
     ("Copy the line of app.log with the word ERROR into e.txt.", ["file_equals_output: e.txt :: grep -F ERROR app.log"]),
+    # a file inside a folder the step names: its bare name is not its path
+    ("Can you add a docs directory containing README.md with the text Project docs?", []),
     # a copy that changes no letter's case
     ("Copy the value of port in config.json into port.txt.",
      ["file_equals_output: port.txt :: python3 -c 'import json,sys,tomllib; p=sys.argv[1]; "
