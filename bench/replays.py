@@ -12,7 +12,7 @@ own evidence decides. Two rates come out, with no model noise in them:
 A task that cannot be done here must pause, and when the calls showed what is missing,
 with a reason that names it; its failures count with the others of their kind.
 
-    python bench/replays.py                          # everything (a quarter of an hour on 2 cores)
+    python bench/replays.py                          # everything (about 20 minutes on 2 cores)
     python bench/replays.py --set held-out-2 --mode explicit
     python bench/replays.py --only count_lines,json_edit --case oracle
     python bench/replays.py --kind edit --wordings 0
