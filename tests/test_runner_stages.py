@@ -764,3 +764,29 @@ def test_a_plan_whose_first_step_did_all_the_work_completes(make_app, goal, step
         (app.workspace_for(task.id) / name).write_text(text)
     run(app)
     assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+
+
+def test_checks_smallclaw_derived_do_not_pass_what_the_guards_after_them_refuse(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])
+    code = "with open('hello.txt', 'w') as f:\n    f.write('hello world\\n')\n"
+    model.enqueue_for("executor", *[call("write_file", path="hello.txt", content=code),
+                                    call("step_done", report="wrote hello world")] * 3)
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    task = app.tasks.create("g", ["Write the text 'hello world' to hello.txt."])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.steps[0].check_by == "derived" and "hello world" in task.steps[0].check
+    assert task.status == "needs_assistance" and "program code" in task.pause_reason, task.pause_reason
+
+
+def test_a_file_the_goal_names_inside_a_folder_it_names_is_not_missing(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", call("run_shell", command="mkdir -p docs"),
+                      call("write_file", path="docs/README.md", content="Project docs\n"),
+                      call("step_done", report="created docs/README.md"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 3)
+    model.enqueue_for("summarizer", "ok")
+    goal = "Can you add a docs directory containing README.md with the text Project docs?"
+    task = app.tasks.create(goal, [goal])
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason

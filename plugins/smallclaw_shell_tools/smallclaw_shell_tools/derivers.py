@@ -148,8 +148,11 @@ def line_count(intent: Intent, facts: Facts) -> list[str]:
     pair = _one_to_one(intent)
     if pair is None or not intent.only("count") or intent.selection or intent.negated:
         return []
-    units = {w.rstrip("s") for w in intent.words if w in ("line", "lines", "word", "words", "character",
-                                                             "characters", "chars", "byte", "bytes")}
+    said = intent.text
+    for f in intent.files:  # "word.txt" names a file, not what is counted
+        said = said.replace(f.name, " ")
+    units = {w.rstrip("s").lower() for w in re.findall(r"[A-Za-z]+", said)
+             if w.lower() in ("line", "lines", "word", "words", "character", "characters", "chars", "byte", "bytes")}
     if len(units) != 1:
         return []
     flag = {"line": "-l", "word": "-w", "byte": "-c"}.get(units.pop(), "-m")

@@ -26,6 +26,7 @@ FILES = {
     "config.json": '{"name": "demo", "debug": false, "port": 8080}\n', "settings.toml": 'title = "demo"\nport = 8000\n',
     "sales.csv": "item,amount\napples,12\npears,30\n", "part1.txt": "first half\n", "part2.txt": "second half\n",
     "essay.txt": "Small models can do real work.\n", "greeting.txt": "Hello, World!\n", "mixed.txt": "pear\nApple\n",
+    "word.txt": "excellence\n",
 }
 
 
@@ -130,6 +131,8 @@ NEAR_MISSES = [
     ("In config.json, set colour to red.", []),
     # a value to select by is not the content of a file that holds a count
     ("Copy the line of app.log with the word ERROR into e.txt.", ["file_equals_output: e.txt :: grep -F ERROR app.log"]),
+    # a file's name is not what is counted ("word.txt")
+    ("Count the letter e in word.txt and write the count to e_count.txt.", ["file_is_number: e_count.txt"]),
     # a file inside a folder the step names: its bare name is not its path
     ("Can you add a docs directory containing README.md with the text Project docs?", []),
     # a copy that changes no letter's case
