@@ -58,6 +58,11 @@ def test_a_data_file_holding_a_programs_text_fails(tmp_path):
                  {"sum.py": script}, {"out.txt": "5050\n"}) is None
     assert judge(ProgramText(), tmp_path / "c", "Copy sum.py to code.txt", {"sum.py": script},
                  {"code.txt": script}) is None
+    # a copy of lines the step selects is not a copy of the program the model wrote to select them
+    program = "with open('j.txt') as f:\n    print(''.join(l for l in f if l.startswith('2026-')))\n"
+    v = judge(ProgramText(), tmp_path / "d", "Copy the lines of j.txt that start with 2026- into d.txt",
+              {"j.txt": "2026-01 a\nnote\n", "pick.py": program}, {"d.txt": program})
+    assert not v.passed and "holds the text of pick.py" in v.reason
 
 
 def test_a_copy_of_the_input_where_something_was_to_be_done_fails(tmp_path):

@@ -100,12 +100,14 @@ class ProgramText:
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
-        if "copy" in intent.operations:
-            return None
         files = Workspace(ctx.workspace)
+        named = {f.name for f in intent.files} if "copy" in intent.operations else set()
         programs = {}
         for name, _ in files.walk(limit=500, hidden=False):
-            if name.lower().endswith((".py", ".sh")) and (text := _text(files, name)) and len(_lines(text)) >= 1:
+            # a program the step names may be what it copies ("copy sum.py to code.txt"); one the
+            # model wrote on the way is not
+            if name.lower().endswith((".py", ".sh")) and name not in named and (text := _text(files, name)) \
+                    and len(_lines(text)) >= 1:
                 programs[name] = _lines(text)
         written = [n for n in _written(ctx) if not n.lower().endswith(CODE) and n not in programs]
         for name in written:
