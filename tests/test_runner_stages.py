@@ -687,6 +687,11 @@ def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp
     checked = ctx(tmp_path, step, changed=["n.txt"])
     checked.task.steps[0].check = "file_contains: n.txt :: good morning to all of you"
     assert verify(Echo(), checked) is None
+    # a file the step edits that now holds just a word of the step lost what it held
+    (tmp_path / "server.toml").write_text("[server]\n")
+    edited = ctx(tmp_path, "Add timeout = 30 to the [server] table of server.toml.", changed=["server.toml"])
+    edited.task.steps[0].found = ["server.toml"]
+    assert not verify(Echo(), edited).passed
 
 
 def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a_program_is_not(tmp_path):

@@ -434,9 +434,12 @@ class Echo:
             words = _norm(text)
             if len(words) < 4 or words not in said or words in given or _is_data(text):
                 continue
-            # two words or one: an echo only with a file's name in them ("reversed.tx..."); "hello world"
-            # in hello.txt is the words the step gives
-            if len(text.split()) >= 3 or any(stem and f"{stem}." in text.lower() for stem in stems):
+            # two words or one, in a new file: an echo only with a file's name in them ("reversed.tx...");
+            # "hello world" in a new hello.txt is the words the step gives. A file the step edits that
+            # now holds just "[server]" lost what it held
+            edited = name in (ctx.step.found or ())
+            if len(text.split()) >= 3 or any(stem and (f"{stem}." in text.lower() or (edited and stem in text.lower()))
+                                             for stem in stems):
                 return Verdict(False, f"{name} holds {text[:80]!r}: words of the step itself, not its result. "
                                       "Do what the step asks with a tool (run_shell, or read_file then "
                                       "write_file), and write what that gives.", source=self.name)
