@@ -795,3 +795,23 @@ def test_a_file_the_goal_names_inside_a_folder_it_names_is_not_missing(make_app)
     task = app.tasks.create(goal, [goal])
     run(app)
     assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+
+
+@pytest.mark.parametrize("before, after, status", [
+    ("Good night\n", "Result: <value>\n", "needs_assistance"),
+    ("{name} says Good night\n", "{name} says Good morning\n", "complete"),
+])
+def test_a_placeholder_written_into_a_file_edited_in_place_is_not_its_own_input(make_app, before, after, status):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", *[call("read_file", path="greeting.txt"),
+                                    call("write_file", path="greeting.txt", content=after),
+                                    call("step_done", report="it says Good morning")] * 3)
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["greeting.txt says Good night. Make it say Good morning instead."])
+    (app.workspace_for(task.id) / "greeting.txt").write_text(before)
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == status, task.pause_reason
+    if status != "complete":
+        assert "placeholder" in task.pause_reason

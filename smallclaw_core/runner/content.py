@@ -31,6 +31,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .conversation import FINISH_TOOL
+from .evidence import at_step_start
 from .intents import step_intent
 
 CODE = (".py", ".sh", ".bash", ".js", ".ts", ".rb", ".pl", ".php", ".c", ".h", ".cpp", ".go", ".rs", ".java",
@@ -56,6 +57,14 @@ def _written(ctx: StepContext) -> list[str]:
     return [n for n in ctx.changed[:20]]
 
 
+def _input_text(ctx: StepContext, files: Workspace, name: str, rewritten: bool) -> str:
+    """An input's text as the step found it ("" when a rewritten one's earlier bytes are not known)."""
+    if not rewritten:
+        return _text(files, name) or ""
+    start = at_step_start(ctx, name)
+    return start.decode("utf-8", "replace") if start is not None else ""
+
+
 def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.strip().splitlines()]
 
@@ -72,7 +81,9 @@ class Placeholder:
         if re.search(r"\b(?:template|placeholders?)\b", said, re.I):
             return None  # a template was asked for
         inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
-        known = said + "\n" + "\n".join(_text(files, n) or "" for n in inputs)
+        written = set(_written(ctx))
+        # an input the step rewrote is known as it was when the step started, not as it is now
+        known = said + "\n" + "\n".join(_input_text(ctx, files, n, n in written) for n in inputs)
         for name in _written(ctx):
             if name.lower().endswith(CODE):
                 continue

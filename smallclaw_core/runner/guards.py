@@ -26,10 +26,8 @@ the evidence checks of the step and the model verifier.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from smallclaw_core.verification import StepContext, Verdict
@@ -37,7 +35,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.intent import Role
 
 from .conversation import FINISH_TOOL
-from .evidence import off_the_loop, parse_error
+from .evidence import at_step_start, off_the_loop, parse_error
 from .intents import goal_intent, step_intent
 
 #: a step that asks for a file that does not parse ("write an invalid JSON file for the parser's tests")
@@ -334,33 +332,17 @@ def _norm(text: str) -> str:
 
 
 def _same_as_at_start(ctx: StepContext, names: list[str]) -> set[str]:
-    """Those of ``names`` whose bytes are the ones the step started with (written back the same).
-
-    From the open step's snapshot (``stepchanges``), which keeps a file's sha256 just before
-    a tool writes it; a file it did not see, or whose bytes it did not keep, is not called the same.
-    """
-    from smallclaw_core.snapshots import Seen
-    from smallclaw_core.stepchanges import OPEN, StepChanges
-
-    if ctx.app is None or Path(ctx.workspace) != Path(ctx.app.workspace_for(ctx.task.id)):
-        return set()  # an attempt's copy: its start is not the open step's snapshot
-    data = StepChanges(ctx.app, ctx.task.id).read(OPEN)
-    if not data or data.get("step") != ctx.step_index:
-        return set()
-    seen = (data.get("snapshot") or {}).get("seen") or {}
+    """Those of ``names`` whose bytes are the ones the step started with (written back the same)."""
     same = set()
     for name in names:
-        row = seen.get(name.lstrip("./"))
-        if row is None:
-            continue
-        start = Seen.from_row(row)
-        if start.sha256 is None:
+        start = at_step_start(ctx, name)
+        if start is None:
             continue
         try:
-            now = ctx.files.read_bytes(name, limit=start.size + 1, partial=True)
+            now = ctx.files.read_bytes(name, limit=len(start) + 1, partial=True)
         except OSError:
             continue
-        if len(now) == start.size and hashlib.sha256(now).hexdigest() == start.sha256:
+        if now == start:
             same.add(name)
     return same
 
