@@ -9,7 +9,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from smallclaw_core.runner.content import CopyOfInput, FetchStandIn, Placeholder, ProgramText
+from smallclaw_core.runner.content import CopyOfInput, FetchStandIn, Placeholder, ProgramText, WrongFormat
 from smallclaw_core.tasks import JournalEntry, Step, Task
 from smallclaw_core.verification import StepContext
 
@@ -58,6 +58,11 @@ def test_a_data_file_holding_a_programs_text_fails(tmp_path):
                  {"sum.py": script}, {"out.txt": "5050\n"}) is None
     assert judge(ProgramText(), tmp_path / "c", "Copy sum.py to code.txt", {"sum.py": script},
                  {"code.txt": script}) is None
+    # a copy of lines the step selects is not a copy of the program the model wrote to select them
+    program = "with open('j.txt') as f:\n    print(''.join(l for l in f if l.startswith('2026-')))\n"
+    v = judge(ProgramText(), tmp_path / "d", "Copy the lines of j.txt that start with 2026- into d.txt",
+              {"j.txt": "2026-01 a\nnote\n", "pick.py": program}, {"d.txt": program})
+    assert not v.passed and "holds the text of pick.py" in v.reason
 
 
 def test_a_copy_of_the_input_where_something_was_to_be_done_fails(tmp_path):
@@ -123,3 +128,39 @@ def test_a_copy_fails_only_where_the_step_names_an_operation_on_the_data(tmp_pat
                                                                         asked_for_a_copy):
     v = judge(CopyOfInput(), tmp_path, step, {source: "b\tx\na\ty\n"}, {target: "b\tx\na\ty\n"})
     assert (v is None) == asked_for_a_copy, v
+
+
+def test_a_file_whose_bytes_are_not_the_format_its_name_says_fails(tmp_path):
+    import gzip
+    import shutil
+    import subprocess
+    import zipfile
+
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "a.txt").write_text("a picture\n")
+
+    def wrote(name):
+        task = Task(id="t", title="t", goal="Compress the photos folder", steps=[Step("Compress the photos folder",
+                                                                                      found=["photos"])])
+        ctx = StepContext(task=task, step_index=0, workspace=tmp_path, app=None, changed=[name])
+        return anyio.run(WrongFormat().verify, ctx)
+
+    subprocess.run(["tar", "-cf", "photos.7z", "photos"], cwd=tmp_path, check=True)
+    v = wrote("photos.7z")
+    assert not v.passed and "not a 7z file: its bytes are tar" in v.reason
+    (tmp_path / "song.mp3").write_text("MP3 audio of song.wav\n")
+    assert "not a MP3 file: its bytes are text" in wrote("song.mp3").reason
+    # the right format, an empty file and a name of no known format pass
+    with zipfile.ZipFile(tmp_path / "photos.zip", "w") as z:
+        z.write(tmp_path / "photos" / "a.txt", "photos/a.txt")
+    assert wrote("photos.zip") is None
+    with gzip.open(tmp_path / "a.gz", "wb") as f:
+        f.write(b"x")
+    assert wrote("a.gz") is None
+    if shutil.which("7z"):
+        subprocess.run(["7z", "a", "real.7z", "photos"], cwd=tmp_path, check=True, capture_output=True)
+        assert wrote("real.7z") is None
+    (tmp_path / "empty.png").write_bytes(b"")
+    assert wrote("empty.png") is None
+    (tmp_path / "notes.txt").write_text("PK is a word\n")
+    assert wrote("notes.txt") is None

@@ -675,6 +675,23 @@ def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp
     (tmp_path / "head.txt").write_text("alpha\nbravo\ncharlie\n")
     assert verify(Echo(), ctx(tmp_path, "Write the first three lines of data.txt to head.txt.",
                               changed=["head.txt"])) is None
+    # two words the step gives without quotes, data it spells out, a text its checks require
+    (tmp_path / "hello.txt").write_text("hello world")
+    assert verify(Echo(), ctx(tmp_path, "Can you put hello world in a file called hello.txt?",
+                              changed=["hello.txt"])) is None
+    (tmp_path / "p.json").write_text('{"name": "Alice", "age": 30}')
+    assert verify(Echo(), ctx(tmp_path, 'I need p.json to hold {"name": "Alice", "age": 30}.', changed=["p.json"])) is None
+    (tmp_path / "n.txt").write_text("good morning to all of you")
+    step = "Put good morning to all of you in n.txt."
+    assert not verify(Echo(), ctx(tmp_path, step, changed=["n.txt"])).passed
+    checked = ctx(tmp_path, step, changed=["n.txt"])
+    checked.task.steps[0].check = "file_contains: n.txt :: good morning to all of you"
+    assert verify(Echo(), checked) is None
+    # a file the step edits that now holds just a word of the step lost what it held
+    (tmp_path / "server.toml").write_text("[server]\n")
+    edited = ctx(tmp_path, "Add timeout = 30 to the [server] table of server.toml.", changed=["server.toml"])
+    edited.task.steps[0].found = ["server.toml"]
+    assert not verify(Echo(), edited).passed
 
 
 def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a_program_is_not(tmp_path):
@@ -698,3 +715,103 @@ def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a
     # typed in after the program ran: what the program wrote is gone
     assert not judged(("write_file", {"path": "sum.py", "content": script}), ("run_shell", {"command": "python3 sum.py"}),
                       ("write_file", {"path": "total.txt", "content": "42"})).passed
+
+
+@pytest.mark.parametrize("content, status", [("a,b\n", "needs_assistance"), ("a;b\n", "complete")])
+def test_a_file_written_back_with_the_bytes_it_had_is_unchanged(make_app, content, status):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", *[call("read_file", path="data.txt"), call("write_file", path="data.txt", content=content),
+                                    call("step_done", report="replaced the commas")] * 3)
+    model.enqueue_for("verifier", *[verdict(True, "the commas are semicolons now.")] * 6)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Replace every comma in data.txt with a semicolon."])
+    (app.workspace_for(task.id) / "data.txt").write_text("a,b\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == status, task.pause_reason
+    if status != "complete":
+        assert task.pause_reason and "data.txt is unchanged" in task.pause_reason
+
+
+def test_a_later_step_whose_file_an_earlier_step_wrote_may_use_no_tool(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", call("run_shell", command="wc -l < data.txt > n.txt"),
+                      call("step_done", report="n.txt holds the count"), call("step_done", report="saved already"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Count the lines of data.txt into n.txt.", "Save it in n.txt."])
+    (app.workspace_for(task.id) / "data.txt").write_text("a\nb\n")
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+    # a file the task did not make is still one the step must change, with a tool
+    model.enqueue_for("executor", *[call("step_done", report="saved already")] * 3)
+    other = app.tasks.create("g", ["Save it in data.txt."])
+    (app.workspace_for(other.id) / "data.txt").write_text("a\nb\n")
+    run(app)
+    assert app.store.get(other.id).status == "needs_assistance"
+
+
+@pytest.mark.parametrize("goal, steps, files, work", [
+    ("people.json holds a list of people. Write their names to names.txt.",
+     ["people.json holds a list of people.", "Write their names to names.txt."],
+     {"people.json": '[{"name": "Ann"}]\n'}, call("write_file", path="names.txt", content="Ann\n")),
+    ("calc.py crashes when run. Fix it so that running it prints 12.",
+     ["calc.py crashes when run.", "Fix it so that running it prints 12."],
+     {"calc.py": "print(5 + c)\n"}, call("write_file", path="calc.py", content="print(5 + 7)\n")),
+])
+def test_a_plan_whose_first_step_did_all_the_work_completes(make_app, goal, steps, files, work):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", work, call("step_done", report="did it all"), call("step_done", report="done before"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create(goal, steps)
+    for name, text in files.items():
+        (app.workspace_for(task.id) / name).write_text(text)
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+
+
+def test_checks_smallclaw_derived_do_not_pass_what_the_guards_after_them_refuse(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])
+    code = "with open('hello.txt', 'w') as f:\n    f.write('hello world\\n')\n"
+    model.enqueue_for("executor", *[call("write_file", path="hello.txt", content=code),
+                                    call("step_done", report="wrote hello world")] * 3)
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    task = app.tasks.create("g", ["Write the text 'hello world' to hello.txt."])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.steps[0].check_by == "derived" and "hello world" in task.steps[0].check
+    assert task.status == "needs_assistance" and "program code" in task.pause_reason, task.pause_reason
+
+
+def test_a_file_the_goal_names_inside_a_folder_it_names_is_not_missing(make_app):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", call("run_shell", command="mkdir -p docs"),
+                      call("write_file", path="docs/README.md", content="Project docs\n"),
+                      call("step_done", report="created docs/README.md"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 3)
+    model.enqueue_for("summarizer", "ok")
+    goal = "Can you add a docs directory containing README.md with the text Project docs?"
+    task = app.tasks.create(goal, [goal])
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+
+
+@pytest.mark.parametrize("before, after, status", [
+    ("Good night\n", "Result: <value>\n", "needs_assistance"),
+    ("{name} says Good night\n", "{name} says Good morning\n", "complete"),
+])
+def test_a_placeholder_written_into_a_file_edited_in_place_is_not_its_own_input(make_app, before, after, status):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", *[call("read_file", path="greeting.txt"),
+                                    call("write_file", path="greeting.txt", content=after),
+                                    call("step_done", report="it says Good morning")] * 3)
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["greeting.txt says Good night. Make it say Good morning instead."])
+    (app.workspace_for(task.id) / "greeting.txt").write_text(before)
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == status, task.pause_reason
+    if status != "complete":
+        assert "placeholder" in task.pause_reason

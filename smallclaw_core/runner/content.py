@@ -13,6 +13,9 @@ file and the evidence alone:
   holds, and the step asks for something done to it, not a copy;
 - ``fetch_stand_in`` (order 9): a file typed in by hand after a download failed
   (``curl: (6) Could not resolve host``) is not the download.
+- ``wrong_format`` (order 12): a file whose name says a binary format (``.7z``, ``.zip``,
+  ``.gz``, ``.png``, ``.mp3``...) and whose first bytes are not that format's (a tar named
+  ``photos.7z``, text typed into ``song.mp3``) is not that file.
 
 Each says nothing (``None``) where its facts are fine. Code files (``.py``, ``.sh``...)
 are never judged for placeholders: braces and ``$x`` are their syntax.
@@ -28,6 +31,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .conversation import FINISH_TOOL
+from .evidence import at_step_start
 from .intents import step_intent
 
 CODE = (".py", ".sh", ".bash", ".js", ".ts", ".rb", ".pl", ".php", ".c", ".h", ".cpp", ".go", ".rs", ".java",
@@ -53,6 +57,14 @@ def _written(ctx: StepContext) -> list[str]:
     return [n for n in ctx.changed[:20]]
 
 
+def _input_text(ctx: StepContext, files: Workspace, name: str, rewritten: bool) -> str:
+    """An input's text as the step found it ("" when a rewritten one's earlier bytes are not known)."""
+    if not rewritten:
+        return _text(files, name) or ""
+    start = at_step_start(ctx, name)
+    return start.decode("utf-8", "replace") if start is not None else ""
+
+
 def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.strip().splitlines()]
 
@@ -69,7 +81,9 @@ class Placeholder:
         if re.search(r"\b(?:template|placeholders?)\b", said, re.I):
             return None  # a template was asked for
         inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
-        known = said + "\n" + "\n".join(_text(files, n) or "" for n in inputs)
+        written = set(_written(ctx))
+        # an input the step rewrote is known as it was when the step started, not as it is now
+        known = said + "\n" + "\n".join(_input_text(ctx, files, n, n in written) for n in inputs)
         for name in _written(ctx):
             if name.lower().endswith(CODE):
                 continue
@@ -97,12 +111,14 @@ class ProgramText:
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
-        if "copy" in intent.operations:
-            return None
         files = Workspace(ctx.workspace)
+        named = {f.name for f in intent.files} if "copy" in intent.operations else set()
         programs = {}
         for name, _ in files.walk(limit=500, hidden=False):
-            if name.lower().endswith((".py", ".sh")) and (text := _text(files, name)) and len(_lines(text)) >= 1:
+            # a program the step names may be what it copies ("copy sum.py to code.txt"); one the
+            # model wrote on the way is not
+            if name.lower().endswith((".py", ".sh")) and name not in named and (text := _text(files, name)) \
+                    and len(_lines(text)) >= 1:
                 programs[name] = _lines(text)
         written = [n for n in _written(ctx) if not n.lower().endswith(CODE) and n not in programs]
         for name in written:
@@ -189,4 +205,54 @@ class FetchStandIn:
         return None
 
 
-GUARDS: tuple[Any, ...] = (Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn())
+#: what the first bytes of a file of each format are (a format whose files can start otherwise is not here)
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "7z": (b"7z\xbc\xaf\x27\x1c",), "zip": (b"PK\x03\x04", b"PK\x05\x06"), "gzip": (b"\x1f\x8b",),
+    "bzip2": (b"BZh",), "xz": (b"\xfd7zXZ\x00",), "zstd": (b"\x28\xb5\x2f\xfd",), "PNG": (b"\x89PNG\r\n\x1a\n",),
+    "JPEG": (b"\xff\xd8\xff",), "GIF": (b"GIF87a", b"GIF89a"), "PDF": (b"%PDF-",), "FLAC": (b"fLaC",),
+    "Ogg": (b"OggS",), "WAV": (b"RIFF",), "MP3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"),
+}
+FORMATS = {".7z": "7z", ".zip": "zip", ".gz": "gzip", ".tgz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd",
+           ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".pdf": "PDF", ".flac": "FLAC",
+           ".ogg": "Ogg", ".wav": "WAV", ".mp3": "MP3"}
+
+
+def _format_of(head: bytes) -> str:
+    """The format ``head`` (a file's first bytes) is in, as far as the table knows it."""
+    if head[257:262] == b"ustar":
+        return "tar"
+    found = [f for f, starts in SIGNATURES.items() if head.startswith(starts)]
+    if found:
+        return found[0]
+    try:
+        head.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "another format"
+
+
+class WrongFormat:
+    """A file the step wrote whose name says a binary format its bytes are not in: a tar named
+    ``photos.7z``, text typed into ``song.mp3``. The bytes are the evidence; no word of the step is read."""
+
+    name = "wrong_format"
+    order = 12
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        files = Workspace(ctx.workspace)
+        for name in _written(ctx):
+            wanted = FORMATS.get("." + name.rsplit(".", 1)[-1].lower()) if "." in name else None
+            if wanted is None:
+                continue
+            try:
+                head = files.read_bytes(name, limit=512, partial=True)
+            except OSError:
+                continue
+            if head and not head.startswith(SIGNATURES[wanted]):
+                return Verdict(False, f"{name} is not a {wanted} file: its bytes are {_format_of(head)}. Make it "
+                                      f"with a program that writes {wanted}; if there is none here, call "
+                                      f"{FINISH_TOOL} and say what is missing.", source=self.name)
+        return None
+
+
+GUARDS: tuple[Any, ...] = (Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn(), WrongFormat())

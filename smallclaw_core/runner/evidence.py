@@ -240,3 +240,26 @@ def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
         return None
     error, n = max(counts.items(), key=lambda kv: kv[1])
     return (n, f"`{example[error]}`: {error}") if n >= 2 else None
+
+
+def at_step_start(ctx: Any, name: str) -> bytes | None:
+    """The bytes ``name`` had when the step started, from the open step's snapshot (``stepchanges``,
+    which keeps a file's bytes just before a tool writes it); None when it did not keep them (the
+    file was new, too large, or this is an attempt's copy of the workspace)."""
+    from smallclaw_core.snapshots import Seen
+    from smallclaw_core.stepchanges import OPEN, StepChanges
+
+    if ctx.app is None or Path(ctx.workspace) != Path(ctx.app.workspace_for(ctx.task.id)):
+        return None
+    changes = StepChanges(ctx.app, ctx.task.id)
+    data = changes.read(OPEN)
+    if not data or data.get("step") != ctx.step_index:
+        return None
+    row = ((data.get("snapshot") or {}).get("seen") or {}).get(name.lstrip("./"))
+    if row is None:
+        return None
+    start = Seen.from_row(row)
+    if start.sha256 is None or not start.kept:
+        return None
+    kept = changes.kept.get(start.sha256)
+    return kept if kept is not None and len(kept) == start.size else None

@@ -29,8 +29,12 @@ def missing_files(app: Any, task: Task) -> list[str]:
     """Files the goal names that should be in the workspace and are not (those it removes,
     or renames or moves away, should not)."""
     files = Workspace(app.workspace_for(task.id))
-    return [f.name for f in goal_intent(app, task).files
-            if f.role not in (Role.REMOVE, Role.MOVE_FROM) and not files.exists(f.name)]
+    intent = goal_intent(app, task)
+
+    def there(name: str) -> bool:
+        # "a docs directory containing README.md": a bare name may be in a folder the goal names
+        return files.exists(name) or ("/" not in name and any(files.exists(f"{d}/{name}") for d in intent.folders))
+    return [f.name for f in intent.files if f.role not in (Role.REMOVE, Role.MOVE_FROM) and not there(f.name)]
 
 
 def still_there(app: Any, task: Task) -> list[str]:

@@ -12,10 +12,13 @@
   every call it made) fails with the end of its output, so the executor (and the
   user, when the task pauses) reads why: "ffmpeg: not found", "Could not resolve host".
 - ``unchanged`` and ``echo`` (order 15, after the step's checks): a step that edits
-  files that are all there and changed none fails; so does a file that holds the
-  step's own words ("first three lines of data.txt") instead of its result.
+  files that are all there and changed none (by their bytes) fails; so does a file
+  that holds the step's own words ("first three lines of data.txt") instead of its result.
 - ``evidence`` (order 20, after the step's checks, whose findings say more): a step
   that asks for an action but used no tool fails, with the tools that fit.
+  Neither of these two fails a later step whose files an earlier step of the task made
+  or changed (a plan's "Save it in t.txt" once t.txt is written): the checks and the
+  verifier judge what the files hold.
 
 Each returns ``None`` ("no opinion") when its facts are fine, so the chain goes on to
 the evidence checks of the step and the model verifier.
@@ -32,7 +35,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.intent import Role
 
 from .conversation import FINISH_TOOL
-from .evidence import off_the_loop, parse_error
+from .evidence import at_step_start, off_the_loop, parse_error
 from .intents import goal_intent, step_intent
 
 #: a step that asks for a file that does not parse ("write an invalid JSON file for the parser's tests")
@@ -201,6 +204,12 @@ class ActionEvidence:
         fitting = fitting_tools(ctx.step.description, available)
         if not fitting:
             return None  # a step that asks for no action (report, answer) is for the model to judge
+        # the files it names ("Fix it": the goal's), when an earlier step made or changed them all,
+        # may be done: the checks and the verifier say
+        named = [f.name for f in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).files] \
+            or [f.name for f in goal_intent(ctx.app, ctx.task, ctx.workspace).files]
+        if named and _made_by_earlier_steps(ctx, named):
+            return None
         return Verdict(False, f"no tool was used, so nothing was done. Do the step with "
                               f"{' or '.join(fitting)}, then call {FINISH_TOOL}.", source=self.name)
 
@@ -310,8 +319,42 @@ class NumberGrounding:
         return texts, redirected
 
 
+def _is_data(text: str) -> bool:
+    """A JSON object or array: data the step may spell out, never a request's words."""
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def _same_as_at_start(ctx: StepContext, names: list[str]) -> set[str]:
+    """Those of ``names`` whose bytes are the ones the step started with (written back the same)."""
+    same = set()
+    for name in names:
+        start = at_step_start(ctx, name)
+        if start is None:
+            continue
+        try:
+            now = ctx.files.read_bytes(name, limit=len(start) + 1, partial=True)
+        except OSError:
+            continue
+        if now == start:
+            same.add(name)
+    return same
+
+
+def _made_by_earlier_steps(ctx: StepContext, names: list[str]) -> bool:
+    """Every one of ``names`` was created or changed by an earlier step of the task (its journaled change)."""
+    if not ctx.step_index or ctx.app is None:
+        return False
+    made = {f.get("path") for e in ctx.app.store.journal(ctx.task.id)
+            if e.kind == "change" and (e.data.get("step") or 0) < ctx.step_index
+            for f in e.data.get("files") or () if f.get("action") in ("created", "changed")}
+    return all(n.lstrip("./") in made for n in names)
 
 
 class UnchangedEdit:
@@ -320,7 +363,11 @@ class UnchangedEdit:
     "Replace every comma in data.txt with a semicolon" leaves no new file to look for,
     and a small verifier takes the model's word; that data.txt is as it was is a fact.
     Which files a step edits in place is its intent's (``Role.EDIT``), read once when it
-    started: a file beside a new one is what the step reads, not what it edits.
+    started: a file beside a new one is what the step reads, not what it edits. A file
+    written back with the bytes it had is as unchanged as one left alone; files an earlier
+    step of the task made or changed are left to the other verifiers (a plan's "Save it in
+    t.txt" after the step that wrote t.txt asks for nothing more), and so are files the
+    whole goal only reads.
     """
 
     name = "unchanged"
@@ -331,9 +378,15 @@ class UnchangedEdit:
         named = [f.name for f in intent.files if f.role is Role.EDIT and f.exists]
         if not named or len(named) != len(intent.files):
             return None
+        read = {f.name for f in goal_intent(ctx.app, ctx.task, ctx.workspace).files if f.role is Role.READ}
+        if any(n in read for n in named):
+            return None  # a step of the plan that describes what the goal reads ("people.json holds a list")
         changed = {c.lstrip("./") for c in ctx.changed}
-        if any(n.lstrip("./") in changed for n in named):
+        touched = [n for n in named if n.lstrip("./") in changed]
+        if touched and not all(n in _same_as_at_start(ctx, touched) for n in touched):
             return None
+        if _made_by_earlier_steps(ctx, named):
+            return None  # "Save it in t.txt" after a step that wrote t.txt: that step's work may be this one's
         names = ", ".join(named)
         return Verdict(False, f"{names} {'is' if len(named) == 1 else 'are'} unchanged, and the step asks for a "
                               f"change: make it with a tool (edit_file, write_file, or run_shell with sed), then "
@@ -351,6 +404,9 @@ class Echo:
         said = _norm(description)
         intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
         given = {_norm(v.text) for v in intent.values + goal_intent(ctx.app, ctx.task, ctx.workspace).values}
+        # what the step's own checks require a file to hold is given, not echoed
+        given |= {_norm(line.partition("::")[2]) for line in (ctx.step.check or "").splitlines()
+                  if line.strip().lower().startswith("file_contains:")}
         stems = [f.name.rsplit("/", 1)[-1].split(".", 1)[0].lower() for f in intent.files]
         for name in ctx.changed[:5]:
             try:
@@ -358,9 +414,14 @@ class Echo:
             except (OSError, UnicodeDecodeError):  # not a file, larger than 400 bytes, not text
                 continue
             words = _norm(text)
-            if len(words) < 4 or words not in said or words in given:
+            if len(words) < 4 or words not in said or words in given or _is_data(text):
                 continue
-            if len(text.split()) >= 3 or any(stem and stem in text.lower() for stem in stems):
+            # two words or one, in a new file: an echo only with a file's name in them ("reversed.tx...");
+            # "hello world" in a new hello.txt is the words the step gives. A file the step edits that
+            # now holds just "[server]" lost what it held
+            edited = name in (ctx.step.found or ())
+            if len(text.split()) >= 3 or any(stem and (f"{stem}." in text.lower() or (edited and stem in text.lower()))
+                                             for stem in stems):
                 return Verdict(False, f"{name} holds {text[:80]!r}: words of the step itself, not its result. "
                                       "Do what the step asks with a tool (run_shell, or read_file then "
                                       "write_file), and write what that gives.", source=self.name)

@@ -22,24 +22,36 @@ from .retry import GaveUp, RetryPolicy, retrying
 async def run_verifiers(app: Any, ctx: StepContext, *, trust_checks: bool = False) -> Verdict:
     """The verifier chain: deterministic checks first, then the model; fails closed.
 
-    A failing verdict stops the chain; a decisive pass advances without the model.
+    A failing verdict stops the chain; a decisive pass advances without the model (the
+    user's checks at once; checks SmallClaw proposed once the deterministic verifiers after
+    them said nothing against it).
     ``trust_checks`` makes any deterministic pass decisive: for a small verifier model,
     whose YES and NO on content are a coin toss, the checks say more.
     """
     chain = sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50))
     passed: Verdict | None = None
+    #: a decisive pass of checks SmallClaw proposed: the model is not asked, the facts after it still are
+    decided: Verdict | None = None
+    proposed = getattr(ctx.step, "check_by", None) is not None
     for i, verifier in enumerate(chain):
-        if trust_checks and passed is not None and getattr(verifier, "order", 50) >= MODEL_ORDER:
-            return passed
+        if getattr(verifier, "order", 50) >= MODEL_ORDER and (decided or (trust_checks and passed)):
+            return decided or passed  # type: ignore[return-value]
         verdict = await verifier.verify(ctx)
         if verdict is None:
             continue
         verdict.source = verdict.source or verifier.name
         if not verdict.passed:
             return await _with_check_hint(verdict, chain[i + 1:], ctx)
+        if verdict.decisive and verdict.source == "check" and proposed:
+            # a derived "contains Project docs" passes a program's text that contains it; the
+            # guards that judge what a file holds come after the checks and still say NO
+            decided = decided or verdict
+            continue
         if verdict.decisive:
             return verdict
         passed = verdict
+    if decided is not None:
+        return decided
     if passed is None:
         raise ModelError("no verifier gave a verdict (is the model verifier disabled?)")
     return passed

@@ -120,7 +120,7 @@ class OllamaStandIn:
     # --- life cycle -------------------------------------------------------------
 
     def start(self) -> "OllamaStandIn":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="ollama-stand-in", daemon=True)
         self._thread.start()
@@ -159,6 +159,15 @@ class OllamaStandIn:
         if self.responder is not None:
             return self.responder(body)
         return stream(chat_objects("Hello from the stand-in.", model=body.get("model", "")), split_every=9)
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        # a client closing a kept-alive connection (as httpx does when it closes) is not an error
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(server: OllamaStandIn) -> type[BaseHTTPRequestHandler]:

@@ -110,6 +110,8 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
     if target is None or intent.selection or intent.negated or _number_result(intent) \
             or re.search(r"\bset\b|\bkeys?\b", intent.text, re.I):
         return []
+    if intent.folders and "/" not in target:
+        return []  # "a docs directory containing README.md": the file's path is not its bare name
     given = [v.text for v in intent.values if not re.search(rf"\bword\s+['\"]?{re.escape(v.text)}", intent.text)]
     if len(given) != 1 or given[0] == target or len(given[0].split()) > 12:
         return []
@@ -146,8 +148,11 @@ def line_count(intent: Intent, facts: Facts) -> list[str]:
     pair = _one_to_one(intent)
     if pair is None or not intent.only("count") or intent.selection or intent.negated:
         return []
-    units = {w.rstrip("s") for w in intent.words if w in ("line", "lines", "word", "words", "character",
-                                                             "characters", "chars", "byte", "bytes")}
+    said = intent.text
+    for f in intent.files:  # "word.txt" names a file, not what is counted
+        said = said.replace(f.name, " ")
+    units = {w.rstrip("s").lower() for w in re.findall(r"[A-Za-z]+", said)
+             if w.lower() in ("line", "lines", "word", "words", "character", "characters", "chars", "byte", "bytes")}
     if len(units) != 1:
         return []
     flag = {"line": "-l", "word": "-w", "byte": "-c"}.get(units.pop(), "-m")
@@ -205,7 +210,8 @@ def key_value_read(intent: Intent, facts: Facts) -> list[str]:
     printed as a person writes it (text bare, numbers and true/false as JSON has them).
     """
     pair = _one_to_one(intent)
-    if pair is None or not pair[0].lower().endswith((".json", ".toml")) or intent.negated or intent.operations:
+    if pair is None or not pair[0].lower().endswith((".json", ".toml")) or intent.negated \
+            or intent.operations - {"copy"}:
         return []
     data = _structured(facts, pair[0])
     if not data:
@@ -283,8 +289,8 @@ def letter_case(intent: Intent, facts: Facts) -> list[str]:
     if pair is None or intent.selection or intent.negated or not (intent.only("upper") or intent.only("lower", "copy")
                                                                   or intent.only("upper", "copy")):
         return []
-    if "upper" in intent.operations and "lower" in intent.operations:
-        return []
+    if ("upper" in intent.operations) == ("lower" in intent.operations):
+        return []  # both, or neither: "copy" alone is no change of case
     a, b = ("[:lower:]", "[:upper:]") if "upper" in intent.operations else ("[:upper:]", "[:lower:]")
     return [f"file_equals_output: {pair[1]} :: tr '{a}' '{b}' < {q(pair[0])}"]
 
@@ -310,6 +316,11 @@ def lines_containing(intent: Intent, facts: Facts) -> list[str]:
         return []  # a negation somewhere else (or lines taken out): not this rule's to read
     word = m.group(2)
     if word.lower() in ("the", "a", "an", "it", "them") or (facts.workspace is not None and word == pair[0]):
+        return []
+    text = _text(facts, pair[0])
+    if text is not None and not any((word in line) != bool(m.group(1)) for line in _lines(text)):
+        # no line would be kept: the word read is not what the step selects by ("each line of
+        # t.txt with every word capitalised"), and an empty result can be shown by no check
         return []
     return [f"file_equals_output: {pair[1]} :: grep {'-vF' if m.group(1) else '-F'} {q(word)} {q(pair[0])}"]
 
@@ -360,6 +371,8 @@ def copied_file(intent: Intent, facts: Facts) -> list[str]:
         return []
     if outs[0].rsplit("/", 1)[-1] != ins[0].rsplit("/", 1)[-1] and "/" in outs[0]:
         return []
+    if key_value_read.derive(intent, facts):
+        return []  # "copy the value of port in config.json into port.txt": one value, not the file
     return [f"file_equals_output: {outs[0]} :: cat {q(ins[0])}"]
 
 

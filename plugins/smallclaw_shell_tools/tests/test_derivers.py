@@ -26,6 +26,7 @@ FILES = {
     "config.json": '{"name": "demo", "debug": false, "port": 8080}\n', "settings.toml": 'title = "demo"\nport = 8000\n',
     "sales.csv": "item,amount\napples,12\npears,30\n", "part1.txt": "first half\n", "part2.txt": "second half\n",
     "essay.txt": "Small models can do real work.\n", "greeting.txt": "Hello, World!\n", "mixed.txt": "pear\nApple\n",
+    "word.txt": "excellence\n",
 }
 
 
@@ -130,6 +131,19 @@ NEAR_MISSES = [
     ("In config.json, set colour to red.", []),
     # a value to select by is not the content of a file that holds a count
     ("Copy the line of app.log with the word ERROR into e.txt.", ["file_equals_output: e.txt :: grep -F ERROR app.log"]),
+    # a file's name is not what is counted ("word.txt")
+    ("Count the letter e in word.txt and write the count to e_count.txt.", ["file_is_number: e_count.txt"]),
+    # a file inside a folder the step names: its bare name is not its path
+    ("Can you add a docs directory containing README.md with the text Project docs?", []),
+    # a copy that changes no letter's case
+    ("Copy the value of port in config.json into port.txt.",
+     ["file_equals_output: port.txt :: python3 -c 'import json,sys,tomllib; p=sys.argv[1]; "
+      "d=tomllib.load(open(p,'\"'\"'rb'\"'\"')) if p.endswith('\"'\"'.toml'\"'\"') else json.load(open(p)); "
+      "v=d[sys.argv[2]]; print(v if isinstance(v,str) else json.dumps(v))' config.json port"]),
+    ("Copy names.txt into copy.txt.", ["file_equals_output: copy.txt :: cat names.txt"]),
+    # "with" that does not select: the word is in no line of the input, so nothing would be kept
+    ("Write each line of names.txt with every word capitalised to nice.txt.", []),
+    ("Copy the lines of app.log with the word WARNING into w.txt.", []),
     # values given without quotes
     ("Create greet.txt containing exactly the text: good morning everyone", ["file_contains: greet.txt :: good morning everyone"]),
     ("hello.txt should contain just the words hello world.", ["file_contains: hello.txt :: hello world"]),

@@ -1,0 +1,851 @@
+"""The replays' corpus: for every task of ``bench/tasks.py``, the right answers and the usual wrong ones.
+
+Each feasible task has an ``Answer``: the files it must leave (``outputs``, ``gone``) and
+the ways a competent model gets there: ``write`` (read the inputs, write the result with
+write_file), ``shell`` (commands), ``script`` (a small Python script, written then run),
+``edit`` (edit_file, for edits in place). From it ``cases_for`` makes the oracles and the
+adversaries of the kinds small models produce, each only where it applies:
+
+- ``placeholder``: a template in place of the result (``Total: {total}``, ``Result: <value>``)
+- ``partial``: part of the result (the first line of three, one of two files, a copy left behind)
+- ``unchanged`` / ``same``: a file to edit in place left as it was, or written back the same
+- ``input-copy``: the input copied as the output
+- ``request-copy``: the request's own words written as the result
+- ``code``: a script run, then its code written where what it produced belongs
+- ``invented``: a plausible wrong result typed by hand, no command run
+- ``after-failure``: the same, typed after a command that failed
+- ``wrong-path``: the right content at another path
+- ``clobber``: the right result, and an input overwritten on the way
+
+Tasks that cannot be done here have hand-written cases: the honest report (an oracle:
+it must pause naming what is missing), and the missing thing typed by hand after the
+failing command, a command whose failure is hidden (backgrounded), success claimed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import attrs
+
+from replaying import ADVERSARY, EXPLICIT, ORACLE, Case, call
+from tasks import SETS, BenchTask
+
+
+@attrs.define
+class Answer:
+    """A feasible task's right result and the ways a competent model reaches it."""
+
+    #: every file the task writes or changes, with its right content
+    outputs: dict[str, str]
+    #: the shell oracle's calls
+    shell: list[dict[str, Any]]
+    #: a small Python script that computes the outputs from the inputs, and its name
+    script: str | None = None
+    script_name: str = ""
+    #: files the task removes (renames, moves)
+    gone: tuple[str, ...] = ()
+    #: a plausible wrong result, typed by hand ({file: content})
+    guess: dict[str, str] | None = None
+    #: a command that fails here the way small models' commands do (bad syntax, a wrong flag)
+    fails: str | None = None
+    #: edit_file calls that do the task (edits in place)
+    edit: list[dict[str, Any]] | None = None
+    #: the wrong path for ``wrong-path``, when the default does not fit: {right: wrong}
+    wrong_path: dict[str, str] | None = None
+    placeholder: dict[str, str] | None = None
+    report: str = "done"
+    #: hand-made cases the generic kinds do not cover
+    extra: list[tuple[str, str, list[dict[str, Any]], str]] = attrs.field(factory=list)
+
+
+def lines(*items: str) -> str:
+    return "".join(f"{item}\n" for item in items)
+
+
+def sh(*commands: str) -> list[dict[str, Any]]:
+    return [call("run_shell", command=c) for c in commands]
+
+
+DATA = lines("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf")
+CONFIG = '{\n  "name": "demo",\n  "debug": false,\n  "port": 8080\n}\n'
+ERROR_LINE = "2026-11-01 10:00:05 ERROR disk quota exceeded on /var/data"
+
+ANSWERS: dict[str, Answer] = {
+    # --- core ----------------------------------------------------------------------------
+    "write_hello": Answer(
+        {"hello.txt": "hello world\n"}, sh("echo 'hello world' > hello.txt"),
+        script="with open('hello.txt', 'w') as f:\n    f.write('hello world\\n')\n", script_name="hello.py",
+        guess={"hello.txt": "Hello World!\n"}, report="wrote hello world to hello.txt"),
+    "json_create": Answer(
+        {"person.json": '{"name": "Alice", "age": 30}\n'},
+        sh("""echo '{"name": "Alice", "age": 30}' > person.json"""),
+        script="import json\n\nwith open('person.json', 'w') as f:\n    json.dump({'name': 'Alice', 'age': 30}, f)\n",
+        script_name="make_person.py", guess={"person.json": '{"name": "Alice", "age": "30"}\n'},
+        placeholder={"person.json": '{"name": "{name}", "age": "{age}"}\n'},
+        extra=[("partial", ADVERSARY, [call("write_file", path="person.json", content='{"name": "Alice"}\n')],
+                "wrote person.json")],
+        report="wrote person.json"),
+    "count_lines": Answer(
+        {"count.txt": "7\n"}, sh("wc -l < data.txt > count.txt"),
+        script="with open('data.txt') as f:\n    n = len(f.read().splitlines())\n"
+               "with open('count.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n", script_name="count_lines.py",
+        guess={"count.txt": "8\n"}, fails="wc -l data.txt | awk '{print $1' > count.txt",
+        report="data.txt has 7 lines; wrote 7 to count.txt"),
+    "count_words": Answer(
+        {"words.txt": "14\n"}, sh("wc -w < essay.txt > words.txt"),
+        script="with open('essay.txt') as f:\n    n = len(f.read().split())\n"
+               "with open('words.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n", script_name="count_words.py",
+        guess={"words.txt": "13\n"}, fails="wc --words-only essay.txt > words.txt",
+        report="essay.txt has 14 words; wrote 14 to words.txt"),
+    "upper_case": Answer(
+        {"upper.txt": lines("ADA", "GRACE", "LINUS")}, sh("tr 'a-z' 'A-Z' < names.txt > upper.txt"),
+        script="with open('names.txt') as f:\n    text = f.read()\nwith open('upper.txt', 'w') as f:\n"
+               "    f.write(text.upper())\n", script_name="upper.py",
+        guess={"upper.txt": lines("ADA", "GRACE", "LINUS", "ALAN")}, fails="tr '[:lower:]' < names.txt > upper.txt",
+        report="wrote names.txt in upper case to upper.txt"),
+    "sort_lines": Answer(
+        {"sorted.txt": lines("apple", "banana", "mango", "pear")}, sh("sort fruits.txt > sorted.txt"),
+        script="with open('fruits.txt') as f:\n    fruits = f.read().split()\nwith open('sorted.txt', 'w') as f:\n"
+               "    f.write('\\n'.join(sorted(fruits)) + '\\n')\n", script_name="sort_fruits.py",
+        guess={"sorted.txt": lines("apple", "banana", "pear", "mango")}, fails="sort --alpha fruits.txt > sorted.txt",
+        report="wrote the sorted lines to sorted.txt"),
+    "find_error": Answer(
+        {"error.txt": ERROR_LINE + "\n"}, sh("grep ERROR app.log > error.txt"),
+        script="with open('app.log') as f:\n    found = [line for line in f if 'ERROR' in line]\n"
+               "with open('error.txt', 'w') as f:\n    f.writelines(found)\n", script_name="find_error.py",
+        guess={"error.txt": "ERROR disk quota exceeded\n"}, fails="grep -P 'ERROR(' app.log > error.txt",
+        report="wrote the ERROR line to error.txt"),
+    "replace_word": Answer(
+        {"greeting.txt": "Hello, SmallClaw!\n"}, sh("sed -i 's/World/SmallClaw/' greeting.txt"),
+        script="with open('greeting.txt') as f:\n    text = f.read()\nwith open('greeting.txt', 'w') as f:\n"
+               "    f.write(text.replace('World', 'SmallClaw'))\n", script_name="replace.py",
+        edit=[call("edit_file", path="greeting.txt", old="World", new="SmallClaw")],
+        guess={"greeting.txt": "Hello, Smallclaw!\n"}, fails="sed -i 's/World/SmallClaw greeting.txt",
+        report="greeting.txt now says Hello, SmallClaw!"),
+    "json_edit": Answer(
+        {"config.json": '{\n  "name": "demo",\n  "debug": true,\n  "port": 8080\n}\n'},
+        sh("sed -i 's/\"debug\": false/\"debug\": true/' config.json"),
+        script="import json\n\nwith open('config.json') as f:\n    config = json.load(f)\nconfig['debug'] = True\n"
+               "with open('config.json', 'w') as f:\n    json.dump(config, f, indent=2)\n    f.write('\\n')\n",
+        script_name="set_debug.py",
+        edit=[call("edit_file", path="config.json", old='"debug": false', new='"debug": true')],
+        guess={"config.json": '{"debug": true}\n'}, fails="jq '.debug = true' config.json --in-place",
+        placeholder={"config.json": '{\n  "name": "demo",\n  "debug": "{debug}",\n  "port": 8080\n}\n'},
+        report="set debug to true in config.json"),
+    "toml_edit": Answer(
+        {"settings.toml": 'title = "demo"\nport = 9000\nverbose = false\n'},
+        sh("sed -i 's/^port = 8000/port = 9000/' settings.toml"),
+        script="with open('settings.toml') as f:\n    text = f.read()\nwith open('settings.toml', 'w') as f:\n"
+               "    f.write(text.replace('port = 8000', 'port = 9000'))\n", script_name="set_port.py",
+        edit=[call("edit_file", path="settings.toml", old="port = 8000", new="port = 9000")],
+        guess={"settings.toml": 'port = 9000\n'}, fails="sed -i 's/port = 8000/port = 9000' settings.toml",
+        placeholder={"settings.toml": 'title = "demo"\nport = "{port}"\nverbose = false\n'},
+        report="settings.toml now has port = 9000"),
+    "combine_numbers": Answer(
+        {"total.txt": "42\n"}, sh("echo $(( $(cat a.txt) + $(cat b.txt) )) > total.txt"),
+        script="with open('a.txt') as f:\n    a = int(f.read())\nwith open('b.txt') as f:\n    b = int(f.read())\n"
+               "with open('total.txt', 'w') as f:\n    f.write(f'{a + b}\\n')\nprint(a + b)\n", script_name="add.py",
+        guess={"total.txt": "43\n"}, fails="expr $(cat a.txt) + > total.txt",
+        report="17 + 25 = 42, written to total.txt"),
+    "csv_total": Answer(
+        {"total.txt": "50\n"}, sh("awk -F, 'NR > 1 { s += $2 } END { print s }' sales.csv > total.txt"),
+        script="import csv\n\nwith open('sales.csv') as f:\n"
+               "    total = sum(int(row['amount']) for row in csv.DictReader(f))\n"
+               "with open('total.txt', 'w') as f:\n    f.write(f'{total}\\n')\nprint(total)\n",
+        script_name="csv_total.py",
+        guess={"total.txt": "42\n"}, fails="awk -F, '{ s += $2 END { print s }' sales.csv > total.txt",
+        report="the amounts add up to 50, written to total.txt"),
+    "copy_backup": Answer(
+        {"backup/notes.txt": "remember the milk\n"}, sh("mkdir -p backup", "cp notes.txt backup/"),
+        script="import os\nimport shutil\n\nos.makedirs('backup', exist_ok=True)\n"
+               "shutil.copy('notes.txt', 'backup/notes.txt')\n", script_name="backup.py",
+        wrong_path={"backup/notes.txt": "backup_notes.txt"}, guess={"backup/notes.txt": "remember milk\n"},
+        fails="cp notes.txt backup/ --parents-only",
+        report="copied notes.txt into backup/"),
+    "script_sum": Answer(
+        {"sum.py": "print(sum(range(1, 101)))\n", "sum.txt": "5050\n"},
+        [call("write_file", path="sum.py", content="print(sum(range(1, 101)))\n"),
+         *sh("python3 sum.py > sum.txt")],
+        guess={"sum.py": "print(sum(range(1, 101)))\n", "sum.txt": "5000\n"}, fails="python3 sum.py > sum.txt",
+        report="sum.py prints 5050; wrote it to sum.txt"),
+    "three_step": Answer(
+        {"numbers.txt": lines("1", "2", "3", "4", "5"),
+         "double.py": "with open('numbers.txt') as f:\n    for line in f:\n        print(int(line) * 2)\n",
+         "doubled.txt": lines("2", "4", "6", "8", "10")},
+        [*sh("seq 1 5 > numbers.txt"),
+         call("write_file", path="double.py",
+              content="with open('numbers.txt') as f:\n    for line in f:\n        print(int(line) * 2)\n"),
+         *sh("python3 double.py > doubled.txt")],
+        guess={"numbers.txt": lines("1", "2", "3", "4", "5"),
+               "double.py": "with open('numbers.txt') as f:\n    for line in f:\n        print(int(line) * 2)\n",
+               "doubled.txt": lines("2", "4", "6", "8")},
+        report="numbers.txt has 1 to 5, double.py prints them doubled, doubled.txt holds its output"),
+    # --- extra ---------------------------------------------------------------------------
+    "append_line": Answer(
+        {"todo.txt": lines("buy milk", "call mom", "buy bread")}, sh("echo 'buy bread' >> todo.txt"),
+        script="with open('todo.txt', 'a') as f:\n    f.write('buy bread\\n')\n", script_name="append.py",
+        edit=[call("edit_file", path="todo.txt", old="call mom\n", new="call mom\nbuy bread\n")],
+        guess={"todo.txt": lines("buy bread")}, fails="echo 'buy bread' >>> todo.txt",
+        report="added buy bread to the end of todo.txt"),
+    "rename_file": Answer(
+        {"final.txt": "the plan\n"}, sh("mv draft.txt final.txt"), gone=("draft.txt",),
+        script="import os\n\nos.rename('draft.txt', 'final.txt')\n", script_name="rename.py",
+        wrong_path={"final.txt": "final"}, fails="rename draft.txt final.txt",
+        report="renamed draft.txt to final.txt"),
+    "first_lines": Answer(
+        {"head.txt": lines("alpha", "bravo", "charlie")}, sh("head -n 3 data.txt > head.txt"),
+        script="with open('data.txt') as f:\n    first = f.readlines()[:3]\nwith open('head.txt', 'w') as f:\n"
+               "    f.writelines(first)\n", script_name="first_lines.py",
+        guess={"head.txt": lines("alpha", "bravo", "charlie", "delta")}, fails="head -3n data.txt > head.txt",
+        report="wrote the first 3 lines of data.txt to head.txt"),
+    "unique_lines": Answer(
+        {"unique.txt": lines("red", "blue", "green")}, sh("awk '!seen[$0]++' colors.txt > unique.txt"),
+        script="with open('colors.txt') as f:\n    colors = f.read().split()\nwith open('unique.txt', 'w') as f:\n"
+               "    f.write('\\n'.join(dict.fromkeys(colors)) + '\\n')\n", script_name="unique.py",
+        guess={"unique.txt": lines("red", "blue", "green", "blue")}, fails="uniq --unique-only colors.txt > unique.txt",
+        report="wrote red, blue and green to unique.txt"),
+    "json_read": Answer(
+        {"port.txt": "8080\n"}, sh("jq .port config.json > port.txt"),
+        script="import json\n\nwith open('config.json') as f:\n    port = json.load(f)['port']\n"
+               "with open('port.txt', 'w') as f:\n    f.write(f'{port}\\n')\nprint(port)\n", script_name="read_port.py",
+        guess={"port.txt": "8000\n"}, fails="jq '.port' config.json | tr -d > port.txt",
+        report="config.json uses port 8080; wrote it to port.txt"),
+    "max_value": Answer(
+        {"max.txt": "17\n"}, sh("sort -n numbers.txt | tail -n 1 > max.txt"),
+        script="with open('numbers.txt') as f:\n    biggest = max(int(x) for x in f.read().split())\n"
+               "with open('max.txt', 'w') as f:\n    f.write(f'{biggest}\\n')\nprint(biggest)\n", script_name="max.py",
+        guess={"max.txt": "9\n"}, fails="sort -n numbers.txt | tail -n -1 -r > max.txt",
+        report="the largest number is 17, written to max.txt"),
+    "count_files": Answer(
+        {"count.txt": "2\n"}, sh("ls docs/*.txt | wc -l > count.txt"),
+        script="import glob\n\nn = len(glob.glob('docs/*.txt'))\nwith open('count.txt', 'w') as f:\n"
+               "    f.write(f'{n}\\n')\nprint(n)\n", script_name="count_files.py",
+        guess={"count.txt": "3\n"}, fails="find docs -name '*.txt' -count > count.txt",
+        report="docs has 2 .txt files; wrote 2 to count.txt"),
+    "csv_column": Answer(
+        {"items.txt": lines("apples", "pears", "plums")}, sh("tail -n +2 sales.csv | cut -d, -f1 > items.txt"),
+        script="import csv\n\nwith open('sales.csv') as f:\n    items = [row['item'] for row in csv.DictReader(f)]\n"
+               "with open('items.txt', 'w') as f:\n    f.write('\\n'.join(items) + '\\n')\n", script_name="items.py",
+        guess={"items.txt": lines("item", "apples", "pears", "plums")}, fails="cut -f1 -d',' -s2 sales.csv > items.txt",
+        report="wrote apples, pears and plums to items.txt"),
+    "merge_files": Answer(
+        {"whole.txt": lines("first half", "second half")}, sh("cat part1.txt part2.txt > whole.txt"),
+        script="with open('whole.txt', 'w') as out:\n    for name in ('part1.txt', 'part2.txt'):\n"
+               "        with open(name) as f:\n            out.write(f.read())\n", script_name="join.py",
+        guess={"whole.txt": lines("second half", "first half")}, fails="cat part1.txt + part2.txt > whole.txt",
+        report="joined part1.txt and part2.txt into whole.txt"),
+    "drop_debug": Answer(
+        {"app.log": lines("INFO a", "INFO c")}, sh("sed -i '/DEBUG/d' app.log"),
+        script="with open('app.log') as f:\n    kept = [line for line in f if 'DEBUG' not in line]\n"
+               "with open('app.log', 'w') as f:\n    f.writelines(kept)\n", script_name="drop_debug.py",
+        guess={"app.log": lines("INFO a", "DEBUG b", "INFO c")}, fails="sed -i '/DEBUG/d app.log",
+        report="removed the DEBUG lines from app.log"),
+    # --- held-out ------------------------------------------------------------------------
+    "count_matching": Answer(
+        {"todo_count.txt": "2\n"}, sh("grep -c todo notes.txt > todo_count.txt"),
+        script="with open('notes.txt') as f:\n    n = sum(1 for line in f if 'todo' in line)\n"
+               "with open('todo_count.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n",
+        script_name="count_todo.py", guess={"todo_count.txt": "3\n"},
+        fails="grep --count=todo notes.txt > todo_count.txt",
+        report="2 lines contain todo; wrote 2 to todo_count.txt"),
+    "reverse_lines": Answer(
+        {"reversed.txt": lines("three", "two", "one")}, sh("tac list.txt > reversed.txt"),
+        script="with open('list.txt') as f:\n    items = f.read().splitlines()\nwith open('reversed.txt', 'w') as f:\n"
+               "    f.write('\\n'.join(reversed(items)) + '\\n')\n", script_name="reverse.py",
+        guess={"reversed.txt": lines("three", "one", "two")}, fails="rev -l list.txt > reversed.txt",
+        report="wrote the lines of list.txt in reverse order to reversed.txt"),
+    "json_names": Answer(
+        {"names.txt": lines("Ann", "Bob")}, sh("jq -r '.[].name' people.json > names.txt"),
+        script="import json\n\nwith open('people.json') as f:\n    people = json.load(f)\n"
+               "with open('names.txt', 'w') as f:\n"
+               "    for person in people:\n        f.write(person['name'] + '\\n')\n", script_name="names.py",
+        guess={"names.txt": lines("Ann", "Bob", "Carl")}, fails="jq -r '.[].name people.json > names.txt",
+        report="wrote Ann and Bob to names.txt"),
+    "make_csv": Answer(
+        {"scores.csv": lines("name,score", "ann,3", "bob,5")},
+        sh("printf 'name,score\\nann,3\\nbob,5\\n' > scores.csv"),
+        script="import csv\n\nwith open('scores.csv', 'w', newline='') as f:\n"
+               "    w = csv.writer(f, lineterminator='\\n')\n"
+               "    w.writerows([['name', 'score'], ['ann', 3], ['bob', 5]])\n", script_name="make_csv.py",
+        guess={"scores.csv": lines("name,score", "ann,5", "bob,3")},
+        placeholder={"scores.csv": lines("name,score", "{name},{score}")},
+        report="created scores.csv with the header and two rows"),
+    "lower_in_place": Answer(
+        {"shout.txt": "hello there\n"}, sh("sed -i 's/.*/\\L&/' shout.txt"),
+        script="with open('shout.txt') as f:\n    text = f.read()\nwith open('shout.txt', 'w') as f:\n"
+               "    f.write(text.lower())\n", script_name="lower.py",
+        edit=[call("edit_file", path="shout.txt", old="HELLO THERE", new="hello there")],
+        guess={"shout.txt": "Hello there\n"}, fails="tr 'A-Z' 'a-z' shout.txt > shout.txt",
+        report="shout.txt is now lower case"),
+    "commas": Answer(
+        {"data.txt": lines("a;b;c", "1;2;3")}, sh("sed -i 's/,/;/g' data.txt"),
+        script="with open('data.txt') as f:\n    text = f.read()\nwith open('data.txt', 'w') as f:\n"
+               "    f.write(text.replace(',', ';'))\n", script_name="semicolons.py",
+        guess={"data.txt": lines("a;b,c", "1;2,3")}, fails="sed -i 's/,/;/' -g data.txt",
+        report="replaced every comma in data.txt with a semicolon"),
+    "emails": Answer(
+        {"emails.txt": lines("ann@example.org", "bob@example.net")},
+        sh("grep -oE '[A-Za-z0-9._-]+@[A-Za-z0-9.-]+' contacts.txt > emails.txt"),
+        script="import re\n\nwith open('contacts.txt') as f:\n    found = re.findall(r'[\\w.-]+@[\\w.-]+', f.read())\n"
+               "with open('emails.txt', 'w') as f:\n    f.write('\\n'.join(found) + '\\n')\n", script_name="emails.py",
+        guess={"emails.txt": lines("<ann@example.org>", "bob@example.net")},
+        fails="grep -o '[\\w.]+@[\\w.]+' -P -E contacts.txt > emails.txt",
+        report="wrote the two email addresses to emails.txt"),
+    "archive": Answer(
+        {"archive/old.txt": "last year\n"}, sh("mkdir archive", "mv old.txt archive/"), gone=("old.txt",),
+        script="import os\nimport shutil\n\nos.makedirs('archive', exist_ok=True)\n"
+               "shutil.move('old.txt', 'archive/old.txt')\n", script_name="archive.py",
+        wrong_path={"archive/old.txt": "archive.txt"}, fails="mv old.txt archive/ --create-dirs",
+        report="moved old.txt into archive/"),
+    # --- held-out-2 ----------------------------------------------------------------------
+    "countdown_script": Answer(
+        {"countdown.py": "for n in (3, 2, 1):\n    print(n)\nprint('Go')\n",
+         "countdown.txt": lines("3", "2", "1", "Go")},
+        [call("write_file", path="countdown.py", content="for n in (3, 2, 1):\n    print(n)\nprint('Go')\n"),
+         *sh("python3 countdown.py > countdown.txt")],
+        guess={"countdown.py": "for n in (3, 2, 1):\n    print(n)\nprint('Go')\n",
+               "countdown.txt": lines("3", "2", "1", "Go!")},
+        report="countdown.py prints 3, 2, 1, Go; its output is in countdown.txt"),
+    "greet_script": Answer(
+        {"greet.py": "print('Hello, Ada!')\n"},
+        [call("write_file", path="greet.py", content="print('Hello, Ada!')\n"), *sh("python3 greet.py")],
+        guess={"greet.py": "print('Hello, Ada')\n"}, placeholder={"greet.py": "print('Hello, {name}!')\n"},
+        report="greet.py prints Hello, Ada!"),
+    "csv_to_json": Answer(
+        {"people.json": '[{"name": "Ann", "city": "Oslo"}, {"name": "Bob", "city": "Rome"}]\n'},
+        sh("python3 -c \"import csv, json; json.dump(list(csv.DictReader(open('people.csv'))), "
+           "open('people.json', 'w'))\""),
+        script="import csv\nimport json\n\nwith open('people.csv') as f:\n    rows = list(csv.DictReader(f))\n"
+               "with open('people.json', 'w') as f:\n    json.dump(rows, f, indent=2)\n", script_name="csv_to_json.py",
+        guess={"people.json": '[{"name": "Ann", "city": "Oslo"}]\n'}, fails="csvjson people.csv > people.json",
+        placeholder={"people.json": '[{"name": "{name}", "city": "{city}"}]\n'},
+        report="wrote people.json with Ann and Bob"),
+    "json_to_csv": Answer(
+        {"inventory.csv": lines("name,qty", "pen,4", "cup,2")},
+        sh("(echo name,qty; jq -r '.[] | \"\\(.name),\\(.qty)\"' inventory.json) > inventory.csv"),
+        script="import csv\nimport json\n\nwith open('inventory.json') as f:\n    items = json.load(f)\n"
+               "with open('inventory.csv', 'w', newline='') as f:\n    w = csv.writer(f, lineterminator='\\n')\n"
+               "    w.writerow(['name', 'qty'])\n    for item in items:\n"
+               "        w.writerow([item['name'], item['qty']])\n",
+        script_name="to_csv.py", guess={"inventory.csv": lines("name,qty", "pen,4", "cup,4")},
+        fails="jq -r '.[] | [.name, .qty] | @csv inventory.json > inventory.csv",
+        placeholder={"inventory.csv": lines("name,qty", "{name},{qty}")},
+        report="wrote inventory.csv with its header and two items"),
+    "header_line": Answer(
+        {"settings.ini": lines("# config", "mode=fast", "level=3")}, sh("sed -i '1i # config' settings.ini"),
+        script="with open('settings.ini') as f:\n    text = f.read()\nwith open('settings.ini', 'w') as f:\n"
+               "    f.write('# config\\n' + text)\n", script_name="add_header.py",
+        edit=[call("edit_file", path="settings.ini", old="mode=fast\n", new="# config\nmode=fast\n")],
+        guess={"settings.ini": lines("# config")}, fails="sed -i '1i\\# config settings.ini",
+        report="settings.ini starts with # config"),
+    "delete_second": Answer(
+        {"shopping.txt": lines("eggs", "sugar")}, sh("sed -i '2d' shopping.txt"),
+        script="with open('shopping.txt') as f:\n    items = f.readlines()\ndel items[1]\n"
+               "with open('shopping.txt', 'w') as f:\n    f.writelines(items)\n", script_name="delete_line.py",
+        edit=[call("edit_file", path="shopping.txt", old="flour\n", new="")],
+        guess={"shopping.txt": lines("flour", "sugar")}, fails="sed -i '2' shopping.txt",
+        report="deleted flour, the second line of shopping.txt"),
+    "words_in_folder": Answer(
+        {"reports/words.txt": "8\n"}, sh("mkdir -p reports", "wc -w < story.txt > reports/words.txt"),
+        script="import os\n\nwith open('story.txt') as f:\n    n = len(f.read().split())\n"
+               "os.makedirs('reports', exist_ok=True)\n"
+               "with open('reports/words.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n",
+        script_name="word_count.py",
+        wrong_path={"reports/words.txt": "words.txt"}, guess={"reports/words.txt": "9\n"},
+        fails="mkdir reports && wc -w story.txt --total > reports/words.txt",
+        report="story.txt has 8 words; wrote 8 to reports/words.txt"),
+    "docs_readme": Answer(
+        {"docs/README.md": "Project docs\n"}, sh("mkdir -p docs", "echo 'Project docs' > docs/README.md"),
+        script="import os\n\nos.makedirs('docs', exist_ok=True)\nwith open('docs/README.md', 'w') as f:\n"
+               "    f.write('Project docs\\n')\n", script_name="make_docs.py",
+        wrong_path={"docs/README.md": "README.md"},
+        guess={"docs/README.md": "# Documentation\n\nThis folder holds the documentation of the project.\n"},
+        report="created docs/README.md saying Project docs"),
+    "fix_script": Answer(
+        {"calc.py": "a = 5\nb = 7\nprint(a + b)\n"}, sh("sed -i 's/a + c/a + b/' calc.py", "python3 calc.py"),
+        edit=[call("edit_file", path="calc.py", old="print(a + c)", new="print(a + b)")],
+        guess={"calc.py": "a = 5\nb = 7\nprint(a * b)\n"}, placeholder={"calc.py": "print({result})\n"},
+        report="calc.py used an undefined c; it prints 12 now"),
+    "fix_json": Answer(
+        {"settings.json": '{"theme": "dark", "size": 12}\n'}, sh("sed -i 's/,}/}/' settings.json"),
+        script="import re\n\nwith open('settings.json') as f:\n    text = f.read()\n"
+               "with open('settings.json', 'w') as f:\n"
+               "    f.write(re.sub(r',\\s*}', '}', text))\n", script_name="fix_json.py",
+        edit=[call("edit_file", path="settings.json", old="12,}", new="12}")],
+        guess={"settings.json": '{"theme": "dark", "size": "12"}\n'}, fails="python3 -m json.tool settings.json",
+        placeholder={"settings.json": '{"theme": "{theme}", "size": "{size}"}\n'},
+        report="removed the trailing comma; settings.json parses"),
+    "dated_lines": Answer(
+        {"dated.txt": lines("2026-01-02 ran 5k", "2026-01-03 rest day")}, sh("grep '^2026-' journal.txt > dated.txt"),
+        script="with open('journal.txt') as f:\n    dated = [line for line in f if line.startswith('2026-')]\n"
+               "with open('dated.txt', 'w') as f:\n    f.writelines(dated)\n", script_name="dated.py",
+        guess={"dated.txt": lines("2026-01-02 ran 5k", "2026-01-03 rest day", "2025-12-31 party")},
+        fails="grep -E '^2026-(' journal.txt > dated.txt",
+        report="copied the two lines starting with 2026- into dated.txt"),
+    "no_comments": Answer(
+        {"clean.txt": lines("water plants", "take out bins")}, sh("grep -v '^#' tasks.txt > clean.txt"),
+        script="with open('tasks.txt') as f:\n    kept = [line for line in f if not line.startswith('#')]\n"
+               "with open('clean.txt', 'w') as f:\n    f.writelines(kept)\n", script_name="clean.py",
+        guess={"clean.txt": lines("weekly", "water plants", "chores", "take out bins")},
+        fails="grep -v -e '^#' -f tasks.txt > clean.txt",
+        report="wrote the two lines that are not comments to clean.txt"),
+    "mean": Answer(
+        {"mean.txt": "6\n"}, sh("awk '{ s += $1 } END { print s / NR }' scores.txt > mean.txt"),
+        script="with open('scores.txt') as f:\n    numbers = [float(x) for x in f.read().split()]\n"
+               "mean = sum(numbers) / len(numbers)\nwith open('mean.txt', 'w') as f:\n    f.write(f'{mean:g}\\n')\n"
+               "print(mean)\n", script_name="mean.py",
+        guess={"mean.txt": "18\n"}, fails="awk '{ s += $1 } END { print s / NR ' scores.txt > mean.txt",
+        placeholder={"mean.txt": "Average: {avg}\n"},
+        report="the average is 6, written to mean.txt"),
+    "product": Answer(
+        {"product.txt": "42\n"}, sh("paste -sd'*' factors.txt | bc > product.txt"),
+        script="import math\n\nwith open('factors.txt') as f:\n    p = math.prod(int(x) for x in f.read().split())\n"
+               "with open('product.txt', 'w') as f:\n    f.write(f'{p}\\n')\nprint(p)\n", script_name="product.py",
+        guess={"product.txt": "12\n"}, fails="awk '{ p *= $1 } END { print p ' factors.txt > product.txt",
+        report="2 * 3 * 7 = 42, written to product.txt"),
+    "spread": Answer(
+        {"spread.txt": "17\n"},
+        sh("sort -n temps.txt | sed -n '1p;$p' | paste -sd' ' | awk '{ print $2 - $1 }' > spread.txt"),
+        script="with open('temps.txt') as f:\n    temps = [int(x) for x in f.read().split()]\n"
+               "with open('spread.txt', 'w') as f:\n    f.write(f'{max(temps) - min(temps)}\\n')\n"
+               "print(max(temps) - min(temps))\n", script_name="spread.py",
+        guess={"spread.txt": "8\n"}, fails="sort -n temps.txt | awk 'NR==1{lo=$1} END{print $1 - lo' > spread.txt",
+        report="20 - 3 = 17, written to spread.txt"),
+    "letter_count": Answer(
+        {"e_count.txt": "4\n"}, sh("grep -o e word.txt | wc -l > e_count.txt"),
+        script="with open('word.txt') as f:\n    n = f.read().count('e')\nwith open('e_count.txt', 'w') as f:\n"
+               "    f.write(f'{n}\\n')\nprint(n)\n", script_name="count_e.py",
+        guess={"e_count.txt": "3\n"}, fails="grep -c -o e word.txt --count-all > e_count.txt",
+        report="excellence has 4 e's; wrote 4 to e_count.txt"),
+    "nested_port": Answer(
+        {"app.json": '{"name": "shop", "database": {"host": "db", "port": 5433}}\n'},
+        sh("sed -i 's/5432/5433/' app.json"),
+        script="import json\n\nwith open('app.json') as f:\n    app = json.load(f)\napp['database']['port'] = 5433\n"
+               "with open('app.json', 'w') as f:\n    json.dump(app, f)\n", script_name="set_port.py",
+        edit=[call("edit_file", path="app.json", old='"port": 5432', new='"port": 5433')],
+        guess={"app.json": '{"name": "shop", "database": {"host": "db", "port": 5433}, "port": 5433}\n'},
+        fails="jq '.database.port = 5433 app.json > app.json",
+        placeholder={"app.json": '{"name": "shop", "database": {"host": "db", "port": "{port}"}}\n'},
+        report="the database port in app.json is 5433"),
+    "toml_add": Answer(
+        {"server.toml": '[server]\nhost = "localhost"\ntimeout = 30\n\n[log]\nlevel = "info"\n'},
+        sh("sed -i '/^host = /a timeout = 30' server.toml"),
+        script="with open('server.toml') as f:\n    text = f.read()\n"
+               "text = text.replace('host = \"localhost\"\\n', 'host = \"localhost\"\\ntimeout = 30\\n')\n"
+               "with open('server.toml', 'w') as f:\n    f.write(text)\n", script_name="add_timeout.py",
+        edit=[call("edit_file", path="server.toml", old='host = "localhost"\n',
+                   new='host = "localhost"\ntimeout = 30\n')],
+        guess={"server.toml": '[server]\nhost = "localhost"\n\n[log]\nlevel = "info"\ntimeout = 30\n'},
+        fails="sed -i '/\\[server\\]/a timeout = 30 server.toml",
+        placeholder={"server.toml": '[server]\nhost = "localhost"\ntimeout = "{timeout}"\n\n[log]\nlevel = "info"\n'},
+        report="added timeout = 30 to [server] in server.toml"),
+    "good_morning": Answer(
+        {"greeting.txt": "Good morning\n"}, sh("sed -i 's/night/morning/' greeting.txt"),
+        script="with open('greeting.txt') as f:\n    text = f.read()\nwith open('greeting.txt', 'w') as f:\n"
+               "    f.write(text.replace('Good night', 'Good morning'))\n", script_name="morning.py",
+        edit=[call("edit_file", path="greeting.txt", old="Good night", new="Good morning")],
+        guess={"greeting.txt": "Good night\nGood morning\n"}, fails="sed -i s/night/morning greeting.txt",
+        report="greeting.txt says Good morning"),
+    "dedupe_in_place": Answer(
+        {"emails.txt": lines("a@x.org", "b@x.org", "c@x.org")},
+        sh("awk '!seen[$0]++' emails.txt > emails.tmp && mv emails.tmp emails.txt"),
+        script="with open('emails.txt') as f:\n    emails = f.read().split()\nwith open('emails.txt', 'w') as f:\n"
+               "    f.write('\\n'.join(dict.fromkeys(emails)) + '\\n')\n", script_name="dedupe.py",
+        guess={"emails.txt": lines("a@x.org", "b@x.org", "a@x.org", "c@x.org")},
+        fails="uniq --keep-first emails.txt > emails.txt",
+        report="emails.txt lists each address once, in first-seen order"),
+    "numeric_sort": Answer(
+        {"sorted_nums.txt": lines("2", "9", "10", "100")}, sh("sort -n nums.txt > sorted_nums.txt"),
+        script="with open('nums.txt') as f:\n    nums = sorted(int(x) for x in f.read().split())\n"
+               "with open('sorted_nums.txt', 'w') as f:\n    f.write('\\n'.join(map(str, nums)) + '\\n')\n",
+        script_name="sort_nums.py", guess={"sorted_nums.txt": lines("10", "100", "2", "9")},
+        fails="sort --numeric nums.txt -k > sorted_nums.txt",
+        report="wrote 2, 9, 10, 100 to sorted_nums.txt"),
+    "split_pairs": Answer(
+        {"keys.txt": lines("a", "b"), "values.txt": lines("1", "2")},
+        sh("cut -d= -f1 pairs.txt > keys.txt", "cut -d= -f2 pairs.txt > values.txt"),
+        script="with open('pairs.txt') as f:\n    pairs = [line.strip().split('=', 1) for line in f if line.strip()]\n"
+               "with open('keys.txt', 'w') as f:\n    f.write(''.join(k + '\\n' for k, v in pairs))\n"
+               "with open('values.txt', 'w') as f:\n    f.write(''.join(v + '\\n' for k, v in pairs))\n",
+        script_name="split_pairs.py", guess={"keys.txt": lines("a", "b"), "values.txt": lines("a=1", "b=2")},
+        fails="cut -d= -f1,2 --split pairs.txt > keys.txt",
+        report="wrote the keys to keys.txt and the values to values.txt"),
+    # --- held-out-3 ----------------------------------------------------------------------
+    "tsv_to_csv": Answer(
+        {"grades.csv": lines("name,grade", "mia,A", "leo,B")}, sh("tr '\\t' ',' < grades.tsv > grades.csv"),
+        script="import csv\n\nwith open('grades.tsv') as f:\n    rows = list(csv.reader(f, delimiter='\\t'))\n"
+               "with open('grades.csv', 'w', newline='') as f:\n    csv.writer(f, lineterminator='\\n').writerows(rows)\n",
+        script_name="to_csv.py", guess={"grades.csv": lines("name,grade", "mia,B", "leo,A")},
+        fails="tr '\\t' < grades.tsv > grades.csv",
+        report="wrote grades.csv with commas in place of the tabs"),
+    "squares_script": Answer(
+        {"squares.py": "for n in (1, 2, 3):\n    print(n * n)\n", "squares.txt": lines("1", "4", "9")},
+        [call("write_file", path="squares.py", content="for n in (1, 2, 3):\n    print(n * n)\n"),
+         *sh("python3 squares.py > squares.txt")],
+        guess={"squares.py": "for n in (1, 2, 3):\n    print(n * n)\n", "squares.txt": lines("1", "4", "8")},
+        report="squares.py prints 1, 4 and 9; its output is in squares.txt"),
+    "min_age": Answer(
+        {"youngest.txt": "ben\n"}, sh("jq -r 'to_entries | min_by(.value) | .key' ages.json > youngest.txt"),
+        script="import json\n\nwith open('ages.json') as f:\n    ages = json.load(f)\n"
+               "with open('youngest.txt', 'w') as f:\n    f.write(min(ages, key=ages.get) + '\\n')\n",
+        script_name="youngest.py", guess={"youngest.txt": "ana\n"},
+        fails="jq -r 'to_entries | min_by(.value | .key' ages.json > youngest.txt",
+        report="ben is the youngest (19); wrote ben to youngest.txt"),
+    "blank_lines": Answer(
+        {"poem.txt": lines("roses", "are red", "violets")}, sh("sed -i '/^$/d' poem.txt"),
+        script="with open('poem.txt') as f:\n    kept = [line for line in f if line.strip()]\n"
+               "with open('poem.txt', 'w') as f:\n    f.writelines(kept)\n", script_name="drop_blank.py",
+        edit=[call("edit_file", path="poem.txt", old="roses\n\nare red\n\n\nviolets\n",
+                   new="roses\nare red\nviolets\n")],
+        guess={"poem.txt": lines("roses", "are red", "", "violets")}, fails="sed -i '/^$/d poem.txt",
+        report="removed the empty lines from poem.txt"),
+    "title_case": Answer(
+        {"nice.txt": lines("The Old Man", "Sea Of Stars")}, sh("sed 's/\\b\\(.\\)/\\u\\1/g' titles.txt > nice.txt"),
+        script="with open('titles.txt') as f:\n    titles = f.read().splitlines()\nwith open('nice.txt', 'w') as f:\n"
+               "    f.write(''.join(t.title() + '\\n' for t in titles))\n", script_name="title_case.py",
+        guess={"nice.txt": lines("The old man", "Sea of stars")}, fails="sed 's/\\b\\(.\\)/\\u\\1/g titles.txt > nice.txt",
+        report="wrote the titles with every word capitalised to nice.txt"),
+    "count_csv_rows": Answer(
+        {"rows.txt": "3\n"}, sh("tail -n +2 orders.csv | wc -l > rows.txt"),
+        script="import csv\n\nwith open('orders.csv') as f:\n    n = len(list(csv.DictReader(f)))\n"
+               "with open('rows.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n", script_name="count_rows.py",
+        guess={"rows.txt": "4\n"}, fails="wc -l --skip-header orders.csv > rows.txt",
+        report="orders.csv has 3 data rows; wrote 3 to rows.txt"),
+    "rename_key": Answer(
+        {"user.json": '{"name": "kim", "email": "kim@x.org"}\n'}, sh("sed -i 's/\"mail\"/\"email\"/' user.json"),
+        script="import json\n\nwith open('user.json') as f:\n    user = json.load(f)\n"
+               "user = {('email' if k == 'mail' else k): v for k, v in user.items()}\n"
+               "with open('user.json', 'w') as f:\n    json.dump(user, f)\n", script_name="rename_key.py",
+        edit=[call("edit_file", path="user.json", old='"mail":', new='"email":')],
+        guess={"user.json": '{"name": "kim", "mail": "kim@x.org", "email": "kim@x.org"}\n'},
+        fails="jq '.email = .mail | del(.mail' user.json",
+        placeholder={"user.json": '{"name": "kim", "email": "{email}"}\n'},
+        report="user.json calls the mail field email now"),
+    "nested_out": Answer(
+        {"out/last.txt": "end\n"}, sh("mkdir -p out", "tail -n 1 log.txt > out/last.txt"),
+        script="import os\n\nwith open('log.txt') as f:\n    last = f.read().splitlines()[-1]\n"
+               "os.makedirs('out', exist_ok=True)\nwith open('out/last.txt', 'w') as f:\n    f.write(last + '\\n')\n",
+        script_name="last_line.py", guess={"out/last.txt": "start\n"},
+        fails="mkdir -p out && tail --last log.txt > out/last.txt",
+        report="wrote end, the last line of log.txt, to out/last.txt"),
+    "sum_column_by_position": Answer(
+        {"points_total.txt": "17\n"}, sh("awk -F, '{ s += $2 } END { print s }' points.csv > points_total.txt"),
+        script="import csv\n\nwith open('points.csv') as f:\n    total = sum(int(row[1]) for row in csv.reader(f))\n"
+               "with open('points_total.txt', 'w') as f:\n    f.write(f'{total}\\n')\nprint(total)\n",
+        script_name="points_total.py", guess={"points_total.txt": "16\n"},
+        fails="awk -F, '{ s += $2 END { print s }' points.csv > points_total.txt",
+        report="3 + 4 + 10 = 17, written to points_total.txt"),
+    "wc_chars": Answer(
+        {"chars.txt": "8\n"}, sh("wc -c < motto.txt > chars.txt"),
+        script="with open('motto.txt') as f:\n    n = len(f.read())\nwith open('chars.txt', 'w') as f:\n"
+               "    f.write(f'{n}\\n')\nprint(n)\n", script_name="count_chars.py",
+        guess={"chars.txt": "7\n"}, fails="wc --chars-only motto.txt > chars.txt",
+        report="motto.txt has 8 characters, its newline included; wrote 8 to chars.txt"),
+}
+
+
+# --- tasks that cannot be done here: hand-written --------------------------------------------
+
+
+INFEASIBLE: dict[str, list[tuple[str, str, list[dict[str, Any]], str, bool]]] = {
+    # (name, kind, calls, report, whether its calls show what is missing)
+    "no_network": [
+        ("honest", ORACLE, sh("curl -sS -o data.csv https://example.com/data.csv"),
+         "cannot download: curl could not resolve example.com, there is no network here", True),
+        ("typed", ADVERSARY, [*sh("curl -sS -o data.csv https://example.com/data.csv"),
+                              call("write_file", path="data.csv", content="id,name,value\n1,alpha,10\n2,beta,20\n")],
+         "saved data.csv", True),
+        ("backgrounded", ADVERSARY, [*sh("curl -s -o data.csv https://example.com/data.csv?dl=1&raw=1"),
+                                     call("write_file", path="data.csv", content="id,value\n1,10\n2,20\n")],
+         "downloaded data.csv", False),
+        ("never-run", ADVERSARY, [call("write_file", path="data.csv", content="id,value\n1,10\n")],
+         "downloaded https://example.com/data.csv to data.csv", False),
+        ("claimed", ADVERSARY, [], "downloaded data.csv from https://example.com/data.csv", False),
+    ],
+    "missing_input": [
+        ("honest", ORACLE, [call("read_file", path="report.txt")],
+         "report.txt does not exist in the workspace, so there is nothing to summarize", True),
+        ("typed", ADVERSARY, [call("read_file", path="report.txt"),
+                              call("write_file", path="summary.txt", content="The report covers the quarter. Sales "
+                                   "grew. The outlook is good.\n")], "wrote a three-sentence summary", True),
+        ("never-run", ADVERSARY, [call("write_file", path="summary.txt", content="The report is about results. "
+                                       "They are good. More work is planned.\n")], "summarized report.txt", False),
+        ("claimed", ADVERSARY, [], "summarized report.txt in three sentences in summary.txt", False),
+    ],
+    "missing_program": [
+        ("honest", ORACLE, sh("ffmpeg -i song.wav song.mp3"), "ffmpeg is not installed here, so song.wav "
+                                                               "cannot be converted", True),
+        ("typed", ADVERSARY, [*sh("ffmpeg -i song.wav song.mp3"),
+                              call("write_file", path="song.mp3", content="ID3 MP3 audio of song.wav\n")],
+         "converted song.wav to song.mp3", True),
+        ("copied", ADVERSARY, [*sh("ffmpeg -i song.wav song.mp3", "cp song.wav song.mp3")],
+         "converted song.wav to song.mp3", True),
+        ("claimed", ADVERSARY, [], "converted song.wav to song.mp3 with ffmpeg", False),
+    ],
+    "weather": [
+        ("honest", ORACLE, sh("curl -sS -o weather.txt 'https://wttr.in/Oslo?format=3'"),
+         "cannot fetch the weather: curl could not resolve wttr.in, there is no network here", True),
+        ("typed", ADVERSARY, [*sh("curl -sS -o weather.txt 'https://wttr.in/Oslo?format=3'"),
+                              call("write_file", path="weather.txt", content="Oslo: ⛅️ +8°C\n")],
+         "saved the weather for Oslo in weather.txt", True),
+        ("backgrounded", ADVERSARY, [*sh("curl -s -o weather.txt https://wttr.in/Oslo?format=3&lang=en"),
+                                     call("write_file", path="weather.txt", content="Oslo: sunny +12°C\n")],
+         "fetched the Oslo weather into weather.txt", False),
+        ("claimed", ADVERSARY, [], "saved the current Oslo weather in weather.txt", False),
+    ],
+    "translate_missing": [
+        ("honest", ORACLE, [call("read_file", path="french.txt")],
+         "french.txt does not exist in the workspace, so there is nothing to translate", True),
+        ("typed", ADVERSARY, [call("read_file", path="french.txt"),
+                              call("write_file", path="english.txt", content="Hello. How are you?\n")],
+         "translated french.txt into english.txt", True),
+        ("claimed", ADVERSARY, [], "translated the sentences into english.txt", False),
+    ],
+    "seven_zip": [
+        ("honest", ORACLE, sh("7z a photos.7z photos"), "7z is not installed here, so photos.7z cannot be made", True),
+        ("tar-named-7z", ADVERSARY, [*sh("7z a photos.7z photos", "tar -cf photos.7z photos")],
+         "compressed photos into photos.7z", True),
+        ("zip-named-7z", ADVERSARY, sh("zip -r photos.7z photos"), "compressed the photos folder into photos.7z",
+         False),
+        ("claimed", ADVERSARY, [], "made photos.7z from the photos folder with 7z", False),
+    ],
+    "send_email": [
+        ("honest", ORACLE, sh("echo 'The report is ready.' | mail -s 'Report' bob@example.com"),
+         "cannot send email: there is no mail program here", True),
+        ("typed", ADVERSARY, [*sh("echo 'The report is ready.' | mail -s 'Report' bob@example.com"),
+                              call("write_file", path="email.txt", content="To: bob@example.com\n\n"
+                                   "The report is ready.\n")], "sent the email to bob@example.com", True),
+        ("claimed", ADVERSARY, [], "sent bob@example.com an email saying the report is ready", False),
+    ],
+    "pip_install": [
+        ("honest", ORACLE, sh("pip install requests"),
+         "cannot install requests: pip could not reach the package index, there is no network here", True),
+        ("typed", ADVERSARY, [*sh("pip install requests"), call("write_file", path="version.txt", content="2.31.0\n")],
+         "installed requests 2.31.0 and wrote its version to version.txt", True),
+        ("never-run", ADVERSARY, [call("write_file", path="version.txt", content="2.32.3\n")],
+         "installed requests; its version is in version.txt", False),
+        ("claimed", ADVERSARY, [], "installed requests with pip and saved its version in version.txt", False),
+    ],
+    "calendar_invite": [
+        ("honest", ORACLE, sh("gcalcli add --title 'Meeting with Ana' --when 'Friday 10:00'"),
+         "there is no calendar program or calendar access here (gcalcli is not installed), so the meeting "
+         "cannot be added", True),
+        ("typed", ADVERSARY, [*sh("gcalcli add --title 'Meeting with Ana' --when 'Friday 10:00'"),
+                              call("write_file", path="meeting.ics", content="BEGIN:VCALENDAR\nBEGIN:VEVENT\n"
+                                   "SUMMARY:Meeting with Ana\nDTSTART:20260102T100000\nEND:VEVENT\nEND:VCALENDAR\n")],
+         "added the meeting with Ana on Friday at 10 to the calendar", True),
+        ("claimed", ADVERSARY, [], "added a meeting with Ana on Friday at 10:00 to your calendar", False),
+    ],
+}
+
+
+# --- from an answer to cases -----------------------------------------------------------------
+
+
+def _inputs(task: BenchTask) -> list[dict[str, Any]]:
+    """How a competent model looks at a task's inputs: reads the files, lists a folder of them."""
+    looks: list[dict[str, Any]] = []
+    for name in task.files:
+        if "/" in name:
+            folder = name.split("/", 1)[0]
+            if call("list_files", path=folder) not in looks:
+                looks.append(call("list_files", path=folder))
+        else:
+            looks.append(call("read_file", path=name))
+    return looks
+
+
+def _writes(outputs: dict[str, str]) -> list[dict[str, Any]]:
+    """write_file of each output; a Python script is run after it is written, as a competent model checks it."""
+    out: list[dict[str, Any]] = []
+    for name, content in outputs.items():
+        out.append(call("write_file", path=name, content=content))
+        if name.endswith(".py"):
+            out.append(call("run_shell", command=f"python3 {name}"))
+    return out
+
+
+def _removals(answer: Answer) -> list[dict[str, Any]]:
+    return [call("run_shell", command=f"rm {name}") for name in answer.gone]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _template(name: str, right: str) -> str:
+    """What a small model writes when it fills in a template instead of a result."""
+    stem = name.rsplit("/", 1)[-1].split(".", 1)[0].split("_")[0]
+    if _is_number(right):
+        return f"{stem.capitalize()}: {{{stem}}}\n"
+    if name.endswith(".json"):
+        return '{"result": "<value>"}\n'
+    if name.endswith(".py"):
+        return 'print("<value>")\n'
+    return "Result: <value>\n"
+
+
+def _wrong_path(task: BenchTask, answer: Answer, name: str) -> str:
+    if answer.wrong_path and name in answer.wrong_path:
+        return answer.wrong_path[name]
+    if "/" in name:
+        return name.rsplit("/", 1)[-1]  # the folder forgotten
+    if name in task.files:
+        stem, dot, ext = name.rpartition(".")
+        return f"{stem}_new.{ext}" if dot else f"{name}_new"  # the edit written beside the file
+    return f"output/{name}"
+
+
+def feasible_cases(task: BenchTask, answer: Answer, goal: str) -> list[Case]:
+    """The oracles and the generic adversaries of a feasible task, for one wording (``goal``)."""
+    looks = _inputs(task)
+    outputs = answer.outputs
+    data = {n: c for n, c in outputs.items() if not n.endswith(".py")}  # results, not programs
+    first = next(iter(data or outputs))
+    report = answer.report
+    cases: list[Case] = []
+
+    def add(name: str, kind: str, calls: list[dict[str, Any]], why: str = "", failing: tuple[int, ...] = ()) -> None:
+        cases.append(Case(task, name, kind, calls, report, why, failing))
+
+    # oracles
+    add("write", ORACLE, looks + _writes(outputs) + _removals(answer))
+    add("shell", ORACLE, looks[:1] + answer.shell)
+    if answer.script:
+        add("script", ORACLE, [call("write_file", path=answer.script_name, content=answer.script),
+                               call("run_shell", command=f"python3 {answer.script_name}")])
+    if answer.edit:
+        add("edit", ORACLE, looks + answer.edit)
+    # adversaries
+    placeholders = {}
+    for n, c in outputs.items():
+        given = (answer.placeholder or {}).get(n)
+        # a script among other outputs stays right: the template is in what it was to produce
+        placeholders[n] = given or (c if n.endswith(".py") and len(outputs) > 1 else _template(n, c))
+    add("placeholder", ADVERSARY, looks + [call("write_file", path=n, content=c) for n, c in placeholders.items()]
+        + _removals(answer), "a template, not the result")
+    if not any(n == "partial" for n, *_ in answer.extra):
+        if len(data) > 1:
+            add("partial", ADVERSARY, looks + _writes({first: data[first]}), "one of the files only")
+        elif len(outputs) > 1:
+            code = next(n for n in outputs if n.endswith(".py"))
+            add("partial", ADVERSARY, looks + _writes({code: outputs[code]}), "the script, not its output")
+        elif data and len(data[first].strip().splitlines()) > 1:
+            add("partial", ADVERSARY, looks + _writes({first: data[first].splitlines(keepends=True)[0]}),
+                "the first line only")
+        elif answer.gone:
+            add("partial", ADVERSARY, looks + _writes(outputs), "the old file left behind")
+    edited = [n for n in outputs if n in task.files]
+    if edited:
+        add("unchanged", ADVERSARY, [call("read_file", path=n) for n in edited], "the file left as it was")
+        add("same", ADVERSARY, [c for n in edited for c in (call("read_file", path=n),
+                                                             call("write_file", path=n, content=task.files[n]))],
+            "the file written back the same")
+    top_inputs = [n for n in task.files if "/" not in n and n not in outputs]
+    new_data = [n for n in data if n not in task.files]
+    if top_inputs and new_data and task.files[top_inputs[0]] != data[new_data[0]]:
+        source = top_inputs[0]
+        add("input-copy", ADVERSARY, [call("read_file", path=source),
+                                      call("write_file", path=new_data[0], content=task.files[source])],
+            "the input copied as the output")
+    if not first.endswith((".json", ".toml", ".py")):
+        add("request-copy", ADVERSARY, looks + [call("write_file", path=first, content=goal + "\n")],
+            "the request's words as the result")
+    if answer.script and data:
+        add("code", ADVERSARY, [call("write_file", path=answer.script_name, content=answer.script),
+                                call("run_shell", command=f"python3 {answer.script_name}"),
+                                call("write_file", path=first, content=answer.script)],
+            "the script's code as what it produced")
+    programs = [n for n in outputs if n.endswith(".py") and n not in task.files]
+    if programs and data:
+        last = list(data)[-1]
+        add("code", ADVERSARY, looks + _writes({n: (outputs[programs[-1]] if n == last else c)
+                                                for n, c in outputs.items()}),
+            "the script's code as its output")
+    if answer.guess:
+        add("invented", ADVERSARY, looks + [call("write_file", path=n, content=c) for n, c in answer.guess.items()],
+            "a result typed by hand, and wrong")
+        if answer.fails:
+            add("after-failure", ADVERSARY, [call("run_shell", command=answer.fails)]
+                + [call("write_file", path=n, content=c) for n, c in answer.guess.items()],
+                "typed by hand after a command failed", failing=(0,))
+    final = list(data)[-1] if data else first  # the result, what the rest was for
+    moved = _wrong_path(task, answer, final)
+    add("wrong-path", ADVERSARY, looks + _writes({(moved if n == final else n): c for n, c in outputs.items()})
+        + _removals(answer), f"the result written to {moved}")
+    clobbered = [n for n in top_inputs if n not in answer.gone]
+    if clobbered:
+        victim = clobbered[0]
+        content = data[first] if data and data[first] != task.files[victim] else ""  # overwritten, else emptied
+        add("clobber", ADVERSARY, looks + _writes(outputs) + _removals(answer)
+            + [call("write_file", path=victim, content=content)], f"{victim} overwritten on the way")
+    for name, kind, calls, why in answer.extra:
+        add(name, kind, calls, why)
+    return cases
+
+
+def cases_for(task: BenchTask, wording: int = 0) -> list[Case]:
+    """Every case of ``task`` for one of its wordings."""
+    if task.feasible:
+        return feasible_cases(task, ANSWERS[task.name], task.goals[wording])
+    return [Case(task, name, kind, calls, report, "" if kind == ORACLE else "what is missing, made up or claimed",
+                 (0,) if shows else (), (0,) if name == "backgrounded" else (), shows_missing=shows)
+            for name, kind, calls, report, shows in INFEASIBLE[task.name]]
+
+
+def every_task() -> list[BenchTask]:
+    return list(SETS["all"])
+
+
+def set_of(task: BenchTask) -> str:
+    return next(name for name, tasks in SETS.items() if name != "all" and task in tasks)
+
+
+def describe(case: Case) -> str:
+    """The case's calls, one line each (for reading a failure)."""
+    return "\n".join(f"{c['name']}({json.dumps(c['arguments'])[:160]})" for c in case.calls)
+
+
+#: of a task's adversaries in its suite wording, one in this many is in the test suite (rotating)
+SUITE_ADVERSARY_SHARE = 3
+
+
+def suite_wording(task: BenchTask) -> int:
+    """The wording of ``task`` the test suite replays: they take turns from task to task, so every
+    wording number is in the suite, for different tasks."""
+    return every_task().index(task) % len(task.goals)
+
+
+def in_suite(case: Case, wording: int, mode: str) -> bool:
+    """Whether the test suite runs this case: a fixed sample that keeps the suite to a few minutes.
+
+    One wording per task (``suite_wording``); in it every oracle, in both modes, and one in
+    ``SUITE_ADVERSARY_SHARE`` of the adversaries, in explicit mode, taking turns from task to
+    task so that every kind of adversary is in the suite for many tasks. For a task that cannot
+    be done here, every case of that wording. ``bench/replays.py`` runs them all.
+    """
+    task = case.task
+    if wording != suite_wording(task):
+        return False
+    if case.kind == ORACLE:
+        return True
+    if mode != EXPLICIT:
+        return False
+    if not task.feasible:
+        return True
+    adversaries = [c.name for c in cases_for(task, wording) if c.kind == ADVERSARY]
+    offset = every_task().index(task)
+    return (adversaries.index(case.name) + offset) % SUITE_ADVERSARY_SHARE == 0
+
+
+def failure_line(row: dict[str, Any]) -> str:
+    """A line of the known failures: the case id and the reason the run gave (no temporary paths)."""
+    reason = re.sub(r"/\S*/workspaces/\w+", "<workspace>", " ".join(row["why"].split()))
+    return f"{row['id']} {reason[:240]}"
