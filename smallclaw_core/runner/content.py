@@ -151,10 +151,10 @@ class CopyOfInput:
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
-        # certain only where the step names something done to the data (in the one vocabulary of
-        # operations) and no copy: "b.txt with the same text as a.txt" or "save a.txt as b.md" may
-        # well be a copy, "the same rows, with commas instead of tabs" is not
-        if "copy" in intent.operations or not intent.operations - {"copy", "column"}:
+        # a copy named is a copy; "the same text as a.txt" may be one too, unless the step also names
+        # something done to the data ("the same rows, with commas instead of tabs" is not a copy)
+        if "copy" in intent.operations or (re.search(r"\b(?:backup|back\s+up|duplicate|same)\b", intent.text, re.I)
+                                           and not intent.operations and not intent.selection):
             return None
         inputs = [f.name for f in intent.files if f.role is Role.READ and f.exists]
         outputs = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists]
