@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import anyio
 import attrs
 
 from smallclaw_core.changes import Change
@@ -122,8 +123,6 @@ def discard(tries: "Tries | None") -> None:
 
 async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint: str | None) -> Attempt:
     """One attempt at the current step in a throwaway copy; its change and whether it may vote."""
-    import anyio
-
     from .rounds import _observer, step_inputs, task_tools
 
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
@@ -319,8 +318,6 @@ async def agreement(driver: Any, task: Task) -> bool:
     tries: Tries | None = driver.tries
     if tries is None or tries.step != step_i:
         discard(tries)
-        import anyio
-
         changes = getattr(driver, "changes", None)
         base = await anyio.to_thread.run_sync(_base, app, task, getattr(changes, "snapshot", None))
         if base is None:
@@ -330,8 +327,11 @@ async def agreement(driver: Any, task: Task) -> bool:
     failed = [a for a in tries.attempts if a.failed]
     hint = failed[-1].failed if failed and failed[-1] is tries.attempts[-1] else None
     number = len(tries.attempts) + 1
+    scope = anyio.CancelScope(shield=True)  # a user's cancel abandons the attempt, model call and all
+    driver.scope_for(scope)
     try:
-        attempt = await run_attempt(driver, task, number, tries.base, hint)
+        with scope:
+            attempt = await run_attempt(driver, task, number, tries.base, hint)
     except TimeoutError:
         return await driver.transport_failed(task, RoundTooSlow(f"the round took longer than {cfg.round_timeout:g} s"))
     except TransportError as exc:
@@ -341,6 +341,10 @@ async def agreement(driver: Any, task: Task) -> bool:
     except NeedsApproval:
         driver.no_attempts = True  # approvals need the task's own conversation: rounds as before
         return True
+    finally:
+        driver.scope_for(None)
+    if scope.cancel_called:
+        return False
 
     def counted(t: Task) -> None:
         t.rounds += 1
