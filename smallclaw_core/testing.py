@@ -67,6 +67,18 @@ def request_kind(request: ModelRequest) -> str:
     return "executor"
 
 
+def step_position(request: ModelRequest) -> tuple[int | None, int]:
+    """For a responder: the step number a task round is at (from its "Current step N/M" message; None
+    outside a task round) and how many tool results came since that message."""
+    messages = request.messages
+    asked = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
+    if asked is None:
+        return None, 0
+    step = next((int(line.split()[2].split("/")[0]) for line in messages[asked].content.splitlines()
+                 if line.startswith("Current step")), None)
+    return step, sum(1 for m in messages[asked:] if m.role == "tool")
+
+
 class ScriptedModel:
     """A scripted model backend (a test double): enqueued replies, recorded requests."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import collections
 
-from smallclaw_core.testing import call, request_kind, verdict
+from smallclaw_core.testing import call, request_kind, step_position, verdict
 
 GREETINGS = {
     1: '<img src=x onerror="document.title=\'hacked\'">Hello from one\n',
@@ -36,13 +36,9 @@ def respond(request):
         return verdict(True, "the files show it")
     if kind == "summarizer":
         return "The greeting is written."
-    messages = request.messages
-    asked = max(i for i, m in enumerate(messages) if m.role == "user")
-    step = next((int(line.split()[2].split("/")[0]) for line in messages[asked].content.splitlines()
-                 if line.startswith("Current step")), None)
+    step, done = step_position(request)
     if step is None:
         return "Hello from the scripted model."
-    done = sum(1 for m in messages[asked:] if m.role == "tool")
     if done == 0:
         begun[step] += 1
     todo = calls(step, begun[step])

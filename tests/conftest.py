@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from smallclaw_core import beneath
 from smallclaw_core.app import App
 from smallclaw_core.testing import ScriptedModel, ScriptedModelPlugin
 
@@ -36,3 +37,13 @@ def make_app(home):
         return app, model
 
     yield build
+
+
+@pytest.fixture(params=["openat2", "walk"])
+def resolver(request, monkeypatch):
+    """Each workspace test once with openat2 (where the kernel has it) and once with the component walk."""
+    if request.param == "walk":
+        monkeypatch.setattr(beneath, "_openat2", lambda: None)
+    elif not beneath.kernel_resolves_beneath():
+        pytest.skip("this kernel has no openat2")
+    return request.param

@@ -19,18 +19,9 @@ import tracemalloc
 import anyio
 import pytest
 
-from smallclaw_core import ToolContext, ToolError, beneath, tool
+from smallclaw_core import ToolContext, ToolError, tool
 from smallclaw_core.runner.evidence import StructureState, changed_since, head, parse_error
 from smallclaw_core.tools import in_worker_thread
-
-
-@pytest.fixture(params=["openat2", "walk"])
-def resolver(request, monkeypatch):
-    if request.param == "walk":
-        monkeypatch.setattr(beneath, "_openat2", lambda: None)
-    elif not beneath.kernel_resolves_beneath():
-        pytest.skip("this kernel has no openat2")
-    return request.param
 
 
 @pytest.fixture

@@ -13,17 +13,7 @@ import time
 
 import pytest
 
-from smallclaw_core import beneath
 from smallclaw_core.workspace import NotRegular, OutsideWorkspace, TooLarge, Workspace
-
-
-@pytest.fixture(params=["openat2", "walk"])
-def resolver(request, monkeypatch):
-    if request.param == "walk":
-        monkeypatch.setattr(beneath, "_openat2", lambda: None)
-    elif not beneath.kernel_resolves_beneath():
-        pytest.skip("this kernel has no openat2")
-    return request.param
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ Step 1 writes notes.txt and, by a command, a small binary file; step 2 edits not
 
 from __future__ import annotations
 
-from smallclaw_core.testing import call, request_kind, verdict
+from smallclaw_core.testing import call, request_kind, step_position, verdict
 
 CALLS = {
     1: [call("write_file", path="notes.txt", content="alpha\nbeta\n"),
@@ -21,12 +21,8 @@ def respond(request):
         return verdict(True, "the files show it")
     if kind == "summarizer":
         return "The notes are written."
-    messages = request.messages
-    asked = max(i for i, m in enumerate(messages) if m.role == "user")
-    step = next((int(line.split()[2].split("/")[0]) for line in messages[asked].content.splitlines()
-                 if line.startswith("Current step")), None)
+    step, done = step_position(request)
     if step is None:
         return "Hello from the scripted model."
-    done = sum(1 for m in messages[asked:] if m.role == "tool")
     calls = CALLS.get(step, [])
     return calls[done] if done < len(calls) else f"step {step} is done"
