@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ from replay_cases import cases_for, failure_line, in_suite, set_of  # noqa: E402
 from replaying import (  # noqa: E402
     ADVERSARY, MODES, ORACLE, Replayer, case_id, check_corpus, modes_for, remove, scratch,
 )
-from tasks import SETS  # noqa: E402
+from tasks import SETS, checkout_commit  # noqa: E402
 
 
 HEADER = """\
@@ -122,14 +121,6 @@ def print_report(rows: list[dict[str, Any]]) -> None:
           "calls showed missing")
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True).stdout.strip()
-    except OSError:
-        return ""
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), default="all", help="which tasks (default: all)")
@@ -187,7 +178,7 @@ def main() -> int:
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"replays-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({"label": args.label, "commit": _commit(), "machine": platform.machine(),
+    path.write_text(json.dumps({"label": args.label, "commit": checkout_commit(), "machine": platform.machine(),
                                 "cpus": os.cpu_count(), "seconds": round(seconds, 1),
                                 "cpu_seconds": round(cpu_seconds, 1), "summary": summary(rows), "rows": rows},
                                indent=2), encoding="utf-8")

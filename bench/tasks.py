@@ -750,7 +750,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print_by_wording(rows)
 
 
-def _commit() -> str:
+def checkout_commit() -> str:
+    """This checkout's commit, short (recorded in results files)."""
     try:
         return subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True).stdout.strip()
@@ -807,7 +808,7 @@ def main() -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = out / f"tasks-{stamp}.json"
     path.write_text(json.dumps({"model": spec, "label": args.label, "set": args.set, "wordings": args.wordings,
-                                "commit": _commit(), "machine": platform.machine(),
+                                "commit": checkout_commit(), "machine": platform.machine(),
                                 "cpus": os.cpu_count(), "rows": rows}, indent=2), encoding="utf-8")
     print(f"\nwrote {path}")
     if not args.keep:
