@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-2   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-4   # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -488,6 +488,102 @@ HELD_OUT_3: list[BenchTask] = [
               wordings=("Put a Friday 10:00 meeting with Ana in my calendar, please.",)),
 ]
 
+#: Written before any change of the session that followed held-out-3, to confirm what that session
+#: changes: kinds the other sets have, in new words and two wordings each. Never worked on; not in
+#: ``all`` until its first run is recorded (the replays take every task of ``all``).
+HELD_OUT_4: list[BenchTask] = [
+    BenchTask("times_table", "script", "Create table.py, a Python program whose output is exactly three lines: "
+              "3 x 1 = 3, 3 x 2 = 6 and 3 x 3 = 9.",
+              judge=script_prints("table.py", "3 x 1 = 3\n3 x 2 = 6\n3 x 3 = 9"),
+              wordings=("I'd like a script table.py that prints the three times table from 3 x 1 = 3 up to "
+                        "3 x 3 = 9, one line each.",)),
+    BenchTask("evens_saved", "script", "Make evens.py print the even numbers from 2 to 10 on one line, separated "
+              "by spaces. Run it and save what it prints as evens.txt.",
+              judge=all_of(script_prints("evens.py", "2 4 6 8 10"), file_is("evens.txt", "2 4 6 8 10")),
+              wordings=("evens.txt must contain the output of a Python program evens.py which prints 2 4 6 8 10 "
+                        "(the even numbers up to ten) on a single line.",)),
+    BenchTask("pets_json", "convert", "pets.csv has a header name,kind. Make pets.json: a JSON list with one "
+              "object per row, keys name and kind.", {"pets.csv": "name,kind\nrex,dog\ntom,cat\n"},
+              judge=json_file("pets.json", [{"name": "rex", "kind": "dog"}, {"name": "tom", "kind": "cat"}]),
+              wordings=("Could you turn the rows of pets.csv into a JSON array of {name, kind} objects saved as "
+                        "pets.json?",)),
+    BenchTask("books_csv", "convert", "books.json is a list of books with title and year. Write them to books.csv "
+              "with the header title,year and one row per book.",
+              {"books.json": '[{"title": "Dune", "year": 1965}, {"title": "Emma", "year": 1815}]\n'},
+              judge=lines_are("books.csv", ["title,year", "Dune,1965", "Emma,1815"]),
+              wordings=("I need books.csv (columns title,year) made from the entries in books.json.",)),
+    BenchTask("db_line", "edit-in-place", "In hosts.txt, change the line db=old to db=new and leave the other "
+              "lines alone.", {"hosts.txt": "web=main\ndb=old\ncache=on\n"},
+              judge=file_is("hosts.txt", "web=main\ndb=new\ncache=on"),
+              wordings=("hosts.txt still says db=old; it should say db=new (nothing else changes).",)),
+    BenchTask("drop_last", "edit-in-place", "Delete the last line of queue.txt.",
+              {"queue.txt": "job1\njob2\njob3\n"}, judge=file_is("queue.txt", "job1\njob2"),
+              wordings=("queue.txt should lose its final line, job3.",)),
+    BenchTask("number_steps", "edit-in-place", "Number the lines of steps.txt in place, so each starts with its "
+              "number, a dot and a space (1. boil water).",
+              {"steps.txt": "boil water\nadd tea\nwait\n"},
+              judge=file_is("steps.txt", "1. boil water\n2. add tea\n3. wait"),
+              wordings=("Can you put 1. 2. 3. in front of the lines of steps.txt (edit the file itself)?",)),
+    BenchTask("count_in_folder", "folder", "Make a folder results with a file count.txt in it that holds the "
+              "number of lines in data.txt.", {"data.txt": "a\nb\nc\nd\n"},
+              judge=number_in("results/count.txt", 4),
+              wordings=("results/count.txt should say how many lines data.txt has.",)),
+    BenchTask("two_folders", "folder", "Create the folders docs/api and docs/guide, each with an empty file "
+              "index.md.", judge=all_of(exists("docs/api/index.md"), exists("docs/guide/index.md")),
+              wordings=("I need docs/api/index.md and docs/guide/index.md to exist (they can be empty).",)),
+    BenchTask("syntax_fix", "fix", "hello.py fails with a syntax error. Fix it so that it prints hello.",
+              {"hello.py": 'print("hello"\n'}, judge=script_prints("hello.py", "hello"),
+              wordings=("Running hello.py gives a SyntaxError; please repair it (it should print hello).",)),
+    BenchTask("total_bug", "fix", "total.py should print 15 (the sum of 1 to 5) but prints 5. Fix the bug.",
+              {"total.py": "total = 0\nfor n in [1, 2, 3, 4, 5]:\n    total = n\nprint(total)\n"},
+              judge=script_prints("total.py", "15"),
+              wordings=("Why does total.py print 5 instead of 15? Correct it so it prints 15.",)),
+    BenchTask("bullets", "select", "Copy the lines of notes.txt that begin with '- ' into bullets.txt.",
+              {"notes.txt": "Shopping\n- eggs\n- rice\nCall mum\n- soap\n"},
+              judge=lines_are("bullets.txt", ["- eggs", "- rice", "- soap"]),
+              wordings=("bullets.txt should have just the bullet lines of notes.txt (the ones starting with a "
+                        "dash).",)),
+    BenchTask("warn_lines", "select", "Which lines of server.log start with WARN? Save them to warnings.txt.",
+              {"server.log": "INFO up\nWARN disk 80%\nINFO ok\nWARN disk 90%\nERROR down\n"},
+              judge=lines_are("warnings.txt", ["WARN disk 80%", "WARN disk 90%"]),
+              wordings=("Put every WARN line from server.log into warnings.txt.",)),
+    BenchTask("times_ten", "arithmetic", "Multiply each number in n.txt by 10 and write the results, one per line, "
+              "to n10.txt.", {"n.txt": "3\n7\n12\n"}, judge=lines_are("n10.txt", ["30", "70", "120"]),
+              wordings=("n10.txt should list the numbers of n.txt, each times ten.",)),
+    BenchTask("costs_total", "arithmetic", "costs.txt has one price per line. Write their total to total.txt.",
+              {"costs.txt": "2.50\n4.25\n1.25\n"}, judge=number_in("total.txt", 8),
+              wordings=("What do the prices in costs.txt come to? Put the total in total.txt.",)),
+    BenchTask("count_404", "count", "How many lines of access.log contain 404? Write the number to notfound.txt.",
+              {"access.log": "GET / 200\nGET /a 404\nGET /b 404\nGET /c 500\nGET /d 404\n"},
+              judge=number_in("notfound.txt", 3),
+              wordings=("notfound.txt should hold the count of 404 lines in access.log.",)),
+    BenchTask("json_keys", "structured", "List the keys of settings.json, one per line, in keys.txt.",
+              {"settings.json": '{"theme": "dark", "lang": "en", "size": 12}\n'},
+              judge=unique_lines_are("keys.txt", {"theme", "lang", "size"}),
+              wordings=("What keys does settings.json have? Write them to keys.txt, each on its own line.",)),
+    BenchTask("timeout_60", "structured", "Change the timeout in app.json from 30 to 60.",
+              {"app.json": '{"name": "api", "timeout": 30, "retries": 2}\n'},
+              judge=json_file("app.json", {"name": "api", "timeout": 60, "retries": 2}),
+              wordings=("app.json: timeout should be 60 now; keep the rest as it is.",)),
+    BenchTask("word_per_line", "transform", "Write each word of sentence.txt on its own line in words.txt.",
+              {"sentence.txt": "small models need checks\n"},
+              judge=lines_are("words.txt", ["small", "models", "need", "checks"]),
+              wordings=("Split sentence.txt into words, one per line, and save them as words.txt.",)),
+    BenchTask("btc_price", "infeasible", "Get the current Bitcoin price in dollars from the internet and write it "
+              "to btc.txt.", missing=("network", "internet", "connect", "resolve", "offline", "unreachable",
+                                      "no route", "online"),
+              wordings=("What is Bitcoin worth right now? Look it up online and save the price in btc.txt.",)),
+    BenchTask("absent_inventory", "infeasible", "Sort the lines of inventory.txt into sorted_inventory.txt.",
+              missing=("inventory.txt",),
+              wordings=("sorted_inventory.txt should be inventory.txt in alphabetical order.",)),
+    BenchTask("pandoc_pdf", "infeasible", "Use pandoc to turn readme.md into readme.pdf.",
+              {"readme.md": "# Hi\n\nHello.\n"}, missing=("pandoc",), absent_program="pandoc",
+              wordings=("Convert readme.md to a PDF (readme.pdf) with pandoc.",)),
+    BenchTask("print_paper", "infeasible", "Print report.txt on the office printer.",
+              {"report.txt": "Q3 numbers are up.\n"}, missing=("printer", "lpr", "lp:", "lp is not", "lp not"),
+              wordings=("Can you send report.txt to the printer in the office?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -610,7 +706,7 @@ for _task in TASKS + EXTRA + HELD_OUT:
 del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
-        "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3}
+        "held-out-4": HELD_OUT_4, "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3}
 
 
 def smallclaw() -> list[str]:
@@ -765,7 +861,8 @@ def main() -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="core",
                         help="core: the first 18 tasks (default); extra: 10 written later, then worked on; "
                              "held-out: 8 written after those; held-out-2: 26 written before the work on "
-                             "wording, never tuned to; held-out-3: 12 written after it, to confirm; all: every one")
+                             "wording, never tuned to; held-out-3: 12 written after it, to confirm; held-out-4: 23 written after those, to confirm "
+                             "again; all: every one but held-out-4")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
