@@ -14,7 +14,7 @@ the words say:
               "except", "without"): a reader that does not handle negation must step back
     preserve  "keep everything else as it is", "nothing else changes"
     requests  how many things it asks ("set a to 1 and change b to 2" is two)
-    question  it is asked as a question ("How many lines...?")
+    question  it is asked as a question ("How many lines...?"); ``only_asks``: nothing but questions
 
 The reading is deliberately plain: role words next to a file name, and whether the file
 exists. A reader that needs more certainty than that checks ``certain`` and steps back.
@@ -73,6 +73,8 @@ class Intent:
     preserve: bool = False
     requests: int = 1
     question: bool = False
+    #: every sentence of it is a question: it asks for an answer, not for a change
+    only_asks: bool = False
     urls: tuple[str, ...] = ()
     #: programs it names as the means ("with ffmpeg", "using 7z")
     programs: tuple[str, ...] = ()
@@ -394,6 +396,7 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
         negated=bool(negations), negations=negations, selection=bool(_SELECTION.search(rest)),
         operations=operations, preserve=preserve, requests=requests,
         question=text.strip().endswith("?") or (text.split(None, 1)[:1] or [""])[0].lower() in QUESTION_WORDS,
+        only_asks=all(s.rstrip().endswith("?") for s in re.split(r"(?<=[.!?;])\s+", text.strip()) if s.strip()),
         urls=tuple(_URL.findall(text)) + tuple(hosts), programs=tuple(dict.fromkeys(programs)), words=words)
 
 

@@ -771,6 +771,82 @@ def test_a_plan_whose_first_step_did_all_the_work_completes(make_app, goal, step
     assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
 
 
+@pytest.mark.parametrize("goal, steps, files", [
+    ("calc.py crashes when run. Fix it so that running it prints 12.",
+     ["calc.py crashes when run.", "Fix it so that running it prints 12."], {"calc.py": "print(5 + c)\n"}),
+    ("greeting.txt says Good night. Make it say Good morning.", ["Make it say Good morning."],
+     {"greeting.txt": "Good night\n"}),
+])
+def test_a_task_that_changed_nothing_is_not_complete_whatever_its_steps_said(make_app, goal, steps, files):
+    app, model = make_app(only=["runner", "shell_tools"])
+    # every step "succeeds": it ran a command and reported; nothing in the workspace changed
+    model.enqueue_for("executor", *[call("run_shell", command="python3 -c 'print(8)'"),
+                                    call("step_done", report="fixed it, it prints 12")] * 6)
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 12)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create(goal, steps)
+    for name, text in files.items():
+        (app.workspace_for(task.id) / name).write_text(text)
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance", task.status
+    assert "changed no file and did nothing outside the workspace" in task.pause_reason
+    assert not any(e.kind == "summary" for e in app.store.journal(task.id))
+
+
+@pytest.mark.parametrize("goal, calls, expected", [
+    # only questions: the answer is the result, and nothing needs to change
+    ("What port does config.json use?", [call("read_file", path="config.json")], {"config.json": '{"port": 1}\n'}),
+    # a removal changes no file's bytes, but the step's journaled change shows it
+    ("Remove old.txt.", [call("run_shell", command="rm old.txt")], {}),
+    # the same goal, where the file was edited
+    ("greeting.txt says Good night. Make it say Good morning.",
+     [call("write_file", path="greeting.txt", content="Good morning\n")], {"greeting.txt": "Good morning\n"}),
+])
+def test_a_task_that_only_asks_or_changed_a_file_completes(make_app, goal, calls, expected):
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", *calls, call("step_done", report="done"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create(goal, [goal])
+    ws = app.workspace_for(task.id)
+    (ws / "config.json").write_text('{"port": 1}\n')
+    (ws / "old.txt").write_text("old\n")
+    (ws / "greeting.txt").write_text("Good night\n")
+    run(app)
+    assert app.store.get(task.id).status == "complete", app.store.get(task.id).pause_reason
+    for name, text in expected.items():
+        assert (ws / name).read_text() == text
+
+
+def test_a_task_whose_tool_acted_outside_the_workspace_completes_with_no_file_changed(make_app):
+    from smallclaw_core.tools import tool
+
+    sent = []
+
+    @tool(side_effects=True)
+    def send_note(text: str) -> str:
+        """Send a note to the user's phone (a tool double).
+
+        Args:
+            text: the note
+        """
+        sent.append(text)
+        return "sent"
+
+    app, model = make_app(only=["runner", "shell_tools"])
+    app.tools.add("test", send_note)
+    model.enqueue_for("executor", call("send_note", text="the report is ready"), call("step_done", report="sent"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 4)
+    model.enqueue_for("summarizer", "ok")
+    goal = "Let the team know that report.txt is ready."
+    task = app.tasks.create(goal, [goal])
+    (app.workspace_for(task.id) / "report.txt").write_text("ready\n")
+    run(app)
+    assert app.store.get(task.id).status == "complete", "\n".join(str((e.kind, e.data)) for e in app.store.journal(task.id))
+    assert sent == ["the report is ready"]
+
+
 def test_checks_smallclaw_derived_do_not_pass_what_the_guards_after_them_refuse(make_app):
     app, model = make_app(only=["runner", "shell_tools"])
     code = "with open('hello.txt', 'w') as f:\n    f.write('hello world\\n')\n"

@@ -1,9 +1,12 @@
 """The finish stage: check the whole goal against the workspace, then write the summary.
 
 Every step can be done while the goal is not: a plan that read the input but never
-wrote the output, a file edited into something that no longer parses. So before a
-task is ``complete``: every file the goal names must exist and every structured one
-must parse; and when a model wrote the plan, the verifier judges the goal from the
+wrote the output, a file edited into something that no longer parses, a task whose
+steps all "succeeded" while nothing happened at all. So before a task is
+``complete``: every file the goal names must exist and every structured one must
+parse; a goal that names a file and does not only ask a question must have changed something (a file,
+as the steps' journaled changes show, or the world, through a tool that acts outside
+the workspace), unless the user's own checks passed; and when a model wrote the plan, the verifier judges the goal from the
 files the task created or changed (their first lines), not from the steps' reports.
 A plan the user wrote is the user's, and a small verifier (under about 1.5B
 parameters) says YES and NO to a whole goal at random: then only the facts count.
@@ -56,6 +59,33 @@ def goal_problems(app: Any, task: Task) -> list[str]:
     return problems
 
 
+def did_nothing(app: Any, task: Task) -> bool:
+    """Whether the task changed no file (no step journaled a change) and no tool acting outside the
+    workspace (side effects, not ``confined``) succeeded: what actually ran, whatever the words said."""
+    outside = {n for n in app.tools.names() if app.tools[n].side_effects and not app.tools[n].confined}
+    for e in app.store.journal(task.id):
+        if e.kind == "change" and e.data.get("files"):
+            return False
+        if e.kind == "tool_result" and e.data.get("name") in outside and not e.data.get("error") \
+                and e.data.get("attempt") is None:
+            return False
+    return True
+
+
+def nothing_done(app: Any, task: Task) -> str | None:
+    """Why a task that did nothing is not done, or None: small models' steps "succeed" with no file
+    changed (two attempts that both changed nothing agree; a step that names no file needs none).
+    Only a goal that names a file is held to it (one that fetches, asks or reports may rightly change
+    none), not one that only asks questions, and a plan with the user's checks is judged by them."""
+    intent = goal_intent(app, task)
+    if not intent.files or intent.only_asks or any(s.check and s.check_by is None for s in task.steps):
+        return None
+    if not did_nothing(app, task):
+        return None
+    return ("the task changed no file and did nothing outside the workspace, so nothing shows that the goal "
+            "was done")
+
+
 async def undone_step(app: Any, task: Task) -> tuple[str, str | None] | None:
     """A done step whose checks no longer hold in the workspace: (why, its checks), else None.
 
@@ -90,6 +120,8 @@ async def goal_gap(app: Any, cfg: Any, task: Task) -> str | None:
     problems = goal_problems(app, task)
     if problems:
         return "; ".join(problems)
+    if idle := nothing_done(app, task):
+        return idle
     changed = changed_since(app.workspace_for(task.id), task.started_at)
     if not cfg.goal_check or task.planned_by != "planner" or not changed:
         return None
