@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import anyio
+import pytest
 
 from smallclaw_core.runner import Runner
 from smallclaw_core.runner.attempts import Attempt, agree
@@ -89,6 +90,10 @@ def test_scripts_agree_by_what_they_print():
     assert agree(Attempt(1, {"a.json": b'{"x": 1}'}, None), Attempt(2, {"a.json": b'{\n  "x":1\n}\n'}, None), {}, [])
     assert agree(Attempt(1, {"a.txt": b"hi  \n\n"}, None), Attempt(2, {"a.txt": b"hi"}, None), {}, [])
     assert not agree(Attempt(1, {"a.txt": b"hi"}, None), Attempt(2, {"a.txt": None}, None), {}, [])
+    # a file that holds one number, by its value
+    assert agree(Attempt(1, {"m.txt": b"6.00\n"}, None), Attempt(2, {"m.txt": b"6"}, None), {}, [])
+    assert not agree(Attempt(1, {"m.txt": b"6.01"}, None), Attempt(2, {"m.txt": b"6"}, None), {}, [])
+    assert not agree(Attempt(1, {"m.txt": b"6 7"}, None), Attempt(2, {"m.txt": b"67"}, None), {}, [])
 
 
 def test_the_user_picks_one_attempts_result_and_the_task_goes_on(make_app, capsys):
@@ -140,6 +145,51 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     assert (app.workspace_for(task.id) / "out.txt").read_text() == "42"
     ran = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call"]
     assert ran[0]["name"] == "run_shell" and "sum(int(x)" in ran[0]["arguments"]["command"] and ran[0]["attempt"] == 1
+
+
+@pytest.mark.parametrize("reply, program", [
+    ("```python\nprint(1)\n```\nThis prints 1.", "print(1)"),
+    ("Here it is:\n```py\nprint(2)\n```", "print(2)"),
+    ("print(3)\n```", "print(3)"),              # a closing fence with no opening one
+    ("```python\nprint(4)\n", "print(4)"),      # an opening fence never closed
+    ("print(5)", "print(5)"),
+])
+def test_the_program_is_taken_from_the_reply_without_its_fences(reply, program):
+    from smallclaw_core.runner.programs import program_of
+
+    assert program_of(reply) == program
+
+
+def test_a_code_attempt_sees_the_files_the_step_names_and_is_told_what_failed(make_app):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
+    failing = "```python\nimport numpy\n```"
+    right = "```python\nwith open('out.txt', 'w') as f:\n    f.write(str(sum(int(x) for x in open('n.txt'))))\n```"
+    model.enqueue_for("executor", failing, right, right)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write the sum of the numbers in n.txt to out.txt"])
+    (app.workspace_for(task.id) / "n.txt").write_text("40\n2\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    asks = [r.messages[-1].content for r in model.requests_for("executor")]
+    assert "--- n.txt ---\n40\n2" in asks[0]  # it cannot read the file itself
+    # the next attempt hears the exception, not only that nothing changed
+    assert "No module named 'numpy'" in asks[1], asks[1]
+
+
+def test_a_code_attempt_at_a_step_that_makes_a_script_is_that_script(make_app):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
+    model.enqueue_for("executor", "```python\nfor i in (3, 2, 1):\n    print(i)\n```",
+                      "```python\nfor i in range(3, 0, -1):\n    print(i)\n```")
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write a Python script countdown.py that prints 3, 2 and 1, one per line."])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    # two different programs that print the same agree; the script is saved where the step names it
+    script = app.workspace_for(task.id) / "countdown.py"
+    assert "print(i)" in script.read_text()
+    assert "is saved as countdown.py and run" in model.requests_for("executor")[0].messages[-1].content
 
 
 def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_app):

@@ -42,8 +42,9 @@ from smallclaw_core.workspace import Workspace
 
 from .compare import agree
 from .conversation import conversation, step_message
-from .evidence import StructureState, common_failure
+from .evidence import StructureState, common_failure, last_failure
 from .intents import step_intent
+from .programs import code_attempt
 from .verifying import MODEL_ORDER
 
 #: a workspace larger than this is not copied for attempts (the step is judged as before)
@@ -154,7 +155,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     try:
         if _style(cfg, number) == "code" and "run_shell" in tools:
             with anyio.fail_after(cfg.round_timeout):
-                answer = await _code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint)
+                answer = await code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint)
             result = None
         else:
             with anyio.fail_after(cfg.round_timeout):
@@ -207,52 +208,15 @@ def _style(cfg: Any, number: int) -> str:
     return style
 
 
-CODE_PROMPT = (
-    "You write one complete Python 3 program that does a task in the current folder, using only the "
-    "standard library. It reads the files it needs and writes the files the task asks for. "
-    "Reply with the program only, no explanation."
-)
-
-
-async def _code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, run_shell: Any,
-                        options: ModelOptions, hint: str | None) -> str:
-    """An attempt as one program: the model writes it, SmallClaw runs it in the copy (sandboxed, as
-    run_shell runs any command), and the change it leaves is the attempt's answer."""
-    import re
-
-    from smallclaw_core.chat import model_call
-    from smallclaw_core.models import ModelRequest, ToolCall
-
-    app = driver.app
-    files = ", ".join(sorted(n for n, _ in Workspace(ctx.workspace).walk(limit=50, hidden=False))) or "none"
-    ask = (f"Task: {task.goal}\nDo this part now: {task.steps[task.current_step].description}\n"
-           f"Files in the folder: {files}" + (f"\nAn earlier try failed: {hint}" if hint else ""))
-    request = ModelRequest(model=driver.ref.model, messages=[Message("system", CODE_PROMPT), Message("user", ask)],
-                           options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
-    reply = await model_call(driver.ref, request)
-    if observer.model_called:
-        observer.model_called(reply, 0.0)
-    fenced = re.search(r"```(?:python|py)?\s*\n(.*?)```", reply.content, re.S)
-    program = (fenced.group(1) if fenced else reply.content).strip()
-    marker = "SMALLCLAW_PROGRAM_END"
-    call = ToolCall("run_shell", {"command": f"python3 - <<'{marker}'\n{program}\n{marker}"}, id="code")
-    observer.tool_started(call, run_shell)
-    try:
-        output = await run_shell.call(call.arguments, ctx)
-        failed = output.__class__.__name__ == "ToolFailure"
-    except Exception as exc:  # a refused or timed-out command is the attempt's failure, as for a tool call
-        output, failed = f"Error: {exc}", True
-    observer.tool_finished(call, output, failed)
-    return cut_middle(output, 500)
-
-
 async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path, attempt: Attempt,
                                 before: Any, round_seq: int) -> str | None:
     """A deterministic verifier's NO, or no change where the step makes or edits a file; else None."""
     intent = step_intent(app, task, step_i)
     makes = any(f.role in (Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files)
     if makes and not attempt.change:
-        return "it changed no file, and the step makes or changes one"
+        failure = last_failure(attempt.evidence)  # the next attempt is told what went wrong, not only that
+        return "it changed no file, and the step makes or changes one" + (f" (a call failed: {failure})"
+                                                                           if failure else "")
     changed = sorted((n for n, d in attempt.change.items() if d is not None), key=lambda n: n)
     ctx = StepContext(task=task, step_index=step_i, workspace=folder, answer=attempt.answer,
                       evidence=attempt.evidence, app=app, step_evidence=attempt.evidence, changed=changed,

@@ -1,9 +1,10 @@
-"""Whether two attempts at a step made the same change: text by its lines, JSON and TOML by value,
-scripts by what they print."""
+"""Whether two attempts at a step made the same change: text by its lines, a number by its value,
+JSON and TOML by value, scripts by what they print."""
 
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -17,8 +18,15 @@ _CODE = (".py", ".sh")
 
 def _normal(name: str, data: bytes) -> Any:
     """What a file holds, compared the way a person would: text by its lines (blank space at line ends
-    and the ends of the file ignored), JSON and TOML by value."""
+    and the ends of the file ignored), a file that holds one number by its value (6, 6.0 and 6.00 are
+    one answer), JSON and TOML by value."""
     text = data.decode("utf-8", "replace")
+    try:
+        number = float(text.strip())
+        if math.isfinite(number):
+            return ("number", number)
+    except ValueError:
+        pass
     try:
         if name.endswith(".json"):
             return ("json", json.loads(text))

@@ -216,6 +216,21 @@ class StructureState:
         return broken
 
 
+def error_line(output: Any) -> str:
+    """The line of a failed call's output that says what went wrong: a Python traceback's last line
+    (the exception), else the first line that is not the exit status."""
+    lines = [ln.strip() for ln in str(output).splitlines() if ln.strip()]
+    if any(ln.startswith("Traceback (most recent call last)") for ln in lines):
+        return lines[-1][:160]
+    return next((ln for ln in lines if not ln.startswith("exit code")), lines[0] if lines else "failed")[:160]
+
+
+def last_failure(entries: list[Any]) -> str | None:
+    """What the last failed tool call of ``entries`` (journal entries) ran into, or None."""
+    failed = [e for e in entries if e.kind == "tool_result" and e.data.get("error") and not e.data.get("not_run")]
+    return error_line(failed[-1].data.get("result", "")) if failed else None
+
+
 def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
     """The tool failure most of several independent trials ran into (each trial a list of journal
     entries), as (how many trials, "`command`: first line of its error"); None when none recurs.
@@ -228,8 +243,7 @@ def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
         for e in entries:
             if e.kind != "tool_result" or not e.data.get("error") or e.data.get("not_run"):
                 continue
-            lines = [ln.strip() for ln in str(e.data.get("result", "")).splitlines() if ln.strip()]
-            error = next((ln for ln in lines if not ln.startswith("exit code")), lines[0] if lines else "failed")[:160]
+            error = error_line(e.data.get("result", ""))
             call = calls.get(e.data.get("id")) or {}
             what = str((call.get("arguments") or {}).get("command") or call.get("name") or "a tool")
             example.setdefault(error, what.splitlines()[0][:80] if what.strip() else "a tool")

@@ -1,0 +1,91 @@
+"""An attempt as one program: the model writes a Python program for the step, SmallClaw runs it.
+
+A 0.5B model asked for a whole program at once often makes the right file where its tool
+calls do not (``[runner] attempt_style``). It cannot read files while it writes, so the
+files the step and the goal name are shown to it; where the step makes or changes one
+script, the program is that script, saved under its name and run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from smallclaw_core.chat import cut_middle
+from smallclaw_core.intent import Role
+from smallclaw_core.models import Message, ModelOptions
+from smallclaw_core.tasks import Task
+from smallclaw_core.tools import ToolContext
+from smallclaw_core.workspace import Workspace
+
+from .intents import goal_intent, step_intent
+
+CODE_PROMPT = (
+    "You write one complete Python 3 program that does a task in the current folder, using only the "
+    "standard library. It reads the files it needs and writes the files the task asks for. "
+    "Reply with the program only, no explanation."
+)
+#: characters of each file the step or goal names shown to a code attempt (it has no tool to read them)
+SHOWN = 1500
+
+
+def program_of(reply: str) -> str:
+    """The program in a model's reply: its first fenced block, else the reply; lines that are only a
+    fence (an unclosed or stray one) are dropped."""
+    import re
+
+    fenced = re.search(r"```[\w+-]*[ \t]*\n(.*?)```", reply, re.S)
+    text = fenced.group(1) if fenced else reply
+    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("```")).strip()
+
+
+def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str]]:
+    """The files the step or goal names that are in the copy, with their first characters (a code attempt
+    cannot read them), and the one script the step makes or changes (.py), if it names exactly one."""
+    step, goal = step_intent(app, task), goal_intent(app, task)
+    ws = Workspace(workspace)
+    shown = []
+    for name in dict.fromkeys(f.name for f in (*step.files, *goal.files)):
+        if ws.is_file(name):
+            text = ws.read_bytes(name, limit=SHOWN).decode("utf-8", "replace")
+            shown.append(f"--- {name} ---\n{text}")
+    scripts = [f.name for f in step.files if f.role in (Role.WRITE, Role.EDIT) and f.name.endswith(".py")]
+    return "\n".join(shown), scripts
+
+
+async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, run_shell: Any,
+                        options: ModelOptions, hint: str | None) -> str:
+    """An attempt as one program: the model writes it, SmallClaw runs it in the copy (sandboxed, as
+    run_shell runs any command), and the change it leaves is the attempt's answer. Where the step makes
+    or changes one script, the program is that script: saved under its name, then run."""
+    from smallclaw_core.chat import model_call
+    from smallclaw_core.models import ModelRequest, ToolCall
+
+    app = driver.app
+    files = ", ".join(sorted(n for n, _ in Workspace(ctx.workspace).walk(limit=50, hidden=False))) or "none"
+    shown, scripts = _shown_files(app, task, Path(ctx.workspace))
+    script = scripts[0] if len(scripts) == 1 else None
+    ask = (f"Task: {task.goal}\nDo this part now: {task.steps[task.current_step].description}\n"
+           f"Files in the folder: {files}" + (f"\n{shown}" if shown else "")
+           + (f"\nThe program you write is saved as {script} and run." if script else "")
+           + (f"\nAn earlier try failed: {hint}" if hint else ""))
+    request = ModelRequest(model=driver.ref.model, messages=[Message("system", CODE_PROMPT), Message("user", ask)],
+                           options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
+    reply = await model_call(driver.ref, request)
+    if observer.model_called:
+        observer.model_called(reply, 0.0)
+    program = program_of(reply.content)
+    marker = "SMALLCLAW_PROGRAM_END"
+    command = (f"cat > {script} <<'{marker}'\n{program}\n{marker}\npython3 {script}" if script
+               else f"python3 - <<'{marker}'\n{program}\n{marker}")
+    call = ToolCall("run_shell", {"command": command}, id="code")
+    observer.tool_started(call, run_shell)
+    try:
+        output = await run_shell.call(call.arguments, ctx)
+        failed = output.__class__.__name__ == "ToolFailure"
+    except Exception as exc:  # a refused or timed-out command is the attempt's failure, as for a tool call
+        output, failed = f"Error: {exc}", True
+    observer.tool_finished(call, output, failed)
+    return cut_middle(output, 500)
