@@ -94,6 +94,25 @@ def test_scripts_agree_by_what_they_print():
     assert agree(Attempt(1, {"m.txt": b"6.00\n"}, None), Attempt(2, {"m.txt": b"6"}, None), {}, [])
     assert not agree(Attempt(1, {"m.txt": b"6.01"}, None), Attempt(2, {"m.txt": b"6"}, None), {}, [])
     assert not agree(Attempt(1, {"m.txt": b"6 7"}, None), Attempt(2, {"m.txt": b"67"}, None), {}, [])
+    # a line with one number in it is that number: the same answer, labelled or not
+    assert agree(Attempt(1, {"m.txt": b"Difference: 17\n"}, None), Attempt(2, {"m.txt": b"17"}, None), {}, [])
+    assert not agree(Attempt(1, {"d.txt": b"2026-01-02"}, None), Attempt(2, {"d.txt": b"2026"}, None), {}, [])
+    assert not agree(Attempt(1, {"m.py": b"print(17)"}, None), Attempt(2, {"m.py": b"17"}, None), {}, [])
+
+
+def test_of_two_results_that_agree_the_plainer_is_applied(make_app):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always"})
+    model.enqueue_for("executor", call("run_shell", command="expr 20 - 3 > spread.txt"),
+                      call("step_done", report="wrote it"),
+                      call("run_shell", command="echo \"Difference: $((20 - 3))\" > spread.txt"),
+                      call("step_done", report="wrote it"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Put the spread of the numbers in t.txt into spread.txt"])
+    (app.workspace_for(task.id) / "t.txt").write_text("3\n20\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "spread.txt").read_text() == "17\n"
 
 
 def test_the_user_picks_one_attempts_result_and_the_task_goes_on(make_app, capsys):
@@ -153,6 +172,11 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     ("print(3)\n```", "print(3)"),              # a closing fence with no opening one
     ("```python\nprint(4)\n", "print(4)"),      # an opening fence never closed
     ("print(5)", "print(5)"),
+    # a standard module used and never imported gets its import; one imported is left alone
+    ("```python\nprint(json.dumps([1]))\n```", "import json\nprint(json.dumps([1]))"),
+    ("import json\nprint(json.dumps([1]))", "import json\nprint(json.dumps([1]))"),
+    ("from json import dumps\nprint(json.dumps(1), myjson.x)", "import json\nfrom json import dumps\n"
+     "print(json.dumps(1), myjson.x)"),
 ])
 def test_the_program_is_taken_from_the_reply_without_its_fences(reply, program):
     from smallclaw_core.runner.programs import program_of

@@ -40,7 +40,7 @@ from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
-from .compare import agree
+from .compare import agree, plainer
 from .conversation import conversation, step_message
 from .evidence import StructureState, common_failure, last_failure
 from .intents import step_intent
@@ -327,7 +327,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     tries.attempts.append(attempt)
     if twin is not None:
         try:
-            return _accept(driver, task, attempt, twin, number)
+            return _accept(driver, task, *plainer(attempt, twin), number)
         finally:
             discard(tries)
             driver.tries = None
@@ -341,7 +341,8 @@ async def agreement(driver: Any, task: Task) -> bool:
 
 
 def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int) -> bool:
-    """Apply the change two attempts agreed on, keep the winner's round in the conversation, advance."""
+    """Apply the change two attempts agreed on (``attempt``'s, the plainer), keep its round in the
+    conversation, advance."""
     app, step_i = driver.app, task.current_step
     not_made = attempt.measured.apply(Workspace(app.workspace_for(task.id))) if attempt.measured is not None else []
     if not_made:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,19 +15,16 @@ from typing import Any
 from smallclaw_core.workspace import Workspace
 
 _CODE = (".py", ".sh")
+#: a number in a line of text (a date or a version has more than one)
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
 
 
 def _normal(name: str, data: bytes) -> Any:
     """What a file holds, compared the way a person would: text by its lines (blank space at line ends
-    and the ends of the file ignored), a file that holds one number by its value (6, 6.0 and 6.00 are
-    one answer), JSON and TOML by value."""
+    and the ends of the file ignored), a file of one line with one number in it by that number (6,
+    6.00 and "Mean: 6" give one answer, as self-consistency compares the answers its samples end
+    with), JSON and TOML by value."""
     text = data.decode("utf-8", "replace")
-    try:
-        number = float(text.strip())
-        if math.isfinite(number):
-            return ("number", number)
-    except ValueError:
-        pass
     try:
         if name.endswith(".json"):
             return ("json", json.loads(text))
@@ -34,6 +32,9 @@ def _normal(name: str, data: bytes) -> Any:
             return ("toml", tomllib.loads(text))
     except ValueError:
         pass
+    numbers = _NUMBER.findall(text) if "\n" not in text.strip() and not name.endswith(_CODE) else []
+    if len(numbers) == 1 and math.isfinite(float(numbers[0])):
+        return ("number", float(numbers[0]))
     return ("text", tuple(line.rstrip() for line in text.strip().splitlines()))
 
 
@@ -76,6 +77,13 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
                 continue
         return False
     return True
+
+
+def plainer(a: Any, b: Any) -> tuple[Any, Any]:
+    """Of two attempts that agree, the one whose files hold less (``17`` over ``Difference: 17``), then the other."""
+    def size(x: Any) -> int:  # blank space aside: a final newline is not a label
+        return sum(len(d.strip()) for d in x.change.values() if d is not None)
+    return (b, a) if size(b) < size(a) else (a, b)
 
 
 def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:

@@ -8,6 +8,7 @@ script, the program is that script, saved under its name and run.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +32,21 @@ CODE_PROMPT = (
 SHOWN = 1500
 
 
+#: modules a program may use without importing them (the import is added: the meaning is kept)
+STDLIB = ("csv", "json", "math", "os", "re", "statistics", "sys")
+
+
 def program_of(reply: str) -> str:
     """The program in a model's reply: its first fenced block, else the reply; lines that are only a
-    fence (an unclosed or stray one) are dropped."""
-    import re
-
+    fence (an unclosed or stray one) are dropped, and the import of a standard module it uses but never
+    imported is added."""
     fenced = re.search(r"```[\w+-]*[ \t]*\n(.*?)```", reply, re.S)
     text = fenced.group(1) if fenced else reply
-    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("```")).strip()
+    program = "\n".join(line for line in text.splitlines() if not line.strip().startswith("```")).strip()
+    # a module of the standard library used and never imported: small models forget ``import json``
+    missing = [m for m in STDLIB if re.search(rf"(?<![\w.]){m}\.", program)
+               and not re.search(rf"^\s*import\s+[\w, ]*\b{m}\b", program, re.M)]
+    return "".join(f"import {m}\n" for m in missing) + program
 
 
 def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str]]:
