@@ -166,6 +166,33 @@ def test_a_number_no_tool_computed_from_the_inputs_fails_the_step(tmp_path):
     assert not judged(("run_shell", {"command": "echo 42 > total.txt"}, "exit code 0 (0.01 s)\n(no output)")).passed
 
 
+def test_a_labelled_number_is_held_to_the_same_rule_and_a_copied_line_is_not(tmp_path):
+    (tmp_path / "a.txt").write_text("17\n")
+    (tmp_path / "b.txt").write_text("25\n")
+    (tmp_path / "log.txt").write_text("INFO up\nWARN disk 80%\n")
+    step = "Add the number in a.txt to the number in b.txt and write the total to total.txt"
+
+    def judged(content, *calls, step=step, out="total.txt"):
+        (tmp_path / out).write_text(content)
+        entries = []
+        for i, (name, arguments, result) in enumerate(calls):
+            entries += [entry("tool_call", id=str(i), name=name, arguments=arguments),
+                        entry("tool_result", id=str(i), name=name, result=result)]
+        return verify(NumberGrounding(), ctx(tmp_path, step, entries, [out], app=JournalApp(entries)))
+
+    read = ("read_file", {"path": "a.txt"}, "17")
+    v = judged("Total: 42\n", read)
+    assert not v.passed and "total.txt holds 42, but no tool computed that number" in v.reason
+    assert judged("Total: 42\n", ("run_shell", {"command": "expr $(cat a.txt) + $(cat b.txt)"},
+                                   "exit code 0 (0.01 s)\n42")) is None
+    # a number the input holds was selected or kept, not computed; text without one number, or a program,
+    # is not judged
+    assert judged("WARN DISK 80%\n", ("read_file", {"path": "log.txt"}, "INFO up\nWARN disk 80%"),
+                  step="Copy the WARN line of log.txt to warn.txt", out="warn.txt") is None
+    assert judged("from 17 to 25\n", read) is None
+    assert judged("print(42)\n", read, out="total.py") is None
+
+
 class Says:
     """A stand-in verifier that gives a fixed verdict (a test double)."""
 

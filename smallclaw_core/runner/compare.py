@@ -32,10 +32,19 @@ def _normal(name: str, data: bytes) -> Any:
             return ("toml", tomllib.loads(text))
     except ValueError:
         pass
-    numbers = _NUMBER.findall(text) if "\n" not in text.strip() and not name.endswith(_CODE) else []
-    if len(numbers) == 1 and math.isfinite(float(numbers[0])):
-        return ("number", float(numbers[0]))
+    number = None if name.endswith(_CODE) else lone_number(text)
+    if number is not None and math.isfinite(float(number)):
+        return ("number", float(number))
     return ("text", tuple(line.rstrip() for line in text.strip().splitlines()))
+
+
+def lone_number(text: str) -> str | None:
+    """The number a one-line answer gives (``6``, ``Mean: 6.00``, ``The total is 42.``), or None when
+    the text has more lines, or no number, or more than one (a date, a version, a list)."""
+    if "\n" in text.strip():
+        return None
+    numbers = _NUMBER.findall(text)
+    return numbers[0] if len(numbers) == 1 else None
 
 
 def _behaviour(name: str, data: bytes, files: dict[str, bytes]) -> Any:

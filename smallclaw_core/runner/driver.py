@@ -27,7 +27,7 @@ from smallclaw_core.tasks import NEEDS_ASSISTANCE, PAUSED, RUNNING, Step, Task
 
 from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
-from .evidence import off_the_loop
+from .evidence import off_the_loop, with_failure
 from .finishing import goal_gap, missing_files, summarize, undone_step
 from .attempts import agreement, by_agreement
 from .guards import what_failed
@@ -320,7 +320,8 @@ class TaskDriver:
                 t.tool_protocol = "json"
 
         if decision.action == PAUSE:
-            self.finish_round(task, outcome, entry.seq, fingerprints, also=apply, pause=decision.reason)
+            self.finish_round(task, outcome, entry.seq, fingerprints, also=apply, pause=with_failure(
+                decision.reason, app.store.journal(task_id, after=task.steps[outcome.step_index].started_seq or 0)))
             return False
         task = self.finish_round(task, outcome, entry.seq, fingerprints, also=apply)
         if switch:

@@ -231,6 +231,16 @@ def last_failure(entries: list[Any]) -> str | None:
     return error_line(failed[-1].data.get("result", "")) if failed else None
 
 
+def with_failure(reason: str, entries: list[Any]) -> str:
+    """A pause's ``reason``, with what the last failed call of ``entries`` ran into when the reason does
+    not say it: a guard's NO on content typed after ``curl`` could not resolve the host hides what the
+    user must hear (there is no network)."""
+    failure = last_failure(entries)
+    if not failure or failure in reason:
+        return reason
+    return f"{reason} A call of the step failed: {failure}"
+
+
 def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
     """The tool failure most of several independent trials ran into (each trial a list of journal
     entries), as (how many trials, "`command`: first line of its error"); None when none recurs.

@@ -34,6 +34,7 @@ from smallclaw_core.verification import StepContext, Verdict
 
 from smallclaw_core.intent import Role
 
+from .compare import lone_number
 from .conversation import FINISH_TOOL
 from .evidence import at_step_start, off_the_loop, parse_error
 from .intents import goal_intent, step_intent
@@ -243,8 +244,11 @@ class NumberGrounding:
                 text = ctx.files.read_text(name, limit=40).strip()
             except (OSError, UnicodeDecodeError):  # larger than 40 bytes, not a text file
                 continue
-            if not _NUMBER.fullmatch(text):
-                continue
+            plain = "." not in name.rsplit("/", 1)[-1] or name.endswith((".txt", ".md"))
+            number = text if _NUMBER.fullmatch(text) else lone_number(text) if plain else None
+            if number is None or (number != text and self._in_inputs(ctx, number)):
+                continue  # no number, or one the inputs hold: a line selected or changed ("WARN disk 80%")
+            text = number  # "Total: 42" is the number 42, typed or computed like a bare one
             if sources is None:
                 sources = self._sources(ctx)
             texts, redirected = sources
@@ -257,6 +261,17 @@ class NumberGrounding:
                                       "Compute it with a command on the input file (run_shell with wc, expr, "
                                       "python3...), then write what it printed.", source=self.name)
         return None
+
+    @staticmethod
+    def _in_inputs(ctx: StepContext, number: str) -> bool:
+        """Whether ``number`` is one of the numbers in the step's input files."""
+        for n in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs:
+            try:
+                if number in _NUMBER.findall(ctx.files.read_text(n, limit=65536, partial=True, errors="replace")):
+                    return True
+            except OSError:
+                continue
+        return False
 
     @staticmethod
     def _left_by_a_program(ctx: StepContext, name: str, number: str) -> bool:
