@@ -16,7 +16,7 @@ def run(app, timeout=30):
 
 def attempts_app(make_app, **runner):
     return make_app(only=["runner", "shell_tools"], shell={"policy": "allow"},
-                    runner={"attempts": "always", **runner})
+                    runner={"attempts": "always", "attempt_style": "tools", **runner})
 
 
 def test_two_attempts_that_make_the_same_file_decide_the_step(make_app):
@@ -101,7 +101,7 @@ def test_scripts_agree_by_what_they_print():
 
 
 def test_of_two_results_that_agree_the_plainer_is_applied(make_app):
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always"})
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "tools"})
     model.enqueue_for("executor", call("run_shell", command="expr 20 - 3 > spread.txt"),
                       call("step_done", report="wrote it"),
                       call("run_shell", command="echo \"Difference: $((20 - 3))\" > spread.txt"),

@@ -289,7 +289,7 @@ def test_each_step_opens_its_diff_and_undoes(undo_server, tmp_path):
 def candidates_server(tmp_path):
     # the lines land in the [runner] table the fixture's config ends with
     yield from serve(tmp_path, "candidates_script:respond",
-                     f'attempts = "always"\nattempts_max = 3\n\n[workspace]\nroot = "{tmp_path / "ws"}"\n')
+                     f'attempts = "always"\nattempts_max = 3\nattempt_style = "tools"\n\n[workspace]\nroot = "{tmp_path / "ws"}"\n')
 
 
 #: a board whose event stream said "ready" once and then dropped (it retries in ten minutes): it shows

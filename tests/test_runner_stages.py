@@ -410,7 +410,7 @@ def test_a_small_executor_is_not_offered_the_advanced_tools(make_app):
             info.size = 400_000_000
             return info
 
-    app, model = make_app(Small(), only=["runner", "shell_tools"])
+    app, model = make_app(Small(), only=["runner", "shell_tools"], runner={"attempt_style": "tools"})
     model.enqueue_for("executor", call("step_done", report="nothing to do"))
     model.enqueue_for("verifier", verdict(True), verdict(False, "nothing is missing"))
     model.enqueue_for("summarizer", "ok")

@@ -378,7 +378,7 @@ def test_a_change_is_journaled_once_even_when_a_crash_came_right_after_it(tmp_pa
 def test_what_agreeing_attempts_and_a_picked_attempt_apply_is_the_steps_change(tmp_path, monkeypatch):
     """Results applied from throwaway copies go through Workspace: they are kept, journaled, undone."""
     monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
-    app, model = make_app(tmp_path, runner={"attempts": "always", "attempts_max": 2}, shell={"policy": "allow"})
+    app, model = make_app(tmp_path, runner={"attempts": "always", "attempts_max": 2, "attempt_style": "tools"}, shell={"policy": "allow"})
     model.enqueue_for("executor", call("write_file", path="out.txt", content="agreed\n"), call("step_done", report="ok"),
                       call("write_file", path="out.txt", content="agreed\n"), call("step_done", report="ok"),
                       call("write_file", path="out.txt", content="a\n"), call("step_done", report="ok"),

@@ -153,7 +153,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     options = ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
                            seed=random.randrange(1, 2**31))
     try:
-        if _style(cfg, number) == "code" and "run_shell" in tools:
+        if _style(cfg, number, tools, app.tools) == "code" and "run_shell" in tools:
             with anyio.fail_after(cfg.round_timeout):
                 answer = await code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint)
             result = None
@@ -200,9 +200,16 @@ def held_back_calls(tools: dict[str, Any], evidence: list[JournalEntry]) -> list
     return sorted({e.data.get("name") for e in evidence if e.kind == "tool_call"} & outside)
 
 
-def _style(cfg: Any, number: int) -> str:
-    """``tools`` (a round with the task's tools) or ``code`` (one Python program, run): ``mixed`` alternates."""
+def _style(cfg: Any, number: int, tools: dict[str, Any], registry: Any) -> str:
+    """``tools`` (a round with the task's tools) or ``code`` (one Python program, run): ``mixed`` alternates;
+    ``auto`` writes programs where a program can do all the task's tools can (they come from the plugin
+    that runs commands, which a program stands in for), and alternates from a round where a plugin gives
+    other tools (a message to send, an API to ask), so that the model can reach for them."""
     style = getattr(cfg, "attempt_style", "tools")
+    if style == "auto":
+        shell = registry.owner("run_shell") if "run_shell" in registry else None
+        own = all(n not in registry or registry.owner(n) == shell for n in tools if n != "step_done")
+        style = "code" if own and shell else "mixed"
     if style == "mixed":
         return "tools" if number % 2 else "code"
     return style
