@@ -874,6 +874,22 @@ def test_a_task_whose_tool_acted_outside_the_workspace_completes_with_no_file_ch
     assert sent == ["the report is ready"]
 
 
+@pytest.mark.parametrize("goal, named", [
+    ("Compress the photos folder into photos.7z with 7zzz.", "7zzz is not installed here"),
+    ("Fetch the weather for Oslo from wttr.in and save it in weather.txt.",
+     "commands here have no network access ([shell] network = false), and the goal names wttr.in"),
+    ("Summarize report.txt in three sentences into summary.txt.", "report.txt is not in the workspace"),
+])
+def test_a_pause_names_what_the_goal_needs_that_is_not_here(make_app, goal, named):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "never"})
+    model.enqueue_for("executor", *[call("step_done", report="done")] * 8)
+    model.enqueue_for("verifier", *[verdict(False, "nothing was made.")] * 8)
+    task = app.tasks.create(goal, [goal])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance" and named in task.pause_reason, task.pause_reason
+
+
 def test_checks_smallclaw_derived_do_not_pass_what_the_guards_after_them_refuse(make_app):
     app, model = make_app(only=["runner", "shell_tools"])
     code = "with open('hello.txt', 'w') as f:\n    f.write('hello world\\n')\n"

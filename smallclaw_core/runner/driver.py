@@ -31,7 +31,7 @@ from .evidence import off_the_loop, with_failure
 from .finishing import goal_gap, missing_files, summarize, undone_step
 from .attempts import agreement, by_agreement
 from .guards import what_failed
-from .intents import begin_step, missing_inputs
+from .intents import begin_step, missing_inputs, with_blockers
 from .planner import make_plan, sentence_plan
 from .retry import GaveUp, RetryPolicy, RoundTooSlow, gave_up_reason, retrying
 from .rounds import RoundOutcome, record_start, run_task_round, task_tools
@@ -59,7 +59,8 @@ class TaskDriver:
         return gate_for(self.app, self.ref.backend_name, self.cfg.max_concurrent_per_backend).background()
 
     def needs_user(self, task_id: str, reason: str, change: Callable[[Task], Any] | None = None) -> bool:
-        """The task pauses ``needs_assistance`` with ``reason``; always False (stop driving)."""
+        """The task pauses ``needs_assistance`` with ``reason`` (and what is missing here); always False."""
+        reason = with_blockers(self.app, self.app.store.get(task_id), reason)
         self.app.tasks.stop_running(task_id, NEEDS_ASSISTANCE, reason, change=change)
         return False
 

@@ -101,3 +101,24 @@ def missing_inputs(app: Any, task: Task) -> str | None:
         return None
     return (f"step {task.current_step + 1} needs {names}, which is not in the task's workspace "
             f"({app.workspace_for(task.id)}). Put {names} there, or change the plan, then resume the task.")
+
+
+def with_blockers(app: Any, task: Task, reason: str) -> str:
+    """A pause's ``reason``, with what the goal names that is not here, when the reason does not say it:
+    a program it names that is not installed, a host it names while commands have no network, a file it
+    certainly reads that is not in the workspace. Facts about this machine, added to a pause (never a
+    cause of one): the user learns what is missing however the model failed."""
+    import re
+    import shutil
+
+    intent = goal_intent(app, task)
+    facts = [f"{p} is not installed here" for p in intent.programs if not shutil.which(p)]
+    shell = app.config.sections.get("shell")
+    if intent.urls and shell is not None and getattr(shell, "network", True) is False:
+        facts.append(f"commands here have no network access ([shell] network = false), and the goal names "
+                     f"{intent.urls[0]}")
+    makes = {n for s in task.steps for n in produced(app, s.check)}
+    facts += [f"{f.name} is not in the workspace" for f in intent.files
+              if f.role is Role.READ and f.certain and not f.exists and f.name not in makes]
+    facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", reason)]
+    return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
