@@ -94,6 +94,10 @@ def test_scripts_agree_by_what_they_print():
     assert agree(Attempt(1, {"m.txt": b"6.00\n"}, None), Attempt(2, {"m.txt": b"6"}, None), {}, [])
     assert not agree(Attempt(1, {"m.txt": b"6.01"}, None), Attempt(2, {"m.txt": b"6"}, None), {}, [])
     assert not agree(Attempt(1, {"m.txt": b"6 7"}, None), Attempt(2, {"m.txt": b"67"}, None), {}, [])
+    # CSV by its cells: blank space around them and line endings aside, but not their case
+    assert agree(Attempt(1, {"i.csv": b"name,qty\npen,4\n"}, None), Attempt(2, {"i.csv": b"name, qty\r\npen, 4"}, None),
+                 {}, [])
+    assert not agree(Attempt(1, {"i.csv": b"name,qty\n"}, None), Attempt(2, {"i.csv": b"Name,Qty\n"}, None), {}, [])
     # a line with one number in it is that number: the same answer, labelled or not
     assert agree(Attempt(1, {"m.txt": b"Difference: 17\n"}, None), Attempt(2, {"m.txt": b"17"}, None), {}, [])
     assert not agree(Attempt(1, {"d.txt": b"2026-01-02"}, None), Attempt(2, {"d.txt": b"2026"}, None), {}, [])

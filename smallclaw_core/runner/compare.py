@@ -1,8 +1,10 @@
 """Whether two attempts at a step made the same change: text by its lines, a number by its value,
-JSON and TOML by value, scripts by what they print."""
+JSON and TOML by value, CSV by its cells, scripts by what they print."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -23,14 +25,17 @@ def _normal(name: str, data: bytes) -> Any:
     """What a file holds, compared the way a person would: text by its lines (blank space at line ends
     and the ends of the file ignored), a file of one line with one number in it by that number (6,
     6.00 and "Mean: 6" give one answer, as self-consistency compares the answers its samples end
-    with), JSON and TOML by value."""
+    with), JSON and TOML by value, CSV by its cells (blank space around a cell and line endings ignored)."""
     text = data.decode("utf-8", "replace")
     try:
         if name.endswith(".json"):
             return ("json", json.loads(text))
         if name.endswith(".toml"):
             return ("toml", tomllib.loads(text))
-    except ValueError:
+        if name.endswith(".csv"):
+            rows = csv.reader(io.StringIO(text.strip()))
+            return ("csv", tuple(tuple(cell.strip() for cell in row) for row in rows if row))
+    except (ValueError, csv.Error):
         pass
     number = None if name.endswith(_CODE) else lone_number(text)
     if number is not None and math.isfinite(float(number)):
