@@ -100,6 +100,8 @@ def test_scripts_agree_by_what_they_print():
     assert not agree(Attempt(1, {"i.csv": b"name,qty\n"}, None), Attempt(2, {"i.csv": b"Name,Qty\n"}, None), {}, [])
     # a line with one number in it is that number: the same answer, labelled or not
     assert agree(Attempt(1, {"m.txt": b"Difference: 17\n"}, None), Attempt(2, {"m.txt": b"17"}, None), {}, [])
+    # ...but two labels are two texts: neither is the plain answer the file was asked for
+    assert not agree(Attempt(1, {"m.txt": b"Mean: 6"}, None), Attempt(2, {"m.txt": b"Average: 6.0"}, None), {}, [])
     assert not agree(Attempt(1, {"d.txt": b"2026-01-02"}, None), Attempt(2, {"d.txt": b"2026"}, None), {}, [])
     assert not agree(Attempt(1, {"m.py": b"print(17)"}, None), Attempt(2, {"m.py": b"17"}, None), {}, [])
 

@@ -23,9 +23,8 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
 
 def _normal(name: str, data: bytes) -> Any:
     """What a file holds, compared the way a person would: text by its lines (blank space at line ends
-    and the ends of the file ignored), a file of one line with one number in it by that number (6,
-    6.00 and "Mean: 6" give one answer, as self-consistency compares the answers its samples end
-    with), JSON and TOML by value, CSV by its cells (blank space around a cell and line endings ignored)."""
+    and the ends of the file ignored), a file that holds a number by its value (6 and 6.00 are one
+    answer), JSON and TOML by value, CSV by its cells (blank space around a cell and line endings ignored)."""
     text = data.decode("utf-8", "replace")
     try:
         if name.endswith(".json"):
@@ -37,10 +36,27 @@ def _normal(name: str, data: bytes) -> Any:
             return ("csv", tuple(tuple(cell.strip() for cell in row) for row in rows if row))
     except (ValueError, csv.Error):
         pass
-    number = None if name.endswith(_CODE) else lone_number(text)
-    if number is not None and math.isfinite(float(number)):
-        return ("number", float(number))
+    try:
+        number = float(text.strip())
+        if math.isfinite(number):
+            return ("number", number)
+    except ValueError:
+        pass
     return ("text", tuple(line.rstrip() for line in text.strip().splitlines()))
+
+
+def _same_answer(name: str, x: bytes, y: bytes) -> bool:
+    """A bare number and a one-line answer with that number in it ("17" and "Difference: 17"): the same
+    answer, as self-consistency compares the answers its samples end with (then the bare one is applied,
+    ``plainer``). Two labelled lines must match as text: neither is the plain answer."""
+    if name.endswith(_CODE):
+        return False
+    a, b = (_normal(name, d) for d in (x, y))
+    for bare, other in ((a, y), (b, x)):
+        number = lone_number(other.decode("utf-8", "replace"))
+        if bare[0] == "number" and number is not None and float(number) == bare[1]:
+            return True
+    return False
 
 
 def lone_number(text: str) -> str | None:
@@ -82,7 +98,7 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
             if x is not y:
                 return False
             continue
-        if x == y or _normal(name, x) == _normal(name, y):
+        if x == y or _normal(name, x) == _normal(name, y) or _same_answer(name, x, y):
             continue
         if name.endswith(_CODE):
             world_a = {**base, **{k: v for k, v in a.items() if v is not None}}
