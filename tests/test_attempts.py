@@ -203,6 +203,7 @@ def test_a_code_attempt_sees_the_files_the_step_names_and_is_told_what_failed(ma
     assert task.status == "complete", task.pause_reason
     asks = [r.messages[-1].content for r in model.requests_for("executor")]
     assert "--- n.txt ---\n40\n2" in asks[0]  # it cannot read the file itself
+    assert "It writes out.txt itself" in asks[0]  # a program that prints the sum changes nothing
     # the next attempt hears the exception, not only that nothing changed
     assert "No module named 'numpy'" in asks[1], asks[1]
 

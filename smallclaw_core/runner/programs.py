@@ -49,9 +49,9 @@ def program_of(reply: str) -> str:
     return "".join(f"import {m}\n" for m in missing) + program
 
 
-def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str]]:
+def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str], list[str]]:
     """The files the step or goal names that are in the copy, with their first characters (a code attempt
-    cannot read them), and the one script the step makes or changes (.py), if it names exactly one."""
+    cannot read them), the scripts (.py) the step makes or changes, and the other files it makes."""
     step, goal = step_intent(app, task), goal_intent(app, task)
     ws = Workspace(workspace)
     shown = []
@@ -60,7 +60,8 @@ def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str]]
             text = ws.read_bytes(name, limit=SHOWN).decode("utf-8", "replace")
             shown.append(f"--- {name} ---\n{text}")
     scripts = [f.name for f in step.files if f.role in (Role.WRITE, Role.EDIT) and f.name.endswith(".py")]
-    return "\n".join(shown), scripts
+    outputs = [f.name for f in step.files if f.role is Role.WRITE and not f.name.endswith(".py")]
+    return "\n".join(shown), scripts, outputs
 
 
 async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, run_shell: Any,
@@ -73,11 +74,13 @@ async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any,
 
     app = driver.app
     files = ", ".join(sorted(n for n, _ in Workspace(ctx.workspace).walk(limit=50, hidden=False))) or "none"
-    shown, scripts = _shown_files(app, task, Path(ctx.workspace))
+    shown, scripts, outputs = _shown_files(app, task, Path(ctx.workspace))
     script = scripts[0] if len(scripts) == 1 else None
+    writes = f"It writes {', '.join(outputs)} itself (printing is not writing)." if outputs else ""
     ask = (f"Task: {task.goal}\nDo this part now: {task.steps[task.current_step].description}\n"
            f"Files in the folder: {files}" + (f"\n{shown}" if shown else "")
            + (f"\nThe program you write is saved as {script} and run." if script else "")
+           + (f"\n{writes}" if writes else "")
            + (f"\nAn earlier try failed: {hint}" if hint else ""))
     request = ModelRequest(model=driver.ref.model, messages=[Message("system", CODE_PROMPT), Message("user", ask)],
                            options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
