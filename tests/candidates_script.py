@@ -22,12 +22,15 @@ begun: collections.Counter = collections.Counter()
 
 
 def calls(step: int, attempt: int) -> list:
+    # agreeing attempts make the same file by different calls (the same calls twice are one sample)
     if step == 1:
-        return [call("write_file", path="draft.txt", content="Dear team,\n")]
+        return [call("write_file", path="draft.txt", content="Dear team,\n") if attempt % 2
+                else call("run_shell", command="printf 'Dear team,\\n' > draft.txt")]
     if step == 2:
         made = [call("write_file", path="greeting.txt", content=GREETINGS.get(attempt, f"attempt {attempt}\n"))]
         return made + ([call("run_shell", command="rm draft.txt")] if attempt == 3 else [])
-    return [call("write_file", path="done.txt", content="All set.\n")]
+    return [call("write_file", path="done.txt", content="All set.\n") if attempt % 2
+            else call("run_shell", command="printf 'All set.\\n' > done.txt")]
 
 
 def respond(request):

@@ -58,7 +58,7 @@ def test_a_failed_attempt_does_not_vote_and_its_reason_informs_the_next(make_app
     model.enqueue_for("executor",
                       call("step_done", report="done"),  # changed nothing: does not vote
                       call("write_file", path="out.txt", content="x"), call("step_done", report="ok"),
-                      call("write_file", path="out.txt", content="x"), call("step_done", report="ok"))
+                      call("run_shell", command="printf x > out.txt"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", ["Write x to out.txt"])
     run(app)
@@ -144,8 +144,8 @@ def test_the_agreed_change_is_the_steps_change_in_the_journal_and_can_be_undone(
     from smallclaw_core.cli import main
 
     app, model = attempts_app(make_app)
-    model.enqueue_for("executor", *[call("write_file", path="poem.txt", content="roses"),
-                                    call("step_done", report="ok")] * 2)
+    model.enqueue_for("executor", call("write_file", path="poem.txt", content="roses"), call("step_done", report="ok"),
+                      call("run_shell", command="printf roses > poem.txt"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("poem", ["Write a one-line poem to poem.txt"])
     run(app)
@@ -160,7 +160,7 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
     program = ("```python\ntotal = sum(int(x) for x in open('n.txt'))\n"
                "with open('out.txt', 'w') as f:\n    f.write(str(total))\n```")
-    model.enqueue_for("executor", program, program)
+    model.enqueue_for("executor", program, program.replace("total", "t"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", ["Write the sum of the numbers in n.txt to out.txt"])
     (app.workspace_for(task.id) / "n.txt").write_text("40\n2\n")
@@ -194,7 +194,7 @@ def test_a_code_attempt_sees_the_files_the_step_names_and_is_told_what_failed(ma
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
     failing = "```python\nimport numpy\n```"
     right = "```python\nwith open('out.txt', 'w') as f:\n    f.write(str(sum(int(x) for x in open('n.txt'))))\n```"
-    model.enqueue_for("executor", failing, right, right)
+    model.enqueue_for("executor", failing, right, right.replace("str(", "'%d' % ("))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", ["Write the sum of the numbers in n.txt to out.txt"])
     (app.workspace_for(task.id) / "n.txt").write_text("40\n2\n")
@@ -221,6 +221,18 @@ def test_a_code_attempt_at_a_step_that_makes_a_script_is_that_script(make_app):
     script = app.workspace_for(task.id) / "countdown.py"
     assert "print(i)" in script.read_text()
     assert "is saved as countdown.py and run" in model.requests_for("executor")[0].messages[-1].content
+
+
+def test_the_same_calls_twice_are_one_sample_not_two_that_agree(make_app):
+    app, model = attempts_app(make_app, attempts_max=3)
+    wrong = call("write_file", path="table.txt", content="1 x 3 = 3\n2 x 3 = 6\n")
+    model.enqueue_for("executor", wrong, call("step_done", report="ok"), wrong, call("step_done", report="ok"),
+                      call("run_shell", command="printf '3 x 1 = 3\\n' > table.txt"), call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Write the three times table to table.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    # the two identical attempts never confirmed each other; nothing agreed, so the user chooses
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
 
 
 def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_app):

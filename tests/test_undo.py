@@ -380,7 +380,7 @@ def test_what_agreeing_attempts_and_a_picked_attempt_apply_is_the_steps_change(t
     monkeypatch.delenv("SMALLCLAW_PLUGINS", raising=False)
     app, model = make_app(tmp_path, runner={"attempts": "always", "attempts_max": 2, "attempt_style": "tools"}, shell={"policy": "allow"})
     model.enqueue_for("executor", call("write_file", path="out.txt", content="agreed\n"), call("step_done", report="ok"),
-                      call("write_file", path="out.txt", content="agreed\n"), call("step_done", report="ok"),
+                      call("run_shell", command="echo agreed > out.txt"), call("step_done", report="ok"),
                       call("write_file", path="out.txt", content="a\n"), call("step_done", report="ok"),
                       call("write_file", path="out.txt", content="b\n"), call("step_done", report="ok"))
     task = app.tasks.create("g", ["Write a word to out.txt", "Write another word to out.txt", "Say it is done"])

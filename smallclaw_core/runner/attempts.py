@@ -12,8 +12,9 @@ self-consistency and execution-based selection of programs judge without a check
   (a command failed, a file does not parse, a number nobody computed...), or it
   changed nothing where the step makes or edits a file;
 - as soon as two attempts made the same change (text compared line by line, JSON
-  and TOML by value, scripts by what they print), that change is applied to the
-  workspace and the step is done; after ``[runner] attempts_max`` attempts without
+  and TOML by value, scripts by what they print) by different calls (the same calls
+  twice are one sample drawn twice: a model sure of a wrong program), that change
+  is applied to the workspace and the step is done; after ``[runner] attempts_max`` attempts without
   two that agree, the task pauses and shows the competing results.
 """
 
@@ -66,6 +67,11 @@ class Attempt:
     measured: Change | None = None
     #: the throwaway copy it ran in (kept until the step is decided, for files too large to keep)
     folder: Path | None = None
+
+    def calls(self) -> list[str]:
+        """What it did: its tool calls (name and arguments), step_done aside."""
+        return [json.dumps([e.data.get("name"), e.data.get("arguments")], sort_keys=True) for e in self.evidence
+                if e.kind == "tool_call" and e.data.get("name") != "step_done"]
 
     def summary(self, limit: int = 160) -> str:
         if not self.change:
@@ -329,8 +335,10 @@ async def agreement(driver: Any, task: Task) -> bool:
     base_files = tries.files()
     # no change is where a failing model ends up: agreed on only while no attempt made one
     vacuous = not attempt.change and any(a.change for a in tries.attempts)
+    # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two
     twin = None if attempt.failed or vacuous else next(
-        (a for a in tries.attempts if a.failed is None and agree(a, attempt, base_files, named)), None)
+        (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
+         and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     if twin is not None:
         try:
