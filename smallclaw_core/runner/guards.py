@@ -244,7 +244,7 @@ class NumberGrounding:
                 text = ctx.files.read_text(name, limit=40).strip()
             except (OSError, UnicodeDecodeError):  # larger than 40 bytes, not a text file
                 continue
-            plain = "." not in name.rsplit("/", 1)[-1] or name.endswith((".txt", ".md"))
+            plain = "." not in name.rsplit("/", 1)[-1] or name.endswith(".txt")
             number = text if _NUMBER.fullmatch(text) else lone_number(text) if plain else None
             if number is None or (number != text and self._in_inputs(ctx, number)):
                 continue  # no number, or one the inputs hold: a line selected or changed ("WARN disk 80%")
