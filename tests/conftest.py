@@ -47,3 +47,24 @@ def resolver(request, monkeypatch):
     elif not beneath.kernel_resolves_beneath():
         pytest.skip("this kernel has no openat2")
     return request.param
+
+
+@pytest.fixture
+def note_sender():
+    """A tool that acts outside the workspace (side effects, not ``confined``): it "sends" a note by
+    appending it to ``sent`` (a test double). Returns (the tool, sent)."""
+    from smallclaw_core.tools import tool
+
+    sent: list[str] = []
+
+    @tool(side_effects=True)
+    def send_note(text: str) -> str:
+        """Send a note to the team.
+
+        Args:
+            text: the note
+        """
+        sent.append(text)
+        return "sent"
+
+    return send_note, sent

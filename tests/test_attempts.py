@@ -235,24 +235,11 @@ def test_the_same_calls_twice_are_one_sample_not_two_that_agree(make_app):
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
 
 
-def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_app):
+def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_app, note_sender):
     """Attempts run in throwaway copies: a message sent from one would be sent once per attempt. Such a
     tool (side effects, not ``confined``) is offered but not run; calling it hands the step to ordinary
     rounds, where it runs once."""
-    from smallclaw_core.tools import tool
-
-    sent: list[str] = []
-
-    @tool(side_effects=True)
-    def send_note(text: str) -> str:
-        """Send a note to the team.
-
-        Args:
-            text: the note
-        """
-        sent.append(text)
-        return "sent"
-
+    send_note, sent = note_sender
     app, model = attempts_app(make_app)
     app.tools.add("test", send_note)
     model.enqueue_for("executor",

@@ -846,21 +846,8 @@ def test_a_task_that_only_asks_or_changed_a_file_completes(make_app, goal, calls
         assert (ws / name).read_text() == text
 
 
-def test_a_task_whose_tool_acted_outside_the_workspace_completes_with_no_file_changed(make_app):
-    from smallclaw_core.tools import tool
-
-    sent = []
-
-    @tool(side_effects=True)
-    def send_note(text: str) -> str:
-        """Send a note to the user's phone (a tool double).
-
-        Args:
-            text: the note
-        """
-        sent.append(text)
-        return "sent"
-
+def test_a_task_whose_tool_acted_outside_the_workspace_completes_with_no_file_changed(make_app, note_sender):
+    send_note, sent = note_sender
     app, model = make_app(only=["runner", "shell_tools"])
     app.tools.add("test", send_note)
     model.enqueue_for("executor", call("send_note", text="the report is ready"), call("step_done", report="sent"))

@@ -246,7 +246,7 @@ class NumberGrounding:
                 continue
             plain = "." not in name.rsplit("/", 1)[-1] or name.endswith(".txt")
             number = text if _NUMBER.fullmatch(text) else lone_number(text) if plain else None
-            if number is None or (number != text and self._in_inputs(ctx, number)):
+            if number is None or (number != text and number in self._input_numbers(ctx)):
                 continue  # no number, or one the inputs hold: a line selected or changed ("WARN disk 80%")
             text = number  # "Total: 42" is the number 42, typed or computed like a bare one
             if sources is None:
@@ -263,15 +263,15 @@ class NumberGrounding:
         return None
 
     @staticmethod
-    def _in_inputs(ctx: StepContext, number: str) -> bool:
-        """Whether ``number`` is one of the numbers in the step's input files."""
+    def _input_numbers(ctx: StepContext) -> set[str]:
+        """The numbers in the step's input files."""
+        found: set[str] = set()
         for n in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs:
             try:
-                if number in _NUMBER.findall(ctx.files.read_text(n, limit=65536, partial=True, errors="replace")):
-                    return True
+                found |= set(_NUMBER.findall(ctx.files.read_text(n, limit=65536, partial=True, errors="replace")))
             except OSError:
                 continue
-        return False
+        return found
 
     @staticmethod
     def _left_by_a_program(ctx: StepContext, name: str, number: str) -> bool:
@@ -304,13 +304,7 @@ class NumberGrounding:
         and the files computing calls wrote their output into."""
         texts = [ctx.task.goal] + [f"{s.description} {s.check or ''}" for s in ctx.task.steps]
         inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
-        input_numbers: set[str] = set()
-        for n in inputs:
-            try:
-                input_numbers |= set(_NUMBER.findall(ctx.files.read_text(n, limit=65536, partial=True,
-                                                                         errors="replace")))
-            except OSError:
-                continue
+        input_numbers = NumberGrounding._input_numbers(ctx)
         calls: dict[Any, Any] = {}
         redirected: dict[str, list[str]] = {}
         entries = list(ctx.app.store.journal(ctx.task.id))
