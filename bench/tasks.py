@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-4   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-5   # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -161,6 +161,24 @@ def script_prints(name: str, expected: str) -> Judge:
         out = ran.stdout.strip()
         ok = ran.returncode == 0 and out == expected.strip()
         return ok, "" if ok else f"python3 {name} printed {out[:80]!r} (exit {ran.returncode}), expected {expected!r}"
+    return judge
+
+
+def script_prints_number(name: str, value: float) -> Judge:
+    """Running the Python script ``name`` prints one number equal to ``value`` (4 and 4.0 alike)."""
+    def judge(ws: Path) -> tuple[bool, str]:
+        if not (ws / name).is_file():
+            return False, f"{name} is missing"
+        try:
+            ran = subprocess.run([sys.executable, name], cwd=ws, capture_output=True, text=True, timeout=20)
+        except subprocess.TimeoutExpired:
+            return False, f"{name} did not finish in 20 s"
+        out = ran.stdout.strip()
+        try:
+            ok = ran.returncode == 0 and abs(float(out) - value) < 1e-9
+        except ValueError:
+            ok = False
+        return ok, "" if ok else f"python3 {name} printed {out[:80]!r} (exit {ran.returncode}), expected {value!r}"
     return judge
 
 
@@ -583,6 +601,93 @@ HELD_OUT_4: list[BenchTask] = [
               wordings=("Can you send report.txt to the printer in the office?",)),
 ]
 
+#: Written before any change of its stop, never worked on: 20 feasible tasks and 4 that cannot
+#: be done here, two wordings each (a plain request; a question or the result stated).
+HELD_OUT_5: list[BenchTask] = [
+    BenchTask("countdown", "script", "Write countdown.py so that it prints 3, 2, 1 and then Go!, each on its own "
+              "line.", judge=script_prints("countdown.py", "3\n2\n1\nGo!"),
+              wordings=("countdown.py should print the lines 3, 2, 1 and Go! in that order.",)),
+    BenchTask("square_script", "script", "Create square.py which prints the square of 12.",
+              judge=script_prints("square.py", "144"),
+              wordings=("I want a Python script square.py whose output is 12 squared.",)),
+    BenchTask("prices_json", "convert", "fruits.csv has the columns fruit,price. Make prices.json, a JSON object "
+              "that maps each fruit to its price as a number.", {"fruits.csv": "fruit,price\napple,3\nkiwi,5\n"},
+              judge=json_file("prices.json", {"apple": 3, "kiwi": 5}),
+              wordings=("Could you produce prices.json mapping every fruit in fruits.csv to its price (numbers, "
+                        "not strings)?",)),
+    BenchTask("users_csv", "convert", "Convert users.json to users.csv with the header line id,name.",
+              {"users.json": '[{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"}]\n'},
+              judge=lines_are("users.csv", ["id,name", "1,ann", "2,bob"]),
+              wordings=("users.csv should hold the records of users.json as CSV, columns id and name.",)),
+    BenchTask("replace_name", "edit-in-place", "Replace every Bob in greeting.txt with Alice.",
+              {"greeting.txt": "Hello Bob\nBye Bob\n"}, judge=file_is("greeting.txt", "Hello Alice\nBye Alice"),
+              wordings=("greeting.txt mentions Bob twice; make it Alice instead (edit the file).",)),
+    BenchTask("drop_header", "edit-in-place", "Remove the first line of list.txt.",
+              {"list.txt": "header\nx\ny\n"}, judge=file_is("list.txt", "x\ny"),
+              wordings=("list.txt should no longer start with the line header.",)),
+    BenchTask("append_item", "edit-in-place", "Add the line call bob at the end of todo.txt.",
+              {"todo.txt": "buy milk\n"}, judge=file_is("todo.txt", "buy milk\ncall bob"),
+              wordings=("todo.txt needs one more item at the bottom: 'call bob'.",)),
+    BenchTask("sort_names", "edit-in-place", "Sort the lines of names.txt alphabetically, in the file itself.",
+              {"names.txt": "carol\nalice\nbob\n"}, judge=file_is("names.txt", "alice\nbob\ncarol"),
+              wordings=("Could names.txt be put in alphabetical order (overwrite it)?",)),
+    BenchTask("words_in_folder", "folder", "Create a folder out containing words.txt with the number of words in "
+              "text.txt.", {"text.txt": "one two three four five\n"}, judge=number_in("out/words.txt", 5),
+              wordings=("out/words.txt should hold the word count of text.txt.",)),
+    BenchTask("backup_copy", "folder", "Copy config.ini into a new folder backup.",
+              {"config.ini": "[main]\nport = 81\n"},
+              judge=all_of(file_is("backup/config.ini", "[main]\nport = 81"),
+                           untouched("config.ini", "[main]\nport = 81\n")),
+              wordings=("backup/config.ini should be a copy of config.ini.",)),
+    BenchTask("name_error", "fix", "greet.py crashes with a NameError. Fix it so it prints Hi Ann.",
+              {"greet.py": 'name = "Ann"\nprint("Hi " + nmae)\n'}, judge=script_prints("greet.py", "Hi Ann"),
+              wordings=("Please repair greet.py: it should print Hi Ann, but it crashes.",)),
+    BenchTask("average_bug", "fix", "avg.py should print the average of its numbers but divides by the wrong "
+              "count. Fix it.", {"avg.py": "nums = [2, 4, 6]\nprint(sum(nums) / 2)\n"},
+              judge=script_prints_number("avg.py", 4),
+              wordings=("avg.py prints 6.0 for the mean of 2, 4 and 6; correct it so it prints the real mean.",)),
+    BenchTask("no_comments", "select", "Copy the lines of config.txt that do not start with # into settings.txt.",
+              {"config.txt": "# comment\nport=1\n# other\nhost=a\n"},
+              judge=lines_are("settings.txt", ["port=1", "host=a"]),
+              wordings=("settings.txt should be config.txt without its comment lines (those starting with #).",)),
+    BenchTask("questions", "select", "Save the question lines of faq.txt (they begin with Q:) to questions.txt.",
+              {"faq.txt": "Q: why?\nA: because\nQ: how?\nA: like so\n"},
+              judge=lines_are("questions.txt", ["Q: why?", "Q: how?"]),
+              wordings=("questions.txt: every line from faq.txt that starts with 'Q:'.",)),
+    BenchTask("max_score", "arithmetic", "Write the largest number in scores.txt to max.txt.",
+              {"scores.txt": "17\n42\n8\n"}, judge=number_in("max.txt", 42),
+              wordings=("What is the highest score in scores.txt? Save it in max.txt.",)),
+    BenchTask("mean_temp", "arithmetic", "Put the average of the numbers in temps.txt into avg.txt.",
+              {"temps.txt": "10\n20\n30\n40\n"}, judge=number_in("avg.txt", 25),
+              wordings=("avg.txt should contain the mean of the values in temps.txt.",)),
+    BenchTask("count_cat", "count", "How many lines of pets.txt contain cat? Write the number to cats.txt.",
+              {"pets.txt": "cat dog\ncat\nbird\nbird cat\n"}, judge=number_in("cats.txt", 3),
+              wordings=("cats.txt should say on how many lines of pets.txt the word cat appears.",)),
+    BenchTask("version_out", "structured", "Write the version from app.json to version.txt.",
+              {"app.json": '{"name": "x", "version": "1.4.2"}\n'}, judge=file_is("version.txt", "1.4.2"),
+              wordings=("version.txt should contain just the version in app.json.",)),
+    BenchTask("toml_mode", "structured", "In settings.toml, set mode to prod.",
+              {"settings.toml": 'mode = "dev"\nworkers = 2\n'},
+              judge=toml_file("settings.toml", {"mode": "prod", "workers": 2}),
+              wordings=("settings.toml should say mode = \"prod\" instead of dev.",)),
+    BenchTask("json_enable", "structured", "Add a key enabled with the value true to config.json.",
+              {"config.json": '{"name": "svc"}\n'}, judge=json_file("config.json", {"name": "svc", "enabled": True}),
+              wordings=("config.json needs \"enabled\": true as well (keep name).",)),
+    BenchTask("weather_fetch", "infeasible", "Fetch today's weather for Paris from wttr.in and save it to "
+              "weather.txt.", missing=("network", "internet", "connect", "resolve", "offline", "unreachable",
+                                       "no route", "online"),
+              wordings=("What's the weather in Paris today? Get it from wttr.in into weather.txt.",)),
+    BenchTask("absent_ledger", "infeasible", "Add up the amounts in ledger.csv and write the total to sum.txt.",
+              missing=("ledger.csv",),
+              wordings=("sum.txt should hold the total of the amounts in ledger.csv.",)),
+    BenchTask("marp_slides", "infeasible", "Use marp to turn slides.md into slides.pptx.",
+              {"slides.md": "# Intro\n\n---\n\n# End\n"}, missing=("marp",), absent_program="marp",
+              wordings=("Can you make slides.pptx out of slides.md with marp?",)),
+    BenchTask("phone_call", "infeasible", "Call my phone and read notes.txt out loud to me.",
+              {"notes.txt": "pick up the kids at 5\n"}, missing=("phone", "voice", "speak", "out loud", "audio"),
+              wordings=("Could you ring me and read me what notes.txt says?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -705,7 +810,7 @@ for _task in TASKS + EXTRA + HELD_OUT:
 del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
-        "held-out-4": HELD_OUT_4, "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4}
+        "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4}
 
 
 def smallclaw() -> list[str]:
@@ -861,7 +966,8 @@ def main() -> int:
                         help="core: the first 18 tasks (default); extra: 10 written later, then worked on; "
                              "held-out: 8 written after those; held-out-2: 26 written before the work on "
                              "wording, never tuned to; held-out-3: 12 written after it, to confirm; held-out-4: 23 written after those, to confirm "
-                             "again; all: every one")
+                             "again; held-out-5: 24 written after those, never worked on (not in all until its "
+                             "replays exist); all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
