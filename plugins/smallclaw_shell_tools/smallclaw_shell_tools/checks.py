@@ -34,6 +34,7 @@ with a deadline; a file that cannot be read that way fails the check and says wh
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 from smallclaw_core import NeedsApproval, StepContext, ToolError, Verdict, Workspace, fix_hint, in_worker_thread
@@ -52,6 +53,15 @@ _WITH_TEXT = ("file_contains", "file_lacks", "file_value", "file_equals_output")
 _NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
 #: seconds reading a checked file may take (a file system that hangs fails the check)
 READ_DEADLINE = 30.0
+
+
+
+def _into(command: str, path: str) -> str:
+    """The command that writes what ``command`` prints to ``path``, making its folder first where it
+    has one (``results/count.txt``: a redirection into a folder that does not exist fails)."""
+    folder = str(Path(path).parent)
+    target = shlex.quote(path)
+    return f"{command} > {target}" if folder in ("", ".") else f"mkdir -p {shlex.quote(folder)} && {command} > {target}"
 
 
 class MalformedCheck(ValueError):
@@ -124,7 +134,7 @@ class EvidenceChecks:
                 maker = _command_for(args[0], lines_of(ctx))
                 if maker:
                     return False, (f"there is no file {args[0]!r} in the workspace yet."
-                                   + fix_hint("run_shell", command=f"{maker} > {args[0]}"))
+                                   + fix_hint("run_shell", command=_into(maker, args[0])))
                 if _step_writes(ctx, args[0]):  # "Write a Python script sum.py ...": the model writes it
                     return False, (f"there is no file {args[0]!r} in the workspace yet. Write it first: call "
                                    f"write_file with path \"{args[0]}\" and its whole content")
@@ -143,7 +153,7 @@ class EvidenceChecks:
                     return True, ""
                 maker = _command_for(args[0], lines_of(ctx))
                 return False, (f"{args[0]} should hold just the number, but holds {text.strip()[:80]!r}"
-                               + (fix_hint("run_shell", command=f"{maker} > {args[0]}") if maker
+                               + (fix_hint("run_shell", command=_into(maker, args[0])) if maker
                                   else "; write only the number"))
             if kind == "file_contains" and args[1] not in text:
                 return False, f"{args[0]} does not contain {args[1]!r}"
@@ -162,7 +172,7 @@ class EvidenceChecks:
                 if _lines(text) != _lines(printed):
                     return False, (f"{args[0]} does not hold what the step asks for: it holds "
                                    f"{text.strip()[:120]!r}, and should hold {printed.strip()[:120]!r}."
-                                   + fix_hint("run_shell", command=f"{args[1]} > {args[0]}"))
+                                   + fix_hint("run_shell", command=_into(args[1], args[0])))
             return True, ""
         return await self._command(args[0], ctx, files)
 

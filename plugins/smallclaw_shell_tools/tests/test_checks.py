@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,17 @@ async def test_a_failed_check_names_how_to_get_it_right(tmp_path):
     wordy = await verify(tmp_path, "file_is_number: count.txt\nfile_equals_output: count.txt :: wc -l < data.txt")
     assert "should hold just the number" in wordy.reason
     assert wordy.reason.endswith("this command:\nwc -l < data.txt > count.txt")
+
+
+async def test_the_fixing_command_makes_the_folder_of_a_result_inside_one(tmp_path):
+    # a redirection into a folder that does not exist fails ("Directory nonexistent"): the command
+    # given to the model must work as given
+    (tmp_path / "data.txt").write_text("a\nb\n")
+    missing = await verify(tmp_path, "file_equals_output: results/count.txt :: wc -l < data.txt")
+    command = missing.reason.rsplit("\n", 1)[1]
+    assert command == "mkdir -p results && wc -l < data.txt > results/count.txt"
+    assert subprocess.run(command, shell=True, cwd=tmp_path).returncode == 0
+    assert (await verify(tmp_path, "file_equals_output: results/count.txt :: wc -l < data.txt")).passed
     (tmp_path / "config.json").write_text('{"name": "demo", "debug": false}')
     wrong = await verify(tmp_path, 'file_value: config.json :: name = "demo"\nfile_value: config.json :: debug = true')
     assert "debug is false, it should be true." in wrong.reason
