@@ -328,3 +328,26 @@ def test_a_lone_result_gets_more_attempts_to_find_its_twin(make_app):
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "out.txt").read_text() == "blue\n"
     assert len([e for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]) == 4
+
+
+def test_an_attempt_sees_paths_in_its_workspace_not_in_its_throwaway_copy(make_app):
+    """A traceback names the script by its absolute path. In an attempt that is the copy's own folder: told
+    it, the next attempt wrote to a folder that was no longer its own, and each call was refused. What a
+    tool prints in an attempt names files relative to the workspace."""
+    app, model = make_app(only=["runner", "shell_tools"],  # the sandbox (the default mode) runs python3
+                          runner={"attempts": "always", "attempt_style": "tools", "attempts_max": 2})
+    model.enqueue_for("executor",
+                      call("run_shell", command="python3 hello.py"), call("step_done", report="ran it"),
+                      call("run_shell", command="pwd; python3 hello.py"), call("step_done", report="ran it"))
+    task = app.tasks.create("g", ["Fix hello.py so that it prints hello"])
+    (app.workspace_for(task.id) / "hello.py").write_text('print("hello"\n')
+    run(app)
+    task = app.store.get(task.id)
+    results = [e.data["result"] for e in app.store.journal(task.id) if e.kind == "tool_result"
+               and e.data["name"] == "run_shell"]
+    assert results and all("smallclaw-attempt-" not in r for r in results), results
+    assert 'File "hello.py", line 1' in results[0]
+    assert "\n.\n" in "\n" + results[1].split("\n", 1)[1]  # pwd: the workspace itself
+    second = model.requests_for("executor")[2].messages[-1].content
+    assert "An earlier try at this step failed" in second and "smallclaw-attempt-" not in second
+    assert "smallclaw-attempt-" not in (task.pause_reason or "")

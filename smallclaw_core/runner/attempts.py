@@ -37,7 +37,8 @@ from smallclaw_core.intent import Role
 from smallclaw_core.snapshots import Snapshot, copy_workspace
 from smallclaw_core.models import Message, ModelOptions
 from smallclaw_core.tasks import JournalEntry, Task
-from smallclaw_core.tools import ToolContext
+from smallclaw_core.errors import ToolError
+from smallclaw_core.tools import ToolContext, ToolFailure
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
@@ -150,7 +151,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     before = StructureState.of(folder)
     protected = step_inputs(app, task, step_i)
     loop_state = json.loads(json.dumps(task.loop_state))
-    tools = attempt_tools(driver.tools if driver.tools is not None else task_tools(app))
+    tools = attempt_tools(driver.tools if driver.tools is not None else task_tools(app), folder)
     observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
                                    round_no, protected, attempt=number)
     ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
@@ -186,13 +187,33 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     return attempt
 
 
-def attempt_tools(tools: dict[str, Any]) -> dict[str, Any]:
+def attempt_tools(tools: dict[str, Any], folder: Path | None = None) -> dict[str, Any]:
     """The tools of an attempt: those whose effects stay in the workspace copy (``Tool.confined``) or
     that have none run as usual; any other (a message sent, a server posted to) would act once per
-    attempt, so it is offered but not run (``held_back``): calling it ends the attempts of the step."""
-    return {n: t if not t.side_effects or t.confined else attrs.evolve(t, function=_held_back(n), side_effects=False,
+    attempt, so it is offered but not run (``held_back``): calling it ends the attempts of the step.
+    What they print names files relative to the workspace, not by the copy's path (``_in_copy``)."""
+    kept = {n: t if not t.side_effects or t.confined else attrs.evolve(t, function=_held_back(n), side_effects=False,
                                                                        wants_context=False)
             for n, t in tools.items()}
+    return kept if folder is None else {n: _in_copy(t, folder) for n, t in kept.items()}
+
+
+def _in_copy(tool: Any, folder: Path) -> Any:
+    """``tool`` with its output and errors saying ``hello.py`` where they said ``<folder>/hello.py`` (told a
+    traceback's path, the next attempt wrote to a copy no longer its own, and each call was refused)."""
+    def relative(text: str) -> str:
+        for prefix in {str(folder), str(folder.resolve())}:
+            text = text.replace(prefix + "/", "").replace(prefix, ".")
+        return text
+
+    async def call(ctx: ToolContext | None = None, **arguments: Any) -> str:
+        try:
+            output = await tool.call(arguments, ctx)
+        except ToolError as exc:
+            raise ToolError(relative(str(exc))) from None
+        return type(output)(relative(output)) if isinstance(output, ToolFailure) else relative(output)
+
+    return attrs.evolve(tool, function=call, wants_context=True)
 
 
 def _held_back(name: str) -> Any:
