@@ -94,14 +94,17 @@ def read_file(path: str, ctx: ToolContext, start_line: int = 1) -> str:
     if not lines:
         return f"{path} is empty"
     first = max(start_line, 1) - 1
-    if first >= len(lines):
-        raise ToolError(f"{path} has only {len(lines)} lines; start_line must be at most {len(lines)}")
+    # a start past the end shows the file from its start: a small model puts any number it read in the
+    # request there ("lines with 404": start_line=404), and an error taught it nothing of the file
+    past = first >= len(lines)
+    first = 0 if past else first
     chunk = lines[first: first + READ_LINES]
     text = "\n".join(chunk)
     last = first + len(chunk)
-    if first > 0 or last < len(lines):
+    if first > 0 or last < len(lines) or past:
         more = f"; read on with start_line={last + 1}" if last < len(lines) else ""
-        text += f"\n[lines {first + 1}-{last} of {len(lines)}{more}]"
+        note = f"start_line {start_line} is past the end; " if past else ""
+        text += f"\n[{note}lines {first + 1}-{last} of {len(lines)}{more}]"
     return text
 
 

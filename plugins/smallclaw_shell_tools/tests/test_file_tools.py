@@ -24,8 +24,12 @@ async def test_long_files_are_read_in_pages(workspace, context):
     assert first.endswith("[lines 1-200 of 450; read on with start_line=201]")
     last = await read_file.call({"path": "long.txt", "start_line": 401}, ctx)
     assert last.splitlines()[0] == "line 401" and last.endswith("[lines 401-450 of 450]")
-    with pytest.raises(ToolError, match="only 450 lines"):
-        await read_file.call({"path": "long.txt", "start_line": 999}, ctx)
+    past = await read_file.call({"path": "long.txt", "start_line": 999}, ctx)  # shown from the start, said so
+    assert past.splitlines()[0] == "line 1"
+    assert past.endswith("[start_line 999 is past the end; lines 1-200 of 450; read on with start_line=201]")
+    (workspace / "short.txt").write_text("a\nb\n")
+    assert await read_file.call({"path": "short.txt", "start_line": 404}, ctx) == (
+        "a\nb\n[start_line 404 is past the end; lines 1-2 of 2]")
 
 
 async def test_read_errors_say_what_to_do(workspace, context):
