@@ -631,7 +631,7 @@ HELD_OUT_5: list[BenchTask] = [
     BenchTask("sort_names", "edit-in-place", "Sort the lines of names.txt alphabetically, in the file itself.",
               {"names.txt": "carol\nalice\nbob\n"}, judge=file_is("names.txt", "alice\nbob\ncarol"),
               wordings=("Could names.txt be put in alphabetical order (overwrite it)?",)),
-    BenchTask("words_in_folder", "folder", "Create a folder out containing words.txt with the number of words in "
+    BenchTask("words_in_out", "folder", "Create a folder out containing words.txt with the number of words in "
               "text.txt.", {"text.txt": "one two three four five\n"}, judge=number_in("out/words.txt", 5),
               wordings=("out/words.txt should hold the word count of text.txt.",)),
     BenchTask("backup_copy", "folder", "Copy config.ini into a new folder backup.",
@@ -646,7 +646,7 @@ HELD_OUT_5: list[BenchTask] = [
               "count. Fix it.", {"avg.py": "nums = [2, 4, 6]\nprint(sum(nums) / 2)\n"},
               judge=script_prints_number("avg.py", 4),
               wordings=("avg.py prints 6.0 for the mean of 2, 4 and 6; correct it so it prints the real mean.",)),
-    BenchTask("no_comments", "select", "Copy the lines of config.txt that do not start with # into settings.txt.",
+    BenchTask("uncommented", "select", "Copy the lines of config.txt that do not start with # into settings.txt.",
               {"config.txt": "# comment\nport=1\n# other\nhost=a\n"},
               judge=lines_are("settings.txt", ["port=1", "host=a"]),
               wordings=("settings.txt should be config.txt without its comment lines (those starting with #).",)),
