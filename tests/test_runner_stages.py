@@ -719,6 +719,17 @@ def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp
     edited = ctx(tmp_path, "Add timeout = 30 to the [server] table of server.toml.", changed=["server.toml"])
     edited.task.steps[0].found = ["server.toml"]
     assert not verify(Echo(), edited).passed
+    # the output a request says a program prints, and a fixed script that compiles, are results
+    (tmp_path / "evens.txt").write_text("2 4 6 8 10\n")
+    assert verify(Echo(), ctx(tmp_path, "evens.txt must hold what evens.py prints: 2 4 6 8 10 on a single line.",
+                              changed=["evens.txt"])) is None
+    (tmp_path / "hello.py").write_text('print("hello")\n')
+    fixed = ctx(tmp_path, "Running hello.py gives a SyntaxError; repair it (it should print hello).",
+                changed=["hello.py"])
+    fixed.task.steps[0].found = ["hello.py"]
+    assert verify(Echo(), fixed) is None
+    (tmp_path / "hello.py").write_text("Running hello.py gives a SyntaxError\n")  # the request's words: no program
+    assert not verify(Echo(), fixed).passed
 
 
 def test_a_number_a_program_wrote_from_the_inputs_is_computed_and_one_typed_in_a_program_is_not(tmp_path):

@@ -336,6 +336,14 @@ def _is_data(text: str) -> bool:
         return False
 
 
+def _is_program(name: str, text: str) -> bool:
+    """A Python file that compiles: a program, never a request's words."""
+    try:
+        return name.endswith(".py") and bool(compile(text, name, "exec"))
+    except (SyntaxError, ValueError):
+        return False
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
@@ -403,7 +411,11 @@ class UnchangedEdit:
 
 
 class Echo:
-    """A file that holds the step's own words ("first three lines of data.txt") is not its result."""
+    """A file that holds the step's own words ("first three lines of data.txt") is not its result.
+
+    Words, not numbers alone ("2 4 6 8 10" a request says a program prints: typed numbers are the number
+    guard's), nor a Python file that compiles (``print("hello")`` is the fix "it should print hello" asks).
+    """
 
     name = "echo"
     order = 15
@@ -423,7 +435,8 @@ class Echo:
             except (OSError, UnicodeDecodeError):  # not a file, larger than 400 bytes, not text
                 continue
             words = _norm(text)
-            if len(words) < 4 or words not in said or words in given or _is_data(text):
+            if (len(words) < 4 or words not in said or words in given or _is_data(text) or _is_program(name, text)
+                    or not re.search(r"[a-z]{2}", text.lower())):  # numbers and signs only
                 continue
             # two words or one, in a new file: an echo only with a file's name in them ("reversed.tx...");
             # "hello world" in a new hello.txt is the words the step gives. A file the step edits that
