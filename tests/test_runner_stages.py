@@ -660,6 +660,24 @@ def test_a_renamed_file_the_goal_names_is_not_missing(app_model):
     assert missing_files(app, task) == ["new.txt"]
 
 
+def test_a_bare_name_the_task_made_inside_folders_is_not_missing(app_model):
+    """"docs/api and docs/guide, each with an index.md": the goal names index.md bare; where the task made
+    it is what its journaled changes say. One it did not make (or one only at the root) is still missing."""
+    from smallclaw_core.runner.finishing import missing_files
+
+    app, _ = app_model
+    task = app.tasks.create("Create the folders docs/api and docs/guide, each with an empty file index.md.", ["s"])
+    ws = app.workspace_for(task.id)
+    assert missing_files(app, task) == ["index.md"]
+    for d in ("docs/api", "docs/guide"):
+        (ws / d).mkdir(parents=True)
+        (ws / d / "index.md").write_text("")
+    assert missing_files(app, task) == ["index.md"]  # there, but not made by the task: nothing says it is this one
+    app.tasks.journal(task.id, "change", {"step": 0, "files": [{"path": "docs/api/index.md", "action": "created"},
+                                                               {"path": "docs/guide/index.md", "action": "created"}]})
+    assert missing_files(app, task) == []
+
+
 def test_rounds_that_run_out_of_time_pause_saying_so(make_app):
     app, model = make_app(only=["runner"])
     app.config.runner.round_timeout = 0.2
