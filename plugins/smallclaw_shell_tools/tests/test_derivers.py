@@ -26,7 +26,7 @@ FILES = {
     "config.json": '{"name": "demo", "debug": false, "port": 8080}\n', "settings.toml": 'title = "demo"\nport = 8000\n',
     "sales.csv": "item,amount\napples,12\npears,30\n", "part1.txt": "first half\n", "part2.txt": "second half\n",
     "essay.txt": "Small models can do real work.\n", "greeting.txt": "Hello, World!\n", "mixed.txt": "pear\nApple\n",
-    "word.txt": "excellence\n",
+    "word.txt": "excellence\n", "access.log": "GET / 200\nGET /a 404\nGET /b 404\nGET /c 500\n",
 }
 
 
@@ -114,6 +114,9 @@ NEAR_MISSES = [
     ("Count the words in essay.txt, skipping the title line; write the number to w.txt.", ["file_is_number: w.txt"]),
     ("Count the lines in log.txt ignoring blank ones and put the count in n.txt.", []),
     ("Write how many lines notes.txt has, other than the title, to n.txt.", []),
+    # a word that some of the input's lines hold and others do not may pick the lines counted
+    ("notfound.txt should hold the count of 404 lines in access.log.", ["file_is_number: notfound.txt"]),
+    ("Write the number of todo lines in notes.txt to n.txt.", ["file_is_number: n.txt"]),
     # numbers without saying how to order them, and letters of both cases
     ("Sort nums.txt into s.txt.", []),
     ("Sort mixed.txt into s.txt.", []),
