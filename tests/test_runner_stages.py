@@ -13,7 +13,8 @@ from smallclaw_core.runner.conversation import conversation, forget_unfinished
 from smallclaw_core.runner.decide import ADVANCE, PAUSE, RETRY, decide
 from smallclaw_core.intent import file_names as files_named
 from smallclaw_core.runner.evidence import StructureState, changed_since
-from smallclaw_core.runner.guards import (ActionEvidence, FailedAction, NumberGrounding, StandIn, StructureGuard,
+from smallclaw_core.runner.content import StandIn
+from smallclaw_core.runner.guards import (ActionEvidence, FailedAction, NumberGrounding, StructureGuard,
                                           fitting_tools)
 from smallclaw_core.models import Message
 from smallclaw_core.tasks import Counters, JournalEntry, Step, Task
@@ -106,6 +107,13 @@ def test_a_failed_action_fails_the_step_but_a_failed_look_does_not(tmp_path):
                     entry("tool_result", id="1", name="run_shell", error=True, result="exit code 127\nffmpeg: not found")]
     v = verify(FailedAction(), ctx(tmp_path, "Convert it with ffmpeg", failed_write))
     assert not v.passed and "ffmpeg: not found" in v.reason
+    # facts first: the command that was tried, its first line (pip's own message may not name pip)
+    pip = [entry("tool_call", id="1", name="run_shell", side_effects=True,
+                 arguments={"command": "pip install requests\necho done"}),
+           entry("tool_result", id="1", name="run_shell", error=True,
+                 result="exit code 1\n" + "x " * 200 + "\nerror: externally-managed-environment")]
+    v = verify(FailedAction(), ctx(tmp_path, "Install requests", pip))
+    assert v.reason.startswith("the last call, run_shell (`pip install requests...`), failed: exit code 1")
     look = [entry("tool_call", id="1", name="read_file", side_effects=False),
             entry("tool_result", id="1", name="read_file", error=False, result="17"),
             entry("tool_call", id="2", name="read_file", side_effects=False),
@@ -284,6 +292,18 @@ def test_a_file_typed_in_after_its_command_failed_is_not_its_output(tmp_path):
     curl_o = ("run_shell", {"command": "curl https://example.com/data.csv -o data.csv"},
               "curl: (6) Could not resolve host: example.com", True)
     assert "Could not resolve host" in judged(curl_o, typed_csv, changed=("data.csv",)).reason
+    # a program that is not here at all (exit status 127): no file typed after it stands for what it was
+    # to do, whatever its name, until a command has run since
+    lp = ("run_shell", {"command": "lp report.txt"}, "exit code 127 (0.1 s)\n/bin/sh: 1: lp: not found", True)
+    job = ("write_file", {"path": "print_job.txt", "content": "printed"}, "wrote 7 bytes to print_job.txt", False)
+    v = judged(lp, job, changed=("print_job.txt",))
+    assert not v.passed and v.reason.startswith("print_job.txt was written by hand after `lp report.txt` failed")
+    ls = ("run_shell", {"command": "ls"}, "exit code 0 (0.1 s)\nreport.txt", False)
+    assert judged(lp, ls, job, changed=("print_job.txt",)) is None
+    # a script that is not there yet (its own name in the error): writing it is the fix
+    script = ("run_shell", {"command": "./run.sh"}, "exit code 127 (0.1 s)\n/bin/sh: 1: ./run.sh: not found", True)
+    made = ("write_file", {"path": "run.sh", "content": "echo hi"}, "wrote 7 bytes to run.sh", False)
+    assert judged(script, made, changed=("run.sh",)) is None
 
 
 def test_why_a_call_failed_is_read_from_the_end_of_its_output():

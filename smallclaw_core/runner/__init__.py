@@ -78,13 +78,12 @@ def register_services(register):
 @hookimpl
 def register_verifiers(register):
     from .content import GUARDS
-    from .guards import ActionEvidence, Echo, FailedAction, NumberGrounding, StandIn, StructureGuard, UnchangedEdit
+    from .guards import ActionEvidence, Echo, FailedAction, NumberGrounding, StructureGuard, UnchangedEdit
     from .roles import ModelVerifier
 
     register(StructureGuard())
     register(NumberGrounding())
     register(FailedAction())
-    register(StandIn())
     register(UnchangedEdit())
     register(Echo())
     register(ActionEvidence())

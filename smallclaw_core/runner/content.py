@@ -11,6 +11,8 @@ file and the evidence alone:
   lines of code (``with open('todo.txt', 'a') as f:``) where data belongs;
 - ``copy_of_input`` (order 16): a new file holds exactly what the step's one input
   holds, and the step asks for something done to it, not a copy;
+- ``stand_in`` (order 9): a file typed in by hand after the command meant to make it failed,
+  or after a command whose program is not here at all (exit status 127), is not its output;
 - ``fetch_stand_in`` (order 9): a file typed in by hand after a download failed
   (``curl: (6) Could not resolve host``) is not the download.
 - ``wrong_format`` (order 12): a file whose name says a binary format (``.7z``, ``.zip``,
@@ -32,6 +34,7 @@ from smallclaw_core.workspace import Workspace
 
 from .conversation import FINISH_TOOL
 from .evidence import at_step_start
+from .guards import _results, what_failed
 from .intents import step_intent
 
 CODE = (".py", ".sh", ".bash", ".js", ".ts", ".rb", ".pl", ".php", ".c", ".h", ".cpp", ".go", ".rs", ".java",
@@ -177,6 +180,64 @@ class CopyOfInput:
 _FETCH = re.compile(r"\b(?:curl|wget|fetch|http|https)\b|://", re.I)
 
 
+class StandIn:
+    """A file typed in by hand after the command meant to make it failed is not its output.
+
+    Told a command failed (``ffmpeg: not found``, ``Could not resolve host``), a small
+    model writes the file the command was to make with ``write_file``: an "mp3" that
+    says "Hello, World!", a "download" that holds its URL. The file exists, so a check
+    that it exists passes. So a file the step's failed command named, and that no
+    command made since, fails the step with that command's error, which names what is
+    missing. A command whose error is about the file itself (``can't open file
+    'app.py'``, a syntax error in it) had it as its input, and writing it is the fix.
+    Where the program a command runs is not here at all (exit status 127), no file typed
+    after it stands for what it was to do (a "sent" email, a print job) until a command
+    has run since.
+    """
+
+    name = "stand_in"
+    order = 9
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        evidence = ctx.step_evidence or ctx.evidence
+        calls = {e.data.get("id"): e.data for e in evidence if e.kind == "tool_call"}
+        failed: dict[str, tuple[str, Any]] = {}  # file -> (the command that was to make it, its result)
+        absent: tuple[str, Any] | None = None  # the last command whose program is not here, none run since
+        for e in _results(evidence):
+            call = calls.get(e.data.get("id")) or {}
+            arguments = call.get("arguments") or {}
+            if e.data.get("name") == "run_shell":
+                command = str(arguments.get("command", ""))
+                absent = (command, e) if str(e.data.get("result", "")).startswith("exit code 127") else (
+                    None if not e.data.get("error") else absent)
+                for name in ctx.changed[:20]:
+                    if _names_file(command, name):
+                        if e.data.get("error"):
+                            if name not in str(e.data.get("result", "")):  # its error is about another thing
+                                failed[name] = (command, e)
+                        else:
+                            failed.pop(name, None)  # a command made it after all
+            elif e.data.get("name") in ("write_file", "edit_file") and not e.data.get("error"):
+                path = str(arguments.get("path", "")).strip().removeprefix("./")
+                if path not in failed and absent and path not in str(absent[1].data.get("result", "")):
+                    failed[path] = absent  # its error is not about this file: the program is missing
+                if path in failed:
+                    command, result = failed[path]
+                    return Verdict(False, f"{path} was written by hand after `{cut(command)}` failed: "
+                                          f"{what_failed(result)}. A file typed in is not what that command makes. "
+                                          f"If it cannot run here, call {FINISH_TOOL} and say what is missing.",
+                                   source=self.name)
+        return None
+
+
+def _names_file(command: str, name: str) -> bool:
+    return re.search(rf"(?<![\w./-]){re.escape(name)}(?![\w-])", command) is not None
+
+
+def cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class FetchStandIn:
     """A file typed in by hand after a download failed is not the download."""
 
@@ -255,4 +316,4 @@ class WrongFormat:
         return None
 
 
-GUARDS: tuple[Any, ...] = (Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn(), WrongFormat())
+GUARDS: tuple[Any, ...] = (StandIn(), Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn(), WrongFormat())

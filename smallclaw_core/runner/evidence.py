@@ -225,6 +225,14 @@ def error_line(output: Any) -> str:
     return next((ln for ln in lines if not ln.startswith("exit code")), lines[0] if lines else "failed")[:160]
 
 
+def command_of(entries: list[Any], result: Any, limit: int = 100) -> str:
+    """The first line of the command whose result is ``result`` (a journal entry), or ""."""
+    command = next((str((e.data.get("arguments") or {}).get("command") or "").strip() for e in entries
+                    if e.kind == "tool_call" and e.data.get("id") == result.data.get("id")), "")
+    first = command.splitlines()[0][:limit] if command else ""
+    return first + ("..." if len(command) > len(first) else "")
+
+
 def last_failure(entries: list[Any]) -> str | None:
     """What the last failed tool call of ``entries`` (journal entries) ran into, or None."""
     failed = [e for e in entries if e.kind == "tool_result" and e.data.get("error") and not e.data.get("not_run")]
@@ -248,15 +256,12 @@ def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
     counts: dict[str, int] = {}
     example: dict[str, str] = {}
     for entries in trials:
-        calls = {e.data.get("id"): e.data for e in entries if e.kind == "tool_call"}
         seen: set[str] = set()
         for e in entries:
             if e.kind != "tool_result" or not e.data.get("error") or e.data.get("not_run"):
                 continue
             error = error_line(e.data.get("result", ""))
-            call = calls.get(e.data.get("id")) or {}
-            what = str((call.get("arguments") or {}).get("command") or call.get("name") or "a tool")
-            example.setdefault(error, what.splitlines()[0][:80] if what.strip() else "a tool")
+            example.setdefault(error, command_of(entries, e, 80).removesuffix("...") or e.data.get("name") or "a tool")
             seen.add(error)
         for error in seen:
             counts[error] = counts.get(error, 0) + 1

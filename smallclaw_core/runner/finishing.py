@@ -14,6 +14,8 @@ parameters) says YES and NO to a whole goal at random: then only the facts count
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from smallclaw_core.chat import cut_middle
@@ -45,8 +47,16 @@ def missing_files(app: Any, task: Task) -> list[str]:
         if any(files.exists(f"{d}/{name}") for d in intent.folders):
             return True
         made = _made(app, task) if made is None else made
-        return any(p.endswith(f"/{name}") and files.exists(p) for p in made)
+        return any(p.endswith(f"/{name}") and files.exists(p) and _names_folder(task.goal, p.rsplit("/", 1)[0])
+                   for p in made)
     return [f.name for f in intent.files if f.role not in (Role.REMOVE, Role.MOVE_FROM) and not there(f.name)]
+
+
+def _names_folder(goal: str, folder: str) -> bool:
+    """Whether the goal names ``folder`` as a path ("docs/api"; a one-word folder is the intent's to
+    read: "output" is a word of "whose output is"): the right file made in a folder the goal never
+    names is at the wrong path."""
+    return "/" in folder and re.search(rf"(?<![\w./-]){re.escape(folder)}(?![\w-]|/\w)", goal) is not None
 
 
 def _made(app: Any, task: Task) -> set[str]:

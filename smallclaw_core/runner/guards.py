@@ -36,7 +36,7 @@ from smallclaw_core.intent import Role
 
 from .compare import lone_number
 from .conversation import FINISH_TOOL
-from .evidence import at_step_start, off_the_loop, parse_error
+from .evidence import at_step_start, command_of, off_the_loop, parse_error
 from .intents import goal_intent, step_intent
 
 #: a step that asks for a file that does not parse ("write an invalid JSON file for the parser's tests")
@@ -139,59 +139,9 @@ class FailedAction:
         # a failed look (reading an output that is not written yet) is not a failed action
         if results[-1].data.get("id") not in effects and not all(r.data.get("error") for r in results):
             return None
-        last = results[-1]
-        return Verdict(False, f"the last call, {last.data.get('name')}, failed: {what_failed(last)}",
-                       source=self.name)
-
-
-class StandIn:
-    """A file typed in by hand after the command meant to make it failed is not its output.
-
-    Told a command failed (``ffmpeg: not found``, ``Could not resolve host``), a small
-    model writes the file the command was to make with ``write_file``: an "mp3" that
-    says "Hello, World!", a "download" that holds its URL. The file exists, so a check
-    that it exists passes. So a file the step's failed command named, and that no
-    command made since, fails the step with that command's error, which names what is
-    missing. A command whose error is about the file itself (``can't open file
-    'app.py'``, a syntax error in it) had it as its input, and writing it is the fix.
-    """
-
-    name = "stand_in"
-    order = 9
-
-    async def verify(self, ctx: StepContext) -> Verdict | None:
-        evidence = ctx.step_evidence or ctx.evidence
-        calls = {e.data.get("id"): e.data for e in evidence if e.kind == "tool_call"}
-        failed: dict[str, tuple[str, Any]] = {}  # file -> (the command that was to make it, its result)
-        for e in _results(evidence):
-            call = calls.get(e.data.get("id")) or {}
-            arguments = call.get("arguments") or {}
-            if e.data.get("name") == "run_shell":
-                command = str(arguments.get("command", ""))
-                for name in ctx.changed[:20]:
-                    if _names_file(command, name):
-                        if e.data.get("error"):
-                            if name not in str(e.data.get("result", "")):  # its error is about another thing
-                                failed[name] = (command, e)
-                        else:
-                            failed.pop(name, None)  # a command made it after all
-            elif e.data.get("name") in ("write_file", "edit_file") and not e.data.get("error"):
-                path = str(arguments.get("path", "")).strip().removeprefix("./")
-                if path in failed:
-                    command, result = failed[path]
-                    return Verdict(False, f"{path} was written by hand after `{cut(command)}` failed: "
-                                          f"{what_failed(result)}. A file typed in is not what that command makes. "
-                                          f"If it cannot run here, call {FINISH_TOOL} and say what is missing.",
-                                   source=self.name)
-        return None
-
-
-def _names_file(command: str, name: str) -> bool:
-    return re.search(rf"(?<![\w./-]){re.escape(name)}(?![\w-])", command) is not None
-
-
-def cut(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+        last, command = results[-1], command_of(evidence, results[-1])  # facts first: what was tried
+        return Verdict(False, f"the last call, {last.data.get('name')}{f' (`{command}`)' if command else ''}, "
+                              f"failed: {what_failed(last)}", source=self.name)
 
 
 class ActionEvidence:
