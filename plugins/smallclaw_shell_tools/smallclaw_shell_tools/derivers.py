@@ -166,7 +166,8 @@ def _picks_lines(said: str, text: str | None) -> bool:
     lines = [set(re.findall(r"\w+", line.lower())) for line in _lines(text or "")]
     if len(lines) < 2:
         return False
-    return any(0 < sum(w in line for line in lines) < len(lines) for w in set(re.findall(r"\w+", said.lower())))
+    words = {w for w in re.findall(r"\w+", said.lower()) if len(w) > 1 or w.isdigit()}  # not "a": an article
+    return any(0 < sum(w in line for line in lines) < len(lines) for w in words)
 
 
 @deriver("first_last_lines")

@@ -27,6 +27,7 @@ FILES = {
     "sales.csv": "item,amount\napples,12\npears,30\n", "part1.txt": "first half\n", "part2.txt": "second half\n",
     "essay.txt": "Small models can do real work.\n", "greeting.txt": "Hello, World!\n", "mixed.txt": "pear\nApple\n",
     "word.txt": "excellence\n", "access.log": "GET / 200\nGET /a 404\nGET /b 404\nGET /c 500\n",
+    "letters.txt": "a\nb\nc\nd\n",
 }
 
 
@@ -49,6 +50,8 @@ def printed(tmp_path, line: str) -> str:
 
 #: (wording, the file compared, what its derived command must print)
 RIGHT = [
+    # "a" is in one line of letters.txt, and an article here: it picks no lines
+    ("Write the number of lines in letters.txt to a file n.txt.", "n.txt", "4\n"),
     ("Sort the lines of fruits.txt alphabetically and write them to sorted.txt.", "sorted.txt",
      "apple\nbanana\nmango\npear\n"),
     ("Could you put the lines of fruits.txt in alphabetical order in a new file sorted.txt?", "sorted.txt",
