@@ -974,7 +974,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="run each task this many times")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one task may take")
     parser.add_argument("--config", default="", help="extra config.toml text appended for every task")
-    parser.add_argument("--keep", action="store_true", help="keep the data directories (printed per task)")
+    parser.add_argument("--keep", action="store_true", help="keep every data directory (printed per task; those of false completions are always kept)")
     parser.add_argument("--label", default="", help="a label stored in the results file")
     args = parser.parse_args()
     spec = model_spec(args.model)
@@ -1014,7 +1014,16 @@ def main() -> int:
                                 "cpus": os.cpu_count(), "rows": rows}, indent=2), encoding="utf-8")
     print(f"\nwrote {path}")
     if not args.keep:
-        shutil.rmtree(scratch, ignore_errors=True)
+        # a false completion is the failure this bench exists to find: its journal is kept to be read
+        false_done = {Path(r["data_dir"]).relative_to(scratch).parts[0] for r in rows
+                      if r["outcome"] == "false-done" and str(r.get("data_dir") or "").startswith(str(scratch))}
+        for run in scratch.iterdir():
+            if run.name not in false_done:
+                shutil.rmtree(run, ignore_errors=True)
+        if false_done:
+            print(f"kept the data of the false completions: {', '.join(sorted(str(scratch / n) for n in false_done))}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
