@@ -314,6 +314,11 @@ def test_why_a_call_failed_is_read_from_the_end_of_its_output():
              "curl: (6) Could not resolve host: example.com\n")
     assert what_failed(entry("tool_result", result=meter)).endswith("curl: (6) Could not resolve host: example.com")
     assert what_failed(entry("tool_result", result=meter)).startswith("exit code 6")
+    # the line a pause quotes is the error, not the meter's header
+    from smallclaw_core.runner.evidence import error_line
+    assert error_line(meter) == "curl: (6) Could not resolve host: example.com"
+    assert error_line("exit code 2 (0.1 s)\nls: cannot access 'x': No such file\n") == \
+        "ls: cannot access 'x': No such file"
 
 
 def test_files_named_and_changed(tmp_path):

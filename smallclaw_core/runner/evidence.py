@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import logging
+import re
 import stat
 import tomllib
 from pathlib import Path
@@ -222,6 +223,8 @@ def error_line(output: Any) -> str:
     lines = [ln.strip() for ln in str(output).splitlines() if ln.strip()]
     if any(ln.startswith("Traceback (most recent call last)") for ln in lines):
         return lines[-1][:160]
+    if any(ln.startswith("%") or re.fullmatch(r"[\d\s.:%kMG-]+", ln) for ln in lines):
+        return lines[-1][:160]  # a progress meter (curl's) comes first: why it failed is at the end
     return next((ln for ln in lines if not ln.startswith("exit code")), lines[0] if lines else "failed")[:160]
 
 
