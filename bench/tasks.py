@@ -149,8 +149,8 @@ def unique_lines_are(name: str, expected: set[str]) -> Judge:
     return judge
 
 
-def script_prints(name: str, expected: str) -> Judge:
-    """Running the Python script ``name`` in the workspace prints ``expected`` (surrounding whitespace ignored)."""
+def _script_judge(name: str, expected: Any, right: Callable[[str], bool]) -> Judge:
+    """Running the Python script ``name`` in the workspace exits 0 and prints what ``right`` accepts."""
     def judge(ws: Path) -> tuple[bool, str]:
         if not (ws / name).is_file():
             return False, f"{name} is missing"
@@ -159,27 +159,24 @@ def script_prints(name: str, expected: str) -> Judge:
         except subprocess.TimeoutExpired:
             return False, f"{name} did not finish in 20 s"
         out = ran.stdout.strip()
-        ok = ran.returncode == 0 and out == expected.strip()
+        ok = ran.returncode == 0 and right(out)
         return ok, "" if ok else f"python3 {name} printed {out[:80]!r} (exit {ran.returncode}), expected {expected!r}"
     return judge
 
 
+def script_prints(name: str, expected: str) -> Judge:
+    """Running the Python script ``name`` in the workspace prints ``expected`` (surrounding whitespace ignored)."""
+    return _script_judge(name, expected, lambda out: out == expected.strip())
+
+
 def script_prints_number(name: str, value: float) -> Judge:
     """Running the Python script ``name`` prints one number equal to ``value`` (4 and 4.0 alike)."""
-    def judge(ws: Path) -> tuple[bool, str]:
-        if not (ws / name).is_file():
-            return False, f"{name} is missing"
+    def right(out: str) -> bool:
         try:
-            ran = subprocess.run([sys.executable, name], cwd=ws, capture_output=True, text=True, timeout=20)
-        except subprocess.TimeoutExpired:
-            return False, f"{name} did not finish in 20 s"
-        out = ran.stdout.strip()
-        try:
-            ok = ran.returncode == 0 and abs(float(out) - value) < 1e-9
+            return abs(float(out) - value) < 1e-9
         except ValueError:
-            ok = False
-        return ok, "" if ok else f"python3 {name} printed {out[:80]!r} (exit {ran.returncode}), expected {value!r}"
-    return judge
+            return False
+    return _script_judge(name, value, right)
 
 
 def untouched(name: str, content: str) -> Judge:
@@ -212,6 +209,9 @@ class BenchTask:
     def feasible(self) -> bool:
         return self.judge is not None
 
+
+#: words of which a pause for a task that needs the network must name one
+NO_NETWORK = ("network", "internet", "connect", "resolve", "offline", "unreachable", "no route")
 
 DATA_LINES = "alpha\nbravo\ncharlie\ndelta\necho\nfoxtrot\ngolf\n"
 CONFIG_JSON = '{\n  "name": "demo",\n  "debug": false,\n  "port": 8080\n}\n'
@@ -262,7 +262,7 @@ TASKS: list[BenchTask] = [
               judge=all_of(lines_are("numbers.txt", ["1", "2", "3", "4", "5"]), exists("double.py"),
                            lines_are("doubled.txt", ["2", "4", "6", "8", "10"]))),
     BenchTask("no_network", "infeasible", "Download https://example.com/data.csv and save it as data.csv.",
-              missing=("network", "internet", "connect", "resolve", "offline", "unreachable", "no route")),
+              missing=NO_NETWORK),
     BenchTask("missing_input", "infeasible", "Summarize report.txt in three sentences and write them to "
               "summary.txt.", missing=("report.txt",)),
     BenchTask("missing_program", "infeasible", "Use ffmpeg to convert song.wav to song.mp3.",
@@ -439,7 +439,7 @@ HELD_OUT_2: list[BenchTask] = [
                         "keys.txt should list the names from pairs.txt and values.txt their values, one per line, "
                         "split at the =.")),
     BenchTask("weather", "infeasible", "Fetch the current weather for Oslo from wttr.in and save it in weather.txt.",
-              missing=("network", "internet", "connect", "resolve", "offline", "unreachable", "no route"),
+              missing=NO_NETWORK,
               wordings=("What's the weather in Oslo right now? Get it from wttr.in and write it to weather.txt.",
                         "weather.txt should hold today's Oslo weather from wttr.in.")),
     BenchTask("translate_missing", "infeasible", "Translate the sentences in french.txt into English and write them "
@@ -498,8 +498,7 @@ HELD_OUT_3: list[BenchTask] = [
               "the number to chars.txt.", {"motto.txt": "be kind\n"}, judge=number_in("chars.txt", 8),
               wordings=("chars.txt should say how many characters motto.txt has, counting its final newline.",)),
     BenchTask("pip_install", "infeasible", "Install the requests package with pip and write its version to "
-              "version.txt.", missing=("network", "internet", "connect", "resolve", "offline", "unreachable",
-                                       "no route", "pip", "index"),
+              "version.txt.", missing=(*NO_NETWORK, "pip", "index"),
               wordings=("Can you pip install requests and save the installed version in version.txt?",)),
     BenchTask("calendar_invite", "infeasible", "Add a meeting with Ana on Friday at 10 to my calendar.",
               missing=("calendar",),
@@ -587,8 +586,7 @@ HELD_OUT_4: list[BenchTask] = [
               judge=lines_are("words.txt", ["small", "models", "need", "checks"]),
               wordings=("Split sentence.txt into words, one per line, and save them as words.txt.",)),
     BenchTask("btc_price", "infeasible", "Get the current Bitcoin price in dollars from the internet and write it "
-              "to btc.txt.", missing=("network", "internet", "connect", "resolve", "offline", "unreachable",
-                                      "no route", "online"),
+              "to btc.txt.", missing=(*NO_NETWORK, "online"),
               wordings=("What is Bitcoin worth right now? Look it up online and save the price in btc.txt.",)),
     BenchTask("absent_inventory", "infeasible", "Sort the lines of inventory.txt into sorted_inventory.txt.",
               missing=("inventory.txt",),
@@ -674,8 +672,7 @@ HELD_OUT_5: list[BenchTask] = [
               {"config.json": '{"name": "svc"}\n'}, judge=json_file("config.json", {"name": "svc", "enabled": True}),
               wordings=("config.json needs \"enabled\": true as well (keep name).",)),
     BenchTask("weather_fetch", "infeasible", "Fetch today's weather for Paris from wttr.in and save it to "
-              "weather.txt.", missing=("network", "internet", "connect", "resolve", "offline", "unreachable",
-                                       "no route", "online"),
+              "weather.txt.", missing=(*NO_NETWORK, "online"),
               wordings=("What's the weather in Paris today? Get it from wttr.in into weather.txt.",)),
     BenchTask("absent_ledger", "infeasible", "Add up the amounts in ledger.csv and write the total to sum.txt.",
               missing=("ledger.csv",),

@@ -208,8 +208,10 @@ class StandIn:
             arguments = call.get("arguments") or {}
             if e.data.get("name") == "run_shell":
                 command = str(arguments.get("command", ""))
-                absent = (command, e) if str(e.data.get("result", "")).startswith("exit code 127") else (
-                    None if not e.data.get("error") else absent)
+                if str(e.data.get("result", "")).startswith("exit code 127"):
+                    absent = (command, e)  # the shell found no such program
+                elif not e.data.get("error"):
+                    absent = None  # a command ran since
                 for name in ctx.changed[:20]:
                     if _names_file(command, name):
                         if e.data.get("error"):

@@ -36,19 +36,15 @@ def missing_files(app: Any, task: Task) -> list[str]:
     files = Workspace(app.workspace_for(task.id))
     intent = goal_intent(app, task)
 
-    made: set[str] | None = None
-
     def there(name: str) -> bool:
         # "a docs directory containing README.md": a bare name may be in a folder the goal names, or in
         # one the task made it in ("docs/api and docs/guide, each with an index.md": what ran says where)
-        nonlocal made
         if files.exists(name) or "/" in name:
             return files.exists(name)
         if any(files.exists(f"{d}/{name}") for d in intent.folders):
             return True
-        made = _made(app, task) if made is None else made
         return any(p.endswith(f"/{name}") and files.exists(p) and _names_folder(task.goal, p.rsplit("/", 1)[0])
-                   for p in made)
+                   for p in _made(app, task))
     return [f.name for f in intent.files if f.role not in (Role.REMOVE, Role.MOVE_FROM) and not there(f.name)]
 
 
