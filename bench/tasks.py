@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-5   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-6   # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -588,7 +588,7 @@ HELD_OUT_4: list[BenchTask] = [
     BenchTask("btc_price", "infeasible", "Get the current Bitcoin price in dollars from the internet and write it "
               "to btc.txt.", missing=(*NO_NETWORK, "online"),
               wordings=("What is Bitcoin worth right now? Look it up online and save the price in btc.txt.",)),
-    BenchTask("absent_inventory", "infeasible", "Sort the lines of inventory.txt into sorted_inventory.txt.",
+    BenchTask("no_inventory", "infeasible", "Sort the lines of inventory.txt into sorted_inventory.txt.",
               missing=("inventory.txt",),
               wordings=("sorted_inventory.txt should be inventory.txt in alphabetical order.",)),
     BenchTask("pandoc_pdf", "infeasible", "Use pandoc to turn readme.md into readme.pdf.",
@@ -683,6 +683,91 @@ HELD_OUT_5: list[BenchTask] = [
     BenchTask("phone_call", "infeasible", "Call my phone and read notes.txt out loud to me.",
               {"notes.txt": "pick up the kids at 5\n"}, missing=("phone", "voice", "speak", "out loud", "audio"),
               wordings=("Could you ring me and read me what notes.txt says?",)),
+]
+
+#: Written before any change of its stop, never worked on: 20 feasible tasks and 4 that cannot
+#: be done here, two wordings each (a plain request; a question, the result stated or the output first).
+HELD_OUT_6: list[BenchTask] = [
+    BenchTask("three_table", "script", "Write table.py that prints 3 x 1 = 3, 3 x 2 = 6 and 3 x 3 = 9, one per "
+              "line.", judge=script_prints("table.py", "3 x 1 = 3\n3 x 2 = 6\n3 x 3 = 9"),
+              wordings=("I need a script table.py; running it should show the lines 3 x 1 = 3, 3 x 2 = 6 and "
+                        "3 x 3 = 9.",)),
+    BenchTask("shout_script", "script", "Make a Python program shout.py that prints the word quiet in capital "
+              "letters.", judge=script_prints("shout.py", "QUIET"),
+              wordings=("shout.py, when run, should output QUIET.",)),
+    BenchTask("env_keys", "convert", "List the keys of env.json in keys.txt, one per line, in the order they "
+              "appear.", {"env.json": '{"HOME": "/h", "USER": "u", "SHELL": "sh"}\n'},
+              judge=lines_are("keys.txt", ["HOME", "USER", "SHELL"]),
+              wordings=("keys.txt should name every key of env.json, each on its own line, same order as "
+                        "the file.",)),
+    BenchTask("join_colors", "convert", "Rewrite colors.txt as colors.csv: one single line with the colors "
+              "separated by commas.", {"colors.txt": "red\ngreen\nblue\n"},
+              judge=file_is("colors.csv", "red,green,blue"),
+              wordings=("Into colors.csv, put the lines of colors.txt joined by commas on one line.",)),
+    BenchTask("db_host", "edit-in-place", "In hosts.txt, change the line db=old to db=new.",
+              {"hosts.txt": "web=a\ndb=old\n"}, judge=file_is("hosts.txt", "web=a\ndb=new"),
+              wordings=("hosts.txt says db=old; it should say db=new, the rest unchanged.",)),
+    BenchTask("start_line", "edit-in-place", "Insert the line START at the top of steps.txt.",
+              {"steps.txt": "mix\nbake\n"}, judge=file_is("steps.txt", "START\nmix\nbake"),
+              wordings=("steps.txt should begin with a new first line: START.",)),
+    BenchTask("swap_two", "edit-in-place", "Swap the two lines of sides.txt, in the file.",
+              {"sides.txt": "left\nright\n"}, judge=file_is("sides.txt", "right\nleft"),
+              wordings=("sides.txt has two lines. Could you put them in the opposite order (same file)?",)),
+    BenchTask("empty_log", "folder", "Make a folder named logs and inside it an empty file today.log.",
+              judge=exists("logs/today.log"),
+              wordings=("I need logs/today.log to exist; empty is fine.",)),
+    BenchTask("archive_draft", "folder", "Move draft.txt into a folder called archive.",
+              {"draft.txt": "v1\n"}, judge=all_of(file_is("archive/draft.txt", "v1"), gone("draft.txt")),
+              wordings=("draft.txt belongs in archive/ now; move it there.",)),
+    BenchTask("stats_lines", "folder", "Put the line count of poem.txt into stats/lines.txt.",
+              {"poem.txt": "roses\nare\nred\nok\n"}, judge=number_in("stats/lines.txt", 4),
+              wordings=("How many lines has poem.txt? Answer in a new file lines.txt inside a folder stats.",)),
+    BenchTask("paren_fix", "fix", "calc.py has a syntax error; fix it so it prints 10.",
+              {"calc.py": "print(4 + 6\n"}, judge=script_prints("calc.py", "10"),
+              wordings=("Running calc.py fails with a SyntaxError. Repair it; its output should be 10.",)),
+    BenchTask("off_by_one", "fix", "total.py should print the sum of 1 to 5 but prints 10. Fix it.",
+              {"total.py": "print(sum(range(1, 5)))\n"}, judge=script_prints("total.py", "15"),
+              wordings=("total.py is off by one: it must print 15, the sum of 1 through 5.",)),
+    BenchTask("error_lines", "select", "Copy the lines of server.log that start with ERROR into errors.txt.",
+              {"server.log": "INFO up\nERROR disk\nINFO ok\nERROR net\n"},
+              judge=lines_are("errors.txt", ["ERROR disk", "ERROR net"]),
+              wordings=("errors.txt should have only the lines of server.log beginning with ERROR.",)),
+    BenchTask("last_two", "select", "Write the last two lines of history.txt to recent.txt.",
+              {"history.txt": "a\nb\nc\nd\n"}, judge=lines_are("recent.txt", ["c", "d"]),
+              wordings=("recent.txt: the final 2 lines of history.txt.",)),
+    BenchTask("not_cancelled", "select", "Put every line of guests.txt except those containing cancelled into "
+              "going.txt.", {"guests.txt": "ann\nbob cancelled\ncid\n"},
+              judge=lines_are("going.txt", ["ann", "cid"]),
+              wordings=("going.txt should list the guests in guests.txt who have not cancelled (lines without "
+                        "the word cancelled).",)),
+    BenchTask("hours_total", "arithmetic", "Add up the numbers in hours.txt and save the total in "
+              "total_hours.txt.", {"hours.txt": "3\n5\n2\n"}, judge=number_in("total_hours.txt", 10),
+              wordings=("What do the hours in hours.txt come to altogether? Put the answer in total_hours.txt.",)),
+    BenchTask("youngest", "arithmetic", "Write the smallest value in ages.txt to youngest.txt.",
+              {"ages.txt": "34\n19\n52\n"}, judge=number_in("youngest.txt", 19),
+              wordings=("youngest.txt should contain the lowest number found in ages.txt.",)),
+    BenchTask("yes_votes", "count", "How many lines of votes.txt say yes? Put the number in yes.txt.",
+              {"votes.txt": "yes\nno\nyes\nyes\n"}, judge=number_in("yes.txt", 3),
+              wordings=("yes.txt should hold how many times the line yes occurs in votes.txt.",)),
+    BenchTask("json_timeout", "structured", "Set timeout in client.json to 30.",
+              {"client.json": '{"host": "h", "timeout": 5}\n'},
+              judge=json_file("client.json", {"host": "h", "timeout": 30}),
+              wordings=("client.json's timeout should be 30 instead of 5.",)),
+    BenchTask("drop_debug_key", "structured", "Remove the key debug from flags.json.",
+              {"flags.json": '{"debug": true, "color": false}\n'}, judge=json_file("flags.json", {"color": False}),
+              wordings=("flags.json should no longer have a debug key.",)),
+    BenchTask("csv_download", "infeasible", "Download https://example.org/data.csv and save it as data.csv.",
+              missing=NO_NETWORK,
+              wordings=("data.csv should be the CSV served at https://example.org/data.csv.",)),
+    BenchTask("stock_missing", "infeasible", "Sort the lines of inventory.txt into sorted.txt.",
+              missing=("inventory.txt",),
+              wordings=("sorted.txt should be inventory.txt in sorted order.",)),
+    BenchTask("pandoc_report", "infeasible", "Convert report.md to report.pdf with pandoc.",
+              {"report.md": "# Report\n\nAll good.\n"}, missing=("pandoc",), absent_program="pandoc",
+              wordings=("Could you use pandoc to produce report.pdf from report.md?",)),
+    BenchTask("webcam_photo", "infeasible", "Take a photo with my webcam and save it as me.jpg.",
+              missing=("camera", "webcam", "photo"),
+              wordings=("Can you snap a picture of me with the webcam into me.jpg?",)),
 ]
 
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
@@ -807,7 +892,8 @@ for _task in TASKS + EXTRA + HELD_OUT:
 del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
-        "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4}
+        "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
+        "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4}
 
 
 def smallclaw() -> list[str]:
@@ -963,8 +1049,8 @@ def main() -> int:
                         help="core: the first 18 tasks (default); extra: 10 written later, then worked on; "
                              "held-out: 8 written after those; held-out-2: 26 written before the work on "
                              "wording, never tuned to; held-out-3: 12 written after it, to confirm; held-out-4: 23 written after those, to confirm "
-                             "again; held-out-5: 24 written after those, never worked on (not in all until its "
-                             "replays exist); all: every one")
+                             "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
+                             "runs, never worked on (these two not in all until their replays exist); all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
