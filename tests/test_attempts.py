@@ -351,3 +351,19 @@ def test_an_attempt_sees_paths_in_its_workspace_not_in_its_throwaway_copy(make_a
     second = model.requests_for("executor")[2].messages[-1].content
     assert "An earlier try at this step failed" in second and "smallclaw-attempt-" not in second
     assert "smallclaw-attempt-" not in (task.pause_reason or "")
+
+
+def test_a_task_that_stops_between_attempts_leaves_no_copy_behind(make_app, tmp_path, monkeypatch):
+    """The first attempt's copy is kept to compare with the next; when the task stops before that (here
+    the model fails), the copy goes too: each one left in the temporary folder was a workspace's size."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor", call("write_file", path="out.txt", content="x"), call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Write a word to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance", task.status
+    assert len([e for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]) == 1
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("smallclaw-attempt-")]

@@ -31,8 +31,11 @@ BASE = "http://127.0.0.1:8765"
 SKIP = re.compile(r"^/api/(events|sessions/\{key\}/messages)$")
 
 
+SCRATCH = tempfile.TemporaryDirectory(prefix="smallclaw-schema-")  # removed when the module goes
+
+
 def build():
-    core = App.load(tempfile.mkdtemp(prefix="smallclaw-schema-"), only=["gateway", "kanban"],
+    core = App.load(SCRATCH.name, only=["gateway", "kanban"],
                     overrides={"store": {"durable": False}})
     task = core.tasks.create("a task for the generated requests", ["one step"])
     web = create_app(core, token=TOKEN)

@@ -10,7 +10,6 @@ without its type fails here.
 from __future__ import annotations
 
 import copy
-import tempfile
 from typing import Any
 
 import pytest
@@ -43,8 +42,8 @@ class ExtraRoute:
 
 
 @pytest.fixture(scope="module")
-def served():
-    core = App.load(tempfile.mkdtemp(prefix="smallclaw-openapi-"), only=["gateway", "kanban"],
+def served(tmp_path_factory):
+    core = App.load(tmp_path_factory.mktemp("openapi"), only=["gateway", "kanban"],
                     extra_plugins=[ExtraRoute()], overrides={"store": {"durable": False}})
     with TestClient(create_app(core, token=TOKEN), base_url=BASE) as client:
         doc = client.get("/schema/openapi.json", headers=AUTH).json()

@@ -29,7 +29,7 @@ from .conversation import ensure_conversation
 from .decide import ADVANCE, PAUSE, RETRY, decide
 from .evidence import off_the_loop, with_failure
 from .finishing import goal_gap, missing_files, summarize, undone_step
-from .attempts import agreement, by_agreement
+from .attempts import agreement, by_agreement, discard
 from .guards import what_failed
 from .intents import begin_step, missing_inputs, with_blockers
 from .planner import make_plan, sentence_plan
@@ -65,8 +65,12 @@ class TaskDriver:
         return False
 
     async def drive(self, task_id: str) -> None:
-        with StepChanges(self.app, task_id) as self.changes:  # each step's change to the workspace, journaled
-            await self.stages(task_id)
+        try:
+            with StepChanges(self.app, task_id) as self.changes:  # each step's change to the workspace, journaled
+                await self.stages(task_id)
+        finally:
+            discard(self.tries)  # a pause, a cancel or a crash mid-attempts leaves no copy behind
+            self.tries = None
 
     async def stages(self, task_id: str) -> None:
         app = self.app
