@@ -5,6 +5,7 @@ Docstrings are short on purpose: they are what a small model reads, in a small w
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
@@ -39,11 +40,24 @@ def _files(ctx: ToolContext) -> Workspace:
     return files
 
 
+def what_is_there(files: Workspace, limit: int = 12) -> str:
+    """What the workspace's top folder holds, for a path that is not there: the model that guessed a
+    name (``data.txt``) sees the real ones at once instead of guessing again."""
+    try:
+        top = sorted(name + ("/" if kind == "dir" else "") for name, kind in files.entries("."))
+    except OSError:
+        return "use list_files to see what exists"
+    if not top:
+        return "the workspace is empty"
+    more = f" and {len(top) - limit} more (list_files shows them)" if len(top) > limit else ""
+    return f"the workspace holds: {', '.join(top[:limit])}{more}"
+
+
 def _read_text(files: Workspace, path: str, editing: bool = False) -> str:
     try:
         data = files.read_bytes(path)
     except OSError as exc:
-        hint = "to create it, use write_file" if editing else "use list_files to see what exists"
+        hint = "to create it, use write_file" if editing else what_is_there(files)
         raise refused(path, exc, missing=hint, large=_EDIT_PART if editing else _READ_PART) from None
     if b"\x00" in data[:8192]:
         raise ToolError(f"{path!r} is a binary file; only text files can be read")
@@ -79,7 +93,35 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
     if result.timed_out:
         raise ToolError(result.render() + f"\n(the limit is {config.timeout:g} s; try a quicker command)")
     # a command that exits non-zero failed: the model reads its output, verification knows
-    return ToolFailure(result.render()) if result.failed else result.render()
+    return ToolFailure(result.render() + _no_folder(result.output, _files(ctx))) if result.failed else result.render()
+
+
+#: how the shell and coreutils say that a file could not be made because its folder is not there
+_Q = "'\u2018\u2019\""  # coreutils quotes names '...' or, in some locales, \u2018...\u2019
+_CANNOT_MAKE = re.compile(
+    rf"cannot (?:create (?:regular file |directory )?|touch |move [{_Q}][^{_Q}\n]+[{_Q}] to )[{_Q}]?([^{_Q}:\n]+)[{_Q}]?: "
+    r"(?:Directory nonexistent|No such file)")
+
+
+def _no_folder(output: str, files: Workspace) -> str:
+    """For a command that failed to make a file in a folder that is not there, the line that says so
+    and how to make it: a small model otherwise runs the same redirection again until a loop is
+    found (``wc -w < text.txt > out/words.txt``), or types the file at the top instead."""
+    folders: list[str] = []
+    for m in _CANNOT_MAKE.finditer(output):
+        parent = os.path.dirname(m.group(1).strip().removeprefix("./"))
+        try:
+            missing = parent and parent not in folders and files.parts(parent) and not files.exists(parent)
+        except (OSError, ToolError):
+            continue  # outside the workspace: the sandbox's business, not a folder to make
+        if missing:
+            folders.append(parent)
+    if not folders:
+        return ""
+    names = " ".join(folders)
+    return (f"\n(the folder{'s' if len(folders) > 1 else ''} {', '.join(folders)} "
+            f"{'do' if len(folders) > 1 else 'does'} not exist yet: make {'them' if len(folders) > 1 else 'it'} "
+            f"first, with mkdir -p {names} && your command)")
 
 
 @tool
@@ -241,9 +283,9 @@ def list_files(ctx: ToolContext, path: str = ".", recursive: bool = False) -> st
     except NotADirectoryError:
         if files.is_file(path):
             return shown
-        raise ToolError(f"no directory {path!r} in the workspace") from None
+        raise ToolError(f"no directory {path!r} in the workspace; {what_is_there(files)}") from None
     except FileNotFoundError:
-        raise ToolError(f"no directory {path!r} in the workspace") from None
+        raise ToolError(f"no directory {path!r} in the workspace; {what_is_there(files)}") from None
     except OSError as exc:
         raise refused(path, exc) from None
     prefix = "" if shown == "." else shown + "/"

@@ -34,7 +34,7 @@ async def test_long_files_are_read_in_pages(workspace, context):
 
 async def test_read_errors_say_what_to_do(workspace, context):
     ctx = context(workspace)
-    with pytest.raises(ToolError, match="use list_files"):
+    with pytest.raises(ToolError, match="no file 'nope.txt' in the workspace; the workspace is empty"):
         await read_file.call({"path": "nope.txt"}, ctx)
     (workspace / "bin.dat").write_bytes(b"\x00\x01\x02")
     with pytest.raises(ToolError, match="binary"):
@@ -137,3 +137,21 @@ async def test_toml_written_on_one_line_gets_its_line_breaks(workspace, context)
     for content in ['title = "a b = c"', 'a = 1\nb = 2', "just words here"]:
         await write_file.call({"path": "other.toml", "content": content}, ctx)
         assert (workspace / "other.toml").read_text() == content
+
+
+async def test_a_name_that_is_not_there_is_answered_with_the_names_that_are(workspace, context):
+    """A small model guesses input names (data.txt); the error shows what the workspace holds, so the
+    next call can name a real file instead of listing, or guessing again."""
+    ctx = context(workspace)
+    (workspace / "scores.txt").write_text("1\n")
+    (workspace / "out").mkdir()
+    with pytest.raises(ToolError, match=r"no file 'data.txt' in the workspace; the workspace holds: out/, scores.txt$"):
+        await read_file.call({"path": "data.txt"}, ctx)
+    with pytest.raises(ToolError, match=r"no directory 'data.txt' in the workspace; the workspace holds: out/, scores"):
+        await list_files.call({"path": "data.txt"}, ctx)
+    for i in range(14):
+        (workspace / f"f{i:02}.txt").write_text("")
+    with pytest.raises(ToolError, match=r"holds: f00.txt, .*f11.txt and 4 more \(list_files shows them\)$"):
+        await read_file.call({"path": "data.txt"}, ctx)
+    with pytest.raises(ToolError, match="to create it, use write_file"):  # an edit of a missing file
+        await edit_file.call({"path": "data.txt", "old": "a", "new": "b"}, ctx)

@@ -212,3 +212,30 @@ async def test_python_runs_as_python3_where_only_python3_is_installed(tmp_path, 
         pytest.skip("needs a system with python3 and no python command")
     result = await run_command('python -c "print(6 * 7)"', tmp_path)
     assert result.exit_code == 0 and result.output.strip() == "42", result.render()
+
+
+@pytest.mark.parametrize("command, folder", [
+    ("wc -w < text.txt > out/words.txt", "out"),  # the shell's own redirection (dash: Directory nonexistent)
+    ("cp text.txt backup/text.txt", "backup"),
+    ("touch logs/today.log", "logs"),
+    ("mv text.txt archive/text.txt", "archive"),
+    ("mkdir a/b", "a"),
+    ("echo 1 > ./deep/er/n.txt", "deep/er"),
+])
+async def test_a_file_that_could_not_be_made_for_want_of_its_folder_says_to_make_it(workspace, context, command,
+                                                                                      folder):
+    (workspace / "text.txt").write_text("one two\n")
+    result = await run_shell.call({"command": command}, context(workspace, policy="open"))
+    assert result.endswith(f"(the folder {folder} does not exist yet: make it first, with mkdir -p {folder} "
+                           "&& your command)"), result
+
+
+async def test_a_failure_with_its_folder_there_or_outside_adds_nothing(workspace, context):
+    (workspace / "out").mkdir()
+    ctx = context(workspace, policy="open")
+    there = await run_shell.call({"command": "cat missing.txt > out/x.txt; cat nope/y.txt"}, ctx)
+    assert "does not exist yet" not in there  # reading a missing file is not a folder to make
+    (workspace / "out" / "x").mkdir()
+    blocked = await run_shell.call({"command": "cp missing.txt out/x"}, ctx)
+    assert "exit code 1" in blocked and "does not exist yet" not in blocked
+    assert "does not exist yet" not in await run_shell.call({"command": "echo 1 > ../../../../nowhere/n.txt"}, ctx)
