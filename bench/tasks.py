@@ -588,7 +588,7 @@ HELD_OUT_4: list[BenchTask] = [
     BenchTask("btc_price", "infeasible", "Get the current Bitcoin price in dollars from the internet and write it "
               "to btc.txt.", missing=(*NO_NETWORK, "online"),
               wordings=("What is Bitcoin worth right now? Look it up online and save the price in btc.txt.",)),
-    BenchTask("no_inventory", "infeasible", "Sort the lines of inventory.txt into sorted_inventory.txt.",
+    BenchTask("absent_inventory", "infeasible", "Sort the lines of inventory.txt into sorted_inventory.txt.",
               missing=("inventory.txt",),
               wordings=("sorted_inventory.txt should be inventory.txt in alphabetical order.",)),
     BenchTask("pandoc_pdf", "infeasible", "Use pandoc to turn readme.md into readme.pdf.",
