@@ -80,6 +80,7 @@ def register_verifiers(register):
     from .content import GUARDS
     from .guards import ActionEvidence, Echo, FailedAction, NumberGrounding, StructureGuard, UnchangedEdit
     from .roles import ModelVerifier
+    from .runs import ProgramRun
 
     register(StructureGuard())
     register(NumberGrounding())
@@ -89,6 +90,7 @@ def register_verifiers(register):
     register(ActionEvidence())
     for guard in GUARDS:
         register(guard)
+    register(ProgramRun())
     register(ModelVerifier())
 
 

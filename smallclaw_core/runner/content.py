@@ -72,6 +72,18 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.strip().splitlines()]
 
 
+def known_text(ctx: StepContext, files: Workspace) -> str | None:
+    """What the task's words and the step's inputs hold, where template text is no placeholder; None
+    when the task asks for a template."""
+    said = f"{ctx.task.goal}\n" + "\n".join(s.description for s in ctx.task.steps)
+    if re.search(r"\b(?:template|placeholders?)\b", said, re.I):
+        return None
+    inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
+    written = set(_written(ctx))
+    # an input the step rewrote is known as it was when the step started, not as it is now
+    return said + "\n" + "\n".join(_input_text(ctx, files, n, n in written) for n in inputs)
+
+
 class Placeholder:
     """Template text where a result belongs: ``Average: {avg}``, ``Total: <total>``, ``[insert name]``."""
 
@@ -80,13 +92,9 @@ class Placeholder:
 
     async def verify(self, ctx: StepContext) -> Verdict | None:
         files = Workspace(ctx.workspace)
-        said = f"{ctx.task.goal}\n" + "\n".join(s.description for s in ctx.task.steps)
-        if re.search(r"\b(?:template|placeholders?)\b", said, re.I):
+        known = known_text(ctx, files)
+        if known is None:
             return None  # a template was asked for
-        inputs = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).inputs
-        written = set(_written(ctx))
-        # an input the step rewrote is known as it was when the step started, not as it is now
-        known = said + "\n" + "\n".join(_input_text(ctx, files, n, n in written) for n in inputs)
         for name in _written(ctx):
             if name.lower().endswith(CODE):
                 continue

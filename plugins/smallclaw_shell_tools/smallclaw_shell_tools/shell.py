@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import anyio
 import attrs
 
 from .confinement import Confinement, within
@@ -350,8 +351,10 @@ async def run_command(command: str, workspace: Path, *, timeout: float = 60.0, o
         except asyncio.TimeoutError:
             backstop = True
         except BaseException:
-            # cancelled (the task was paused or the round timed out): leave nothing running
-            await _stop(process, pgid)
+            # cancelled (the task was paused or the round timed out): leave nothing running. Shielded:
+            # a cancel scope cancels each await again, and the process was then neither killed nor reaped
+            with anyio.CancelScope(shield=True):
+                await _stop(process, pgid)
             reader.cancel()
             raise
         await _stop(process, pgid)
