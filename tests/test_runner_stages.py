@@ -261,6 +261,30 @@ def test_a_script_run_into_the_output_file_computed_its_number(tmp_path):
     assert not judged("echo 5050 > sum.txt").passed  # the number typed into the command
 
 
+def test_the_3_of_python3_is_not_a_number_typed_in(tmp_path):
+    """A script the step wrote, reading the input and writing the count itself, then run: the count is
+    its. The 3 of ``python3`` once counted as the number written out in the command, and a right count
+    of 3 failed (and the 3 printed in a ``python3: can't open file`` error could ground an invented one)."""
+    (tmp_path / "pets.txt").write_text("cat dog\ncat\nbird\nbird cat\n")
+    script = ("with open('pets.txt') as f:\n    n = sum(1 for r in f if 'cat' in r)\n"
+              "with open('cats.txt', 'w') as f:\n    f.write(f'{n}\\n')\nprint(n)\n")
+    (tmp_path / "count_cat.py").write_text(script)
+    (tmp_path / "cats.txt").write_text("3\n")
+    step = "How many lines of pets.txt contain cat? Write the number to cats.txt."
+
+    def judged(command, result, error=False):
+        entries = [entry("tool_call", id="1", name="write_file", arguments={"path": "count_cat.py", "content": script}),
+                   entry("tool_result", id="1", name="write_file", result="wrote 120 bytes to count_cat.py"),
+                   entry("tool_call", id="2", name="run_shell", arguments={"command": command}),
+                   entry("tool_result", id="2", name="run_shell", result=result, error=error)]
+        return verify(NumberGrounding(), ctx(tmp_path, step, entries, ["count_cat.py", "cats.txt"],
+                                             app=JournalApp(entries)))
+
+    assert judged("python3 count_cat.py", "exit code 0 (0.02 s)\n3") is None
+    refused = judged("python3 count.py", "exit code 2 (0.01 s)\npython3: can't open file 'count.py'", error=True)
+    assert refused is not None and not refused.passed
+
+
 def test_a_file_typed_in_after_its_command_failed_is_not_its_output(tmp_path):
     (tmp_path / "song.mp3").write_text("Hello, World!")
 

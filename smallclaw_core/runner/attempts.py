@@ -44,7 +44,7 @@ from smallclaw_core.workspace import Workspace
 
 from .compare import agree, plainer
 from .conversation import conversation, step_message
-from .evidence import StructureState, common_failure, last_failure
+from .evidence import StructureState, attempt_prefix, common_failure, last_failure
 from .intents import step_intent
 from .programs import code_attempt
 from .verifying import MODEL_ORDER
@@ -135,7 +135,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
 
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
     round_no = task.rounds + 1
-    folder = Path(tempfile.mkdtemp(prefix=f"smallclaw-attempt-{task.id}-{step_i}-{number}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{attempt_prefix(task.id, step_i)}{number}-"))
     copy = await anyio.to_thread.run_sync(copy_workspace, base, folder)
     messages = conversation(app, task)
     text = step_message(task, not task.steps[step_i].notes)

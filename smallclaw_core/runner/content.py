@@ -15,6 +15,8 @@ file and the evidence alone:
   or after a command whose program is not here at all (exit status 127), is not its output;
 - ``fetch_stand_in`` (order 9): a file typed in by hand after a download failed
   (``curl: (6) Could not resolve host``) is not the download.
+- ``lost_content`` (order 14): a file the step adds to ("add", "append", "insert") that lost
+  every word it held was replaced, not added to;
 - ``wrong_format`` (order 12): a file whose name says a binary format (``.7z``, ``.zip``,
   ``.gz``, ``.png``, ``.mp3``...) and whose first bytes are not that format's (a tar named
   ``photos.7z``, text typed into ``song.mp3``) is not that file.
@@ -185,6 +187,40 @@ class CopyOfInput:
         return None
 
 
+#: words that ask for something added to a file ("add up" is a sum, not an addition to a file)
+_ADDS = re.compile(r"\b(?:add|adds|append|appends|insert|inserts|prepend|prepends)\b(?!\s+(?:up|together)\b)", re.I)
+_WORD = re.compile(r"[^\W_]{2,}")
+
+
+class LostContent:
+    """A file the step adds to that lost every word it held: "Add the line call bob at the end of
+    todo.txt" answered with a todo.txt of just ``call bob``. Adding keeps what was there, so where
+    not one word of the file's old text is left, the file was replaced, not added to. Only files
+    with words (a lone number may be what an addition changes), and only a step of one request."""
+
+    name = "lost_content"
+    order = 14
+
+    async def verify(self, ctx: StepContext) -> Verdict | None:
+        intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
+        if intent.requests != 1 or not _ADDS.search(intent.text) or intent.operations - {"join", "copy"}:
+            return None
+        files = Workspace(ctx.workspace)
+        changed = {c.lstrip("./") for c in ctx.changed}
+        for name in (f.name for f in intent.files if f.role is Role.EDIT and f.exists):
+            start = at_step_start(ctx, name) if name.lstrip("./") in changed else None
+            old = start.decode("utf-8", "replace") if start is not None else ""
+            words = {w.lower() for w in _WORD.findall(old) if not w.isdigit()}
+            now = _text(files, name)
+            if not words or now is None or words & {w.lower() for w in _WORD.findall(now)}:
+                continue
+            return Verdict(False, f"{name} lost everything it held ({cut(old.strip(), 60)!r} is gone), and the step "
+                                  f"adds to it. Write it back whole: what it held, with the addition where the step "
+                                  f"says (or run_shell: echo 'LINE' >> {name} adds at the end), then call "
+                                  f"{FINISH_TOOL}.", source=self.name)
+        return None
+
+
 _FETCH = re.compile(r"\b(?:curl|wget|fetch|http|https)\b|://", re.I)
 
 
@@ -326,4 +362,5 @@ class WrongFormat:
         return None
 
 
-GUARDS: tuple[Any, ...] = (StandIn(), Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn(), WrongFormat())
+GUARDS: tuple[Any, ...] = (StandIn(), Placeholder(), ProgramText(), CopyOfInput(), FetchStandIn(), WrongFormat(),
+                           LostContent())

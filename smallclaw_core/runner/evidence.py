@@ -274,14 +274,24 @@ def common_failure(trials: list[list[Any]]) -> tuple[int, str] | None:
     return (n, f"`{example[error]}`: {error}") if n >= 2 else None
 
 
+def attempt_prefix(task_id: str, step: int) -> str:
+    """How the throwaway copy of an attempt at a step is named (its folder's name starts so)."""
+    return f"smallclaw-attempt-{task_id}-{step}-"
+
+
 def at_step_start(ctx: Any, name: str) -> bytes | None:
     """The bytes ``name`` had when the step started, from the open step's snapshot (``stepchanges``,
     which keeps a file's bytes just before a tool writes it); None when it did not keep them (the
-    file was new, too large, or this is an attempt's copy of the workspace)."""
+    file was new or too large). An attempt's copy of the workspace was made from that same
+    snapshot, so it is read for the copy too."""
     from smallclaw_core.snapshots import Seen
     from smallclaw_core.stepchanges import OPEN, StepChanges
 
-    if ctx.app is None or Path(ctx.workspace) != Path(ctx.app.workspace_for(ctx.task.id)):
+    if ctx.app is None:
+        return None
+    where = Path(ctx.workspace)
+    if where != Path(ctx.app.workspace_for(ctx.task.id)) and not where.name.startswith(
+            attempt_prefix(ctx.task.id, ctx.step_index)):
         return None
     changes = StepChanges(ctx.app, ctx.task.id)
     data = changes.read(OPEN)
@@ -291,7 +301,17 @@ def at_step_start(ctx: Any, name: str) -> bytes | None:
     if row is None:
         return None
     start = Seen.from_row(row)
-    if start.sha256 is None or not start.kept:
+    if start.sha256 is not None and start.kept:
+        kept = changes.kept.get(start.sha256)
+        return kept if kept is not None and len(kept) == start.size else None
+    # bytes not kept (the snapshot keeps them just before a write, and an attempt writes only its
+    # copy): the workspace's file, if it is still the one the step found (the same stat throughout)
+    try:
+        real = Workspace(ctx.app.workspace_for(ctx.task.id))
+        st = real.stat(name)
+        if st is None or Seen.of(st).stamp() != start.stamp() or start.size > KEEP_BYTES:
+            return None
+        data = real.read_bytes(name, limit=start.size + 1)
+    except OSError:
         return None
-    kept = changes.kept.get(start.sha256)
-    return kept if kept is not None and len(kept) == start.size else None
+    return data if len(data) == start.size else None

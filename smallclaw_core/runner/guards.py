@@ -56,7 +56,8 @@ _ACTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\b(list|ls)\b", re.I), ("list_files", "run_shell")),
 ]
 
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+#: a number standing alone: not the 3 of python3, the 256 of sha256sum or the 8 of utf8
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w]|\.\d)")
 #: tools whose result shows or repeats data rather than computing something
 _NOT_COMPUTING = frozenset({"write_file", "edit_file", "read_file", "list_files", "search_files"})
 #: the status line a command's result starts with ("exit code 0 (0.06 s)"): not its output
