@@ -285,6 +285,26 @@ def test_the_3_of_python3_is_not_a_number_typed_in(tmp_path):
     assert refused is not None and not refused.passed
 
 
+def test_a_count_a_script_printed_from_the_input_may_be_written_by_hand(tmp_path):
+    """The script reads pets.txt and prints the count; the model writes what it printed. The command
+    names no input, but the script it runs does: the number came from the input."""
+    (tmp_path / "pets.txt").write_text("cat dog\ncat\nbird\nbird cat\n")
+    printing = "print(sum(1 for r in open('pets.txt') if 'cat' in r))\n"
+    (tmp_path / "cats.txt").write_text("3\n")
+    step = "How many lines of pets.txt contain cat? Write the number to cats.txt."
+
+    def judged(script):
+        (tmp_path / "c.py").write_text(script)
+        entries = [entry("tool_call", id="1", name="run_shell", arguments={"command": "python3 c.py"}),
+                   entry("tool_result", id="1", name="run_shell", result="exit code 0 (0.02 s)\n3"),
+                   entry("tool_call", id="2", name="write_file", arguments={"path": "cats.txt", "content": "3\n"}),
+                   entry("tool_result", id="2", name="write_file", result="wrote 2 bytes to cats.txt")]
+        return verify(NumberGrounding(), ctx(tmp_path, step, entries, ["cats.txt"], app=JournalApp(entries)))
+
+    assert judged(printing) is None
+    assert not judged("print(3)\n").passed  # a script that prints a number it was given reads no input
+
+
 def test_a_file_typed_in_after_its_command_failed_is_not_its_output(tmp_path):
     (tmp_path / "song.mp3").write_text("Hello, World!")
 

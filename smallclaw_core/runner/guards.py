@@ -270,13 +270,29 @@ class NumberGrounding:
                 continue
             arguments = json.dumps((calls.get(e.data.get("id")) or {}).get("arguments") or {})
             if inputs and not (any(n in arguments for n in inputs)
-                               or input_numbers & set(_NUMBER.findall(arguments))):
+                               or input_numbers & set(_NUMBER.findall(arguments))
+                               or any(n in _script_text(ctx, arguments) for n in inputs)):
                 continue  # it computed from nothing the step gave it
             texts.append(_STATUS_LINE.sub("", str(e.data.get("result", ""))))
             command = str(((calls.get(e.data.get("id")) or {}).get("arguments") or {}).get("command", ""))
             for target in _REDIRECT.findall(command):
                 redirected.setdefault(target.lstrip("./"), []).append(command)
         return texts, redirected
+
+
+_SCRIPT = re.compile(r"[\w./-]+\.(?:py|sh)\b")
+
+
+def _script_text(ctx: StepContext, arguments: str) -> str:
+    """The text of the scripts in the workspace a command runs (``python3 count.py``): what it reads is
+    named there, not in the command."""
+    texts = []
+    for name in dict.fromkeys(_SCRIPT.findall(arguments)):
+        try:
+            texts.append(ctx.files.read_text(name, limit=65536, partial=True, errors="replace"))
+        except (OSError, ValueError):
+            continue
+    return "\n".join(texts)
 
 
 def _is_data(text: str) -> bool:
