@@ -112,3 +112,47 @@ class RepeatDetector:
     def _pingpong_after(self, state: dict) -> bool:
         pairs = [tuple(p) for p in state.get("recent", [])]
         return len(pairs) >= 4 and pairs[-1] == pairs[-3] and pairs[-2] == pairs[-4] and pairs[-1] != pairs[-2]
+
+
+
+
+#: status lines of a step's writes remembered, the newest last
+REPLIES_KEPT = 12
+
+
+def _path(call: ToolCall) -> str:
+    return str(call.arguments.get("path", "")).strip().removeprefix("./")
+
+
+def echoed_reply(call: ToolCall, said: list[list[str]]) -> str | None:
+    """The line of ``call``'s text that writes back what a tool answered about that same file, with
+    the answer, or None.
+
+    A small model reads ``wrote 9 bytes to countdown.py`` and writes the file again with ``9 bytes``
+    added, then again with the next answer added, until the round's call cap: the file it had
+    written is buried under the tools' answers, and two attempts that made the same file no longer
+    agree. ``said`` holds ``[path, status line]`` of the step's calls that wrote a file; a line of
+    the call's text, with a number in it, that is a status line about the file the call writes, or
+    part of one, is such an echo. No word of the step is read.
+    """
+    path = _path(call)
+    answers = [status for where, status in said if where == path] if path else []
+    if not answers:
+        return None
+    for value in call.arguments.values():
+        if not isinstance(value, str) or value.strip().removeprefix("./") == path:
+            continue
+        for line in (x.strip() for x in value.splitlines()):
+            if len(line) < 5 or not any(c.isdigit() for c in line):
+                continue
+            echoed = next((s for s in reversed(answers) if line in s or s in line), None)
+            if echoed is not None:
+                return f"{line!r} is what a tool answered ({echoed!r}), not part of the file"
+    return None
+
+
+def status_line(call: ToolCall, result: str) -> list[str] | None:
+    """``[path, the result's first line]`` of a call that wrote a file, when the line has a number in it."""
+    first = next((x.strip() for x in str(result).splitlines() if x.strip()), "")
+    path = _path(call)
+    return [path, first] if path and 5 <= len(first) <= 200 and any(c.isdigit() for c in first) else None

@@ -33,6 +33,7 @@ from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
 from .evidence import StructureState, off_the_loop
+from .loops import REPLIES_KEPT, echoed_reply, status_line
 from .intents import begin_step, step_intent
 
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
@@ -260,6 +261,13 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             app.tasks.journal(task_id, "error", {"kind": "input", "action": action, "message": verdict.message,
                                                  "tool": call.name}, step=step_i, round=round_no)
             return verdict
+        if (echo := echoed_reply(call, replies())) is not None:
+            # the round did its work and now writes back what the tools answered: the step is checked
+            verdict = LoopVerdict("end", f"{echo}; the files hold what your calls wrote before. The step is "
+                                         f"checked now; if it is done, call {FINISH_TOOL} next time.")
+            app.tasks.journal(task_id, "error", {"kind": "echo", "action": "end", "message": verdict.message,
+                                                 "tool": call.name}, step=step_i, round=round_no)
+            return verdict
         worst = LoopVerdict()
         for d in detectors:
             v = d.before_call(call, loop_state.setdefault(d.name, {}))
@@ -282,7 +290,20 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
                                                  "tool": call.name}, step=step_i, round=round_no)
         return worst
 
+    def replies() -> list[list[str]]:
+        """[path, status line] of this step's calls that wrote a file (kept with the loop state)."""
+        kept = loop_state.setdefault("_replies", {})
+        if kept.get("step") != step_i:
+            kept.clear()
+            kept.update(step=step_i, said=[])
+        return kept["said"]
+
     def after_call(call: ToolCall, output: str) -> LoopVerdict | None:
+        t = tools.get(call.name)
+        if t is not None and t.side_effects and (line := status_line(call, output)) is not None:
+            said = replies()
+            said.append(line)
+            del said[:-REPLIES_KEPT]
         notes = [v for d in detectors
                  if (v := d.after_call(call, output, loop_state.setdefault(d.name, {}))) is not None]
         if notes:
