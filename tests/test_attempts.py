@@ -367,3 +367,44 @@ def test_a_task_that_stops_between_attempts_leaves_no_copy_behind(make_app, tmp_
     assert task.status == "needs_assistance", task.status
     assert len([e for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]) == 1
     assert not [p.name for p in scratch.iterdir() if p.name.startswith("smallclaw-attempt-")]
+
+
+def test_an_attempt_that_made_another_file_than_the_one_the_step_makes_does_not_vote(make_app):
+    """The 0.5B model, asked for "a Python script square.py whose output is 12 squared", wrote 12^2 to
+    output.txt; as a result nothing contradicted, it was one vote of two. It does not vote, and the next
+    attempt is told which file the step makes."""
+    app, model = attempts_app(make_app, attempts_max=3)
+    model.enqueue_for("executor",
+                      call("run_shell", command="echo 12^2 > output.txt"), call("step_done", report="done"),
+                      call("write_file", path="square.py", content="print(12 ** 2)\n"), call("step_done", report="ok"),
+                      call("write_file", path="square.py", content="print(12 * 12)\n"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["I want a Python script square.py whose output is 12 squared."])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    first = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"][0]
+    assert first["reason"] == "it did not make square.py, which the step makes", first
+    second = model.requests_for("executor")[2].messages[-1].content
+    assert "it did not make square.py" in second
+    assert not (app.workspace_for(task.id) / "output.txt").exists()
+
+
+def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_app):
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor",
+                      call("write_file", path="out/notes.txt", content="hello\n"), call("step_done", report="ok"),
+                      call("run_shell", command="mkdir -p out && echo hello > out/notes.txt"),
+                      call("step_done", report="ok"),
+                      call("write_file", path="draft.txt", content="hi\n"), call("step_done", report="ok"),
+                      call("run_shell", command="echo hi > draft.txt"), call("step_done", report="ok"),
+                      call("run_shell", command="cp draft.txt card.txt"), call("step_done", report="ok"),
+                      call("write_file", path="card.txt", content="hi\n"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Create a folder out containing notes.txt with a greeting",
+                                  "Write a greeting for card.txt (a draft)", "Save it as card.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]
+    assert len(verdicts) >= 4 and not any("did not make" in v["reason"] for v in verdicts), verdicts
+    assert task.status == "complete", task.pause_reason

@@ -251,6 +251,9 @@ async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path,
         failure = last_failure(attempt.evidence)  # the next attempt is told what went wrong, not only that
         return "it changed no file, and the step makes or changes one" + (f" (a call failed: {failure})"
                                                                            if failure else "")
+    missed = _not_made(task, step_i, intent, attempt)
+    if missed:
+        return f"it did not make {', '.join(missed)}, which the step makes"
     changed = sorted((n for n, d in attempt.change.items() if d is not None), key=lambda n: n)
     ctx = StepContext(task=task, step_index=step_i, workspace=folder, answer=attempt.answer,
                       evidence=attempt.evidence, app=app, step_evidence=attempt.evidence, changed=changed,
@@ -262,6 +265,19 @@ async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path,
         if verdict is not None and not verdict.passed:
             return verdict.reason
     return None
+
+
+def _not_made(task: Task, step_i: int, intent: Any, attempt: Attempt) -> list[str]:
+    """The new files the step names (and no later step does) that the attempt made none of, where it
+    made others: ``output.txt`` for "a Python script square.py whose output is 12 squared". A file
+    made in a folder counts by its name too."""
+    later = " ".join(s.description for s in task.steps[step_i + 1:])
+    wanted = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists and f.name not in later]
+    made = {n for n, d in attempt.change.items() if d is not None}
+    made |= {n.rsplit("/", 1)[-1] for n in made}
+    if not wanted or not made or any(w in made or w.rsplit("/", 1)[-1] in made for w in wanted):
+        return []
+    return wanted
 
 
 # --- the stage -----------------------------------------------------------------------------
