@@ -86,6 +86,21 @@ def test_negation_selection_and_operations():
     assert intent.preserve and not intent.negated
     assert read_intent("Sort out the typos in data.txt").operations == frozenset()
     assert read_intent("Write the first 2 lines of data.txt, sorted, to x.txt").operations == {"head", "sort"}
+
+
+@pytest.mark.parametrize("text, sorts", [
+    ("Put the names of n.txt in alphabetical order", True),
+    ("Write the lines of n.txt to m.txt in order", True),
+    ("Put the numbers into ascending order", True),
+    # an order that is not sorting: as they are, the reverse, a purpose
+    ("List the keys of env.json in keys.txt, one per line, in the order they appear.", False),
+    ("keys.txt should name every key of env.json, same order as the file.", False),
+    ("Copy the lines of a.txt to b.txt in the same order", False),
+    ("Write the lines of a.txt to b.txt in reverse order", False),
+    ("Run make.py in order to build out.txt", False),
+])
+def test_an_order_named_is_a_sort_only_when_it_sorts(text, sorts):
+    assert ("sort" in read_intent(text).operations) is sorts
     assert not read_intent("Add the line 'buy bread' to the end of todo.txt.").selection
     assert read_intent("How many lines of notes.txt contain the word todo?").selection
 
