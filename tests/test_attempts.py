@@ -235,6 +235,24 @@ def test_the_same_calls_twice_are_one_sample_not_two_that_agree(make_app):
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
 
 
+def test_a_call_repeated_and_not_run_again_does_not_make_two_samples_different(make_app):
+    """held-out-6's drop_debug_key: one attempt ran ``sed -i 's/debug//' flags.json`` and tried it again
+    (not run: it had just worked), another ran it once; as call lists they differed, and the two agreed
+    on a JSON key renamed to "". What ran is what counts: the same one call is one sample."""
+    app, model = make_app(only=["runner", "shell_tools"],  # the sandbox (the default mode) runs sed
+                          runner={"attempts": "always", "attempt_style": "tools", "attempts_max": 3})
+    sed = call("run_shell", command="sed -i 's/debug//' flags.json")
+    model.enqueue_for("executor", sed, sed, call("step_done", report="ok"), sed, call("step_done", report="ok"),
+                      call("write_file", path="flags.json", content='{"color": false}\n'),
+                      call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Remove the key debug from flags.json"])
+    (app.workspace_for(task.id) / "flags.json").write_text('{"debug": true, "color": false}\n')
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert '"debug"' in (app.workspace_for(task.id) / "flags.json").read_text()
+
+
 def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_app, note_sender):
     """Attempts run in throwaway copies: a message sent from one would be sent once per attempt. Such a
     tool (side effects, not ``confined``) is offered but not run; calling it hands the step to ordinary

@@ -70,9 +70,12 @@ class Attempt:
     folder: Path | None = None
 
     def calls(self) -> list[str]:
-        """What it did: its tool calls (name and arguments), step_done aside."""
-        return [json.dumps([e.data.get("name"), e.data.get("arguments")], sort_keys=True) for e in self.evidence
-                if e.kind == "tool_call" and e.data.get("name") != "step_done"]
+        """What it did: the tool calls that ran (name and arguments), step_done aside, a call made again
+        right after itself counted once (``sed -i ...`` twice, the second not run, is one call)."""
+        not_run = {e.data.get("id") for e in self.evidence if e.kind == "tool_result" and e.data.get("not_run")}
+        made = [json.dumps([e.data.get("name"), e.data.get("arguments")], sort_keys=True) for e in self.evidence
+                if e.kind == "tool_call" and e.data.get("name") != "step_done" and e.data.get("id") not in not_run]
+        return [c for i, c in enumerate(made) if i == 0 or made[i - 1] != c]
 
     def summary(self, limit: int = 160) -> str:
         if not self.change:
