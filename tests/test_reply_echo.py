@@ -63,3 +63,19 @@ def test_a_file_the_step_reads_may_be_copied_line_by_line(make_app):
                          call("step_done", report="copied"))
     assert task.status == "complete", task.pause_reason
     assert not [e for e in app.store.journal(task.id) if e.kind == "error" and e.data.get("kind") == "echo"]
+
+
+def test_the_words_of_a_refusal_written_into_a_file_end_the_round(make_app):
+    """held-out-6's yes_votes: told "votes.txt is what this step reads; it is not changed. Write the result
+    to yes.txt.", the model wrote that sentence into yes.txt."""
+    app, task = run_task(make_app, "How many lines of votes.txt say yes? Put the number in yes.txt.",
+                         {"votes.txt": "yes\nno\nyes\n"},
+                         call("write_file", path="votes.txt", content="2\n"),
+                         call("write_file", path="yes.txt",
+                              content="Not run: votes.txt is what this step reads; it is not changed.\n"),
+                         call("run_shell", command="grep -c '^yes$' votes.txt > yes.txt"),
+                         call("step_done", report="counted"))
+    ended = [e.data for e in app.store.journal(task.id) if e.kind == "error" and e.data.get("kind") == "echo"]
+    assert ended and "is what SmallClaw answered a call" in ended[0]["message"], ended
+    assert (app.workspace_for(task.id) / "yes.txt").read_text() == "2\n"
+    assert task.status == "complete", task.pause_reason

@@ -214,10 +214,10 @@ class LostContent:
             now = _text(files, name)
             if not words or now is None or words & {w.lower() for w in _WORD.findall(now)}:
                 continue
+            # no example command: a small model writes an example's words into the file
             return Verdict(False, f"{name} lost everything it held ({cut(old.strip(), 60)!r} is gone), and the step "
                                   f"adds to it. Write it back whole: what it held, with the addition where the step "
-                                  f"says (or run_shell: echo 'LINE' >> {name} adds at the end), then call "
-                                  f"{FINISH_TOOL}.", source=self.name)
+                                  f"says, then call {FINISH_TOOL}.", source=self.name)
         return None
 
 

@@ -120,6 +120,10 @@ class RepeatDetector:
 REPLIES_KEPT = 12
 
 
+#: what ``said`` holds for a refusal or an error: its words belong in no file
+ANY_FILE = "*"
+
+
 def _path(call: ToolCall) -> str:
     return str(call.arguments.get("path", "")).strip().removeprefix("./")
 
@@ -133,21 +137,27 @@ def echoed_reply(call: ToolCall, said: list[list[str]]) -> str | None:
     written is buried under the tools' answers, and two attempts that made the same file no longer
     agree. ``said`` holds ``[path, status line]`` of the step's calls that wrote a file; a line of
     the call's text, with a number in it, that is a status line about the file the call writes, or
-    part of one, is such an echo. No word of the step is read.
+    part of one, is such an echo. So is a line of a refusal or an error SmallClaw gave in the step
+    (``[ANY_FILE, its text]``: "votes.txt is what this step reads" written into yes.txt). No word
+    of the step is read.
     """
     path = _path(call)
     answers = [status for where, status in said if where == path] if path else []
-    if not answers:
+    refusals = [text for where, text in said if where == ANY_FILE] if path else []
+    if not answers and not refusals:
         return None
     for value in call.arguments.values():
         if not isinstance(value, str) or value.strip().removeprefix("./") == path:
             continue
         for line in (x.strip() for x in value.splitlines()):
-            if len(line) < 5 or not any(c.isdigit() for c in line):
-                continue
-            echoed = next((s for s in reversed(answers) if line in s or s in line), None)
-            if echoed is not None:
-                return f"{line!r} is what a tool answered ({echoed!r}), not part of the file"
+            if len(line) >= 5 and any(c.isdigit() for c in line):
+                echoed = next((s for s in reversed(answers) if line in s or s in line), None)
+                if echoed is not None:
+                    return f"{line!r} is what a tool answered ({echoed!r}), not part of the file"
+            # the words of a refusal or an error SmallClaw gave ("Not run: votes.txt is what this step reads")
+            text = line.removeprefix("Not run:").strip()
+            if len(text) >= 20 and any(text in r for r in refusals):
+                return f"{line[:80]!r} is what SmallClaw answered a call, not part of the file"
     return None
 
 

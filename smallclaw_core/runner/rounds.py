@@ -33,7 +33,7 @@ from .conversation import (
     FINISH_TOOL, conversation, forget_unfinished, maybe_compact, restart, step_message, unanswered_calls,
 )
 from .evidence import StructureState, off_the_loop
-from .loops import REPLIES_KEPT, echoed_reply, status_line
+from .loops import ANY_FILE, REPLIES_KEPT, echoed_reply, status_line
 from .intents import begin_step, step_intent
 
 _RANK = {"allow": 0, "warn": 1, "block": 2, "end": 3, "pause": 4}
@@ -247,6 +247,12 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
     refused: set[str] = set()
 
     def before_call(call: ToolCall) -> LoopVerdict:
+        verdict = police(call)
+        if verdict.action in ("block", "end") and verdict.message:
+            remember([ANY_FILE, verdict.message])  # a refusal's words are never a file's content
+        return verdict
+
+    def police(call: ToolCall) -> LoopVerdict:
         t = tools.get(call.name)
         target = str(call.arguments.get("path", "")).strip().removeprefix("./")
         if t is not None and t.side_effects and target in protected:
@@ -298,12 +304,17 @@ def _observer(app: Any, detectors: list[Any], task: Task, ref: Any, tools: dict[
             kept.update(step=step_i, said=[])
         return kept["said"]
 
+    def remember(said_of: list[str]) -> None:
+        said = replies()
+        said.append(said_of)
+        del said[:-REPLIES_KEPT]
+
     def after_call(call: ToolCall, output: str) -> LoopVerdict | None:
         t = tools.get(call.name)
         if t is not None and t.side_effects and (line := status_line(call, output)) is not None:
-            said = replies()
-            said.append(line)
-            del said[:-REPLIES_KEPT]
+            remember(line)
+        elif output.startswith("Error:"):
+            remember([ANY_FILE, output])  # nor is an error's
         notes = [v for d in detectors
                  if (v := d.after_call(call, output, loop_state.setdefault(d.name, {}))) is not None]
         if notes:
