@@ -31,14 +31,13 @@ import anyio
 import attrs
 
 from smallclaw_core.changes import Change
-from smallclaw_core.chat import NOT_RUN, cut_middle, run_round, wants_json_protocol
+from smallclaw_core.chat import cut_middle, run_round, wants_json_protocol
 from smallclaw_core.checks import parse_checks
 from smallclaw_core.intent import Role
 from smallclaw_core.snapshots import Snapshot, copy_workspace
 from smallclaw_core.models import Message, ModelOptions
 from smallclaw_core.tasks import JournalEntry, Task
-from smallclaw_core.errors import ToolError
-from smallclaw_core.tools import ToolContext, ToolFailure
+from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
@@ -47,6 +46,7 @@ from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, common_failure, last_failure
 from .intents import step_intent
 from .programs import code_attempt
+from .trial_tools import attempt_tools, held_back_calls
 from .verifying import MODEL_ORDER
 
 #: a workspace larger than this is not copied for attempts (the step is judged as before)
@@ -122,7 +122,7 @@ def _after(change: Change, folder: Path) -> dict[str, bytes | None]:
 
 
 def discard(tries: "Tries | None") -> None:
-    """Remove the throwaway copies of a step's attempts."""
+    """Remove the throwaway copies of a step's attempts (None, for ``tries = discard(tries)``)."""
     for a in (tries.attempts if tries else []):
         if a.folder is not None:
             shutil.rmtree(a.folder, ignore_errors=True)
@@ -188,46 +188,6 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
         attempt.failed = f"it needs {', '.join(outside)}, which acts outside the workspace"
         driver.no_attempts = True
     return attempt
-
-
-def attempt_tools(tools: dict[str, Any], folder: Path | None = None) -> dict[str, Any]:
-    """The tools of an attempt: those whose effects stay in the workspace copy (``Tool.confined``) or
-    that have none run as usual; any other (a message sent, a server posted to) would act once per
-    attempt, so it is offered but not run (``held_back``): calling it ends the attempts of the step.
-    What they print names files relative to the workspace, not by the copy's path (``_in_copy``)."""
-    kept = {n: t if not t.side_effects or t.confined else attrs.evolve(t, function=_held_back(n), side_effects=False,
-                                                                       wants_context=False)
-            for n, t in tools.items()}
-    return kept if folder is None else {n: _in_copy(t, folder) for n, t in kept.items()}
-
-
-def _in_copy(tool: Any, folder: Path) -> Any:
-    """``tool`` with its output and errors saying ``hello.py`` where they said ``<folder>/hello.py`` (told a
-    traceback's path, the next attempt wrote to a copy no longer its own, and each call was refused)."""
-    def relative(text: str) -> str:
-        for prefix in {str(folder), str(folder.resolve())}:
-            text = text.replace(prefix + "/", "").replace(prefix, ".")
-        return text
-
-    async def call(ctx: ToolContext | None = None, **arguments: Any) -> str:
-        try:
-            output = await tool.call(arguments, ctx)
-        except ToolError as exc:
-            raise ToolError(relative(str(exc))) from None
-        return type(output)(relative(output)) if isinstance(output, ToolFailure) else relative(output)
-
-    return attrs.evolve(tool, function=call, wants_context=True)
-
-
-def _held_back(name: str) -> Any:
-    return lambda **_: (f"{NOT_RUN}{name} acts outside the workspace, so it is not run in a trial; the step "
-                        f"continues with every tool in the next round.")
-
-
-def held_back_calls(tools: dict[str, Any], evidence: list[JournalEntry]) -> list[str]:
-    """The tools an attempt called that act outside the workspace (not run there)."""
-    outside = {n for n, t in tools.items() if t.side_effects and not t.confined}
-    return sorted({e.data.get("name") for e in evidence if e.kind == "tool_call"} & outside)
 
 
 def _style(cfg: Any, number: int, tools: dict[str, Any], registry: Any) -> str:

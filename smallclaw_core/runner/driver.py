@@ -68,9 +68,8 @@ class TaskDriver:
         try:
             with StepChanges(self.app, task_id) as self.changes:  # each step's change to the workspace, journaled
                 await self.stages(task_id)
-        finally:
-            discard(self.tries)  # a pause, a cancel or a crash mid-attempts leaves no copy behind
-            self.tries = None
+        finally:  # a pause, a cancel or a crash mid-attempts leaves no copy behind
+            self.tries = discard(self.tries)
 
     async def stages(self, task_id: str) -> None:
         app = self.app
@@ -363,9 +362,7 @@ class TaskDriver:
     def new_step(self, t: Task) -> None:
         """The task moved to its next step: loop detectors that want to start afresh do (optional ``on_step``)."""
         for d in self.detectors:
-            on_step = getattr(d, "on_step", None)
-            state = t.loop_state.get(d.name)
-            if on_step is not None and isinstance(state, dict):
+            if (on_step := getattr(d, "on_step", None)) is not None and isinstance(state := t.loop_state.get(d.name), dict):
                 on_step(state)
         if t.current_step < len(t.steps):
             t.steps[t.current_step].state = "running"
