@@ -27,6 +27,7 @@ from pathlib import Path
 import anyio
 
 from smallclaw_core.errors import NeedsApproval
+from smallclaw_core.snapshots import Snapshot, copy_workspace
 from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
@@ -41,27 +42,17 @@ _TAKES_INPUT = re.compile(r"\bsys\.argv\b|\binput\(|\bsys\.stdin\b|\bargparse\b|
 _ASKS_TO_RAISE = re.compile(r"\b(?:raises?|throws?)\b", re.I)
 #: a workspace larger than this is not copied to run a program in
 COPY_LIMIT = 20 * 1024 * 1024
-COPY_FILES = 2000
 #: seconds a program may take; a slower one is not judged
 RUN_LIMIT = 15.0
 _STATUS = re.compile(r"\Aexit code (-?\d+) \([^)]*\)\n")
 
 
 def _copy(files: Workspace, dest: Path) -> bool:
-    """The workspace's files into ``dest``; False when there are too many or they are too large."""
-    total = 0
-    found = list(files.walk(limit=COPY_FILES + 1, skip=frozenset({".git", "node_modules", ".venv"})))
-    if len(found) > COPY_FILES:
+    """The workspace into ``dest``, as an attempt's copy is made; False when it is too large to copy."""
+    snapshot = Snapshot.take(files, keep_bytes=COPY_LIMIT, lazy=True)
+    if snapshot.truncated or sum(getattr(s, "size", 0) or 0 for s in snapshot.seen.values()) > COPY_LIMIT:
         return False
-    out = Workspace(dest)
-    for name, st in found:
-        total += st.st_size
-        if total > COPY_LIMIT:
-            return False
-        try:
-            out.write_bytes(name, files.read_bytes(name, limit=COPY_LIMIT), mode=st.st_mode & 0o777)
-        except OSError:
-            continue  # gone or changed into something else meanwhile: not part of the run
+    copy_workspace(snapshot, dest)
     return True
 
 
