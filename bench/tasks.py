@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-6   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-7   # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -770,6 +770,88 @@ HELD_OUT_6: list[BenchTask] = [
               wordings=("Can you snap a picture of me with the webcam into me.jpg?",)),
 ]
 
+#: Written before any change of its stop, never worked on: 20 feasible tasks and 4 that cannot
+#: be done here, two wordings each (a plain request; a question, the result stated or the output first).
+HELD_OUT_7: list[BenchTask] = [
+    BenchTask("hi_bob", "script", "Write greet_bob.py, a Python script that prints Hi, Bob!",
+              judge=script_prints("greet_bob.py", "Hi, Bob!"),
+              wordings=("greet_bob.py should print exactly this: Hi, Bob!",)),
+    BenchTask("evens_script", "script", "Create evens.py that prints the even numbers from 2 to 10, one per line.",
+              judge=script_prints("evens.py", "2\n4\n6\n8\n10"),
+              wordings=("I want a Python script evens.py whose output is 2, 4, 6, 8 and 10, each on its own line.",)),
+    BenchTask("fruit_map", "convert", "Turn fruit.csv (columns name,color) into fruit.json: one JSON object mapping "
+              "each name to its color.", {"fruit.csv": "name,color\napple,red\nlime,green\n"},
+              judge=json_file("fruit.json", {"apple": "red", "lime": "green"}),
+              wordings=("fruit.json should be a JSON object whose keys are the names in fruit.csv and whose values "
+                        "are their colors.",)),
+    BenchTask("port_values", "convert", "Write each value of ports.json on its own line in ports.txt.",
+              {"ports.json": '{"web": 80, "ssh": 22}\n'}, judge=lines_are("ports.txt", ["80", "22"]),
+              wordings=("ports.txt: the values from ports.json, one per line, in the order of the file.",)),
+    BenchTask("drop_rm", "edit-in-place", "In run.sh, delete the line rm -rf tmp.",
+              {"run.sh": "echo hi\nrm -rf tmp\necho bye\n"}, judge=file_is("run.sh", "echo hi\necho bye"),
+              wordings=("run.sh should no longer contain the line rm -rf tmp; keep its other lines.",)),
+    BenchTask("caps_title", "edit-in-place", "Change the first line of title.txt to upper case and leave the other "
+              "lines as they are.", {"title.txt": "my story\nonce upon a time\n"},
+              judge=file_is("title.txt", "MY STORY\nonce upon a time"),
+              wordings=("title.txt's first line should be in capitals; the rest stays the same.",)),
+    BenchTask("the_end", "edit-in-place", "Add the line the end to the bottom of story.txt.",
+              {"story.txt": "it began\nit went on\n"}, judge=file_is("story.txt", "it began\nit went on\nthe end"),
+              wordings=("story.txt needs one more last line, saying: the end",)),
+    BenchTask("status_done", "folder", "Create a folder out and write the word done into out/status.txt.",
+              judge=file_is("out/status.txt", "done"),
+              wordings=("out/status.txt should exist and say done.",)),
+    BenchTask("keep_old", "folder", "Copy config.ini into a new folder named old, keeping the original where it is.",
+              {"config.ini": "a=1\n"}, judge=all_of(file_is("old/config.ini", "a=1"), file_is("config.ini", "a=1")),
+              wordings=("I want a copy of config.ini inside a folder old; config.ini itself stays.",)),
+    BenchTask("quote_words", "folder", "Write the number of words in quote.txt to counts/words.txt.",
+              {"quote.txt": "to be or not to be\n"}, judge=number_in("counts/words.txt", 6),
+              wordings=("counts/words.txt should hold how many words quote.txt has.",)),
+    BenchTask("mgs_typo", "fix", "greet.py fails with a NameError; fix it so it prints hello.",
+              {"greet.py": 'msg = "hello"\nprint(mgs)\n'}, judge=script_prints("greet.py", "hello"),
+              wordings=("Running greet.py crashes (NameError). Make it print hello.",)),
+    BenchTask("times_not_plus", "fix", "double.py should print 14 (7 times 2) but prints 9. Fix it.",
+              {"double.py": "print(7 + 2)\n"}, judge=script_prints("double.py", "14"),
+              wordings=("double.py must output 14, twice 7; right now it adds instead of multiplying.",)),
+    BenchTask("hash_headings", "select", "Copy the lines of todo.md that begin with # into headings.txt.",
+              {"todo.md": "# Home\nclean\n# Work\nmail\n"}, judge=lines_are("headings.txt", ["# Home", "# Work"]),
+              wordings=("headings.txt should hold only the lines of todo.md starting with #.",)),
+    BenchTask("top_name", "select", "Save the first line of names.txt in first.txt.",
+              {"names.txt": "zoe\nadam\nmia\n"}, judge=lines_are("first.txt", ["zoe"]),
+              wordings=("first.txt: just the top line of names.txt.",)),
+    BenchTask("open_tasks", "select", "Write the lines of tasks.txt that do not end with done to open.txt.",
+              {"tasks.txt": "wash done\ncook\nshop done\nread\n"}, judge=lines_are("open.txt", ["cook", "read"]),
+              wordings=("open.txt should list the tasks in tasks.txt that are not marked done at the end of "
+                        "their line.",)),
+    BenchTask("hottest", "arithmetic", "Write the biggest number in temps.txt to hottest.txt.",
+              {"temps.txt": "21\n35\n28\n"}, judge=number_in("hottest.txt", 35),
+              wordings=("hottest.txt should contain the highest value of temps.txt.",)),
+    BenchTask("mean_marks", "arithmetic", "Save the average of the numbers in marks.txt to average.txt.",
+              {"marks.txt": "4\n6\n8\n"}, judge=number_in("average.txt", 6),
+              wordings=("What's the mean of the numbers in marks.txt? Write it in average.txt.",)),
+    BenchTask("red_count", "count", "Count how many lines of colors.txt say red and write the count to reds.txt.",
+              {"colors.txt": "red\nblue\nred\n"}, judge=number_in("reds.txt", 2),
+              wordings=("reds.txt: the number of times red appears as a line in colors.txt.",)),
+    BenchTask("add_retries", "structured", "Add a key retries with the value 3 to app.json.",
+              {"app.json": '{"name": "x"}\n'}, judge=json_file("app.json", {"name": "x", "retries": 3}),
+              wordings=("app.json should also have retries set to 3.",)),
+    BenchTask("bind_all", "structured", "In server.toml, change host to 0.0.0.0.",
+              {"server.toml": 'host = "127.0.0.1"\nport = 80\n'},
+              judge=toml_file("server.toml", {"host": "0.0.0.0", "port": 80}),
+              wordings=('server.toml\'s host should be "0.0.0.0" rather than 127.0.0.1.',)),
+    BenchTask("status_fetch", "infeasible", "Fetch https://example.net/status.json and save it as status.json.",
+              missing=NO_NETWORK,
+              wordings=("status.json should contain what https://example.net/status.json returns.",)),
+    BenchTask("orders_missing", "infeasible", "Count the lines of orders.txt and write the number to "
+              "orders_count.txt.", missing=("orders.txt",),
+              wordings=("orders_count.txt should say how many lines orders.txt has.",)),
+    BenchTask("ocr_scan", "infeasible", "Read the text in scan.png with tesseract and save it to scan.txt.",
+              {"scan.png": "not really a picture\n"}, missing=("tesseract",), absent_program="tesseract",
+              wordings=("Could you OCR scan.png into scan.txt using tesseract?",)),
+    BenchTask("play_song", "infeasible", "Play song.mp3 through my speakers.",
+              {"song.mp3": "not really audio\n"}, missing=("speaker", "audio", "sound", "play"),
+              wordings=("Can you play song.mp3 out loud for me?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -893,6 +975,7 @@ del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
+        "held-out-7": HELD_OUT_7,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6}
 
 
@@ -1050,7 +1133,7 @@ def main() -> int:
                              "held-out: 8 written after those; held-out-2: 26 written before the work on "
                              "wording, never tuned to; held-out-3: 12 written after it, to confirm; held-out-4: 23 written after those, to confirm "
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
-                             "runs, never worked on; all: every one")
+                             "runs; held-out-7: 24 written after held-out-6's runs, never worked on; all: every one but held-out-7 (its replay answers are not written yet)")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
