@@ -106,6 +106,24 @@ def test_scripts_agree_by_what_they_print():
     assert not agree(Attempt(1, {"m.py": b"print(17)"}, None), Attempt(2, {"m.py": b"17"}, None), {}, [])
 
 
+
+def test_different_scripts_that_crash_or_print_nothing_agree_on_nothing():
+    """held-out-6's shout_script, code attempts: ``QUIET = "QUIET"`` and ``QUIET = "quiet"`` both print
+    nothing, and that stood as agreement on shout.py. Doing nothing, or failing, is no shared result."""
+    silent_a = Attempt(1, {"shout.py": b'QUIET = "QUIET"\n'}, None)
+    silent_b = Attempt(2, {"shout.py": b'QUIET = "quiet"\n'}, None)
+    assert not agree(silent_a, silent_b, {}, ["shout.py"])
+    crash_a = Attempt(1, {"t.py": b"print(open('nope.txt').read())\n"}, None)
+    crash_b = Attempt(2, {"t.py": b"import json\nprint(json.load(open('nope.json')))\n"}, None)
+    assert not agree(crash_a, crash_b, {}, ["t.py"])
+    # the same text is the same program, silent or not
+    assert agree(silent_a, Attempt(2, {"shout.py": b'QUIET = "QUIET"\n'}, None), {}, ["shout.py"])
+    # a silent helper script agrees when what it made agrees
+    made_a = Attempt(1, {"fix.py": b"open('out.txt', 'w').write('ok')\n", "out.txt": b"ok"}, None)
+    made_b = Attempt(2, {"fix.py": b"with open('out.txt', 'w') as f:\n    f.write('ok\\n')\n", "out.txt": b"ok\n"},
+                     None)
+    assert agree(made_a, made_b, {}, ["fix.py", "out.txt"])
+
 def test_of_two_results_that_agree_the_plainer_is_applied(make_app):
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "tools"})
     model.enqueue_for("executor", call("run_shell", command="expr 20 - 3 > spread.txt"),

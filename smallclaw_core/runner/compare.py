@@ -92,21 +92,29 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
     keys_b = [n for n in b if n in named] or list(b)
     if set(keys_a) != set(keys_b):
         return False
+    seen = silent = False  # something observable agreed; two different scripts agreed only on doing nothing
     for name in keys_a:
         x, y = a[name], b[name]
         if x is None or y is None:
             if x is not y:
                 return False
+            seen = True
             continue
         if x == y or _normal(name, x) == _normal(name, y) or _same_answer(name, x, y):
+            seen = True
             continue
         if name.endswith(_CODE):
             world_a = {**base, **{k: v for k, v in a.items() if v is not None}}
             world_b = {**base, **{k: v for k, v in b.items() if v is not None}}
-            if _behaviour(name, x, world_a) == _behaviour(name, y, world_b):
-                continue
+            ran = _behaviour(name, x, world_a)
+            if ran == _behaviour(name, y, world_b):
+                # two different programs that both crash, hang, or print nothing agree on nothing seen
+                printed = ran[0] == "ran" and ran[1] == 0 and bool(ran[2])
+                seen, silent = seen or printed, silent or (not printed and ran[0] == "ran" and ran[1] == 0)
+                if printed or ran[0] == "ran" and ran[1] == 0:
+                    continue
         return False
-    return True
+    return seen or not silent
 
 
 def plainer(a: Any, b: Any) -> tuple[Any, Any]:
