@@ -128,13 +128,15 @@ def toml_file(name: str, expected: dict[str, Any]) -> Judge:
 
 def exists(name: str) -> Judge:
     def judge(ws: Path) -> tuple[bool, str]:
-        return (ws / name).is_file(), f"{name} is missing"
+        ok = (ws / name).is_file()
+        return ok, "" if ok else f"{name} is missing"
     return judge
 
 
 def gone(name: str) -> Judge:
     def judge(ws: Path) -> tuple[bool, str]:
-        return not (ws / name).exists(), f"{name} is still there"
+        ok = not (ws / name).exists()
+        return ok, "" if ok else f"{name} is still there"
     return judge
 
 

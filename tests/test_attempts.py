@@ -444,3 +444,37 @@ def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_
     verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]
     assert len(verdicts) >= 4 and not any("did not make" in v["reason"] for v in verdicts), verdicts
     assert task.status == "complete", task.pause_reason
+
+
+def test_where_styles_alternate_a_program_and_a_tool_round_must_agree(make_app):
+    """held-out-6 with code attempts: two programs agreed on steps.txt's 'STARTmix' (both forgot the
+    newline) and on hosts.txt's 'db=newold'. Samples of one prompt share its misreadings; where the
+    styles alternate (``mixed``), agreement counts only between a program and a tool round."""
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
+    wrong = "```python\nlines = open('steps.txt').readlines()\nopen('steps.txt', 'w').write('START' + ''.join(lines))\n```"
+    model.enqueue_for("executor",
+                      call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
+                      wrong,                           # attempt 2, a program
+                      call("run_shell", command="printf 'START\\n' | cat - steps.txt > t && mv t steps.txt"),
+                      call("step_done", report="ok"),  # attempt 3, a tool round: agrees with attempt 1, same style
+                      wrong.replace("lines", "rows"))  # attempt 4, a program: agrees with attempt 2, same style
+    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
+    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
+
+
+def test_where_styles_alternate_a_program_that_agrees_with_a_tool_round_decides(make_app):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
+    model.enqueue_for("executor",
+                      call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
+                      "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```")
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
+    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"

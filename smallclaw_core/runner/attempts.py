@@ -68,6 +68,8 @@ class Attempt:
     measured: Change | None = None
     #: the throwaway copy it ran in (kept until the step is decided, for files too large to keep)
     folder: Path | None = None
+    #: how it worked: "tools" (a round with the task's tools) or "code" (one program, run)
+    style: str = "tools"
 
     def calls(self) -> list[str]:
         """What it did: the tool calls that ran (name and arguments), step_done aside, a call made again
@@ -162,8 +164,9 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     models = app.config.models
     options = ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
                            seed=random.randrange(1, 2**31))
+    style = "code" if _style(cfg, number, tools, app.tools) == "code" and "run_shell" in tools else "tools"
     try:
-        if _style(cfg, number, tools, app.tools) == "code" and "run_shell" in tools:
+        if style == "code":
             with anyio.fail_after(cfg.round_timeout):
                 answer = await code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint)
             result = None
@@ -180,7 +183,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
         shutil.rmtree(folder, ignore_errors=True)
         raise
     attempt = Attempt(number, _after(measured, folder), None, answer,
-                      messages[start:] if result is not None else [], evidence, measured, folder)
+                      messages[start:] if result is not None else [], evidence, measured, folder, style)
     attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
     outside = held_back_calls(driver.tools if driver.tools is not None else task_tools(app), evidence)
     if outside:
@@ -195,13 +198,19 @@ def _style(cfg: Any, number: int, tools: dict[str, Any], registry: Any) -> str:
     ``auto`` writes programs where a program can do all the task's tools can (they come from the plugin
     that runs commands, which a program stands in for), and alternates from a round where a plugin gives
     other tools (a message to send, an API to ask), so that the model can reach for them."""
+    style = _configured(cfg, tools, registry)
+    if style == "mixed":
+        return "tools" if number % 2 else "code"
+    return style
+
+
+def _configured(cfg: Any, tools: dict[str, Any], registry: Any) -> str:
+    """``[runner] attempt_style``, ``auto`` resolved for the task's tools."""
     style = getattr(cfg, "attempt_style", "tools")
     if style == "auto":
         shell = registry.owner("run_shell") if "run_shell" in registry else None
         own = all(n not in registry or registry.owner(n) == shell for n in tools if n != "step_done")
         style = "code" if own and shell else "mixed"
-    if style == "mixed":
-        return "tools" if number % 2 else "code"
     return style
 
 
@@ -289,7 +298,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
 
     from .retry import RoundTooSlow
-    from .rounds import record_start
+    from .rounds import record_start, task_tools
 
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
     tries: Tries | None = driver.tries
@@ -335,10 +344,13 @@ async def agreement(driver: Any, task: Task) -> bool:
     base_files = tries.files()
     # no change is where a failing model ends up: agreed on only while no attempt made one
     vacuous = not attempt.change and any(a.change for a in tries.attempts)
-    # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two
+    # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
+    # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
+    tools = driver.tools if driver.tools is not None else task_tools(app)
+    across = "run_shell" in tools and _configured(cfg, tools, app.tools) == "mixed"
     twin = None if attempt.failed or vacuous else next(
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
-         and agree(a, attempt, base_files, named)), None)
+         and not (across and a.style == attempt.style) and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     if twin is not None:
         try:
