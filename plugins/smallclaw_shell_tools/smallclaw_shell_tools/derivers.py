@@ -35,6 +35,10 @@ _NUMBER_LINE = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*")
 # --- what the rules share ------------------------------------------------------------------
 
 
+#: files that hold a program: what they hold is code, never the data a rule reads from the words
+_PROGRAMS = (".py", ".sh")
+
+
 def _new_outputs(intent: Intent) -> list[str]:
     return [f.name for f in intent.files if f.role is Role.WRITE and not f.exists]
 
@@ -389,11 +393,13 @@ def copied_file(intent: Intent, facts: Facts) -> list[str]:
 
 @deriver("numbers_one_per_line")
 def numbers_one_per_line(intent: Intent, facts: Facts) -> list[str]:
-    """"Write the numbers 1 to 5 to numbers.txt, one per line" -> ... :: seq 1 5."""
+    """"Write the numbers 1 to 5 to numbers.txt, one per line" -> ... :: seq 1 5. Not for a program
+    ("evens.py that prints the numbers ...": its text is no list of numbers), and not for numbers a word
+    before them picks ("the even numbers from 2 to 10": only "the", "all" or nothing)."""
     outs = _new_outputs(intent)
-    if len(outs) != 1 or len(intent.files) != 1 or intent.negated:
+    if len(outs) != 1 or len(intent.files) != 1 or intent.negated or outs[0].endswith(_PROGRAMS):
         return []
-    m = re.search(r"\bnumbers?\s+(?:from\s+)?(-?\d+)\s+(?:to|through)\s+(-?\d+)\b(?:(?![.;](?:\s|$)).)*?\bone\s+(?:per|a)\s+line",
+    m = re.search(r"(?:^|[^\w\s]|\b(?:the|all|write|print|prints|put|list|with|containing))\s*\bnumbers?\s+(?:from\s+)?(-?\d+)\s+(?:to|through)\s+(-?\d+)\b(?:(?![.;](?:\s|$)).)*?\bone\s+(?:per|a)\s+line",
                   intent.text, re.I)
     if not m:
         return []

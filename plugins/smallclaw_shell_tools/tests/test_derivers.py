@@ -163,6 +163,11 @@ NEAR_MISSES = [
      ["file_contains: greeting.txt :: SmallClaw", "file_lacks: greeting.txt :: World"]),
     # an edit in place with a new file beside it: the file is what the step reads
     ("Remove the lines containing DEBUG from app.log and write the rest to clean.log.", []),
+    # numbers a word picks, and a program whose output they are (held-out-7's evens_script, replays)
+    ("Write the even numbers from 2 to 10 to evens.txt, one per line.", []),
+    ("Create evens.py that prints the even numbers from 2 to 10, one per line.", []),
+    ("Write a script count.py that prints the numbers 1 to 5, one per line.", []),
+    ("Write all numbers from 1 to 3 to n3.txt, one per line.", ["file_equals_output: n3.txt :: seq 1 3"]),
     # a file a script prints into
     ("Write a Python script sum.py that prints the sum of the numbers from 1 to 100, run it, and write its output "
      "to sum.txt.", ["file_equals_output: sum.txt :: python3 sum.py",
