@@ -478,3 +478,23 @@ def test_where_styles_alternate_a_program_that_agrees_with_a_tool_round_decides(
     task = app.store.get(task.id)
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
+
+
+def test_where_styles_alternate_two_programs_that_agree_wait_for_a_tool_round_to_confirm(make_app):
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
+    right = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
+    model.enqueue_for("executor",
+                      call("step_done", report="done"),  # attempt 1, a tool round: changed nothing
+                      right,                             # attempt 2, a program
+                      call("step_done", report="done"),  # attempt 3: nothing again
+                      right.replace("text", "old"),      # attempt 4, a program: agrees, same style
+                      call("write_file", path="steps.txt", content="START\nmix\nbake\n"),
+                      call("step_done", report="ok"))    # attempt 5 (past attempts_max): confirms across
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
+    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert "attempts 2 and 5" in agreed[0]["reason"] or "attempts 4 and 5" in agreed[0]["reason"], agreed

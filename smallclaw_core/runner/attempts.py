@@ -358,8 +358,11 @@ async def agreement(driver: Any, task: Task) -> bool:
         finally:
             discard(tries)
             driver.tries = None
-    # one result that nothing contradicts yet is worth looking for a second to confirm it
-    lone = sum(a.failed is None for a in tries.attempts) == 1
+    # one result that nothing contradicts yet is worth looking for a second to confirm it (where one of
+    # each style must agree, the result two attempts of one style made is still one)
+    voting = [a for a in tries.attempts if a.failed is None]
+    lone = len(voting) == 1 or across and len(voting) > 1 and all(
+        a.style == voting[0].style and agree(voting[0], a, base_files, named) for a in voting[1:])
     if number >= cfg.attempts_max * (2 if lone else 1):
         discard(tries)
         driver.tries = None
