@@ -285,7 +285,8 @@ def cut(text: str, limit: int = 80) -> str:
 
 
 class FetchStandIn:
-    """A file typed in by hand after a download failed is not the download."""
+    """A file typed in by hand after a download failed is not the download; nor is one typed for an
+    address that no call of the task ever used (``_never_used``)."""
 
     name = "fetch_stand_in"
     order = 9
@@ -309,7 +310,40 @@ class FetchStandIn:
                                       f"({last[0][:160]}). Typed-in content is not the download; if it cannot "
                                       f"be fetched here, call {FINISH_TOOL} and say what is missing.",
                                source=self.name)
+        return _never_used(ctx, calls)
+
+
+def _never_used(ctx: StepContext, calls: dict[Any, Any]) -> Verdict | None:
+    """A file typed in by hand for a step that names an address no call of the task ever used: its
+    content cannot have come from there. A file that holds the address itself (a link, a script that
+    fetches it) is no stand-in, and a call of an earlier step that used it counts. (Programs a step
+    names are not read this way: "separated by spaces" names no program ``spaces``, and the words
+    cannot tell.)"""
+    intent = step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace)
+    urls = [u.rstrip(".,;:!?)'\"") for u in intent.urls]
+    names = {u.split("://", 1)[-1].split("/", 1)[0].split("@")[-1].lower(): u for u in urls}
+    if not names:
         return None
+    earlier = [e.data for e in (ctx.app.store.journal(ctx.task.id) if ctx.app is not None else [])
+               if e.kind == "tool_call" and e.step is not None and e.step < ctx.step_index]
+    for call in (*calls.values(), *earlier):
+        if call.get("name") in (FINISH_TOOL, "write_file", "edit_file"):
+            continue  # a report or a file's text is not a fetch
+        said = str(call.get("arguments") or "").lower()
+        if any(h in said for h in names):
+            return None  # a call used it: what became of that is the other guards' to judge
+    files = Workspace(ctx.workspace)
+    for call in calls.values():
+        path = str((call.get("arguments") or {}).get("path", "")).strip().removeprefix("./")
+        if call.get("name") not in ("write_file", "edit_file") or path not in ctx.changed:
+            continue
+        text = (_text(files, path) or "").lower()
+        if text.strip() and not any(h in text for h in names):
+            return Verdict(False, f"{path} was typed in by hand, and no command fetched {urls[0]}, which the step "
+                                  f"names: what it holds did not come from there. Do it with a command; if that "
+                                  f"cannot be done here, call {FINISH_TOOL} and say what is missing.",
+                           source=FetchStandIn.name)
+    return None
 
 
 #: what the first bytes of a file of each format are (a format whose files can start otherwise is not here)
