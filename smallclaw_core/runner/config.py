@@ -41,13 +41,13 @@ class RunnerConfig:
     #: attempts at one step before the task asks the user to choose between their results
     #: (two must agree, so fewer than 2 could never succeed)
     attempts_max: int = attrs.field(default=4, validator=at_least(2))
-    #: how an attempt works: "tools" (a round with the task's tools, the default), "code" (the model writes
-    #: one Python program, which is run), "mixed" (the two alternate, and only a program and a tool round
-    #: that agree decide: samples of one prompt share its misreadings), or "auto" (code where the task's
-    #: tools are all the shell tools' own, which a program can stand in for; mixed where a plugin adds others).
-    #: Code finishes far more with a 0.5B model, and also completes more wrongly: two different programs
-    #: can agree on the same misreading of the request (docs/configuration.md has the figures)
-    attempt_style: str = attrs.field(default="tools", validator=one_of("auto", "tools", "code", "mixed"))
+    #: how an attempt works: "mixed" (a round with the task's tools and one Python program take turns, and
+    #: only a program and a tool round that agree decide: samples of one prompt share its misreadings; the
+    #: default), "tools" (every attempt a round with the tools), "code" (every attempt a program, which is
+    #: run), or "auto" (code where the task's tools are all the shell tools' own, which a program can stand
+    #: in for; mixed where a plugin adds others). Code finishes far more with a 0.5B model, and also
+    #: completes more wrongly (docs/configuration.md has the figures)
+    attempt_style: str = attrs.field(default="mixed", validator=one_of("auto", "tools", "code", "mixed"))
     #: the sampling temperature of attempts (independent samples must differ where the model is unsure)
     attempt_temperature: float = attrs.field(default=0.7, validator=at_least(0))
     #: before a task is complete, check the whole goal against the workspace
