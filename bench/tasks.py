@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-7   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-8   # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -100,7 +100,7 @@ def all_of(*judges: Judge) -> Judge:
     return judge
 
 
-def json_file(name: str, expected: dict[str, Any]) -> Judge:
+def json_file(name: str, expected: Any) -> Judge:
     def judge(ws: Path) -> tuple[bool, str]:
         text = _text(ws, name)
         if text is None:
@@ -854,6 +854,87 @@ HELD_OUT_7: list[BenchTask] = [
               wordings=("Can you play song.mp3 out loud for me?",)),
 ]
 
+#: Written after held-out-7's runs and before the work it is to confirm, never worked on: 20 feasible
+#: tasks and 4 that cannot be done here, two wordings each.
+HELD_OUT_8: list[BenchTask] = [
+    BenchTask("square_four", "script", "Write sq.py, a script that prints 16, the square of 4.",
+              judge=script_prints("sq.py", "16"),
+              wordings=("sq.py should output the square of 4 when run.",)),
+    BenchTask("abc_lines", "script", "Create abc.py that prints a, b and c, each on its own line.",
+              judge=script_prints("abc.py", "a\nb\nc"),
+              wordings=("I need a Python program abc.py printing the letters a, b, c one per line.",)),
+    BenchTask("pets_to_csv", "convert", "Convert pets.json (a list of objects with name and kind) to pets.csv with "
+              "a header line name,kind.", {"pets.json": '[{"name": "rex", "kind": "dog"}, {"name": "tom", "kind": "cat"}]\n'},
+              judge=lines_are("pets.csv", ["name,kind", "rex,dog", "tom,cat"]),
+              wordings=("pets.csv should hold pets.json as CSV: the header name,kind, then one row per pet.",)),
+    BenchTask("words_to_json", "convert", "Write the lines of words.txt as a JSON list to words.json.",
+              {"words.txt": "sun\nmoon\n"}, judge=json_file("words.json", ["sun", "moon"]),
+              wordings=("words.json: a JSON array of the lines in words.txt, in order.",)),
+    BenchTask("second_line_x", "edit-in-place", "Replace the second line of grid.txt with x.",
+              {"grid.txt": "a\nb\nc\n"}, judge=file_is("grid.txt", "a\nx\nc"),
+              wordings=("grid.txt's middle line should be x instead of b; the others stay.",)),
+    BenchTask("trim_spaces", "edit-in-place", "Remove the spaces at the end of every line of pad.txt.",
+              {"pad.txt": "one  \ntwo \n"}, judge=file_is("pad.txt", "one\ntwo"),
+              wordings=("pad.txt has trailing spaces; take them off, same file.",)),
+    BenchTask("number_lines", "edit-in-place", "Put the line number and a space in front of each line of list.txt, "
+              "in the file itself.", {"list.txt": "eggs\nmilk\n"}, judge=file_is("list.txt", "1 eggs\n2 milk"),
+              wordings=("list.txt should become numbered: 1 eggs, 2 milk, each line starting with its number and "
+                        "a space.",)),
+    BenchTask("notes_folder", "folder", "Make a folder notes and move idea.txt into it.",
+              {"idea.txt": "fly\n"}, judge=all_of(file_is("notes/idea.txt", "fly"), gone("idea.txt")),
+              wordings=("idea.txt should live in a new notes folder, not at the top any more.",)),
+    BenchTask("sum_in_folder", "folder", "Add up the numbers in bills.txt and write the sum to out/sum.txt.",
+              {"bills.txt": "10\n20\n5\n"}, judge=number_in("out/sum.txt", 35),
+              wordings=("out/sum.txt should hold the total of the numbers in bills.txt.",)),
+    BenchTask("zero_div", "fix", "ratio.py crashes with ZeroDivisionError; it should divide 9 by 3 and print 3.0. "
+              "Fix it.", {"ratio.py": "print(9 / 0)\n"}, judge=script_prints("ratio.py", "3.0"),
+              wordings=("ratio.py must print 3.0 (9 divided by 3), but it divides by zero. Repair it.",)),
+    BenchTask("str_int", "fix", "add.py fails with a TypeError; fix it so it prints 7.",
+              {"add.py": 'print("3" + 4)\n'}, judge=script_prints("add.py", "7"),
+              wordings=("Running add.py gives a TypeError. It should print 7 (3 plus 4).",)),
+    BenchTask("warn_prefix", "select", "Save the lines of app.log that start with WARN to warns.txt.",
+              {"app.log": "INFO a\nWARN b\nERROR c\nWARN d\n"}, judge=lines_are("warns.txt", ["WARN b", "WARN d"]),
+              wordings=("warns.txt: only the app.log lines beginning with WARN.",)),
+    BenchTask("long_words", "select", "Write the words in words.txt that have more than 3 letters to long.txt, one "
+              "per line.", {"words.txt": "cat\nhorse\nox\nmouse\n"}, judge=lines_are("long.txt", ["horse", "mouse"]),
+              wordings=("long.txt should list the words of words.txt longer than three letters.",)),
+    BenchTask("skip_blank", "select", "Copy list.txt to full.txt without its empty lines.",
+              {"list.txt": "a\n\nb\n\n"}, judge=lines_are("full.txt", ["a", "b"]),
+              wordings=("full.txt should be list.txt with the blank lines left out.",)),
+    BenchTask("product_nums", "arithmetic", "Multiply the numbers in f.txt together and write the result to "
+              "product.txt.", {"f.txt": "2\n3\n4\n"}, judge=number_in("product.txt", 24),
+              wordings=("product.txt should contain the product of all numbers in f.txt.",)),
+    BenchTask("range_nums", "arithmetic", "Write the difference between the largest and the smallest number in "
+              "r.txt to range.txt.", {"r.txt": "7\n2\n9\n"}, judge=number_in("range.txt", 7),
+              wordings=("range.txt: the biggest number of r.txt minus the smallest.",)),
+    BenchTask("char_count", "count", "Count the characters in word.txt, not the newline, and save the count to "
+              "chars.txt.", {"word.txt": "banana\n"}, judge=number_in("chars.txt", 6),
+              wordings=("How many letters has the word in word.txt? Write it in chars.txt.",)),
+    BenchTask("csv_rows", "count", "How many data rows (not the header) does people.csv have? Write the number to "
+              "rows.txt.", {"people.csv": "name\nann\nbob\ncid\nden\n"}, judge=number_in("rows.txt", 4),
+              wordings=("rows.txt should hold the number of rows of people.csv under its header.",)),
+    BenchTask("nested_set", "structured", "In db.json, set db.port to 5433.",
+              {"db.json": '{"db": {"host": "h", "port": 5432}}\n'},
+              judge=json_file("db.json", {"db": {"host": "h", "port": 5433}}),
+              wordings=("db.json's port under db should be 5433 instead of 5432.",)),
+    BenchTask("toml_off", "structured", "Turn off cache in opts.toml (set it to false).",
+              {"opts.toml": "cache = true\nsize = 3\n"}, judge=toml_file("opts.toml", {"cache": False, "size": 3}),
+              wordings=("opts.toml should have cache = false, the rest as it is.",)),
+    BenchTask("rates_fetch", "infeasible", "Download today's exchange rates from https://example.com/rates.json into "
+              "rates.json.", missing=NO_NETWORK,
+              wordings=("rates.json should be the current file at https://example.com/rates.json.",)),
+    BenchTask("budget_missing", "infeasible", "Add up the numbers in budget.txt and write the total to total.txt.",
+              missing=("budget.txt",),
+              wordings=("total.txt should hold the sum of budget.txt's numbers.",)),
+    BenchTask("libre_pdf", "infeasible", "Use libreoffice to convert letter.docx to letter.pdf.",
+              {"letter.docx": "not really a document\n"}, missing=("libreoffice", "soffice"),
+              absent_program="libreoffice",
+              wordings=("Could you turn letter.docx into letter.pdf with libreoffice?",)),
+    BenchTask("sms_mom", "infeasible", "Send a text message to my mom saying I am late.",
+              missing=("sms", "text message", "phone", "message"),
+              wordings=("Can you text my mom that I'm running late?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -977,7 +1058,7 @@ del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
-        "held-out-7": HELD_OUT_7,
+        "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7}
 
 
@@ -1135,7 +1216,9 @@ def main() -> int:
                              "held-out: 8 written after those; held-out-2: 26 written before the work on "
                              "wording, never tuned to; held-out-3: 12 written after it, to confirm; held-out-4: 23 written after those, to confirm "
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
-                             "runs; held-out-7: 24 written after held-out-6's runs, never worked on; all: every one")
+                             "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
+                             "held-out-7's runs, never worked on; all: every one but held-out-8 (its replay answers "
+                             "are not written yet)")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
