@@ -446,55 +446,51 @@ def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_
     assert task.status == "complete", task.pause_reason
 
 
+def start_line_task(make_app, *replies):
+    """A task to insert START atop steps.txt, with attempts taking turns (the sandbox runs the programs),
+    run with the scripted replies; the task as it ended and the app."""
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
+    model.enqueue_for("executor", *replies)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
+    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
+    run(app)
+    return app.store.get(task.id), app
+
+
 def test_where_styles_alternate_a_program_and_a_tool_round_must_agree(make_app):
     """held-out-6 with code attempts: two programs agreed on steps.txt's 'STARTmix' (both forgot the
     newline) and on hosts.txt's 'db=newold'. Samples of one prompt share its misreadings; where the
     styles alternate (``mixed``), agreement counts only between a program and a tool round."""
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
     wrong = "```python\nlines = open('steps.txt').readlines()\nopen('steps.txt', 'w').write('START' + ''.join(lines))\n```"
-    model.enqueue_for("executor",
-                      call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
-                      wrong,                           # attempt 2, a program
-                      call("run_shell", command="printf 'START\\n' | cat - steps.txt > t && mv t steps.txt"),
-                      call("step_done", report="ok"),  # attempt 3, a tool round: agrees with attempt 1, same style
-                      wrong.replace("lines", "rows"))  # attempt 4, a program: agrees with attempt 2, same style
-    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
-    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
-    run(app)
-    task = app.store.get(task.id)
+    task, app = start_line_task(
+        make_app, call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
+        wrong,                           # attempt 2, a program
+        call("run_shell", command="printf 'START\\n' | cat - steps.txt > t && mv t steps.txt"),
+        call("step_done", report="ok"),  # attempt 3, a tool round: agrees with attempt 1, same style
+        wrong.replace("lines", "rows"))  # attempt 4, a program: agrees with attempt 2, same style
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
 
 
 def test_where_styles_alternate_a_program_that_agrees_with_a_tool_round_decides(make_app):
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
-    model.enqueue_for("executor",
-                      call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
-                      "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```")
-    model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
-    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
-    run(app)
-    task = app.store.get(task.id)
+    task, app = start_line_task(
+        make_app, call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
+        "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```")
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
 
 
 def test_where_styles_alternate_two_programs_that_agree_wait_for_a_tool_round_to_confirm(make_app):
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
     right = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
-    model.enqueue_for("executor",
-                      call("step_done", report="done"),  # attempt 1, a tool round: changed nothing
-                      right,                             # attempt 2, a program
-                      call("step_done", report="done"),  # attempt 3: nothing again
-                      right.replace("text", "old"),      # attempt 4, a program: agrees, same style
-                      call("write_file", path="steps.txt", content="START\nmix\nbake\n"),
-                      call("step_done", report="ok"))    # attempt 5 (past attempts_max): confirms across
-    model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
-    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
-    run(app)
-    task = app.store.get(task.id)
+    task, app = start_line_task(
+        make_app,
+        call("step_done", report="done"),  # attempt 1, a tool round: changed nothing
+        right,                             # attempt 2, a program
+        call("step_done", report="done"),  # attempt 3: nothing again
+        right.replace("text", "old"),      # attempt 4, a program: agrees, same style
+        call("write_file", path="steps.txt", content="START\nmix\nbake\n"),
+        call("step_done", report="ok"))    # attempt 5 (past attempts_max): confirms across
     assert task.status == "complete", task.pause_reason
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
     assert "attempts 2 and 5" in agreed[0]["reason"] or "attempts 4 and 5" in agreed[0]["reason"], agreed

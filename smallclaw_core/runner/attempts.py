@@ -136,7 +136,7 @@ def discard(tries: "Tries | None") -> None:
 
 async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint: str | None) -> Attempt:
     """One attempt at the current step in a throwaway copy; its change and whether it may vote."""
-    from .rounds import _observer, step_inputs, task_tools
+    from .rounds import _observer, step_inputs
 
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
     round_no = task.rounds + 1
@@ -156,7 +156,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     before = StructureState.of(folder)
     protected = step_inputs(app, task, step_i)
     loop_state = json.loads(json.dumps(task.loop_state))
-    tools = attempt_tools(driver.tools if driver.tools is not None else task_tools(app), folder)
+    tools = attempt_tools(_tools(driver), folder)
     observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
                                    round_no, protected, attempt=number)
     ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
@@ -185,12 +185,18 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     attempt = Attempt(number, _after(measured, folder), None, answer,
                       messages[start:] if result is not None else [], evidence, measured, folder, style)
     attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
-    outside = held_back_calls(driver.tools if driver.tools is not None else task_tools(app), evidence)
+    outside = held_back_calls(_tools(driver), evidence)
     if outside:
         # the step needs a tool whose effect must happen once, for real: ordinary rounds from here
         attempt.failed = f"it needs {', '.join(outside)}, which acts outside the workspace"
         driver.no_attempts = True
     return attempt
+
+
+def _tools(driver: Any) -> dict[str, Any]:
+    """The tools the driver's task has (the driver's own, else every registered one)."""
+    from .rounds import task_tools
+    return driver.tools if driver.tools is not None else task_tools(driver.app)
 
 
 def _style(cfg: Any, number: int, tools: dict[str, Any], registry: Any) -> str:
@@ -298,7 +304,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
 
     from .retry import RoundTooSlow
-    from .rounds import record_start, task_tools
+    from .rounds import record_start
 
     app, cfg, step_i = driver.app, driver.cfg, task.current_step
     tries: Tries | None = driver.tries
@@ -346,7 +352,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     vacuous = not attempt.change and any(a.change for a in tries.attempts)
     # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
     # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
-    tools = driver.tools if driver.tools is not None else task_tools(app)
+    tools = _tools(driver)
     across = "run_shell" in tools and _configured(cfg, tools, app.tools) == "mixed"
     twin = None if attempt.failed or vacuous else next(
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())

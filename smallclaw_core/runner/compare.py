@@ -107,12 +107,10 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
             world_a = {**base, **{k: v for k, v in a.items() if v is not None}}
             world_b = {**base, **{k: v for k, v in b.items() if v is not None}}
             ran = _behaviour(name, x, world_a)
-            if ran == _behaviour(name, y, world_b):
-                # two different programs that both crash, hang, or print nothing agree on nothing seen
-                printed = ran[0] == "ran" and ran[1] == 0 and bool(ran[2])
-                seen, silent = seen or printed, silent or (not printed and ran[0] == "ran" and ran[1] == 0)
-                if printed or ran[0] == "ran" and ran[1] == 0:
-                    continue
+            # two different programs that both crash or hang agree on nothing; both silent, only on what else they made
+            if ran == _behaviour(name, y, world_b) and ran[:2] == ("ran", 0):
+                seen, silent = seen or bool(ran[2]), silent or not ran[2]
+                continue
         return False
     return seen or not silent
 
