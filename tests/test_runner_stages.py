@@ -975,6 +975,54 @@ def test_a_pause_names_what_the_goal_needs_that_is_not_here(make_app, goal, name
     assert task.status == "needs_assistance" and named in task.pause_reason, task.pause_reason
 
 
+@pytest.mark.parametrize("goal, output, named", [
+    # the words name no program, the call does (held-out-7's play_song: `mpg3 song.mp3`)
+    ("Can you play song.mp3 out loud for me?", "/bin/sh: 1: mpg3zz: not found", "mpg3zz is not installed here"),
+    # a program that imports a module this machine lacks
+    ("Turn scan.png into text in scan.txt.", "Traceback (most recent call last):\n  File \"<stdin>\", line 1\n"
+     "ModuleNotFoundError: No module named 'pytesseractzz'", "pytesseractzz (a Python module) is not installed here"),
+    # the words do not say that the goal reads orders.txt; a call that tried does
+    ("orders_count.txt should say how many lines orders.txt has.", "wc: orders.txt: No such file or directory",
+     "orders.txt is not in the workspace (a call tried to read it)"),
+    ("Get the Bitcoin price from the internet into btc.txt.", "curl: (6) Could not resolve host: api.example.com",
+     "commands here could not reach the network (Could not resolve host: api.example.com)"),
+])
+def test_a_pause_names_what_the_calls_ran_into_that_is_not_here(make_app, goal, output, named):
+    """Independent attempts that each failed their own way pause with what they made, not with each
+    failure; what one of them ran into that this machine lacks is added, where the reason does not say it."""
+    from smallclaw_core.runner.intents import with_blockers
+    app, _ = make_app(only=["runner", "shell_tools"])
+    task = app.tasks.create(goal, [goal])
+    app.tasks.journal(task.id, "tool_result", {"id": "r1.1", "name": "run_shell", "error": True,
+                                               "result": f"exit code 1 (0.1 s)\n{output}"})
+    reason = "4 independent attempts at step 1 did not agree on a result (#2: changed nothing)."
+    assert named in with_blockers(app, app.store.get(task.id), reason)
+    said = f"{reason} The same failure in 2 of 4 attempts: `x`: {output.splitlines()[-1]}"
+    assert with_blockers(app, app.store.get(task.id), said).count(named.split(" ", 1)[0]) <= 1 or "network" in named
+
+
+def test_what_the_calls_ran_into_is_checked_against_the_machine():
+    """An output file a call looked for, a program that is installed after all (a typo in a path): none
+    of these is what the machine lacks."""
+    from smallclaw_core.runner.lacking import lacking
+    ran = [entry("tool_result", error=True, result="Error: no file 'count.txt' in the workspace"),
+           entry("tool_result", error=True, result="/bin/sh: 1: sh: not found"),
+           entry("tool_result", error=True, result="cat: notes.txt: No such file or directory"),
+           entry("tool_result", error=False, result="/bin/sh: 1: zzprog: not found"),
+           entry("tool_result", error=True, not_run=True, result="/bin/sh: 1: yyprog: not found")]
+    assert lacking(ran, lambda n: n == "notes.txt", ["notes.txt", "input.txt"]) == []
+    assert lacking(ran[:1] + [entry("tool_result", error=True, result="sh: 1: zzprog: not found")],
+                   lambda n: False, ["count.txt"]) == [
+        ("zzprog", "zzprog is not installed here (a command needed it)"),
+        ("count.txt", "count.txt is not in the workspace (a call tried to read it)")]
+
+
+def test_a_syntax_errors_line_is_what_a_pause_quotes():
+    from smallclaw_core.runner.evidence import error_line
+    out = 'exit code 1 (0.07 s)\n  File "<stdin>", line 1\n    import x y\n             ^\nSyntaxError: invalid syntax\n'
+    assert error_line(out) == "SyntaxError: invalid syntax"
+
+
 def test_checks_smallclaw_derived_do_not_pass_what_the_guards_after_them_refuse(make_app):
     app, model = make_app(only=["runner", "shell_tools"])
     code = "with open('hello.txt', 'w') as f:\n    f.write('hello world\\n')\n"

@@ -217,12 +217,21 @@ class StructureState:
         return broken
 
 
+#: the last line of a Python error: the exception and its message
+_RAISED = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b:?")
+
+
 def error_line(output: Any) -> str:
     """The line of a failed call's output that says what went wrong: a Python traceback's last line
-    (the exception), else the first line that is not the exit status."""
+    (the exception; for a SyntaxError, the line that names it), else the first line that is not the
+    exit status."""
     lines = [ln.strip() for ln in str(output).splitlines() if ln.strip()]
     if any(ln.startswith("Traceback (most recent call last)") for ln in lines):
         return lines[-1][:160]
+    if any(ln.startswith('File "') for ln in lines):  # a SyntaxError has no "Traceback" line above it
+        raised = [ln for ln in lines if _RAISED.match(ln)]
+        if raised:
+            return raised[-1][:160]
     if any(ln.startswith("%") or re.fullmatch(r"[\d\s.:%kMG-]+", ln) for ln in lines):
         return lines[-1][:160]  # a progress meter (curl's) comes first: why it failed is at the end
     return next((ln for ln in lines if not ln.startswith("exit code")), lines[0] if lines else "failed")[:160]

@@ -16,6 +16,8 @@ from smallclaw_core.intent import Intent, Role, file_names, read_intent
 from smallclaw_core.tasks import Step, Task
 from smallclaw_core.workspace import Workspace
 
+from .lacking import lacking
+
 
 def _exists_now(app: Any, task: Task, workspace: Any = None):
     files = Workspace(workspace if workspace is not None else app.workspace_for(task.id))
@@ -106,8 +108,10 @@ def missing_inputs(app: Any, task: Task) -> str | None:
 def with_blockers(app: Any, task: Task, reason: str) -> str:
     """A pause's ``reason``, with what the goal names that is not here, when the reason does not say it:
     a program it names that is not installed, a host it names while commands have no network, a file it
-    certainly reads that is not in the workspace. Facts about this machine, added to a pause (never a
-    cause of one): the user learns what is missing however the model failed."""
+    certainly reads that is not in the workspace; and what the task's calls ran into that this machine
+    lacks (``lacking``: a program or module not installed, no network, an input not there). Facts about
+    this machine, added to a pause (never a cause of one): the user learns what is missing however the
+    model failed."""
     import re
     import shutil
 
@@ -121,4 +125,9 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     facts += [f"{f.name} is not in the workspace" for f in intent.files
               if f.role is Role.READ and f.certain and not f.exists and f.name not in makes]
     facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", reason)]
+    # what the calls ran into, where neither the reason nor the words said it
+    reads = [f.name for f in intent.files if (f.role is Role.READ or not f.certain) and f.name not in makes]
+    facts += [fact for about, fact in lacking(app.store.journal(task.id), _exists_now(app, task), reads)
+              if about not in reason and not any(f.startswith(about + " ") for f in facts)
+              and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
