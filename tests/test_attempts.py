@@ -295,7 +295,7 @@ def test_a_tool_that_acts_outside_the_workspace_is_never_run_by_an_attempt(make_
 
 
 def test_a_candidate_names_the_files_it_could_not_keep_apart_from_those_it_removes():
-    from smallclaw_core.runner.attempts import CANDIDATE_BYTES, _candidate
+    from smallclaw_core.runner.choosing import CANDIDATE_BYTES, candidate as _candidate
 
     shown = _candidate(Attempt(2, {"a.txt": b"hi\n", "gone.txt": None, "pic.bin": b"\xff\xd8\xff",
                                    "big.txt": b"x" * (CANDIDATE_BYTES + 1)}, None))
@@ -458,39 +458,100 @@ def start_line_task(make_app, *replies):
     return app.store.get(task.id), app
 
 
-def test_where_styles_alternate_a_program_and_a_tool_round_must_agree(make_app):
+def test_where_styles_alternate_a_program_and_a_typed_answer_must_agree(make_app):
     """held-out-6 with code attempts: two programs agreed on steps.txt's 'STARTmix' (both forgot the
     newline) and on hosts.txt's 'db=newold'. Samples of one prompt share its misreadings; where the
-    styles alternate (``mixed``), agreement counts only between a program and a tool round."""
+    styles alternate (``mixed``), agreement counts only between a program and an attempt that typed the
+    file (here a reply with its contents: the step changes one file)."""
     wrong = "```python\nlines = open('steps.txt').readlines()\nopen('steps.txt', 'w').write('START' + ''.join(lines))\n```"
     task, app = start_line_task(
-        make_app, call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
-        wrong,                           # attempt 2, a program
-        call("run_shell", command="printf 'START\\n' | cat - steps.txt > t && mv t steps.txt"),
-        call("step_done", report="ok"),  # attempt 3, a tool round: agrees with attempt 1, same style
-        wrong.replace("lines", "rows"))  # attempt 4, a program: agrees with attempt 2, same style
+        make_app, "```\nSTART\nmix\nbake\n```",   # attempt 1, a reply with the file
+        wrong,                                      # attempt 2, a program
+        "START\nmix\nbake",                         # attempt 3, a reply: agrees with attempt 1, same kind
+        wrong.replace("lines", "rows"))             # attempt 4, a program: agrees with attempt 2, same style
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
 
 
-def test_where_styles_alternate_a_program_that_agrees_with_a_tool_round_decides(make_app):
+def test_where_styles_alternate_a_program_that_agrees_with_a_reply_decides(make_app):
     task, app = start_line_task(
-        make_app, call("write_file", path="steps.txt", content="START\nmix\nbake\n"), call("step_done", report="ok"),
+        make_app, "Here it is:\n```text\nSTART\nmix\nbake\n```",
         "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```")
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
+    calls = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call"]
+    assert calls[0]["name"] == "write_file" and calls[0]["arguments"] == {"path": "steps.txt",
+                                                                         "content": "START\nmix\nbake\n"}
 
 
-def test_where_styles_alternate_two_programs_that_agree_wait_for_a_tool_round_to_confirm(make_app):
+def test_where_styles_alternate_two_programs_that_agree_wait_for_a_reply_to_confirm(make_app):
     right = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
     task, app = start_line_task(
         make_app,
-        call("step_done", report="done"),  # attempt 1, a tool round: changed nothing
-        right,                             # attempt 2, a program
-        call("step_done", report="done"),  # attempt 3: nothing again
-        right.replace("text", "old"),      # attempt 4, a program: agrees, same style
-        call("write_file", path="steps.txt", content="START\nmix\nbake\n"),
-        call("step_done", report="ok"))    # attempt 5 (past attempts_max): confirms across
+        "mix\nbake",                        # attempt 1, a reply: changed nothing
+        right,                              # attempt 2, a program
+        "```\nmix\nbake\n```",             # attempt 3: nothing again
+        right.replace("text", "old"),       # attempt 4, a program: agrees, same style
+        "START\nmix\nbake\n")              # attempt 5 (past attempts_max): confirms across
     assert task.status == "complete", task.pause_reason
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
     assert "attempts 2 and 5" in agreed[0]["reason"] or "attempts 4 and 5" in agreed[0]["reason"], agreed
+
+
+def mixed_task(make_app, steps, files, *replies):
+    """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
+    model.enqueue_for("executor", *replies)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", steps)
+    for name, text in files.items():
+        (app.workspace_for(task.id) / name).write_text(text)
+    run(app)
+    return app.store.get(task.id), app, model
+
+
+def test_a_typed_number_counts_where_a_program_computed_the_same(make_app):
+    """A reply types the count (it cannot compute); alone it proves nothing, but a program that counted
+    and wrote the same number is a second, independent way to the same file."""
+    task, app, model = mixed_task(
+        make_app, ["Count the lines of colors.txt that say red and write the number to reds.txt"],
+        {"colors.txt": "red\nblue\nred\n"},
+        "```\n2\n```",
+        "```python\nn = sum(1 for l in open('colors.txt') if l.strip() == 'red')\nopen('reds.txt', 'w').write(f'{n}\\n')\n```")
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "reds.txt").read_text().strip() == "2"
+    ask = model.requests_for("executor")[0].messages[-1].content
+    assert "--- colors.txt ---\nred\nblue\nred" in ask and "complete new contents of reds.txt" in ask, ask
+
+
+def test_two_replies_typing_one_number_do_not_agree(make_app):
+    task, app, _ = mixed_task(
+        make_app, ["Count the lines of colors.txt that say red and write the number to reds.txt"],
+        {"colors.txt": "red\nblue\nred\n"},
+        "3", "```python\nprint(1/0)\n```", "3", "```python\nprint(1/0)\n```")
+    assert task.status == "needs_assistance", task.status
+    assert not (app.workspace_for(task.id) / "reds.txt").exists()
+
+
+def test_a_step_that_changes_more_than_one_file_gets_tool_rounds_not_replies(make_app):
+    task, app, model = mixed_task(
+        make_app, ["Remove old.txt and write hi to new.txt"], {"old.txt": "x\n"},
+        call("run_shell", command="rm old.txt && echo hi > new.txt"), call("step_done", report="ok"),
+        "```python\nimport os\nos.remove('old.txt')\nopen('new.txt', 'w').write('hi\\n')\n```")
+    assert task.status == "complete", task.pause_reason
+    assert [e.data["name"] for e in app.store.journal(task.id) if e.kind == "tool_call"][0] == "run_shell"
+
+
+def test_a_program_is_shown_the_start_of_an_input_larger_than_it_is_shown_whole(make_app):
+    """The files shown to a program were read whole or not at all: an input past 1,500 bytes raised, and
+    the runner stopped at the first program attempt. A reply is not asked for where an input is too
+    large to show whole: the turn is a tool round."""
+    big = "".join(f"line {i}\n" for i in range(600))
+    task, app, model = mixed_task(
+        make_app, ["Write the last word of big.txt to last.txt"], {"big.txt": big},
+        call("run_shell", command="tail -n 1 big.txt | cut -d' ' -f2 > last.txt"), call("step_done", report="ok"),
+        "```python\nopen('last.txt', 'w').write(open('big.txt').read().split()[-1] + '\\n')\n```")
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "last.txt").read_text() == "599\n"
+    ask = [r for r in model.requests_for("executor") if "Python 3 program" in r.messages[0].content][0].messages[-1].content
+    assert "--- big.txt ---\nline 0\n" in ask and "line 599" not in ask

@@ -41,11 +41,13 @@ from smallclaw_core.tools import ToolContext
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
+from .choosing import ask_to_choose
 from .compare import agree, plainer
 from .conversation import conversation, step_message
-from .evidence import StructureState, attempt_prefix, common_failure, last_failure
+from .evidence import StructureState, attempt_prefix, last_failure
 from .intents import step_intent
 from .programs import code_attempt
+from .replies import NOT_FOR_REPLIES, reply_attempt, reply_target
 from .trial_tools import attempt_tools, held_back_calls
 from .verifying import MODEL_ORDER
 
@@ -68,7 +70,8 @@ class Attempt:
     measured: Change | None = None
     #: the throwaway copy it ran in (kept until the step is decided, for files too large to keep)
     folder: Path | None = None
-    #: how it worked: "tools" (a round with the task's tools) or "code" (one program, run)
+    #: how it worked: "tools" (a round with the task's tools), "code" (one program, run) or "reply" (a file's
+    #: contents in one reply, ``replies.py``); a program and either of the others fail in different ways
     style: str = "tools"
 
     def calls(self) -> list[str]:
@@ -165,10 +168,15 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     options = ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
                            seed=random.randrange(1, 2**31))
     style = "code" if _style(cfg, number, tools, app.tools) == "code" and "run_shell" in tools else "tools"
+    target = None if style == "code" or _configured(cfg, tools, app.tools) != "mixed" or "write_file" not in tools \
+        else reply_target(app, task, folder)
+    style = "reply" if target else style
     try:
-        if style == "code":
+        if style != "tools":
             with anyio.fail_after(cfg.round_timeout):
-                answer = await code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint)
+                answer = await (code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint) if target
+                                is None else reply_attempt(driver, task, ctx, observer, tools["write_file"], options,
+                                                           hint, target))
             result = None
         else:
             with anyio.fail_after(cfg.round_timeout):
@@ -210,6 +218,11 @@ def _style(cfg: Any, number: int, tools: dict[str, Any], registry: Any) -> str:
     return style
 
 
+def _coded(a: Attempt) -> bool:
+    """Whether an attempt was a program (in mixed, one must agree with one that was not)."""
+    return a.style == "code"
+
+
 def _configured(cfg: Any, tools: dict[str, Any], registry: Any) -> str:
     """``[runner] attempt_style``, ``auto`` resolved for the task's tools."""
     style = getattr(cfg, "attempt_style", "tools")
@@ -239,6 +252,8 @@ async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path,
     for verifier in sorted(app.verifiers.values(), key=lambda v: getattr(v, "order", 50)):
         if getattr(verifier, "order", 50) >= MODEL_ORDER:
             break
+        if attempt.style == "reply" and getattr(verifier, "name", "") in NOT_FOR_REPLIES:
+            continue
         verdict: Verdict | None = await verifier.verify(ctx)
         if verdict is not None and not verdict.passed:
             return verdict.reason
@@ -356,7 +371,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     across = "run_shell" in tools and _configured(cfg, tools, app.tools) == "mixed"
     twin = None if attempt.failed or vacuous else next(
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
-         and not (across and a.style == attempt.style) and agree(a, attempt, base_files, named)), None)
+         and not (across and _coded(a) == _coded(attempt)) and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     if twin is not None:
         try:
@@ -368,11 +383,11 @@ async def agreement(driver: Any, task: Task) -> bool:
     # each style must agree, the result two attempts of one style made is still one)
     voting = [a for a in tries.attempts if a.failed is None]
     lone = len(voting) == 1 or across and len(voting) > 1 and all(
-        a.style == voting[0].style and agree(voting[0], a, base_files, named) for a in voting[1:])
+        _coded(a) == _coded(voting[0]) and agree(voting[0], a, base_files, named) for a in voting[1:])
     if number >= cfg.attempts_max * (2 if lone else 1):
         discard(tries)
         driver.tries = None
-        return _ask_to_choose(driver, task, tries.attempts)
+        return ask_to_choose(driver, task, tries.attempts)
     return True
 
 
@@ -408,43 +423,3 @@ def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int
     app.tasks.journal(task.id, "step_done", {"step": step_i, "description": task.steps[step_i].description},
                       step=step_i, round=task.rounds)
     return True
-
-
-#: what one file of a candidate may hold in the journal (larger ones are named, not kept)
-CANDIDATE_BYTES = 64 * 1024
-
-
-def _candidate(a: Attempt) -> dict[str, Any]:
-    """An attempt as the user sees it to pick it: its files' new text (None: removed, or named in
-    ``not_kept`` with why when too large or not text, and then ``kept`` is False: it cannot be picked)."""
-    change: dict[str, str | None] = dict.fromkeys(a.change)
-    not_kept: dict[str, str] = {}
-    for path, data in ((p, d) for p, d in a.change.items() if d is not None):
-        try:
-            if len(data) > CANDIDATE_BYTES:
-                not_kept[path] = f"{len(data)} bytes, larger than the {CANDIDATE_BYTES // 1024} KB kept"
-            else:
-                change[path] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            not_kept[path] = f"not text ({len(data)} bytes)"
-    return {"attempt": a.number, "failed": a.failed, "summary": a.summary(), "change": change,
-            "kept": not not_kept, "not_kept": not_kept}
-
-
-def _ask_to_choose(driver: Any, task: Task, tried: list[Attempt]) -> bool:
-    """No two attempts agreed: the task pauses with what each made, for the user to pick, edit or hint."""
-    app, step_i = driver.app, task.current_step
-    voting = [a for a in tried if a.failed is None]
-    candidates = [_candidate(a) for a in tried]
-    app.tasks.journal(task.id, "candidates", {"step": step_i, "candidates": candidates}, step=step_i,
-                      round=task.rounds)
-    if voting:
-        shown = "; ".join(f"#{a.number}: {a.summary(80)}" for a in voting)
-        reason = (f"{len(tried)} independent attempts at step {step_i + 1} did not agree on a result ({shown}). "
-                  f"Pick one with `smallclaw task pick {task.id} N`, or resume with a hint.")
-    else:
-        reason = (f"{len(tried)} attempts at step {step_i + 1} failed; the last: {tried[-1].failed}" if tried
-                  else f"step {step_i + 1} could not be attempted")
-    blocker = common_failure([a.evidence for a in tried])  # what stopped them all is what the user needs
-    return driver.needs_user(task.id, reason + (f" The same failure in {blocker[0]} of {len(tried)} attempts: "
-                                                f"{blocker[1]}" if blocker else ""))

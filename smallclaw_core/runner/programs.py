@@ -49,7 +49,7 @@ def program_of(reply: str) -> str:
     return "".join(f"import {m}\n" for m in missing) + program
 
 
-def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str], list[str]]:
+def _shown_files(app: Any, task: Task, workspace: Path, limit: int = SHOWN) -> tuple[str, list[str], list[str]]:
     """The files the step or goal names that are in the copy, with their first characters (a code attempt
     cannot read them), the scripts (.py) the step makes or changes, and the other files it makes."""
     step, goal = step_intent(app, task), goal_intent(app, task)
@@ -57,7 +57,7 @@ def _shown_files(app: Any, task: Task, workspace: Path) -> tuple[str, list[str],
     shown = []
     for name in dict.fromkeys(f.name for f in (*step.files, *goal.files)):
         if ws.is_file(name):
-            text = ws.read_bytes(name, limit=SHOWN).decode("utf-8", "replace")
+            text = ws.read_bytes(name, limit=limit, partial=True).decode("utf-8", "replace")
             shown.append(f"--- {name} ---\n{text}")
     scripts = [f.name for f in step.files if f.role in (Role.WRITE, Role.EDIT) and f.name.endswith(".py")]
     outputs = [f.name for f in step.files if f.role is Role.WRITE and not f.name.endswith(".py")]

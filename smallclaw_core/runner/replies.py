@@ -1,0 +1,98 @@
+"""An attempt as one reply: the whole new contents of the one file a step makes or changes.
+
+A program and a tool round at the same step fail in different ways, which is why, with
+``attempt_style = "mixed"``, only one of each may agree. A 0.5B model rarely gets through
+a tool round, though (it reads, forgets to write, or never calls step_done), so where the
+step makes or changes exactly one file, the turn that is not a program asks for that
+file's contents directly: the files the step names are shown, the reply is the file, and
+SmallClaw saves it with ``write_file`` in the attempt's copy, so every guard sees the call
+as it sees any other. A number in such a reply was typed, not computed; it counts only
+where a program, which computes, made the same file (``NOT_FOR_REPLIES``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from smallclaw_core.chat import cut_middle
+from smallclaw_core.intent import Role
+from smallclaw_core.models import Message, ModelOptions
+from smallclaw_core.tasks import Task
+from smallclaw_core.tools import ToolContext
+from smallclaw_core.workspace import Workspace
+
+from .intents import step_intent
+from .programs import _shown_files
+
+REPLY_PROMPT = (
+    "You write the complete contents of one file, exactly as it is saved once a task is done. "
+    "Reply with the file's contents only, in one fenced block, with no explanation."
+)
+#: the largest file shown whole to a reply attempt: a reply cannot change what it was not shown
+SHOWN_WHOLE = 4000
+#: deterministic verifiers that do not judge a reply alone: its numbers are typed by design, and
+#: agreement with a program, which computed them, decides
+NOT_FOR_REPLIES = frozenset({"grounding"})
+
+
+def reply_target(app: Any, task: Task, workspace: Path, index: int | None = None) -> str | None:
+    """The one file the step makes or changes, when a reply can make it: the step names no file to
+    remove or rename and no folder, the file is not larger than a reply is shown, and no other file
+    the step names is either (a reply must see its inputs whole). None otherwise."""
+    intent = step_intent(app, task, index, workspace)
+    if intent.folders or any(f.role in (Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files):
+        return None
+    targets = {f.name for f in intent.files if f.role in (Role.WRITE, Role.EDIT)}
+    if len(targets) != 1:
+        return None
+    files = Workspace(workspace)
+    for f in intent.files:
+        try:
+            st = files.stat(f.name)
+        except (OSError, ValueError):
+            return None
+        if st is not None and st.st_size > SHOWN_WHOLE:
+            return None
+    return next(iter(targets))
+
+
+def file_of(reply: str) -> str:
+    """The file in a model's reply: its first fenced block (else the reply), ending with one newline."""
+    fenced = re.search(r"```[\w+.-]*[ \t]*\n(.*?)```", reply, re.S)
+    text = fenced.group(1) if fenced else reply
+    text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("```")).strip("\n")
+    return text + "\n" if text.strip() else ""
+
+
+async def reply_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, write_file: Any,
+                        options: ModelOptions, hint: str | None, target: str) -> str:
+    """An attempt as one reply: the model gives ``target``'s new contents, SmallClaw writes them in the
+    copy with ``write_file`` (journaled as the call it is)."""
+    from smallclaw_core.chat import model_call
+    from smallclaw_core.models import ModelRequest, ToolCall
+
+    app = driver.app
+    files = ", ".join(sorted(n for n, _ in Workspace(ctx.workspace).walk(limit=50, hidden=False))) or "none"
+    shown, _, _ = _shown_files(app, task, Path(ctx.workspace), limit=SHOWN_WHOLE)
+    ask = (f"Task: {task.goal}\nDo this part now: {task.steps[task.current_step].description}\n"
+           f"Files in the folder: {files}" + (f"\n{shown}" if shown else "")
+           + (f"\nAn earlier try failed: {hint}" if hint else "")
+           + f"\nReply with the complete new contents of {target}.")
+    request = ModelRequest(model=driver.ref.model, messages=[Message("system", REPLY_PROMPT), Message("user", ask)],
+                           options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
+    reply = await model_call(driver.ref, request)
+    if observer.model_called:
+        observer.model_called(reply, 0.0)
+    call = ToolCall("write_file", {"path": target, "content": file_of(reply.content)}, id="reply")
+    observer.tool_started(call, write_file)
+    try:
+        output = await write_file.call(call.arguments, ctx)
+        failed = output.__class__.__name__ == "ToolFailure"
+    except Exception as exc:  # a refused write is the attempt's failure, as for a tool call
+        output, failed = f"Error: {exc}", True
+    observer.tool_finished(call, output, failed)
+    return cut_middle(output, 500)
