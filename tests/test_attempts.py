@@ -479,6 +479,7 @@ def test_where_styles_alternate_a_program_that_agrees_with_a_reply_decides(make_
         "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```")
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
+    assert [e.data["style"] for e in app.store.journal(task.id) if e.kind == "round"] == ["reply", "code"]
     calls = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call"]
     assert calls[0]["name"] == "write_file" and calls[0]["arguments"] == {"path": "steps.txt",
                                                                          "content": "START\nmix\nbake\n"}

@@ -151,15 +151,19 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
         text += f"\nAn earlier try at this step failed: {hint}"
     messages.append(Message("user", text))
     start = len(messages) - 1
+    tools = attempt_tools(_tools(driver), folder)
+    style = "code" if _style(cfg, number, tools, app.tools) == "code" and "run_shell" in tools else "tools"
+    target = None if style == "code" or _configured(cfg, tools, app.tools) != "mixed" or "write_file" not in tools \
+        else reply_target(app, task, folder)
+    style = "reply" if target else style
     entry = app.tasks.journal(task.id, "round", {"round": round_no, "step": step_i, "prompt": text,
-                                                 "attempt": number}, step=step_i, round=round_no)
+                                                 "attempt": number, "style": style}, step=step_i, round=round_no)
     if task.steps[step_i].started_at is None:  # recorded with the round's end (``record_start``)
         task.steps[step_i].started_at = entry.ts
         task.steps[step_i].started_seq = entry.seq - 1
     before = StructureState.of(folder)
     protected = step_inputs(app, task, step_i)
     loop_state = json.loads(json.dumps(task.loop_state))
-    tools = attempt_tools(_tools(driver), folder)
     observer, evidence = _observer(app, driver.detectors, task, driver.ref, tools, loop_state, step_i,
                                    round_no, protected, attempt=number)
     ctx = ToolContext(workspace=folder, task_id=task.id, session_key=task.session_key, app=app,
@@ -167,10 +171,6 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     models = app.config.models
     options = ModelOptions(num_ctx=models.num_ctx, temperature=cfg.attempt_temperature,
                            seed=random.randrange(1, 2**31))
-    style = "code" if _style(cfg, number, tools, app.tools) == "code" and "run_shell" in tools else "tools"
-    target = None if style == "code" or _configured(cfg, tools, app.tools) != "mixed" or "write_file" not in tools \
-        else reply_target(app, task, folder)
-    style = "reply" if target else style
     try:
         if style != "tools":
             with anyio.fail_after(cfg.round_timeout):
