@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-8   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-9   # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -935,6 +935,108 @@ HELD_OUT_8: list[BenchTask] = [
               wordings=("Can you text my mom that I'm running late?",)),
 ]
 
+#: Written after held-out-8's runs and before the work it is to confirm, never worked on: 20 feasible
+#: tasks and 4 that cannot be done here, two wordings each.
+HELD_OUT_9: list[BenchTask] = [
+    BenchTask("stars_script", "script", "Write stars.py, a Python script that prints five asterisks (*****) on one "
+              "line.", judge=script_prints("stars.py", "*****"),
+              wordings=("stars.py should print ***** and nothing else.",)),
+    BenchTask("cube_three", "script", "Create cube.py that prints the cube of 3.",
+              judge=script_prints_number("cube.py", 27),
+              wordings=("Can you write a Python program cube.py whose output is 3 cubed (27)?",)),
+    BenchTask("weekdays_script", "script", "Write days.py that prints Mon, Tue and Wed, each on its own line.",
+              judge=script_prints("days.py", "Mon\nTue\nWed"),
+              wordings=("I'd like a script days.py; when run, it should show the lines 'Mon', 'Tue' and 'Wed', in "
+                        "that order.",)),
+    BenchTask("cities_json", "convert", "Convert cities.csv (columns city,country) to cities.json: a JSON list with "
+              "one object per row, with the keys city and country.",
+              {"cities.csv": "city,country\nLima,Peru\nKyiv,Ukraine\n"},
+              judge=json_file("cities.json", [{"city": "Lima", "country": "Peru"},
+                                              {"city": "Kyiv", "country": "Ukraine"}]),
+              wordings=("Could you turn cities.csv into a JSON file cities.json, each row becoming an object with "
+                        "city and country?",)),
+    BenchTask("tools_csv", "convert", "tools.json is a list of tools, each with a name and a count. Write it out as "
+              "tools.csv with the header line name,count.",
+              {"tools.json": '[{"name": "saw", "count": 2}, {"name": "drill", "count": 1}]\n'},
+              judge=lines_are("tools.csv", ["name,count", "saw,2", "drill,1"]),
+              wordings=("tools.csv should have the header name,count followed by one line per entry of "
+                        "tools.json.",)),
+    BenchTask("langs_lines", "convert", "langs.json holds a JSON list of languages. Write them to langs.txt, one per "
+              "line, in the same order.", {"langs.json": '["python", "rust", "go"]\n'},
+              judge=lines_are("langs.txt", ["python", "rust", "go"]),
+              wordings=("Can you put each language from langs.json on its own line in langs.txt, keeping their "
+                        "order?",)),
+    BenchTask("menu_steak", "edit-in-place", "In menu.txt, replace the word fish with steak.",
+              {"menu.txt": "starter: bread\nmain: fish\ndessert: cake\n"},
+              judge=file_is("menu.txt", "starter: bread\nmain: steak\ndessert: cake"),
+              wordings=("menu.txt should say steak where it now says fish; the other lines stay as they are.",)),
+    BenchTask("drop_meeting", "edit-in-place", "Delete the line meeting at 3 from plan.txt.",
+              {"plan.txt": "wake at 7\nmeeting at 3\ngym at 6\n"}, judge=file_is("plan.txt", "wake at 7\ngym at 6"),
+              wordings=("Could you remove 'meeting at 3' from plan.txt, keeping the other lines?",)),
+    BenchTask("add_signoff", "edit-in-place", "Add the line 'Regards, Kim' to the end of letter.txt.",
+              {"letter.txt": "Dear Sam,\nsee you on Friday.\n"},
+              judge=file_is("letter.txt", "Dear Sam,\nsee you on Friday.\nRegards, Kim"),
+              wordings=("letter.txt should end with one more line, which says: Regards, Kim",)),
+    BenchTask("upper_last", "edit-in-place", "Make the last line of sign.txt upper case and leave the first line as "
+              "it is.", {"sign.txt": "open daily\nno parking\n"}, judge=file_is("sign.txt", "open daily\nNO PARKING"),
+              wordings=("Could you put the last line of sign.txt in capital letters? The other line stays the "
+                        "same.",)),
+    BenchTask("sorted_copy", "folder", "Sort the lines of animals.txt alphabetically and save the result as "
+              "sorted/animals.txt.", {"animals.txt": "zebra\nant\nmole\n"},
+              judge=lines_are("sorted/animals.txt", ["ant", "mole", "zebra"]),
+              wordings=("sorted/animals.txt should hold the lines of animals.txt in A-Z order.",)),
+    BenchTask("recipe_bak", "folder", "Copy recipe.txt into a new folder saved, and name the copy recipe.bak.",
+              {"recipe.txt": "2 eggs\n1 cup flour\n"},
+              judge=all_of(file_is("saved/recipe.bak", "2 eggs\n1 cup flour"),
+                           file_is("recipe.txt", "2 eggs\n1 cup flour")),
+              wordings=("saved/recipe.bak should be a copy of recipe.txt; recipe.txt itself stays where it is.",)),
+    BenchTask("done_prefix", "select", "Copy the lines of checklist.md that start with [x] into finished.txt.",
+              {"checklist.md": "[x] wash car\n[ ] pay tax\n[x] feed cat\n[ ] call gran\n"},
+              judge=lines_are("finished.txt", ["[x] wash car", "[x] feed cat"]),
+              wordings=("Which lines of checklist.md begin with \"[x]\"? Write them, as they are, to "
+                        "finished.txt.",)),
+    BenchTask("no_sold_out", "select", "Write every line of stock.txt that does not contain sold out to "
+              "available.txt.", {"stock.txt": "tea\ncoffee sold out\njuice\nmilk sold out\n"},
+              judge=lines_are("available.txt", ["tea", "juice"]),
+              wordings=("available.txt should hold only those lines of stock.txt that don't mention sold out.",)),
+    BenchTask("walk_steps", "arithmetic", "Add up the numbers in walks.txt and write the total to total_steps.txt.",
+              {"walks.txt": "3200\n4100\n2700\n"}, judge=number_in("total_steps.txt", 10000),
+              wordings=("How many steps do the numbers in walks.txt come to altogether? Put the sum in "
+                        "total_steps.txt.",)),
+    BenchTask("coldest", "arithmetic", "Write the smallest number in lows.txt to coldest.txt.",
+              {"lows.txt": "-2\n5\n-7\n3\n"}, judge=number_in("coldest.txt", -7),
+              wordings=("coldest.txt should contain the lowest value in lows.txt.",)),
+    BenchTask("odometer", "arithmetic", "odometer.txt has the start and end readings of a trip, one per line. Write "
+              "the distance driven (end minus start) to distance.txt.", {"odometer.txt": "12040\n12315\n"},
+              judge=number_in("distance.txt", 275),
+              wordings=("What is the second number in odometer.txt minus the first? Save the answer in "
+                        "distance.txt.",)),
+    BenchTask("add_language", "structured", "Add \"fr\" to the end of the languages list in site.json.",
+              {"site.json": '{"title": "blog", "languages": ["en", "de"]}\n'},
+              judge=json_file("site.json", {"title": "blog", "languages": ["en", "de", "fr"]}),
+              wordings=("site.json's languages should be en, de and fr, in that order; everything else "
+                        "unchanged.",)),
+    BenchTask("pool_threads", "structured", "In worker.toml, change threads in the [pool] table from 4 to 8.",
+              {"worker.toml": '[pool]\nthreads = 4\nqueue = "fast"\n\n[log]\nfile = "w.log"\n'},
+              judge=toml_file("worker.toml", {"pool": {"threads": 8, "queue": "fast"}, "log": {"file": "w.log"}}),
+              wordings=("worker.toml should have threads = 8 under [pool], with the rest as it is.",)),
+    BenchTask("indent_fix", "fix", "hi.py fails with an IndentationError. Fix it so that running it prints hi.",
+              {"hi.py": 'def hi():\nprint("hi")\n\nhi()\n'}, judge=script_prints("hi.py", "hi"),
+              wordings=("Why does hi.py crash? Please repair it; python3 hi.py should print hi.",)),
+    BenchTask("quotes_fetch", "infeasible", "Download https://example.com/quotes.txt and save it as quotes.txt.",
+              missing=NO_NETWORK,
+              wordings=("Could you fetch https://example.com/quotes.txt for me into quotes.txt?",)),
+    BenchTask("roster_missing", "infeasible", "Sort the names in roster.txt alphabetically into roster_sorted.txt.",
+              missing=("roster.txt",),
+              wordings=("roster_sorted.txt should list the names of roster.txt in A-Z order.",)),
+    BenchTask("pdf_text", "infeasible", "Use pdftotext to extract the text of manual.pdf into manual.txt.",
+              {"manual.pdf": "not really a pdf\n"}, missing=("pdftotext",), absent_program="pdftotext",
+              wordings=("Can you get the text out of manual.pdf with pdftotext and save it as manual.txt?",)),
+    BenchTask("lights_off", "infeasible", "Turn off the lights in my living room.",
+              missing=("light", "smart home", "home automation", "device", "physical"),
+              wordings=("Can you switch the living room lights off for me?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1058,7 +1160,7 @@ del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
-        "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8,
+        "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8}
 
@@ -1218,7 +1320,8 @@ def main() -> int:
                              "wording, never tuned to; held-out-3: 12 written after it, to confirm; held-out-4: 23 written after those, to confirm "
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
                              "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
-                             "held-out-7's runs, never worked on; all: every one")
+                             "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
+                             "all: every one but held-out-9 (its replay answers are not written)")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
