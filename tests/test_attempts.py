@@ -556,3 +556,28 @@ def test_a_program_is_shown_the_start_of_an_input_larger_than_it_is_shown_whole(
     assert (app.workspace_for(task.id) / "last.txt").read_text() == "599\n"
     ask = [r for r in model.requests_for("executor") if "Python 3 program" in r.messages[0].content][0].messages[-1].content
     assert "--- big.txt ---\nline 0\n" in ask and "line 599" not in ask
+
+
+def test_where_a_step_makes_a_script_the_reply_says_what_it_prints_and_the_program_must_print_it(make_app):
+    """held-out-8's square_four: "Write sq.py, a script that prints 16, the square of 4." A typed script and
+    a program both wrote ``print(16 ** 2)``: written from the same words, they shared the misreading.
+    The reply now says what the script prints, without writing it; the program that prints 256 disagrees."""
+    wrong = "```python\nprint(16 ** 2)\n```"
+    task, app, model = mixed_task(make_app, ["Write sq.py, a script that prints 16, the square of 4."], {},
+                                  "```\n16\n```", wrong, "16", wrong.replace("16 ** 2", "16*16"))
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert "said that sq.py prints '16'" in task.pause_reason
+    assert not (app.workspace_for(task.id) / "sq.py").exists()
+    first = model.requests_for("executor")[0].messages
+    assert "what `python3 sq.py` prints" in first[-1].content and "prints" in first[0].content
+    candidates = app.tasks.candidates(task)["candidates"]
+    assert not [c for c in candidates if c["attempt"] == 1][0]["kept"]
+
+
+def test_a_program_whose_script_prints_what_the_reply_said_decides(make_app):
+    task, app, _ = mixed_task(make_app, ["Write sq.py, a script that prints 16, the square of 4."], {},
+                              "`16`", "```python\nprint(4 ** 2)\n```")
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "sq.py").read_text().strip() == "print(4 ** 2)"
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert "attempts 1 and 2" in agreed[0]["reason"], agreed

@@ -47,7 +47,7 @@ from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, last_failure
 from .intents import step_intent
 from .programs import code_attempt
-from .replies import NOT_FOR_REPLIES, reply_attempt, reply_target
+from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
 from .trial_tools import attempt_tools, held_back_calls
 from .verifying import MODEL_ORDER
 
@@ -73,6 +73,8 @@ class Attempt:
     #: how it worked: "tools" (a round with the task's tools), "code" (one program, run) or "reply" (a file's
     #: contents in one reply, ``replies.py``); a program and either of the others fail in different ways
     style: str = "tools"
+    #: a reply for a script: (the script, what it must print), and no change (``replies.predicts``)
+    predicted: tuple[str, str] | None = None
 
     def calls(self) -> list[str]:
         """What it did: the tool calls that ran (name and arguments), step_done aside, a call made again
@@ -83,6 +85,8 @@ class Attempt:
         return [c for i, c in enumerate(made) if i == 0 or made[i - 1] != c]
 
     def summary(self, limit: int = 160) -> str:
+        if self.predicted:
+            return f"said that {self.predicted[0]} prints {self.predicted[1][:limit].strip()!r}".replace("\\n", " | ")
         if not self.change:
             return "changed nothing"
         parts = []
@@ -191,7 +195,8 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
         shutil.rmtree(folder, ignore_errors=True)
         raise
     attempt = Attempt(number, _after(measured, folder), None, answer,
-                      messages[start:] if result is not None else [], evidence, measured, folder, style)
+                      messages[start:] if result is not None else [], evidence, measured, folder, style,
+                      (target, answer) if target and predicts(target) else None)
     attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
     outside = held_back_calls(_tools(driver), evidence)
     if outside:
@@ -236,6 +241,8 @@ def _configured(cfg: Any, tools: dict[str, Any], registry: Any) -> str:
 async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path, attempt: Attempt,
                                 before: Any, round_seq: int) -> str | None:
     """A deterministic verifier's NO, or no change where the step makes or edits a file; else None."""
+    if attempt.predicted:
+        return None if attempt.predicted[1].strip() else "it said the script prints nothing"
     intent = step_intent(app, task, step_i)
     makes = any(f.role in (Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files)
     if makes and not attempt.change:
@@ -364,7 +371,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     named = [f.name for f in step_intent(app, task, step_i).files]
     base_files = tries.files()
     # no change is where a failing model ends up: agreed on only while no attempt made one
-    vacuous = not attempt.change and any(a.change for a in tries.attempts)
+    vacuous = not attempt.change and not attempt.predicted and any(a.change for a in tries.attempts)
     # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
     # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
     tools = _tools(driver)

@@ -27,6 +27,8 @@ def candidate(a: Any) -> dict[str, Any]:
                 change[path] = data.decode("utf-8")
         except UnicodeDecodeError:
             not_kept[path] = f"not text ({len(data)} bytes)"
+    if getattr(a, "predicted", None):  # it said what a script prints: no file to take
+        not_kept[a.predicted[0]] = "what the script should print, said without writing it"
     return {"attempt": a.number, "failed": a.failed, "summary": a.summary(), "change": change,
             "kept": not not_kept, "not_kept": not_kept}
 

@@ -116,12 +116,45 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
 
 
 def plainer(a: Any, b: Any) -> tuple[Any, Any]:
-    """Of two attempts that agree, the one whose files hold less (``17`` over ``Difference: 17``), then the other."""
-    def size(x: Any) -> int:  # blank space aside: a final newline is not a label
+    """Of two attempts that agree, the one whose files hold less (``17`` over ``Difference: 17``), then the
+    other; one that only said what a script prints comes last (it made no file to apply)."""
+    def size(x: Any) -> float:  # blank space aside: a final newline is not a label
+        if getattr(x, "predicted", None):
+            return math.inf
         return sum(len(d.strip()) for d in x.change.values() if d is not None)
     return (b, a) if size(b) < size(a) else (a, b)
 
 
+def _output(text: str) -> tuple[str, ...]:
+    """What a script prints, said in a reply, by its lines (one line's wrapping quotes or backticks aside)."""
+    lines = tuple(line.rstrip() for line in text.strip().splitlines())
+    if len(lines) == 1 and len(lines[0]) > 1 and lines[0][0] == lines[0][-1] and lines[0][0] in "`'\"":
+        return (lines[0][1:-1],)
+    return lines
+
+
+def _same_output(printed: tuple[str, ...], said: str) -> bool:
+    expected = _output(said)
+    if printed == expected:
+        return True
+    try:  # 16 and 16.0 are one output
+        return len(printed) == len(expected) == 1 and float(printed[0]) == float(expected[0])
+    except ValueError:
+        return False
+
+
 def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:
-    """Whether two attempts (``attempts.Attempt``) made the same change (``same_change``)."""
+    """Whether two attempts (``attempts.Attempt``) made the same change (``same_change``); an attempt that
+    said what a script prints agrees with one whose script, run, prints that (and exits 0), and with one
+    that said the same."""
+    said_a, said_b = getattr(a, "predicted", None), getattr(b, "predicted", None)
+    if said_a and said_b:
+        return said_a[0] == said_b[0] and _output(said_a[1]) == _output(said_b[1])
+    if said_a or said_b:
+        (script, said), other = (said_a, b) if said_a else (said_b, a)
+        data = other.change.get(script)
+        if not data:
+            return False
+        ran = _behaviour(script, data, {**base, **{k: v for k, v in other.change.items() if v is not None}})
+        return ran[:2] == ("ran", 0) and bool(ran[2]) and _same_output(ran[2], said)
     return same_change(a.change, b.change, base, named)

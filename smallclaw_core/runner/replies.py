@@ -32,6 +32,12 @@ REPLY_PROMPT = (
     "You write the complete contents of one file, exactly as it is saved once a task is done. "
     "Reply with the file's contents only, in one fenced block, with no explanation."
 )
+PREDICT_PROMPT = (
+    "You say exactly what a program prints once a task is done, from the task alone. "
+    "Reply with its output only, in one fenced block, with no explanation."
+)
+#: scripts: for these a reply predicts what the script prints instead of writing it (``predicts``)
+SCRIPTS = {".py": "python3", ".sh": "sh"}
 #: the largest file shown whole to a reply attempt: a reply cannot change what it was not shown
 SHOWN_WHOLE = 4000
 #: deterministic verifiers that do not judge a reply alone: its numbers are typed by design, and
@@ -60,6 +66,15 @@ def reply_target(app: Any, task: Task, workspace: Path, index: int | None = None
     return next(iter(targets))
 
 
+def predicts(target: str) -> str | None:
+    """The command that runs ``target`` when it is a script, else None. A reply writing a script writes
+    a program from the same words a program attempt reads, and shares its misreadings ("a script that
+    prints 16, the square of 4": ``print(16 ** 2)`` from both); what the script must print, said
+    without writing it, is another way to the same answer: the program that agrees prints it."""
+    suffix = "." + target.rsplit(".", 1)[-1] if "." in target else ""
+    return f"{SCRIPTS[suffix]} {target}" if suffix in SCRIPTS else None
+
+
 def file_of(reply: str) -> str:
     """The file in a model's reply: its first fenced block (else the reply), ending with one newline."""
     fenced = re.search(r"```[\w+.-]*[ \t]*\n(.*?)```", reply, re.S)
@@ -71,7 +86,8 @@ def file_of(reply: str) -> str:
 async def reply_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, write_file: Any,
                         options: ModelOptions, hint: str | None, target: str) -> str:
     """An attempt as one reply: the model gives ``target``'s new contents, SmallClaw writes them in the
-    copy with ``write_file`` (journaled as the call it is)."""
+    copy with ``write_file`` (journaled as the call it is); for a script, what it must print (returned,
+    nothing written: ``predicts``)."""
     from smallclaw_core.chat import model_call
     from smallclaw_core.models import ModelRequest, ToolCall
 
@@ -81,12 +97,16 @@ async def reply_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any
     ask = (f"Task: {task.goal}\nDo this part now: {task.steps[task.current_step].description}\n"
            f"Files in the folder: {files}" + (f"\n{shown}" if shown else "")
            + (f"\nAn earlier try failed: {hint}" if hint else "")
-           + f"\nReply with the complete new contents of {target}.")
-    request = ModelRequest(model=driver.ref.model, messages=[Message("system", REPLY_PROMPT), Message("user", ask)],
+           + (f"\nReply with exactly what `{run}` prints once this is done." if (run := predicts(target))
+              else f"\nReply with the complete new contents of {target}."))
+    system = PREDICT_PROMPT if run else REPLY_PROMPT
+    request = ModelRequest(model=driver.ref.model, messages=[Message("system", system), Message("user", ask)],
                            options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
     reply = await model_call(driver.ref, request)
     if observer.model_called:
         observer.model_called(reply, 0.0)
+    if run:
+        return file_of(reply.content)
     call = ToolCall("write_file", {"path": target, "content": file_of(reply.content)}, id="reply")
     observer.tool_started(call, write_file)
     try:
