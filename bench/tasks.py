@@ -1162,7 +1162,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
-        + HELD_OUT_8}
+        + HELD_OUT_8 + HELD_OUT_9}
 
 
 def smallclaw() -> list[str]:
@@ -1321,7 +1321,7 @@ def main() -> int:
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
                              "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
-                             "all: every one but held-out-9 (its replay answers are not written)")
+                             "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
