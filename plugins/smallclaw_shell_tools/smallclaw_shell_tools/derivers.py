@@ -120,7 +120,8 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
     if len(given) != 1 or given[0] == target or len(given[0].split()) > 12:
         return []
     lines = [f"file_contains: {target} :: {given[0]}"]
-    if target not in outs and (text := _text(facts, target)) is not None:
+    structured = target.endswith((".json", ".toml", ".yaml", ".yml"))  # a value added inside changes a line
+    if target not in outs and not structured and (text := _text(facts, target)) is not None:
         # a line added to a file keeps the lines it had
         lines += [f"file_contains: {target} :: {line.strip()}" for line in dict.fromkeys(_lines(text))][:20]
     return lines
@@ -152,11 +153,17 @@ def line_count(intent: Intent, facts: Facts) -> list[str]:
     pair = _one_to_one(intent)
     if pair is None or not intent.only("count") or intent.selection or intent.negated:
         return []
+    if not re.search(r"\.(?:txt|out)$|^[^.]+$", pair[1]):
+        return []  # a CSV or JSON output is data, not a count ("each with a name and a count")
     said = intent.text
     for f in intent.files:  # "word.txt" names a file, not what is counted
         said = said.replace(f.name, " ")
-    units = {w.rstrip("s").lower() for w in re.findall(r"[A-Za-z]+", said)
-             if w.lower() in ("line", "lines", "word", "words", "character", "characters", "chars", "byte", "bytes")}
+    known = ("line", "lines", "word", "words", "character", "characters", "chars", "byte", "bytes")
+    units = {w.rstrip("s").lower() for w in re.findall(r"[A-Za-z]+", said) if w.lower() in known}
+    # what is counted, where the words say it ("how many letters has the word ...": letters, not words)
+    counted = re.findall(r"\b(?:how\s+many|number\s+of|count(?!\s+of\b))\s+(?:the\s+|all\s+)?([A-Za-z]+)", said, re.I)
+    if any(c.lower() not in known for c in counted):
+        return []
     if len(units) != 1 or _picks_lines(said, _text(facts, pair[0])):
         return []
     flag = {"line": "-l", "word": "-w", "byte": "-c"}.get(units.pop(), "-m")
@@ -384,6 +391,8 @@ def copied_file(intent: Intent, facts: Facts) -> list[str]:
     ins, outs = _inputs(intent), _new_outputs(intent)
     if len(ins) != 1 or len(outs) != 1 or not intent.only("copy") or intent.negated or intent.selection:
         return []
+    if len(intent.files) != 2:
+        return []  # another name in the step ("and name the copy recipe.bak") may be the copy's
     if outs[0].rsplit("/", 1)[-1] != ins[0].rsplit("/", 1)[-1] and "/" in outs[0]:
         return []
     if key_value_read.derive(intent, facts):

@@ -27,7 +27,8 @@ FILES = {
     "sales.csv": "item,amount\napples,12\npears,30\n", "part1.txt": "first half\n", "part2.txt": "second half\n",
     "essay.txt": "Small models can do real work.\n", "greeting.txt": "Hello, World!\n", "mixed.txt": "pear\nApple\n",
     "word.txt": "excellence\n", "access.log": "GET / 200\nGET /a 404\nGET /b 404\nGET /c 500\n",
-    "letters.txt": "a\nb\nc\nd\n",
+    "letters.txt": "a\nb\nc\nd\n", "tools.json": '[{"name": "saw", "count": 2}]\n', "recipe.txt": "flour\neggs\n",
+    "site.json": '{"title": "blog", "languages": ["en", "de"]}\n',
 }
 
 
@@ -159,6 +160,16 @@ NEAR_MISSES = [
                                                            "file_contains: notes.txt :: done: b",
                                                            "file_contains: notes.txt :: todo: c"]),
     ("Replace every comma in data.txt with a semicolon.", []),
+    # data that has a count in it is not a count, another name may be the copy's, and a value added inside
+    # JSON changes its line (held-out-9's replays: tools_csv, recipe_bak, add_language)
+    ("tools.json is a list of tools, each with a name and a count. Write it out as tools.csv with the header "
+     "line name,count.", []),
+    ("Copy recipe.txt into a new folder saved, and name the copy recipe.bak.", []),
+    # what is counted is a unit wc does not know; the word of another unit is the thing counted in
+    # (held-out-8's char_count: "letters" counted as words, 1, and the check passed that)
+    ("How many letters has the word in word.txt? Write it in chars.txt.", ["file_is_number: chars.txt"]),
+    ("Count the vowels in essay.txt and write the count to v.txt.", ["file_is_number: v.txt"]),
+    ('Add "fr" to the end of the languages list in site.json.', ["file_contains: site.json :: fr"]),
     ("In greeting.txt, replace the word World with SmallClaw.",
      ["file_contains: greeting.txt :: SmallClaw", "file_lacks: greeting.txt :: World"]),
     # an edit in place with a new file beside it: the file is what the step reads
