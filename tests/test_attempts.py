@@ -581,3 +581,23 @@ def test_a_program_whose_script_prints_what_the_reply_said_decides(make_app):
     assert (app.workspace_for(task.id) / "sq.py").read_text().strip() == "print(4 ** 2)"
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
     assert "attempts 1 and 2" in agreed[0]["reason"], agreed
+
+
+def test_attempts_that_changed_nothing_agree_only_on_what_they_saw(make_app):
+    """held-out-8's sms_mom: a program that ran `echo` with no output and a tool round that ran
+    `echo 'I am late'` both changed nothing, "agreed", and a text message no tool can send was done."""
+    task, app, _ = mixed_task(
+        make_app, ["Send a text message to my mom saying I am late."], {},
+        call("run_shell", command="echo 'I am late'"), call("step_done", report="sent"),
+        "```python\nimport subprocess\nsubprocess.run(['true'])\n```",
+        call("run_shell", command="echo 'sent to mom'"), call("step_done", report="sent"),
+        "```python\nprint('')\n```")
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+
+
+def test_attempts_that_changed_nothing_and_saw_the_same_agree(make_app):
+    task, app, _ = mixed_task(
+        make_app, ["How many lines does notes.txt have?"], {"notes.txt": "a\nb\nc\n"},
+        call("run_shell", command="wc -l < notes.txt"), call("step_done", report="3 lines"),
+        "```python\nprint(len(open('notes.txt').readlines()))\n```")
+    assert task.status == "complete", task.pause_reason

@@ -157,4 +157,35 @@ def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:
             return False
         ran = _behaviour(script, data, {**base, **{k: v for k, v in other.change.items() if v is not None}})
         return ran[:2] == ("ran", 0) and bool(ran[2]) and _same_output(ran[2], said)
+    if not a.change and not b.change:
+        return _same_sight(observed(a), observed(b))
     return same_change(a.change, b.change, base, named)
+
+
+#: the status line a command's output starts with (``exit code 0 (0.05 s)``)
+_STATUS = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
+
+
+def observed(attempt: Any) -> tuple[str, ...] | None:
+    """What the last call of an attempt that worked printed (step_done aside), by its lines; None when
+    no call worked. An attempt that changed nothing has no file to compare: this is its result."""
+    for e in reversed(getattr(attempt, "evidence", None) or []):
+        if e.kind == "tool_result" and not e.data.get("error") and e.data.get("name") != "step_done":
+            text = _STATUS.sub("", str(e.data.get("result", ""))).strip()
+            return () if text == "(no output)" else tuple(line.rstrip() for line in text.splitlines())
+    return None
+
+
+def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
+    """Two attempts that changed nothing agree where neither made a call that worked (a step already done:
+    both only say so), or where the last calls that worked printed the same, and something. Two that
+    ran different things ("echo 'I am late'" and a program printing nothing, for "send a text message")
+    agree on nothing."""
+    if x is None or y is None:
+        return x is None and y is None
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    one, other = lone_number("\n".join(x)), lone_number("\n".join(y))
+    return one is not None and other is not None and float(one) == float(other)
