@@ -284,6 +284,8 @@ def _role(text: str, start: int, end: int, exists: bool) -> tuple[Role, bool]:
     if word in ("to", "into", "as", "in", "called", "named") or word in WRITE_VERBS or word == "list":
         if exists:
             return (Role.READ, False) if word == "in" else (Role.EDIT, False)
+        if word == "in" and any(m.group(1) != text[start:end] for m in _OUTPUT_NAMED.finditer(text[begin:finish])):
+            return Role.READ, False  # "add up the numbers in budget.txt and write the total to total.txt"
         return Role.WRITE, word != "in" or bool(clause & (WRITE_VERBS | {"list"}))
     if not before and after[:1] and after[0] in ("should", "must", "needs"):
         return (Role.EDIT, False) if exists else (Role.WRITE, True)
@@ -292,6 +294,8 @@ def _role(text: str, start: int, end: int, exists: bool) -> tuple[Role, bool]:
     return (Role.READ, False) if exists else (Role.WRITE, False)
 
 
+#: another file of the clause named as where the result goes ("... to total.txt")
+_OUTPUT_NAMED = re.compile(r"\b(?:to|into)\s+((?:[\w-]+/)*[\w-]+\.\w+)", re.I)
 _RENAMED = re.compile(r"((?:[\w-]+/)*[\w-]+\.\w+)\s+should\s+(?:now\s+)?be\s+(?:called|named|renamed(?:\s+to)?)\s+"
                       r"((?:[\w-]+/)*[\w-]+\.\w+)", re.I)
 

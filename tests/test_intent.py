@@ -49,6 +49,11 @@ ROLES = [
     ("Could you turn debug on in config.json?", {"config.json"}, {"config.json": E}),
     ("The port in settings.toml should be 9000.", {"settings.toml"}, {"settings.toml": E}),
     ("Fix calc.py so that it runs.", {"calc.py"}, {"calc.py": E}),
+    # "in" a file that is not there, where the clause sends the result to another: an input that is missing
+    # (held-out-8's budget_missing took budget.txt for an output, and its pause did not name it)
+    ("Add up the numbers in budget.txt and write the total to total.txt.", set(),
+     {"budget.txt": R, "total.txt": W}),
+    ("Put the total in sum.txt.", set(), {"sum.txt": W}),
 ]
 
 
