@@ -449,13 +449,9 @@ def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_
 def start_line_task(make_app, *replies):
     """A task to insert START atop steps.txt, with attempts taking turns (the sandbox runs the programs),
     run with the scripted replies; the task as it ended and the app."""
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
-    model.enqueue_for("executor", *replies)
-    model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Insert the line START at the top of steps.txt"])
-    (app.workspace_for(task.id) / "steps.txt").write_text("mix\nbake\n")
-    run(app)
-    return app.store.get(task.id), app
+    task, app, _ = mixed_task(make_app, ["Insert the line START at the top of steps.txt"],
+                              {"steps.txt": "mix\nbake\n"}, *replies)
+    return task, app
 
 
 def test_where_styles_alternate_a_program_and_a_typed_answer_must_agree(make_app):

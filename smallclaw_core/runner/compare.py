@@ -163,7 +163,7 @@ def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:
 
 
 #: the status line a command's output starts with (``exit code 0 (0.05 s)``)
-_STATUS = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
+STATUS_LINE = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
 
 
 def observed(attempt: Any) -> tuple[str, ...] | None:
@@ -171,7 +171,7 @@ def observed(attempt: Any) -> tuple[str, ...] | None:
     no call worked. An attempt that changed nothing has no file to compare: this is its result."""
     for e in reversed(getattr(attempt, "evidence", None) or []):
         if e.kind == "tool_result" and not e.data.get("error") and e.data.get("name") != "step_done":
-            text = _STATUS.sub("", str(e.data.get("result", ""))).strip()
+            text = STATUS_LINE.sub("", str(e.data.get("result", ""))).strip()
             return () if text == "(no output)" else tuple(line.rstrip() for line in text.splitlines())
     return None
 

@@ -34,7 +34,7 @@ from smallclaw_core.verification import StepContext, Verdict
 
 from smallclaw_core.intent import Role
 
-from .compare import lone_number
+from .compare import STATUS_LINE, lone_number
 from .conversation import FINISH_TOOL
 from .evidence import at_step_start, command_of, off_the_loop, parse_error
 from .intents import goal_intent, step_intent
@@ -61,7 +61,6 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w]|\.\d)")
 #: tools whose result shows or repeats data rather than computing something
 _NOT_COMPUTING = frozenset({"write_file", "edit_file", "read_file", "list_files", "search_files"})
 #: the status line a command's result starts with ("exit code 0 (0.06 s)"): not its output
-_STATUS_LINE = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
 # where a shell command sends its output: `> f`, `>> f`, `| tee [-a] f`
 _REDIRECT = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?)\s*['\"]?([\w./-]+)")
 
@@ -273,7 +272,7 @@ class NumberGrounding:
                                or input_numbers & set(_NUMBER.findall(arguments))
                                or any(n in _script_text(ctx, arguments) for n in inputs)):
                 continue  # it computed from nothing the step gave it
-            texts.append(_STATUS_LINE.sub("", str(e.data.get("result", ""))))
+            texts.append(STATUS_LINE.sub("", str(e.data.get("result", ""))))
             command = str(((calls.get(e.data.get("id")) or {}).get("arguments") or {}).get("command", ""))
             for target in _REDIRECT.findall(command):
                 redirected.setdefault(target.lstrip("./"), []).append(command)

@@ -36,13 +36,19 @@ SHOWN = 1500
 STDLIB = ("csv", "json", "math", "os", "re", "statistics", "sys")
 
 
+def fenced(reply: str) -> str:
+    """The first fenced block of a model's reply (else the reply), without lines that are only a fence
+    (an unclosed or stray one)."""
+    block = re.search(r"```[\w+.-]*[ \t]*\n(.*?)```", reply, re.S)
+    text = block.group(1) if block else reply
+    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("```"))
+
+
 def program_of(reply: str) -> str:
     """The program in a model's reply: its first fenced block, else the reply; lines that are only a
     fence (an unclosed or stray one) are dropped, and the import of a standard module it uses but never
     imported is added."""
-    fenced = re.search(r"```[\w+-]*[ \t]*\n(.*?)```", reply, re.S)
-    text = fenced.group(1) if fenced else reply
-    program = "\n".join(line for line in text.splitlines() if not line.strip().startswith("```")).strip()
+    program = fenced(reply).strip()
     # a module of the standard library used and never imported: small models forget ``import json``
     missing = [m for m in STDLIB if re.search(rf"(?<![\w.]){m}\.", program)
                and not re.search(rf"^\s*import\s+[\w, ]*\b{m}\b", program, re.M)]

@@ -12,7 +12,6 @@ where a program, which computes, made the same file (``NOT_FOR_REPLIES``).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from smallclaw_core.tools import ToolContext
 from smallclaw_core.workspace import Workspace
 
 from .intents import step_intent
-from .programs import _shown_files
+from .programs import _shown_files, fenced
 
 REPLY_PROMPT = (
     "You write the complete contents of one file, exactly as it is saved once a task is done. "
@@ -77,9 +76,7 @@ def predicts(target: str) -> str | None:
 
 def file_of(reply: str) -> str:
     """The file in a model's reply: its first fenced block (else the reply), ending with one newline."""
-    fenced = re.search(r"```[\w+.-]*[ \t]*\n(.*?)```", reply, re.S)
-    text = fenced.group(1) if fenced else reply
-    text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("```")).strip("\n")
+    text = fenced(reply).strip("\n")
     return text + "\n" if text.strip() else ""
 
 
