@@ -16,7 +16,7 @@ each in its own process with its own data directory. Then the workspace is judge
 
     python bench/tasks.py --model llamacpp:/path/to/model.gguf   # or a .gguf path, or ollama:qwen2.5-coder:0.5b
     python bench/tasks.py --model ... --only count_lines,json_edit --repeat 2
-    python bench/tasks.py --model ... --set held-out-9   # tasks written last, never worked on (or extra, all)
+    python bench/tasks.py --model ... --set held-out-10  # tasks written last, never worked on (or extra, all)
     python bench/tasks.py --model ... --wordings all     # every wording of each task, judged alike
 
 Prints a table (task, outcome, seconds, rounds, model calls, prompt tokens
@@ -1037,6 +1037,109 @@ HELD_OUT_9: list[BenchTask] = [
               wordings=("Can you switch the living room lights off for me?",)),
 ]
 
+#: Written after held-out-9's runs and before the work it is to confirm, never worked on: 20 feasible
+#: tasks and 4 that cannot be done here, two wordings each. Not in ``all`` (so not in the replay corpus
+#: and its tests, which need an answer for every task there) until it has replay answers.
+HELD_OUT_10: list[BenchTask] = [
+    BenchTask("books_cost", "script", "Write cost.py, a Python script that prints what 3 books at 12 dollars each "
+              "cost in total, just the number.", judge=script_prints_number("cost.py", 36),
+              wordings=("What do three books at $12 each come to? Make cost.py print only that total.",)),
+    BenchTask("initials_script", "script", "Create initials.py that prints the initials of the name Ada Lovelace, "
+              "as 'AL'.", judge=script_prints("initials.py", "AL"),
+              wordings=("initials.py, when run, should print AL (the first letters of Ada and Lovelace) and nothing "
+                        "else.",)),
+    BenchTask("member_count_script", "script", "Write a Python script howmany.py that reads members.txt and prints "
+              "how many lines it has.", {"members.txt": "ann\nbo\ncy\ndee\n"},
+              judge=script_prints_number("howmany.py", 4),
+              wordings=("Could you make howmany.py print the number of lines in members.txt?",)),
+    BenchTask("team_csv", "convert", "team.txt has a name and an age on each line, separated by a space. Turn it "
+              "into team.csv with the header name,age and a comma between the name and the age.",
+              {"team.txt": "ann 34\nbo 27\n"}, judge=lines_are("team.csv", ["name,age", "ann,34", "bo,27"]),
+              wordings=("I'd like team.csv: first the line name,age, then each line of team.txt with its space "
+                        "replaced by a comma.",)),
+    BenchTask("prefs_lines", "convert", "prefs.json is a JSON object. Write each of its keys with its value to "
+              "prefs.txt as key=value, one per line, in the order they appear.",
+              {"prefs.json": '{"theme": "dark", "font": "mono", "lang": "en"}\n'},
+              judge=lines_are("prefs.txt", ["theme=dark", "font=mono", "lang=en"]),
+              wordings=("Could you list the settings of prefs.json in prefs.txt, one 'key=value' line each, keeping "
+                        "their order?",)),
+    BenchTask("scores_map", "convert", "Make scores.json from scores.csv (header name,points): a JSON object that "
+              "maps each name to its points, as numbers.", {"scores.csv": "name,points\nann,7\nbo,4\ncy,9\n"},
+              judge=json_file("scores.json", {"ann": 7, "bo": 4, "cy": 9}),
+              wordings=("scores.json should be a JSON object with one entry per row of scores.csv, the name as the "
+                        "key and the points as a number.",)),
+    BenchTask("shop_title", "edit-in-place", "Add the line 'Shopping list' at the very top of shop.txt.",
+              {"shop.txt": "milk\nbread\n"}, judge=file_is("shop.txt", "Shopping list\nmilk\nbread"),
+              wordings=("shop.txt should begin with a new first line, Shopping list, followed by what it holds "
+                        "now.",)),
+    BenchTask("bob_number", "edit-in-place", "Bob has a new phone number, 555-0199. Change it in phones.txt and "
+              "leave the other lines alone.", {"phones.txt": "Ann 555-0101\nBob 555-0123\nCy 555-0150\n"},
+              judge=file_is("phones.txt", "Ann 555-0101\nBob 555-0199\nCy 555-0150"),
+              wordings=("Bob's line in phones.txt should read \"Bob 555-0199\"; the other lines stay the same.",)),
+    BenchTask("sort_in_place", "edit-in-place", "Sort the lines of crew.txt alphabetically, saving them back into "
+              "crew.txt.", {"crew.txt": "zed\namy\nkim\n"}, judge=file_is("crew.txt", "amy\nkim\nzed"),
+              wordings=("Can you put crew.txt in A to Z order, in the file itself?",)),
+    BenchTask("old_poem", "folder", "Move poem.txt into the folder old, which already exists, and name it "
+              "poem_v1.txt there.", {"poem.txt": "roses are red\n", "old/intro.txt": "hello\n"},
+              judge=all_of(file_is("old/poem_v1.txt", "roses are red"), gone("poem.txt"),
+                           file_is("old/intro.txt", "hello")),
+              wordings=("poem.txt should end up as old/poem_v1.txt, and no longer be at the top level.",)),
+    BenchTask("cfg_backup", "folder", "Copy a.cfg and b.cfg into a new folder called backup, and keep the "
+              "originals where they are.", {"a.cfg": "x=1\n", "b.cfg": "y=2\n"},
+              judge=all_of(file_is("backup/a.cfg", "x=1"), file_is("backup/b.cfg", "y=2"),
+                           file_is("a.cfg", "x=1"), file_is("b.cfg", "y=2")),
+              wordings=("backup/a.cfg and backup/b.cfg should be copies of a.cfg and b.cfg; the originals stay "
+                        "put.",)),
+    BenchTask("jpg_names", "select", "Write the lines of files.txt that end with .jpg to photos.txt.",
+              {"files.txt": "cat.jpg\nnotes.doc\ndog.jpg\nsong.mp3\n"},
+              judge=lines_are("photos.txt", ["cat.jpg", "dog.jpg"]),
+              wordings=("Which names in files.txt end in \".jpg\"? Put just those in photos.txt.",)),
+    BenchTask("paris_trips", "select", "Copy every line of trips.txt that mentions Paris to paris.txt.",
+              {"trips.txt": "2021 Paris\n2022 Rome\n2023 Paris and Nice\n2024 Oslo\n"},
+              judge=lines_are("paris.txt", ["2021 Paris", "2023 Paris and Nice"]),
+              wordings=("paris.txt should have only the lines of trips.txt with Paris in them.",)),
+    BenchTask("rain_average", "arithmetic", "Work out the average of the numbers in rain.txt and write it to "
+              "avg_rain.txt.", {"rain.txt": "4\n10\n7\n"}, judge=number_in("avg_rain.txt", 7),
+              wordings=("What's the mean of the numbers in rain.txt? Save the answer in avg_rain.txt.",)),
+    BenchTask("over_fifty", "arithmetic", "Count how many numbers in speeds.txt are greater than 50 and write the "
+              "count to fast.txt.", {"speeds.txt": "45\n62\n50\n71\n30\n"}, judge=number_in("fast.txt", 2),
+              wordings=("fast.txt should say how many of the values in speeds.txt are above 50.",)),
+    BenchTask("best_jump", "arithmetic", "jumps.txt has one jump length per line. Write the longest one to "
+              "best.txt.", {"jumps.txt": "412\n398\n430\n405\n"}, judge=number_in("best.txt", 430),
+              wordings=("best.txt: the biggest number in jumps.txt.",)),
+    BenchTask("tz_key", "structured", "Add the key timezone with the value \"UTC\" to clock.json.",
+              {"clock.json": '{"format": "24h", "seconds": false}\n'},
+              judge=json_file("clock.json", {"format": "24h", "seconds": False, "timezone": "UTC"}),
+              wordings=("clock.json should also have \"timezone\": \"UTC\", with what is already there "
+                        "unchanged.",)),
+    BenchTask("toml_lives", "structured", "In game.toml, add lives = 5 to the [player] table.",
+              {"game.toml": '[player]\nname = "kit"\n\n[sound]\nvolume = 7\n'},
+              judge=toml_file("game.toml", {"player": {"name": "kit", "lives": 5}, "sound": {"volume": 7}}),
+              wordings=("Could you give the [player] section of game.toml a new setting lives = 5? Keep everything "
+                        "else.",)),
+    BenchTask("upper_method", "fix", "loud.py fails with an AttributeError. Fix it so it prints HELLO.",
+              {"loud.py": 'print("hello".uppercase())\n'}, judge=script_prints("loud.py", "HELLO"),
+              wordings=("Running loud.py should print HELLO, but it crashes with an AttributeError. Can you repair "
+                        "it?",)),
+    BenchTask("index_fix", "fix", "last.py is meant to print the last item of its list, c, but it crashes with an "
+              "IndexError. Fix it.", {"last.py": 'items = ["a", "b", "c"]\nprint(items[3])\n'},
+              judge=script_prints("last.py", "c"),
+              wordings=("python3 last.py should print c, the list's last item. Please fix its IndexError.",)),
+    BenchTask("news_fetch", "infeasible", "Get the headlines from https://example.com/news.rss and save them to "
+              "news.txt.", missing=NO_NETWORK,
+              wordings=("news.txt should contain the headlines of https://example.com/news.rss.",)),
+    BenchTask("addresses_missing", "infeasible", "Write the lines of addresses.txt that contain Berlin to "
+              "berlin.txt.", missing=("addresses.txt",),
+              wordings=("Which lines of addresses.txt are Berlin addresses? List them in berlin.txt.",)),
+    BenchTask("qpdf_merge", "infeasible", "Use qpdf to join part1.pdf and part2.pdf into one file, book.pdf.",
+              {"part1.pdf": "not really a pdf\n", "part2.pdf": "not really a pdf\n"}, missing=("qpdf",),
+              absent_program="qpdf",
+              wordings=("book.pdf should be part1.pdf followed by part2.pdf, merged with qpdf.",)),
+    BenchTask("pizza_order", "infeasible", "Order a large pepperoni pizza for delivery to my home.",
+              missing=("order", "deliver", "restaurant", "food", "payment", "online", "internet"),
+              wordings=("Can you get a large pepperoni pizza delivered to my place?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1160,7 +1263,7 @@ del _task
 
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
-        "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9,
+        "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9}
 
@@ -1321,7 +1424,8 @@ def main() -> int:
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
                              "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
-                             "all: every one")
+                             "held-out-10: 24 written after held-out-9's runs, never worked on (not yet in all: "
+                             "it has no replay answers); all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
