@@ -1438,7 +1438,7 @@ def main() -> int:
     spec = model_spec(args.model)
     chosen = SETS[args.set]
     if args.only:
-        every = SETS["all"]
+        every = list({t.name: t for tasks in SETS.values() for t in tasks}.values())
         names = {n.strip() for n in args.only.split(",")}
         unknown = names - {t.name for t in every}
         if unknown:
