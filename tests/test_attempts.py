@@ -139,6 +139,34 @@ def test_of_two_results_that_agree_the_plainer_is_applied(make_app):
     assert (app.workspace_for(task.id) / "spread.txt").read_text() == "17\n"
 
 
+def test_results_that_differ_go_on_to_attempts_max_to_find_two_that_agree(make_app):
+    """Three different results: the step goes on, and the fourth attempt confirms the second."""
+    app, model = attempts_app(make_app, attempts_max=4)
+    for text in ("a", "b", "c"):
+        model.enqueue_for("executor", call("write_file", path="out.txt", content=text), call("step_done", report="ok"))
+    model.enqueue_for("executor", call("run_shell", command="printf b > out.txt"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write a word to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "out.txt").read_text() == "b"
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert "attempts 2 and 4 of 4" in agreed[0]["reason"], agreed
+
+
+def test_where_no_attempt_made_a_result_half_of_attempts_max_ends_the_step(make_app):
+    """Nothing to confirm or choose between: half of attempts_max (here 2 of 4) and the task pauses."""
+    app, model = attempts_app(make_app, attempts_max=4)
+    for _ in range(2):
+        model.enqueue_for("executor", call("run_shell", command="cat nothere.txt"), call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Write the first line of nothere.txt to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance", task.pause_reason
+    assert "2 attempts at step 1 failed" in task.pause_reason, task.pause_reason
+
+
 def test_the_user_picks_one_attempts_result_and_the_task_goes_on(make_app, capsys):
     from smallclaw_core.cli import main
 
@@ -336,7 +364,7 @@ def test_a_step_that_only_reads_is_decided_by_two_attempts_that_changed_nothing(
 def test_a_failure_every_attempt_ran_into_is_named_in_the_pause(make_app):
     """Facts first: what stopped the attempts (here a program the command policy does not run) is in the
     pause reason, with the command, whatever each attempt then did."""
-    app, model = attempts_app(make_app, attempts_max=3)
+    app, model = attempts_app(make_app, attempts_max=6)
     for extra in ("", " --quiet", " -v"):
         model.enqueue_for("executor", call("run_shell", command=f"nosuchtool{extra} add meeting"),
                           call("step_done", report="added"))
@@ -349,9 +377,9 @@ def test_a_failure_every_attempt_ran_into_is_named_in_the_pause(make_app):
 
 
 def test_a_lone_result_gets_more_attempts_to_find_its_twin(make_app):
-    """One attempt made a result and the others failed: up to twice attempts_max attempts look for a
-    second that confirms it (here the fourth of four allowed by attempts_max=2)."""
-    app, model = attempts_app(make_app, attempts_max=2)
+    """One attempt made a result and the others failed: past the half of attempts_max that ends a step
+    where nothing worked, attempts look for a second that confirms it (here the fourth of 4)."""
+    app, model = attempts_app(make_app, attempts_max=4)
     model.enqueue_for("executor",
                       call("write_file", path="out.txt", content="blue"), call("step_done", report="ok"),
                       call("step_done", report="nothing"),
@@ -446,11 +474,11 @@ def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_
     assert task.status == "complete", task.pause_reason
 
 
-def start_line_task(make_app, *replies):
+def start_line_task(make_app, *replies, attempts_max=8):
     """A task to insert START atop steps.txt, with attempts taking turns (the sandbox runs the programs),
     run with the scripted replies; the task as it ended and the app."""
     task, app, _ = mixed_task(make_app, ["Insert the line START at the top of steps.txt"],
-                              {"steps.txt": "mix\nbake\n"}, *replies)
+                              {"steps.txt": "mix\nbake\n"}, *replies, attempts_max=attempts_max)
     return task, app
 
 
@@ -464,7 +492,8 @@ def test_where_styles_alternate_a_program_and_a_typed_answer_must_agree(make_app
         make_app, "```\nSTART\nmix\nbake\n```",   # attempt 1, a reply with the file
         wrong,                                      # attempt 2, a program
         "START\nmix\nbake",                         # attempt 3, a reply: agrees with attempt 1, same kind
-        wrong.replace("lines", "rows"))             # attempt 4, a program: agrees with attempt 2, same style
+        wrong.replace("lines", "rows"),             # attempt 4, a program: agrees with attempt 2, same style
+        attempts_max=4)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
 
@@ -489,15 +518,37 @@ def test_where_styles_alternate_two_programs_that_agree_wait_for_a_reply_to_conf
         right,                              # attempt 2, a program
         "```\nmix\nbake\n```",             # attempt 3: nothing again
         right.replace("text", "old"),       # attempt 4, a program: agrees, same style
-        "START\nmix\nbake\n")              # attempt 5 (past attempts_max): confirms across
+        "START\nmix\nbake\n")              # attempt 5: confirms across
     assert task.status == "complete", task.pause_reason
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
     assert "attempts 2 and 5" in agreed[0]["reason"] or "attempts 4 and 5" in agreed[0]["reason"], agreed
 
 
-def mixed_task(make_app, steps, files, *replies):
+def test_two_that_agree_do_not_decide_while_two_others_agree_on_another_result(make_app):
+    """With more samples, a pair that agrees can be tied: two programs agreed on START at the top (the
+    same style: not enough alone), then a program agreed with an earlier reply on START at the end. Two
+    against two decides nothing; the next reply, with START at the top, makes it three to two."""
+    top = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
+    end = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write(text + 'START\\n')\n```"
+    task, app = start_line_task(
+        make_app,
+        "```\nmix\nbake\nSTART\n```",   # 1, a reply: START at the end
+        top,                               # 2, a program: at the top
+        "```\nSTART\n```",               # 3, a reply: START alone
+        top.replace("text", "old"),        # 4, a program: at the top (agrees with 2, one style)
+        "```\nmix\nSTART\nbake\n```",  # 5, a reply: in the middle
+        end,                               # 6, a program: at the end, agrees with 1 across: tied two to two
+        "```\nSTART\nmix\nbake\n```")  # 7, a reply: at the top, agrees with 2 and 4 across: three to two
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert len(agreed) == 1 and "of 7" in agreed[0]["reason"], agreed
+
+
+def mixed_task(make_app, steps, files, *replies, attempts_max=8):
     """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed"})
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed",
+                                                                  "attempts_max": attempts_max})
     model.enqueue_for("executor", *replies)
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", steps)
@@ -560,7 +611,7 @@ def test_where_a_step_makes_a_script_the_reply_says_what_it_prints_and_the_progr
     The reply now says what the script prints, without writing it; the program that prints 256 disagrees."""
     wrong = "```python\nprint(16 ** 2)\n```"
     task, app, model = mixed_task(make_app, ["Write sq.py, a script that prints 16, the square of 4."], {},
-                                  "```\n16\n```", wrong, "16", wrong.replace("16 ** 2", "16*16"))
+                                  "```\n16\n```", wrong, "16", wrong.replace("16 ** 2", "16*16"), attempts_max=4)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
     assert "said that sq.py prints '16'" in task.pause_reason
     assert not (app.workspace_for(task.id) / "sq.py").exists()
@@ -587,7 +638,7 @@ def test_attempts_that_changed_nothing_agree_only_on_what_they_saw(make_app):
         call("run_shell", command="echo 'I am late'"), call("step_done", report="sent"),
         "```python\nimport subprocess\nsubprocess.run(['true'])\n```",
         call("run_shell", command="echo 'sent to mom'"), call("step_done", report="sent"),
-        "```python\nprint('')\n```")
+        "```python\nprint('')\n```", attempts_max=4)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
 
 

@@ -15,7 +15,7 @@ from smallclaw_core.testing import call
 
 def run_task(make_app, goal, files, *calls, attempts="never", verifier_yes=6):
     app, model = make_app(only=["runner", "shell_tools"], shell={"policy": "allow"},
-                          runner={"attempts": attempts, "attempt_style": "tools", "attempts_max": 4})
+                          runner={"attempts": attempts, "attempt_style": "tools", "attempts_max": 8})
     model.enqueue_for("executor", *calls)
     model.enqueue_for("verifier", *["YES"] * verifier_yes)
     model.enqueue_for("summarizer", "done")

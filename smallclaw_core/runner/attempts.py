@@ -14,8 +14,9 @@ self-consistency and execution-based selection of programs judge without a check
 - as soon as two attempts made the same change (text compared line by line, JSON
   and TOML by value, scripts by what they print) by different calls (the same calls
   twice are one sample drawn twice: a model sure of a wrong program), that change
-  is applied to the workspace and the step is done; after ``[runner] attempts_max`` attempts without
-  two that agree, the task pauses and shows the competing results.
+  is applied to the workspace and the step is done, unless as many others made another change (a
+  tie decides nothing); after ``[runner] attempts_max`` attempts (half as many where none made a
+  result at all), the task pauses and shows the competing results.
 """
 
 from __future__ import annotations
@@ -321,8 +322,8 @@ class Tries:
 
 async def agreement(driver: Any, task: Task) -> bool:
     """One attempt at the current step (the driver's round): when it agrees with an earlier one, the
-    change is applied and the step is done; after ``attempts_max`` without two that agree, the task
-    asks the user to choose. True while the task is still this runner's."""
+    change is applied and the step is done; after ``attempts_max`` (half that while none made a result)
+    without two that agree, the task asks the user to choose. True while the task is still this runner's."""
     from smallclaw_core.errors import ModelError, NeedsApproval, TransportError
 
     from .retry import RoundTooSlow
@@ -380,22 +381,35 @@ async def agreement(driver: Any, task: Task) -> bool:
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
          and not (across and _coded(a) == _coded(attempt)) and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
-    if twin is not None:
+    if twin is not None and _majority(attempt, tries.attempts, base_files, named):
         try:
             return _accept(driver, task, *plainer(attempt, twin), number)
         finally:
             discard(tries)
             driver.tries = None
-    # one result that nothing contradicts yet is worth looking for a second to confirm it (where one of
-    # each style must agree, the result two attempts of one style made is still one)
+    # once an attempt has made a result, it is worth going on to attempts_max: for a second that confirms
+    # it, or for agreement among results that differ (more samples, as self-consistency takes); where
+    # nothing has worked at all, half as many are the end
     voting = [a for a in tries.attempts if a.failed is None]
-    lone = len(voting) == 1 or across and len(voting) > 1 and all(
-        _coded(a) == _coded(voting[0]) and agree(voting[0], a, base_files, named) for a in voting[1:])
-    if number >= cfg.attempts_max * (2 if lone else 1):
+    if number >= (cfg.attempts_max if voting else no_result_max(cfg.attempts_max)):
         discard(tries)
         driver.tries = None
         return ask_to_choose(driver, task, tries.attempts)
     return True
+
+
+def no_result_max(attempts_max: int) -> int:
+    """Attempts at a step where none made a result that could vote: half of ``attempts_max``, at least 2."""
+    return max(2, attempts_max // 2)
+
+
+def _majority(attempt: Attempt, tried: list[Attempt], base: dict[str, bytes], named: list[str]) -> bool:
+    """Whether ``attempt``'s result (agreed on by another) has more votes than any other result: with more
+    samples, two that agree can be outvoted, or tied, by two others; then neither decides yet."""
+    voting = [a for a in tried if a.failed is None]
+    mine = [a for a in voting if a is attempt or agree(a, attempt, base, named)]
+    others = [a for a in voting if not any(a is m for m in mine)]
+    return all(sum(1 for b in others if b is a or agree(a, b, base, named)) < len(mine) for a in others)
 
 
 def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int) -> bool:

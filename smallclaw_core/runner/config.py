@@ -38,9 +38,9 @@ class RunnerConfig:
     #: "auto" when the verifier model is small (under about 1.5B parameters: its YES means
     #: little), "always", or "never" (the model verifier judges)
     attempts: str = attrs.field(default="auto", validator=one_of("auto", "always", "never"))
-    #: attempts at one step before the task asks the user to choose between their results
-    #: (two must agree, so fewer than 2 could never succeed)
-    attempts_max: int = attrs.field(default=4, validator=at_least(2))
+    #: attempts at one step before the task asks the user to choose between their results (two must
+    #: agree, so fewer than 2 could never succeed); half as many where none made a result at all
+    attempts_max: int = attrs.field(default=8, validator=at_least(2))
     #: how an attempt works: "mixed" (a round with the task's tools and one Python program take turns, and
     #: only a program and a tool round that agree decide: samples of one prompt share its misreadings; the
     #: default), "tools" (every attempt a round with the tools), "code" (every attempt a program, which is
