@@ -1038,8 +1038,7 @@ HELD_OUT_9: list[BenchTask] = [
 ]
 
 #: Written after held-out-9's runs and before the work it is to confirm, never worked on: 20 feasible
-#: tasks and 4 that cannot be done here, two wordings each. Not in ``all`` (so not in the replay corpus
-#: and its tests, which need an answer for every task there) until it has replay answers.
+#: tasks and 4 that cannot be done here, two wordings each.
 HELD_OUT_10: list[BenchTask] = [
     BenchTask("books_cost", "script", "Write cost.py, a Python script that prints what 3 books at 12 dollars each "
               "cost in total, just the number.", judge=script_prints_number("cost.py", 36),
@@ -1265,7 +1264,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
-        + HELD_OUT_8 + HELD_OUT_9}
+        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10}
 
 
 def smallclaw() -> list[str]:
@@ -1424,8 +1423,7 @@ def main() -> int:
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
                              "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
-                             "held-out-10: 24 written after held-out-9's runs, never worked on (not yet in all: "
-                             "it has no replay answers); all: every one")
+                             "held-out-10: 24 written after held-out-9's runs, never worked on; all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
