@@ -105,7 +105,8 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
     "Add the line 'buy bread' to todo.txt" -> file_contains: todo.txt :: buy bread, and each line
     todo.txt had (a line added keeps the others). Not for
     a step that names a value by which to select ("lines with the word todo"), sets a key,
-    or gives more than one value.
+    or gives more than one value, nor for a script (its text is code; "a script that prints
+    'HEY'" need not hold HEY: it may print it computed).
     """
     outs = _new_outputs(intent)
     target = outs[0] if len(outs) == 1 and len(intent.files) == 1 else None
@@ -116,6 +117,8 @@ def given_text(intent: Intent, facts: Facts) -> list[str]:
         return []
     if intent.folders and "/" not in target:
         return []  # "a docs directory containing README.md": the file's path is not its bare name
+    if target.endswith((".py", ".sh")):
+        return []  # a script's text is code: a value given for it is mostly what it prints, not its text
     given = [v.text for v in intent.values if not re.search(rf"\bword\s+['\"]?{re.escape(v.text)}", intent.text)]
     if len(given) != 1 or given[0] == target or len(given[0].split()) > 12:
         return []

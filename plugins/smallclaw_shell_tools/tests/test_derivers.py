@@ -179,6 +179,9 @@ NEAR_MISSES = [
     ("Create evens.py that prints the even numbers from 2 to 10, one per line.", []),
     ("Write a script count.py that prints the numbers 1 to 5, one per line.", []),
     ("Write all numbers from 1 to 3 to n3.txt, one per line.", ["file_equals_output: n3.txt :: seq 1 3"]),
+    # a value given for a script is what it prints, which it may compute: not its text (held-out-10's replays)
+    ("Write shout.py that prints hey in capitals, as 'HEY'.", []),
+    ("greet.sh should print 'hi there' when run.", []),
     # a file a script prints into
     ("Write a Python script sum.py that prints the sum of the numbers from 1 to 100, run it, and write its output "
      "to sum.txt.", ["file_equals_output: sum.txt :: python3 sum.py",
