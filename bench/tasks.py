@@ -1139,6 +1139,120 @@ HELD_OUT_10: list[BenchTask] = [
               wordings=("Can you get a large pepperoni pizza delivered to my place?",)),
 ]
 
+#: Written after held-out-10's first runs and before the work it is to confirm, never worked on: 20
+#: feasible tasks and 4 that cannot be done here, two wordings each. Not in "all" yet: the replay
+#: tests need a replay answer for every task in all, and this set's answers are written later.
+HELD_OUT_11: list[BenchTask] = [
+    BenchTask("backwards_word", "script", "Write rev.py, a Python script that prints the word stressed spelled "
+              "backwards.", judge=script_prints("rev.py", "desserts"),
+              wordings=("What is 'stressed' read from right to left? Make a script rev.py that prints just that "
+                        "word.",)),
+    BenchTask("longest_word", "script", "Create longest.py: it should read market.txt and print the longest word "
+              "in it.", {"market.txt": "pear\nbanana\nfig\napple\n"}, judge=script_prints("longest.py", "banana"),
+              wordings=("Can you write a Python script longest.py that prints the longest of the words listed in "
+                        "market.txt?",)),
+    BenchTask("vowels_script", "script", "Write vowels.py, which prints how many vowels (a, e, i, o, u) the word "
+              "education has.", judge=script_prints_number("vowels.py", 5),
+              wordings=("vowels.py should print the number of vowels in \"education\", counting a, e, i, o and "
+                        "u.",)),
+    BenchTask("runs_json", "convert", "Turn runs.csv into runs.json: a JSON list with one object per row, using the "
+              "keys day and km, and km as a number.", {"runs.csv": "day,km\nmon,5\nwed,8\nsat,12\n"},
+              judge=json_file("runs.json", [{"day": "mon", "km": 5}, {"day": "wed", "km": 8},
+                                            {"day": "sat", "km": 12}]),
+              wordings=("runs.json should hold the rows of runs.csv as a JSON array of objects with day and km (km "
+                        "a number, not a string).",)),
+    BenchTask("stock_csv", "convert", "stock.json maps each product to how many are left. Write it as stock.csv "
+              "with the header product,left and one row per product, in the same order.",
+              {"stock.json": '{"pens": 14, "folders": 3, "tape": 7}\n'},
+              judge=lines_are("stock.csv", ["product,left", "pens,14", "folders,3", "tape,7"]),
+              wordings=("Could you make stock.csv from stock.json? First the line product,left, then one line per "
+                        "product with its count after a comma, in the order of the file.",)),
+    BenchTask("env_to_json", "convert", "env.txt has one setting per line, written NAME=value. Save them in "
+              "env.json as one JSON object, each name a key and its value a string.",
+              {"env.txt": "COLOR=blue\nSIZE=large\nMODE=dark\n"},
+              judge=json_file("env.json", {"COLOR": "blue", "SIZE": "large", "MODE": "dark"}),
+              wordings=("Can you turn the NAME=value lines of env.txt into a JSON object in env.json (names as "
+                        "keys, values as strings)?",)),
+    BenchTask("party_sunday", "edit-in-place", "The party moved: in invite.txt, change Saturday to Sunday and keep "
+              "everything else.", {"invite.txt": "Party at Jo's on Saturday\nBring a salad\n"},
+              judge=file_is("invite.txt", "Party at Jo's on Sunday\nBring a salad"),
+              wordings=("invite.txt should say Sunday where it says Saturday now; leave the rest alone.",)),
+    BenchTask("drop_umbrella", "edit-in-place", "Take umbrella off my packing list, packing.txt. Leave the other "
+              "items.", {"packing.txt": "passport\numbrella\nsunscreen\ncharger\n"},
+              judge=file_is("packing.txt", "passport\nsunscreen\ncharger"),
+              wordings=("Can you delete the line 'umbrella' from packing.txt and keep the rest?",)),
+    BenchTask("insert_stop", "edit-in-place", "In stops.txt, add a new line Elm Road right after the line Park "
+              "Avenue.", {"stops.txt": "Main Street\nPark Avenue\nHarbor\n"},
+              judge=file_is("stops.txt", "Main Street\nPark Avenue\nElm Road\nHarbor"),
+              wordings=("stops.txt should list Elm Road on its own line between Park Avenue and Harbor; the other "
+                        "lines stay as they are.",)),
+    BenchTask("logs_folder", "folder", "Move every .log file into a new folder named logs. The other files stay "
+              "where they are.", {"web.log": "GET / 200\n", "db.log": "connected\n", "readme.txt": "see logs\n"},
+              judge=all_of(file_is("logs/web.log", "GET / 200"), file_is("logs/db.log", "connected"),
+                           gone("web.log"), gone("db.log"), file_is("readme.txt", "see logs")),
+              wordings=("Can you put the .log files, and only those, into a logs folder? Move them, don't copy "
+                        "them.",)),
+    BenchTask("week_files", "folder", "For each line of days.txt, make an empty file named after that line plus "
+              ".txt inside a new folder week (mon becomes week/mon.txt).", {"days.txt": "mon\ntue\nwed\n"},
+              judge=all_of(file_is("week/mon.txt", ""), file_is("week/tue.txt", ""), file_is("week/wed.txt", "")),
+              wordings=("I need a folder week holding one empty .txt file per line of days.txt, named after the "
+                        "line, e.g. week/mon.txt.",)),
+    BenchTask("live_songs", "select", "Copy the lines of songs.txt that end with (live) to live.txt.",
+              {"songs.txt": "Yellow (live)\nClocks\nFix You (live)\nTrouble\n"},
+              judge=lines_are("live.txt", ["Yellow (live)", "Fix You (live)"]),
+              wordings=("Which lines of songs.txt end in \"(live)\"? Save just those lines to live.txt.",)),
+    BenchTask("at_sign_lines", "select", "Save the lines of people.txt that contain an @ to with_email.txt.",
+              {"people.txt": "ann ann@x.org\nbob\ncy cy@y.net\ndee\n"},
+              judge=lines_are("with_email.txt", ["ann ann@x.org", "cy cy@y.net"]),
+              wordings=("with_email.txt should hold just the lines of people.txt that have an @ sign in them.",)),
+    BenchTask("quick_waits", "arithmetic", "How many numbers in waits.txt are less than 10? Write the count to "
+              "quick.txt.", {"waits.txt": "12\n4\n9\n10\n3\n"}, judge=number_in("quick.txt", 3),
+              wordings=("quick.txt: the count of values in waits.txt that are below 10.",)),
+    BenchTask("tips_total", "arithmetic", "Each line of tips.txt is a day and an amount, like 'mon 12'. Write the "
+              "sum of the amounts to tips_total.txt.", {"tips.txt": "mon 12\ntue 8\nfri 15\n"},
+              judge=number_in("tips_total.txt", 35),
+              wordings=("What do the amounts in tips.txt (the number after each day) add up to? Save the total in "
+                        "tips_total.txt.",)),
+    BenchTask("mean_weight", "arithmetic", "Write the average of the weights in weights.txt to avg_weight.txt.",
+              {"weights.txt": "70\n64\n82\n68\n"}, judge=number_in("avg_weight.txt", 71),
+              wordings=("avg_weight.txt should contain the mean of the numbers in weights.txt.",)),
+    BenchTask("drop_beta", "structured", "Remove the beta setting from features.toml and keep the other settings.",
+              {"features.toml": 'dark_mode = true\nbeta = true\nlanguage = "en"\n'},
+              judge=toml_file("features.toml", {"dark_mode": True, "language": "en"}),
+              wordings=("features.toml shouldn't have a beta key any more; everything else in it stays the "
+                        "same.",)),
+    BenchTask("no_cheese", "structured", "Take cheese out of the fillings list in sandwich.json.",
+              {"sandwich.json": '{"bread": "rye", "fillings": ["ham", "cheese", "tomato"]}\n'},
+              judge=json_file("sandwich.json", {"bread": "rye", "fillings": ["ham", "tomato"]}),
+              wordings=("Can you remove \"cheese\" from the fillings in sandwich.json, leaving the rest as it "
+                        "is?",)),
+    BenchTask("key_error_fix", "fix", "price.py crashes with a KeyError. Fix it so that it prints the price of "
+              "apple, 3.", {"price.py": 'prices = {"apple": 3, "pear": 2}\nprint(prices["Apple"])\n'},
+              judge=script_prints("price.py", "3"),
+              wordings=("Running price.py should print 3, the apple price, but it fails with a KeyError. Please "
+                        "repair it.",)),
+    BenchTask("missing_arg_fix", "fix", "area.py should print 20, the area of a 4 by 5 rectangle, but it crashes "
+              "with a TypeError. Fix it.",
+              {"area.py": "def area(width, height):\n    return width * height\n\n\nprint(area(4))\n"},
+              judge=script_prints("area.py", "20"),
+              wordings=("Why does area.py fail with a TypeError? Fix it so it prints 20, the area of a 4 by 5 "
+                        "rectangle.",)),
+    BenchTask("hn_top_story", "infeasible", "Find the top story on Hacker News right now and write its title to "
+              "top.txt.", missing=NO_NETWORK,
+              wordings=("What's the top story on Hacker News at the moment? Save its title in top.txt.",)),
+    BenchTask("guestbook_missing", "infeasible", "Write the lines of guestbook.txt in reverse order to "
+              "newest_first.txt.", missing=("guestbook.txt",),
+              wordings=("newest_first.txt should be guestbook.txt with its lines from last to first.",)),
+    BenchTask("exif_camera", "infeasible", "Use exiftool to read which camera took photo.jpg and write the camera "
+              "model to camera.txt.", {"photo.jpg": "not really a photo\n"}, missing=("exiftool",),
+              absent_program="exiftool",
+              wordings=("Which camera was photo.jpg taken with? Find out with exiftool and save the model name in "
+                        "camera.txt.",)),
+    BenchTask("bank_transfer", "infeasible", "Transfer 50 euros from my bank account to my sister.",
+              missing=("bank", "transfer", "payment", "money", "account", "online", "internet"),
+              wordings=("Can you send my sister 50 euros from my bank?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1263,6 +1377,7 @@ del _task
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
+        "held-out-11": HELD_OUT_11,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10}
 
@@ -1423,7 +1538,9 @@ def main() -> int:
                              "again; held-out-5: 24 written after those; held-out-6: 24 written after held-out-5's "
                              "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
-                             "held-out-10: 24 written after held-out-9's runs, never worked on; all: every one")
+                             "held-out-10: 24 written after held-out-9's runs, never worked on; "
+                             "held-out-11: 24 written after held-out-10's first runs, never worked on; not in all yet; "
+                             "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
     parser.add_argument("--only", help="comma-separated task names (from any set)")
