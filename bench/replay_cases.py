@@ -60,8 +60,9 @@ class Answer:
     #: generic adversaries that are not wrong for this task, left out by name: a template, the
     #: request's words or a script's code in a file the task asks only to exist
     not_wrong: tuple[str, ...] = ()
-    #: hand-made cases the generic kinds do not cover
-    extra: list[tuple[str, str, list[dict[str, Any]], str]] = attrs.field(factory=list)
+    #: hand-made cases the generic kinds do not cover: (name, kind, calls, why), and optionally the
+    #: indexes of the calls that fail when applied straight
+    extra: list[tuple[Any, ...]] = attrs.field(factory=list)
 
 
 def lines(*items: str) -> str:
@@ -1479,7 +1480,8 @@ ANSWERS: dict[str, Answer] = {
         edit=[call("edit_file", path="crew.txt", old="zed\namy\nkim\n", new="amy\nkim\nzed\n")],
         guess={"crew.txt": lines("zed", "kim", "amy")}, fails="sort --alphabetical -o crew.txt crew.txt",
         extra=[("emptied", ADVERSARY, sh("sort crew.txt > crew.txt"),
-                "sorted into the file it reads: the shell empties it before sort reads it")],
+                "sorted into the file it reads: the shell empties it before sort reads it (run_shell puts it "
+                "back, and the call fails)", (0,))],
         report="crew.txt is in A-Z order now: amy, kim, zed"),
     "old_poem": Answer(
         {"old/poem_v1.txt": "roses are red\n"}, sh("mv poem.txt old/poem_v1.txt"), gone=("poem.txt",),
@@ -2133,8 +2135,8 @@ def feasible_cases(task: BenchTask, answer: Answer, goal: str) -> list[Case]:
         content = data[first] if data and data[first] != task.files[victim] else ""  # overwritten, else emptied
         add("clobber", ADVERSARY, looks + _writes(outputs) + _removals(answer)
             + [call("write_file", path=victim, content=content)], f"{victim} overwritten on the way")
-    for name, kind, calls, why in answer.extra:
-        add(name, kind, calls, why)
+    for name, kind, calls, why, *failing in answer.extra:  # a fifth item: the calls that fail
+        add(name, kind, calls, why, *failing)
     return cases
 
 

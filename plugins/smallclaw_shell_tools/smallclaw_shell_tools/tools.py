@@ -88,12 +88,61 @@ async def run_shell(command: str, ctx: ToolContext) -> str:
     mode = shell_mode(config)
     confinement = confinement_for(config, workspace, ctx.app, mode)
     enforce(command, config, workspace, ctx.approvals, mode=mode, confinement=confinement)
+    read_back = _redirected_onto_input(command, _files(ctx))
     result = await run_command(command, workspace, timeout=config.timeout, output_limit=config.output_limit,
                                env_names=config.env, confinement=confinement)
     if result.timed_out:
         raise ToolError(result.render() + f"\n(the limit is {config.timeout:g} s; try a quicker command)")
+    emptied = _emptied(read_back, _files(ctx))
+    if emptied:
+        return ToolFailure(result.render() + emptied)
     # a command that exits non-zero failed: the model reads its output, verification knows
     return ToolFailure(result.render() + _no_folder(result.output, _files(ctx))) if result.failed else result.render()
+
+
+#: a redirection that replaces a file (``> f``; not ``>>``, ``2>``, ``>&2``)
+_REPLACES = re.compile(r"(?<![>&\d])>[ \t]*([\w./-]+)")
+#: the largest file kept before a command that redirects onto it, to put back when the command empties it
+_KEEP = 4 * 2**20
+
+
+def _redirected_onto_input(command: str, files: Workspace) -> dict[str, bytes]:
+    """Files a command redirects its output onto (``> f``) and also names elsewhere, with what they hold
+    now (when they hold something): ``sort crew.txt > crew.txt``. The shell empties such a file before
+    the command reads it."""
+    found: dict[str, bytes] = {}
+    for m in _REPLACES.finditer(command):
+        name = m.group(1).removeprefix("./")
+        rest = command[:m.start()] + " " + command[m.end():]
+        if name in found or not re.search(rf"(?<![\w./-])(?:\./)?{re.escape(name)}(?![\w./-])", rest):
+            continue
+        try:
+            st = files.stat(name)
+            if st is not None and stat.S_ISREG(st.st_mode) and 0 < st.st_size <= _KEEP:
+                found[name] = files.read_bytes(name, limit=_KEEP)
+        except (OSError, ToolError, ValueError):
+            continue
+    return found
+
+
+def _emptied(kept: dict[str, bytes], files: Workspace) -> str:
+    """A file a command read while redirecting onto it (``_redirected_onto_input``) and left empty is put
+    back as it was, and the command failed: the note says so and how to do it instead."""
+    back = []
+    for name, data in kept.items():
+        try:
+            st = files.stat(name)
+            if st is not None and stat.S_ISREG(st.st_mode) and st.st_size == 0:
+                files.write_bytes(name, data)
+                back.append(name)
+        except (OSError, ToolError, ValueError):
+            continue
+    if not back:
+        return ""
+    name = back[0]
+    return (f"\n(failed: the shell emptied {', '.join(back)} before the command read it, as it does with a file "
+            f"redirected onto with >; it is back as it was. Write to a new file, then move it over: "
+            f"... {name} > {name}.new && mv {name}.new {name})")
 
 
 #: how the shell and coreutils say that a file could not be made because its folder is not there

@@ -239,3 +239,23 @@ async def test_a_failure_with_its_folder_there_or_outside_adds_nothing(workspace
     blocked = await run_shell.call({"command": "cp missing.txt out/x"}, ctx)
     assert "exit code 1" in blocked and "does not exist yet" not in blocked
     assert "does not exist yet" not in await run_shell.call({"command": "echo 1 > ../../../../nowhere/n.txt"}, ctx)
+
+
+@pytest.mark.parametrize("command", ["sort crew.txt > crew.txt", "grep -v zed ./crew.txt >crew.txt"])
+async def test_a_command_that_empties_the_file_it_reads_by_redirecting_onto_it_fails_and_puts_it_back(
+        workspace, context, command):
+    """``sort crew.txt > crew.txt``: the shell empties crew.txt before sort reads it. The command exits 0 and
+    the file is gone; a step that sorts in place was once done that way with nothing left."""
+    (workspace / "crew.txt").write_text("zed\namy\nkim\n")
+    result = await run_shell.call({"command": command}, context(workspace, policy="open"))
+    assert result.__class__.__name__ == "ToolFailure", result
+    assert "emptied crew.txt before the command read it" in result and "crew.txt.new && mv crew.txt.new crew.txt" in result
+    assert (workspace / "crew.txt").read_text() == "zed\namy\nkim\n"
+
+
+@pytest.mark.parametrize("command", ["sort crew.txt > sorted.txt", "sort crew.txt > crew.new && mv crew.new crew.txt",
+                                     ": > crew.txt", "sort crew.txt >> crew.txt", "echo x > crew.txt; cat crew.txt"])
+async def test_redirections_that_do_not_empty_what_they_read_are_left_alone(workspace, context, command):
+    (workspace / "crew.txt").write_text("zed\namy\nkim\n")
+    result = await run_shell.call({"command": command}, context(workspace, policy="open"))
+    assert result.__class__.__name__ != "ToolFailure" and "emptied" not in result, result
