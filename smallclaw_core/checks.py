@@ -45,10 +45,6 @@ class CheckKind(Protocol):
     form: str
     #: its PATH is a file the step makes (not one it needs before it starts)
     produces: bool
-    #: passing it does not show the content is right (``file_exists``): a step whose only checks are
-    #: weak is judged by independent attempts instead (optional, default False)
-    weak: bool
-
     def parse(self, rest: str) -> Check:
         """The check from what follows ``name:``; ``MalformedCheck`` when it does not read."""
 

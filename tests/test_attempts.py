@@ -167,6 +167,40 @@ def test_where_no_attempt_made_a_result_half_of_attempts_max_ends_the_step(make_
     assert "2 attempts at step 1 failed" in task.pause_reason, task.pause_reason
 
 
+def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them_and_agree(make_app):
+    """A check read from the words (here the sorted input, computed) is no reason for ordinary rounds: a
+    0.5B model gets through a tool round far less often than an attempt, and a check read from words can
+    pass what two attempts would have to share. An attempt that fails it does not vote."""
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor",
+                      call("write_file", path="sorted.txt", content="pear\napple\n"), call("step_done", report="ok"),
+                      call("run_shell", command="sort fruits.txt > sorted.txt"), call("step_done", report="ok"),
+                      call("write_file", path="sorted.txt", content="apple\npear\n"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
+    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert task.steps[0].check_by == "derived" and "file_equals_output: sorted.txt" in task.steps[0].check
+    assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
+    verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
+    assert [v["source"] for v in verdicts] [:4] == ["attempt", "attempt", "attempt", "agreement"], verdicts
+    assert not verdicts[0]["passed"] and "sorted.txt" in verdicts[0]["reason"]
+
+
+def test_a_step_the_users_checks_cover_runs_ordinary_rounds_until_they_pass(make_app):
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor", call("write_file", path="out.txt", content="total 55\n"),
+                      call("step_done", report="wrote it"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write the total to out.txt"], checks=["file_contains: out.txt :: total 55"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert not [e for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "attempt"]
+
+
 def test_the_user_picks_one_attempts_result_and_the_task_goes_on(make_app, capsys):
     from smallclaw_core.cli import main
 

@@ -1,9 +1,10 @@
 """Judging a step by agreement: independent attempts in throwaway copies, and the change two of them make.
 
 A small verifier says YES to placeholder text, to the first line of a three-line
-result, to a file left as it was. Where no check that tests the content covers a
-step (``covered``), the step is run as independent attempts instead, the way
-self-consistency and execution-based selection of programs judge without a checker:
+result, to a file left as it was. Where the user's own checks do not cover a step
+(``covered``; SmallClaw's checks, read from the words, are run on every attempt), the
+step is run as independent attempts instead, the way self-consistency and
+execution-based selection of programs judge without a checker:
 
 - each attempt is one round in its own throwaway copy of the workspace, from the
   same conversation (the task so far, then the step message), sampled afresh;
@@ -101,16 +102,13 @@ class Attempt:
 
 
 def covered(app: Any, task: Task, index: int) -> bool:
-    """Whether a check that tests what the step's files hold covers the step (the user's checks
-    always do; of SmallClaw's, those whose kind is not ``weak``: a file that exists proves little)."""
+    """Whether the user's own checks cover the step: they say what done is, and ordinary rounds run until
+    they pass. SmallClaw's checks (derived from the words, proposed by the planner or the goal check) do
+    not: a step they cover is still run as attempts, which must pass them to vote, and two must agree.
+    A 0.5B model gets through a tool round far less often than it writes a program or a file's contents,
+    and a check read from words can pass a wrong answer that two attempts would have to share."""
     step = task.steps[index]
-    checks = parse_checks(app, step.check)
-    if not checks:
-        return False
-    if step.check_by is None:
-        return True
-    kinds = app.check_kinds
-    return any(not getattr(kinds.get(c.kind), "weak", False) for c in checks)
+    return step.check_by is None and bool(parse_checks(app, step.check))
 
 
 # --- the throwaway copies ------------------------------------------------------------------
@@ -285,7 +283,7 @@ def _not_made(task: Task, step_i: int, intent: Any, attempt: Attempt) -> list[st
 
 
 def by_agreement(driver: Any, task: Task) -> bool:
-    """Whether the current step is judged by attempts: no content check covers it, the mode says so
+    """Whether the current step is judged by attempts: the user's checks do not cover it, the mode says so
     (``auto``: a small verifier), and the workspace is small enough to copy."""
     mode = driver.cfg.attempts
     if mode == "never" or driver.no_attempts or covered(driver.app, task, task.current_step):

@@ -12,11 +12,10 @@ from . import checks
 class ShellCheckKind:
     """One kind of the check language in ``checks.py`` (``file_exists: PATH`` ...)."""
 
-    def __init__(self, name: str, form: str, produces: bool, weak: bool):
+    def __init__(self, name: str, form: str, produces: bool):
         self.name = name
         self.form = form
         self.produces = produces
-        self.weak = weak
 
     def __repr__(self) -> str:
         return f"ShellCheckKind({self.name!r})"
@@ -38,8 +37,4 @@ class ShellCheckKind:
 
 #: a check whose path is a file the step makes: it exists, holds a number, or what a command prints
 _PRODUCES = {"file_exists", "file_is_number", "file_equals_output"}
-#: a check whose pass does not show that the file holds the right thing
-_WEAK = {"file_exists", "file_is_number"}
-
-KINDS = tuple(ShellCheckKind(name := form.split(":", 1)[0], form, name in _PRODUCES, name in _WEAK)
-              for form in checks.FORMS)
+KINDS = tuple(ShellCheckKind(name := form.split(":", 1)[0], form, name in _PRODUCES) for form in checks.FORMS)
