@@ -258,6 +258,12 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     ("print(3)\n```", "print(3)"),              # a closing fence with no opening one
     ("```python\nprint(4)\n", "print(4)"),      # an opening fence never closed
     ("print(5)", "print(5)"),
+    # the language named on a line of its own above the code (held-out-10's first run: 4 programs of 70
+    # stopped on NameError: name 'python' is not defined)
+    ("```\npython\nprint(6)\n```", "print(6)"),
+    ("python3\nprint(7)", "print(7)"),
+    ("```python\nPython\n\nprint(8)\n```", "print(8)"),
+    ("python = 3\nprint(python)", "python = 3\nprint(python)"),
     # a standard module used and never imported gets its import; one imported is left alone
     ("```python\nprint(json.dumps([1]))\n```", "import json\nprint(json.dumps([1]))"),
     ("import json\nprint(json.dumps([1]))", "import json\nprint(json.dumps([1]))"),

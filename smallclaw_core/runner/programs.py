@@ -44,11 +44,15 @@ def fenced(reply: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.strip().startswith("```"))
 
 
+#: a first line that only names the language (``python`` above the code, a fence's tag on a line of its own)
+_LANGUAGE_LINE = re.compile(r"\A\s*(?:python3?|py)\s*\n", re.I)
+
+
 def program_of(reply: str) -> str:
     """The program in a model's reply: its first fenced block, else the reply; lines that are only a
-    fence (an unclosed or stray one) are dropped, and the import of a standard module it uses but never
-    imported is added."""
-    program = fenced(reply).strip()
+    fence (an unclosed or stray one) are dropped, so is a first line that only names the language (run,
+    it is a NameError), and the import of a standard module it uses but never imported is added."""
+    program = _LANGUAGE_LINE.sub("", fenced(reply).strip(), count=1).strip()
     # a module of the standard library used and never imported: small models forget ``import json``
     missing = [m for m in STDLIB if re.search(rf"(?<![\w.]){m}\.", program)
                and not re.search(rf"^\s*import\s+[\w, ]*\b{m}\b", program, re.M)]
