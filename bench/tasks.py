@@ -1140,8 +1140,7 @@ HELD_OUT_10: list[BenchTask] = [
 ]
 
 #: Written after held-out-10's first runs and before the work it is to confirm, never worked on: 20
-#: feasible tasks and 4 that cannot be done here, two wordings each. Not in "all" yet: the replay
-#: tests need a replay answer for every task in all, and this set's answers are written later.
+#: feasible tasks and 4 that cannot be done here, two wordings each.
 HELD_OUT_11: list[BenchTask] = [
     BenchTask("backwards_word", "script", "Write rev.py, a Python script that prints the word stressed spelled "
               "backwards.", judge=script_prints("rev.py", "desserts"),
@@ -1379,7 +1378,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "held-out-11": HELD_OUT_11,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
-        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10}
+        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11}
 
 
 def smallclaw() -> list[str]:
@@ -1539,7 +1538,7 @@ def main() -> int:
                              "runs; held-out-7: 24 written after held-out-6's runs; held-out-8: 24 written after "
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
                              "held-out-10: 24 written after held-out-9's runs, never worked on; "
-                             "held-out-11: 24 written after held-out-10's first runs, never worked on; not in all yet; "
+                             "held-out-11: 24 written after held-out-10's first runs, never worked on; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
