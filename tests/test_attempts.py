@@ -688,3 +688,30 @@ def test_attempts_that_changed_nothing_and_saw_the_same_agree(make_app):
         call("run_shell", command="wc -l < notes.txt"), call("step_done", report="3 lines"),
         "```python\nprint(len(open('notes.txt').readlines()))\n```")
     assert task.status == "complete", task.pause_reason
+
+
+def test_a_program_that_printed_its_result_instead_of_writing_it_votes_with_what_it_printed(make_app):
+    """held-out-10's first run: a program worked out the average and printed 'The average ... is: 7.00'
+    where it was to write avg.txt; it changed nothing and did not vote, while a reply had typed 7.0. What
+    it printed is saved to the one file the step makes (a write_file call in the journal), and agrees
+    with the reply by its one number; the plainer file is applied."""
+    task, app, _ = mixed_task(
+        make_app, ["Write the average of the numbers in r.txt to avg.txt."], {"r.txt": "4\n10\n7\n"},
+        "```\n7\n```",
+        "```python\nnums = [int(x) for x in open('r.txt')]\nprint('The average is:', sum(nums) / len(nums))\n```")
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "avg.txt").read_text() == "7\n"
+    calls = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call" and e.data.get("attempt") == 2]
+    assert [c["name"] for c in calls] == ["run_shell", "write_file"]
+    assert calls[1]["arguments"] == {"path": "avg.txt", "content": "The average is: 7.0\n"}
+
+
+def test_a_program_that_wrote_its_file_and_printed_too_is_judged_by_the_file(make_app):
+    task, app, _ = mixed_task(
+        make_app, ["Write the average of the numbers in r.txt to avg.txt."], {"r.txt": "4\n10\n7\n"},
+        "```\n7\n```",
+        "```python\nnums = [int(x) for x in open('r.txt')]\nopen('avg.txt', 'w').write(f'{sum(nums) // len(nums)}\\n')\n"
+        "print('done')\n```")
+    assert task.status == "complete", task.pause_reason
+    calls = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call" and e.data.get("attempt") == 2]
+    assert [c["name"] for c in calls] == ["run_shell"]

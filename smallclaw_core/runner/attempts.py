@@ -177,9 +177,12 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     try:
         if style != "tools":
             with anyio.fail_after(cfg.round_timeout):
-                answer = await (code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint) if target
-                                is None else reply_attempt(driver, task, ctx, observer, tools["write_file"], options,
-                                                           hint, target))
+                if target is None:
+                    answer = await code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint,
+                                                tools.get("write_file"))
+                else:
+                    answer = await reply_attempt(driver, task, ctx, observer, tools["write_file"], options, hint,
+                                                 target)
             result = None
         else:
             with anyio.fail_after(cfg.round_timeout):

@@ -75,10 +75,14 @@ def _shown_files(app: Any, task: Task, workspace: Path, limit: int = SHOWN) -> t
 
 
 async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, run_shell: Any,
-                        options: ModelOptions, hint: str | None) -> str:
+                        options: ModelOptions, hint: str | None, write_file: Any = None) -> str:
     """An attempt as one program: the model writes it, SmallClaw runs it in the copy (sandboxed, as
     run_shell runs any command), and the change it leaves is the attempt's answer. Where the step makes
-    or changes one script, the program is that script: saved under its name, then run."""
+    or changes one script, the program is that script: saved under its name, then run. Where the step
+    makes one new file that the program did not write, but printed something (``7.00``, where it was
+    to write avg.txt), what it printed is saved there with ``write_file``, journaled as the call it is:
+    it is the program's answer, and it still counts only where an attempt that was not a program
+    agrees with it."""
     from smallclaw_core.chat import model_call
     from smallclaw_core.models import ModelRequest, ToolCall
 
@@ -109,4 +113,28 @@ async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any,
     except Exception as exc:  # a refused or timed-out command is the attempt's failure, as for a tool call
         output, failed = f"Error: {exc}", True
     observer.tool_finished(call, output, failed)
+    printed = _printed(str(output)) if not failed and script is None and len(outputs) == 1 else None
+    if printed and write_file is not None and not Workspace(ctx.workspace).exists(outputs[0]):
+        save = ToolCall("write_file", {"path": outputs[0], "content": printed}, id="printed")
+        observer.tool_started(save, write_file)
+        try:
+            saved = await write_file.call(save.arguments, ctx)
+            refused = saved.__class__.__name__ == "ToolFailure"
+        except Exception as exc:  # a refused write: the attempt changed nothing, as before
+            saved, refused = f"Error: {exc}", True
+        observer.tool_finished(save, saved, refused)
     return cut_middle(output, 500)
+
+
+#: what a command that worked printed: its status line, then the output (no job lines, nothing cut)
+_WORKED = re.compile(r"\Aexit code 0 \([^)\n]*\)\n(?P<out>.*)\Z", re.S)
+
+
+def _printed(result: str) -> str | None:
+    """What a program that exited 0 printed, as a file's text, or None: it printed nothing, or more than
+    a file a reply could be (``replies.SHOWN_WHOLE``), or the output was cut."""
+    m = _WORKED.match(result)
+    out = m.group("out").strip("\n") if m else ""
+    if not out.strip() or out == "(no output)" or len(out) > 4000 or "characters cut ...]" in out:
+        return None
+    return out + "\n"
