@@ -255,7 +255,7 @@ def _marker(words: list[str]) -> str:
 _TAKING = READ_VERBS | frozenset("sort count copy reverse fix repair join combine merge concatenate split extract find turn "
                                  "summarize lowercase uppercase dedupe deduplicate".split())
 #: verbs that change something: with no new file named, an existing file they touch is edited in place
-_MUTATING = (EDIT_VERBS | WRITE_VERBS | frozenset("convert turn lowercase uppercase")) - {"use", "run", "open"}
+_MUTATING = (EDIT_VERBS | WRITE_VERBS | frozenset("convert turn lowercase uppercase".split())) - {"use", "run", "open"}
 
 
 def _role(text: str, start: int, end: int, exists: bool) -> tuple[Role, bool]:
@@ -341,7 +341,22 @@ def _settle(text: str, refs: list[FileRef], spans: dict[str, tuple[int, int]]) -
             elif r.role is Role.EDIT:
                 r = FileRef(r.name, Role.READ, True, False)
         out.append(r)
-    return out
+    return _fixed_script(text, out)
+
+
+#: a request to fix something ("Fix it", "Please repair its IndexError"), not one declined ("don't fix it")
+_FIX = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!without )\b(?:fix|repair|correct)\b(?!\w)", re.I)
+
+
+def _fixed_script(text: str, refs: list[FileRef]) -> list[FileRef]:
+    """"calc.py crashes with a NameError. Fix it so it prints 3": the one script the words name, there
+    already, is what a fix changes, where the words name nothing else to change and ask for a fix. The
+    clause that names the script has no verb of its own, and "it" is in the next sentence."""
+    scripts = [r for r in refs if r.exists and r.name.endswith((".py", ".sh"))]
+    if len(scripts) != 1 or scripts[0].role is not Role.READ or not _FIX.search(text) \
+            or any(r.role is not Role.READ for r in refs):
+        return refs
+    return [FileRef(r.name, Role.EDIT, True, False) if r is scripts[0] else r for r in refs]
 
 
 _COPY = re.compile(r"\b(?:copy|copies|duplicate|back\s+up|backup\s+of)\b", re.I)

@@ -49,6 +49,17 @@ ROLES = [
     ("Could you turn debug on in config.json?", {"config.json"}, {"config.json": E}),
     ("The port in settings.toml should be 9000.", {"settings.toml"}, {"settings.toml": E}),
     ("Fix calc.py so that it runs.", {"calc.py"}, {"calc.py": E}),
+    # the one script named, with the fix asked in another sentence (held-out-10's first run: read as an
+    # input, so no attempt had to change it, and attempts that changed nothing voted)
+    ("calc.py stops with a NameError. Fix it so it prints 3.", {"calc.py"}, {"calc.py": E}),
+    ("Running tool.sh fails; can you repair it?", {"tool.sh"}, {"tool.sh": E}),
+    ("python3 add.py should print 5. Please correct its TypeError.", {"add.py"}, {"add.py": E}),
+    # near misses: a fix declined, no fix asked, a script made anew, another file to change, two scripts
+    ("calc.py stops with a NameError. Explain why, but do not fix it.", {"calc.py"}, {"calc.py": R}),
+    ("calc.py stops with a NameError. What does that mean?", {"calc.py"}, {"calc.py": R}),
+    ("calc.py crashes. Fix it and write what it prints to out.txt.", {"calc.py"}, {"calc.py": R, "out.txt": W}),
+    ("Fix the typo in notes.txt; run.py reads it.", {"notes.txt", "run.py"}, {"notes.txt": E, "run.py": R}),
+    ("a.py imports b.py and crashes. Fix it.", {"a.py", "b.py"}, {"a.py": R, "b.py": R}),
     # "in" a file that is not there, where the clause sends the result to another: an input that is missing
     # (held-out-8's budget_missing took budget.txt for an output, and its pause did not name it)
     ("Add up the numbers in budget.txt and write the total to total.txt.", set(),
