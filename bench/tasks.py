@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -1381,6 +1382,13 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11}
 
 
+def names_missing(reason: str, missing: tuple[str, ...]) -> bool:
+    """Whether a pause's reason names what is missing: one of the task's words, outside the candidates it
+    lists (what each attempt made or ran is the model's text, which may repeat the goal's words)."""
+    said = re.sub(r"did not agree on a result \(.*?\)\. Pick one with", "", reason, flags=re.S).lower()
+    return any(word in said for word in missing)
+
+
 def smallclaw() -> list[str]:
     exe = Path(sys.executable).with_name("smallclaw")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "smallclaw_core.cli"]
@@ -1437,8 +1445,7 @@ def run_one(task: BenchTask, spec: str, root: Path, timeout: float, extra_config
         else:
             outcome = "other"
     else:
-        reason = (t.get("pause_reason") or "").lower()
-        named = any(word in reason for word in task.missing)
+        named = names_missing(t.get("pause_reason") or "", task.missing)
         ok, why = False, "" if named else "the pause reason does not name what is missing"
         if status == "complete":
             outcome, why = "false-done", "a task that cannot be done here ended complete"

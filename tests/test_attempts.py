@@ -715,3 +715,15 @@ def test_a_program_that_wrote_its_file_and_printed_too_is_judged_by_the_file(mak
     assert task.status == "complete", task.pause_reason
     calls = [e.data for e in app.store.journal(task.id) if e.kind == "tool_call" and e.data.get("attempt") == 2]
     assert [c["name"] for c in calls] == ["run_shell"]
+
+
+def test_a_pause_says_what_attempts_that_changed_nothing_ran(make_app):
+    """held-out-10's first run: "did not agree on a result (#2: changed nothing; #5: changed nothing)" told
+    the user nothing of what was tried. Each says what it ran and what that printed."""
+    task, app, _ = mixed_task(
+        make_app, ["Order a large pizza for delivery."], {},
+        call("run_shell", command="echo 'pizza ordered'"), call("step_done", report="ordered"),
+        "```python\nprint('calling the shop')\n```", attempts_max=2)
+    assert task.status == "needs_assistance"
+    assert "#1: changed nothing; it ran `echo 'pizza ordered'`, which printed 'pizza ordered'" in task.pause_reason
+    assert "which printed 'calling the shop'" in task.pause_reason, task.pause_reason

@@ -44,7 +44,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .choosing import ask_to_choose
-from .compare import agree, plainer
+from .compare import STATUS_LINE, agree, plainer
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, last_failure
 from .intents import step_intent
@@ -89,8 +89,20 @@ class Attempt:
     def summary(self, limit: int = 160) -> str:
         if self.predicted:
             return f"said that {self.predicted[0]} prints {self.predicted[1][:limit].strip()!r}".replace("\\n", " | ")
-        if not self.change:
-            return "changed nothing"
+        if not self.change:  # what it did instead: the user reads that, not only that it changed nothing
+            made = next((e.data for e in reversed(self.evidence) if e.kind == "tool_call"
+                         and e.data.get("name") != "step_done"), None)
+            if made is None:
+                return "changed nothing, and made no call"
+            command = (made.get("arguments") or {}).get("command")
+            what = f"`{command.strip().splitlines()[0][:60]}`" if isinstance(command, str) and command.strip() \
+                else made.get("name", "a tool")
+            result = next((e.data for e in self.evidence if e.kind == "tool_result"
+                           and e.data.get("id") == made.get("id")), {})
+            printed = STATUS_LINE.sub("", str(result.get("result", ""))).strip()
+            printed = "" if printed == "(no output)" else " | ".join(printed.splitlines())[:limit // 2]
+            return (f"changed nothing; it ran {what}" + (" (it failed)" if result.get("error") else "")
+                    + (f", which printed {printed!r}" if printed else ""))
         parts = []
         for path, data in sorted(self.change.items()):
             if data is None:
