@@ -1067,3 +1067,16 @@ def test_a_placeholder_written_into_a_file_edited_in_place_is_not_its_own_input(
     assert task.status == status, task.pause_reason
     if status != "complete":
         assert "placeholder" in task.pause_reason
+
+
+def test_what_an_attempt_typed_into_a_file_does_not_count_as_the_pause_saying_it(make_app):
+    """held-out-11's run after the attempt budget: an attempt typed "No such file or directory: 'exiftool'"
+    into camera.txt; listed among the candidates, it hid the fact that exiftool is not installed here."""
+    from smallclaw_core.runner.intents import with_blockers
+    app, _ = make_app(only=["runner", "shell_tools"])
+    goal = "Use exiftoolzz to read the camera model of photo.jpg into camera.txt."
+    task = app.tasks.create(goal, [goal])
+    reason = ("8 independent attempts at step 1 did not agree on a result (#4: camera.txt: \"No such file or "
+              "directory: 'exiftoolzz'\"; #5: camera.txt: 'Canon'). Pick one with `smallclaw task pick x N`, or "
+              "resume with a hint.")
+    assert "(Also: exiftoolzz is not installed here" in with_blockers(app, app.store.get(task.id), reason)

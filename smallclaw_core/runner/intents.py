@@ -124,10 +124,13 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     makes = {n for s in task.steps for n in produced(app, s.check)}
     facts += [f"{f.name} is not in the workspace" for f in intent.files
               if f.role is Role.READ and f.certain and not f.exists and f.name not in makes]
-    facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", reason)]
+    # what the reason itself says: the results of attempts it lists are the model's text ("An error occurred:
+    # No such file or directory: 'exiftool'" typed into camera.txt), which says nothing of this machine
+    said = re.sub(r"did not agree on a result \(.*?\)\. Pick one with", "", reason, flags=re.S)
+    facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", said)]
     # what the calls ran into, where neither the reason nor the words said it
     reads = [f.name for f in intent.files if (f.role is Role.READ or not f.certain) and f.name not in makes]
     facts += [fact for about, fact in lacking(app.store.journal(task.id), _exists_now(app, task), reads)
-              if about not in reason and not any(f.startswith(about + " ") for f in facts)
+              if about not in said and not any(f.startswith(about + " ") for f in facts)
               and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
