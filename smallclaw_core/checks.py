@@ -45,6 +45,10 @@ class CheckKind(Protocol):
     form: str
     #: its PATH is a file the step makes (not one it needs before it starts)
     produces: bool
+    #: passing it shows the file holds exactly the result (``file_equals_output``: what a command
+    #: prints): where SmallClaw proposed it, one attempt that passes it decides the step (optional,
+    #: default False; other checks of SmallClaw's must be passed by two attempts that agree)
+    exact: bool
     def parse(self, rest: str) -> Check:
         """The check from what follows ``name:``; ``MalformedCheck`` when it does not read."""
 

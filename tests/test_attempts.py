@@ -167,15 +167,14 @@ def test_where_no_attempt_made_a_result_half_of_attempts_max_ends_the_step(make_
     assert "2 attempts at step 1 failed" in task.pause_reason, task.pause_reason
 
 
-def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them_and_agree(make_app):
+def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them(make_app):
     """A check read from the words (here the sorted input, computed) is no reason for ordinary rounds: a
-    0.5B model gets through a tool round far less often than an attempt, and a check read from words can
-    pass what two attempts would have to share. An attempt that fails it does not vote."""
+    0.5B model gets through a tool round far less often than an attempt. An attempt that fails it does not
+    vote; one that passes a check that computes the whole result (``file_equals_output``) decides alone."""
     app, model = attempts_app(make_app)
     model.enqueue_for("executor",
                       call("write_file", path="sorted.txt", content="pear\napple\n"), call("step_done", report="ok"),
-                      call("run_shell", command="sort fruits.txt > sorted.txt"), call("step_done", report="ok"),
-                      call("write_file", path="sorted.txt", content="apple\npear\n"), call("step_done", report="ok"))
+                      call("run_shell", command="sort fruits.txt > sorted.txt"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
     (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
@@ -185,8 +184,28 @@ def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them_a
     assert task.steps[0].check_by == "derived" and "file_equals_output: sorted.txt" in task.steps[0].check
     assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
     verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
-    assert [v["source"] for v in verdicts] [:4] == ["attempt", "attempt", "attempt", "agreement"], verdicts
+    assert [v["source"] for v in verdicts][:3] == ["attempt", "attempt", "agreement"], verdicts
     assert not verdicts[0]["passed"] and "sorted.txt" in verdicts[0]["reason"]
+    assert verdicts[2]["reason"].startswith("attempt 2 passed file_equals_output: sorted.txt"), verdicts[2]
+
+
+def test_a_step_smallclaws_weaker_checks_cover_needs_two_attempts_that_pass_them_and_agree(make_app):
+    """A check that does not compute the result (a value the file must hold) is passed by more than the
+    right answer: two attempts that pass it must also agree."""
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor",
+                      call("write_file", path="hi.txt", content="hello world and more\n"), call("step_done", report="ok"),
+                      call("write_file", path="hi.txt", content="hello world\n"), call("step_done", report="ok"),
+                      call("run_shell", command="echo 'hello world' > hi.txt"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write the text 'hello world' to hi.txt."])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert "file_contains: hi.txt :: hello world" in task.steps[0].check
+    assert (app.workspace_for(task.id) / "hi.txt").read_text() == "hello world\n"
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert "attempts 2 and 3 of 3" in agreed[0]["reason"], agreed
 
 
 def test_a_step_the_users_checks_cover_runs_ordinary_rounds_until_they_pass(make_app):

@@ -44,7 +44,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .choosing import ask_to_choose
-from .compare import STATUS_LINE, agree, plainer
+from .compare import agree, majority, no_result_max, plainer, what_it_ran
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, last_failure
 from .intents import step_intent
@@ -90,19 +90,7 @@ class Attempt:
         if self.predicted:
             return f"said that {self.predicted[0]} prints {self.predicted[1][:limit].strip()!r}".replace("\\n", " | ")
         if not self.change:  # what it did instead: the user reads that, not only that it changed nothing
-            made = next((e.data for e in reversed(self.evidence) if e.kind == "tool_call"
-                         and e.data.get("name") != "step_done"), None)
-            if made is None:
-                return "changed nothing, and made no call"
-            command = (made.get("arguments") or {}).get("command")
-            what = f"`{command.strip().splitlines()[0][:60]}`" if isinstance(command, str) and command.strip() \
-                else made.get("name", "a tool")
-            result = next((e.data for e in self.evidence if e.kind == "tool_result"
-                           and e.data.get("id") == made.get("id")), {})
-            printed = STATUS_LINE.sub("", str(result.get("result", ""))).strip()
-            printed = "" if printed == "(no output)" else " | ".join(printed.splitlines())[:limit // 2]
-            return (f"changed nothing; it ran {what}" + (" (it failed)" if result.get("error") else "")
-                    + (f", which printed {printed!r}" if printed else ""))
+            return what_it_ran(self.evidence, limit)
         parts = []
         for path, data in sorted(self.change.items()):
             if data is None:
@@ -111,6 +99,15 @@ class Attempt:
                 text = data[:limit].decode("utf-8", "replace").strip().replace("\n", " | ")
                 parts.append(f"{path}: {text!r}")
         return "; ".join(parts)
+
+
+def exact(app: Any, task: Task, index: int) -> list[str]:
+    """The checks of SmallClaw's on the step that compute its whole result (a kind that is ``exact``:
+    ``file_equals_output``): an attempt that passes them (every attempt runs them) decides alone."""
+    step = task.steps[index]
+    if step.check_by is None:
+        return []
+    return [c.line for c in parse_checks(app, step.check) if getattr(app.check_kinds.get(c.kind), "exact", False)]
 
 
 def covered(app: Any, task: Task, index: int) -> bool:
@@ -394,7 +391,14 @@ async def agreement(driver: Any, task: Task) -> bool:
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
          and not (across and _coded(a) == _coded(attempt)) and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
-    if twin is not None and _majority(attempt, tries.attempts, base_files, named):
+    computed = exact(app, task, step_i) if attempt.failed is None and attempt.change else []
+    if computed:  # it passed a check that computed the whole result: no second is needed
+        try:
+            return _accept(driver, task, attempt, None, number, f"attempt {number} passed {computed[0]}")
+        finally:
+            discard(tries)
+            driver.tries = None
+    if twin is not None and majority(attempt, tries.attempts, base_files, named):
         try:
             return _accept(driver, task, *plainer(attempt, twin), number)
         finally:
@@ -411,23 +415,9 @@ async def agreement(driver: Any, task: Task) -> bool:
     return True
 
 
-def no_result_max(attempts_max: int) -> int:
-    """Attempts at a step where none made a result that could vote: half of ``attempts_max``, at least 2."""
-    return max(2, attempts_max // 2)
-
-
-def _majority(attempt: Attempt, tried: list[Attempt], base: dict[str, bytes], named: list[str]) -> bool:
-    """Whether ``attempt``'s result (agreed on by another) has more votes than any other result: with more
-    samples, two that agree can be outvoted, or tied, by two others; then neither decides yet."""
-    voting = [a for a in tried if a.failed is None]
-    mine = [a for a in voting if a is attempt or agree(a, attempt, base, named)]
-    others = [a for a in voting if not any(a is m for m in mine)]
-    return all(sum(1 for b in others if b is a or agree(a, b, base, named)) < len(mine) for a in others)
-
-
-def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int) -> bool:
-    """Apply the change two attempts agreed on (``attempt``'s, the plainer), keep its round in the
-    conversation, advance."""
+def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt | None, tries: int, why: str = "") -> bool:
+    """Apply the change two attempts agreed on (``attempt``'s, the plainer), or the one that passed a check
+    that computed the result (``why``), keep its round in the conversation, advance."""
     app, step_i = driver.app, task.current_step
     not_made = attempt.measured.apply(Workspace(app.workspace_for(task.id))) if attempt.measured is not None else []
     if not_made:
@@ -437,7 +427,7 @@ def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt, tries: int
         app.sessions.append(task.session_key, message, round=task.rounds, sync=False)
     app.sessions.sync(task.session_key)
     reason = (f"attempts {twin.number} and {attempt.number} of {tries} made the same change, independently: "
-              f"{attempt.summary()}")
+              f"{attempt.summary()}") if twin is not None else f"{why}: {attempt.summary()}"
     entry = app.tasks.journal(task.id, "verification", {"passed": True, "source": "agreement", "step": step_i,
                                                         "reason": reason}, step=step_i, round=task.rounds)
     answer = attempt.answer or reason

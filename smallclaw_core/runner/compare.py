@@ -189,3 +189,33 @@ def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
         return True
     one, other = lone_number("\n".join(x)), lone_number("\n".join(y))
     return one is not None and other is not None and float(one) == float(other)
+
+
+def no_result_max(attempts_max: int) -> int:
+    """Attempts at a step where none made a result that could vote: half of ``attempts_max``, at least 2."""
+    return max(2, attempts_max // 2)
+
+
+def majority(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> bool:
+    """Whether ``attempt``'s result (agreed on by another) has more votes than any other result: with more
+    samples, two that agree can be outvoted, or tied, by two others; then neither decides yet."""
+    voting = [a for a in tried if a.failed is None]
+    mine = [a for a in voting if a is attempt or agree(a, attempt, base, named)]
+    others = [a for a in voting if not any(a is m for m in mine)]
+    return all(sum(1 for b in others if b is a or agree(a, b, base, named)) < len(mine) for a in others)
+
+
+def what_it_ran(evidence: list[Any], limit: int = 160) -> str:
+    """An attempt that changed nothing, as the user reads it: the last call it made and what that printed."""
+    made = next((e.data for e in reversed(evidence) if e.kind == "tool_call" and e.data.get("name") != "step_done"),
+                None)
+    if made is None:
+        return "changed nothing, and made no call"
+    command = (made.get("arguments") or {}).get("command")
+    what = f"`{command.strip().splitlines()[0][:60]}`" if isinstance(command, str) and command.strip() \
+        else made.get("name", "a tool")
+    result = next((e.data for e in evidence if e.kind == "tool_result" and e.data.get("id") == made.get("id")), {})
+    printed = STATUS_LINE.sub("", str(result.get("result", ""))).strip()
+    printed = "" if printed == "(no output)" else " | ".join(printed.splitlines())[:limit // 2]
+    return (f"changed nothing; it ran {what}" + (" (it failed)" if result.get("error") else "")
+            + (f", which printed {printed!r}" if printed else ""))

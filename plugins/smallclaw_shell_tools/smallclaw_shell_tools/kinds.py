@@ -12,10 +12,11 @@ from . import checks
 class ShellCheckKind:
     """One kind of the check language in ``checks.py`` (``file_exists: PATH`` ...)."""
 
-    def __init__(self, name: str, form: str, produces: bool):
+    def __init__(self, name: str, form: str, produces: bool, exact: bool = False):
         self.name = name
         self.form = form
         self.produces = produces
+        self.exact = exact
 
     def __repr__(self) -> str:
         return f"ShellCheckKind({self.name!r})"
@@ -37,4 +38,8 @@ class ShellCheckKind:
 
 #: a check whose path is a file the step makes: it exists, holds a number, or what a command prints
 _PRODUCES = {"file_exists", "file_is_number", "file_equals_output"}
-KINDS = tuple(ShellCheckKind(name := form.split(":", 1)[0], form, name in _PRODUCES) for form in checks.FORMS)
+#: a check whose pass shows the file holds exactly the result: what a command prints
+_EXACT = {"file_equals_output"}
+
+KINDS = tuple(ShellCheckKind(name := form.split(":", 1)[0], form, name in _PRODUCES, name in _EXACT)
+              for form in checks.FORMS)
