@@ -93,10 +93,6 @@ class Intent:
         """New files it writes (the target of a rename included)."""
         return self.named(Role.WRITE, Role.MOVE_TO)
 
-    @property
-    def edits(self) -> list[str]:
-        return self.named(Role.EDIT)
-
     def role_of(self, name: str) -> Role | None:
         return next((f.role for f in self.files if f.name == name), None)
 
@@ -344,17 +340,15 @@ def _settle(text: str, refs: list[FileRef], spans: dict[str, tuple[int, int]]) -
     return _fixed_script(text, out)
 
 
-#: a request to fix something ("Fix it", "Please repair its IndexError"), not one declined ("don't fix it")
+#: a fix asked ("Fix it", "Please repair its IndexError"), not declined ("don't fix it")
 _FIX = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!without )\b(?:fix|repair|correct)\b(?!\w)", re.I)
 
 
 def _fixed_script(text: str, refs: list[FileRef]) -> list[FileRef]:
-    """"calc.py crashes with a NameError. Fix it so it prints 3": the one script the words name, there
-    already, is what a fix changes, where the words name nothing else to change and ask for a fix. The
-    clause that names the script has no verb of its own, and "it" is in the next sentence."""
+    """"calc.py crashes. Fix it so it prints 3": the one script named, there already, is what a fix asked
+    changes, where nothing else is to change (its clause has no verb; "it" is in the next sentence)."""
     scripts = [r for r in refs if r.exists and r.name.endswith((".py", ".sh"))]
-    if len(scripts) != 1 or scripts[0].role is not Role.READ or not _FIX.search(text) \
-            or any(r.role is not Role.READ for r in refs):
+    if len(scripts) != 1 or not _FIX.search(text) or any(r.role is not Role.READ for r in refs):
         return refs
     return [FileRef(r.name, Role.EDIT, True, False) if r is scripts[0] else r for r in refs]
 
@@ -423,14 +417,11 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
 
 def _resolve_into_folders(text: str, refs: list[FileRef], folders: list[str],
                           exists: Callable[[str], bool], spans: dict[str, tuple[int, int]]) -> list[FileRef]:
-    """Files put "into it", "inside" or "there", where the step names one folder, go inside it.
-
-    "Make a folder named backup and copy notes.txt into it" reads notes.txt and writes
-    backup/notes.txt; "move old.txt into archive" moves it to archive/old.txt; "a folder
-    docs with a README.md inside" writes docs/README.md. The words must follow the file's
-    name in its clause ("count the files in the docs folder and write the number to
-    count.txt" writes count.txt where it is).
-    """
+    """Files put "into it", "inside" or "there", where the step names one folder, go inside it: "Make a
+    folder named backup and copy notes.txt into it" reads notes.txt and writes backup/notes.txt; "move
+    old.txt into archive" moves it to archive/old.txt; "a folder docs with a README.md inside" writes
+    docs/README.md. The words must follow the file's name in its clause ("count the files in the docs
+    folder and write the number to count.txt" writes count.txt where it is)."""
     if len(folders) != 1:
         return refs
     folder = folders[0]
