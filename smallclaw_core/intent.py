@@ -318,7 +318,7 @@ def _settle(text: str, refs: list[FileRef], spans: dict[str, tuple[int, int]]) -
         refs = [FileRef(r.name, Role.MOVE_FROM, r.exists, True) if r.name == m.group(1)
                 else FileRef(r.name, Role.MOVE_TO, r.exists, True) if r.name == m.group(2) else r for r in refs]
     makes_new = any(r.role in (Role.WRITE, Role.MOVE_TO) and not r.exists for r in refs)
-    desired = re.search(r"\b(?:should|must)\b", text, re.I) is not None
+    desired = re.search(r"\b(?:should|must)(?:n't|n’t)?\b", text, re.I) is not None
     out = []
     for r in refs:
         if r.exists and r.role in (Role.READ, Role.EDIT) and not (r.role is Role.EDIT and r.certain):

@@ -49,6 +49,8 @@ ROLES = [
     ("Could you turn debug on in config.json?", {"config.json"}, {"config.json": E}),
     ("The port in settings.toml should be 9000.", {"settings.toml"}, {"settings.toml": E}),
     ("Fix calc.py so that it runs.", {"calc.py"}, {"calc.py": E}),
+    # a wish said in the negative is a wish too (it once read as an edit only because 'a' was taken for a verb)
+    ("flags.toml shouldn't have a debug key any more.", {"flags.toml"}, {"flags.toml": E}),
     # the one script named, with the fix asked in another sentence (held-out-10's first run: read as an
     # input, so no attempt had to change it, and attempts that changed nothing voted)
     ("calc.py stops with a NameError. Fix it so it prints 3.", {"calc.py"}, {"calc.py": E}),
