@@ -746,3 +746,16 @@ def test_a_pause_says_what_attempts_that_changed_nothing_ran(make_app):
     assert task.status == "needs_assistance"
     assert "#1: changed nothing; it ran `echo 'pizza ordered'`, which printed 'pizza ordered'" in task.pause_reason
     assert "which printed 'calling the shop'" in task.pause_reason, task.pause_reason
+
+
+def test_a_change_that_made_fewer_files_does_not_agree_with_one_that_made_them_all():
+    """held-out-11 (after this stop's changes): one attempt made week/mon.txt, tue.txt and wed.txt, another
+    only week/mon.txt, the one file the step names; compared on that file alone they agreed, the plainer
+    (the one with less) was applied, and the task completed with two files missing. A helper script one
+    attempt left beside the result still does not keep two from agreeing."""
+    from smallclaw_core.runner.compare import same_change
+
+    full = {"week/mon.txt": b"", "week/tue.txt": b"", "week/wed.txt": b""}
+    assert not same_change(full, {"week/mon.txt": b""}, {}, ["week/mon.txt", "days.txt"])
+    assert same_change({**full, "make_week.py": b"print(1)\n"}, full, {}, ["week/mon.txt", "days.txt"])
+    assert same_change(full, dict(full), {}, ["week/mon.txt", "days.txt"])
