@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -1385,7 +1384,9 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
 def names_missing(reason: str, missing: tuple[str, ...]) -> bool:
     """Whether a pause's reason names what is missing: one of the task's words, outside the candidates it
     lists (what each attempt made or ran is the model's text, which may repeat the goal's words)."""
-    said = re.sub(r"did not agree on a result \(.*?\)\. Pick one with", "", reason, flags=re.S).lower()
+    from smallclaw_core.runner.choosing import without_candidates
+
+    said = without_candidates(reason).lower()
     return any(word in said for word in missing)
 
 

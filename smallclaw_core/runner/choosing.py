@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from smallclaw_core.tasks import Task
@@ -31,6 +32,15 @@ def candidate(a: Any) -> dict[str, Any]:
         not_kept[a.predicted[0]] = "what the script should print, said without writing it"
     return {"attempt": a.number, "failed": a.failed, "summary": a.summary(), "change": change,
             "kept": not not_kept, "not_kept": not_kept}
+
+
+#: the attempts' results a pause lists (the model's text, which says nothing of this machine)
+_LISTED = re.compile(r"did not agree on a result \(.*?\)\. Pick one with", re.S)
+
+
+def without_candidates(reason: str) -> str:
+    """A pause's reason without the results of the attempts it lists: what SmallClaw itself said."""
+    return _LISTED.sub("", reason)
 
 
 def ask_to_choose(driver: Any, task: Task, tried: list[Any]) -> bool:

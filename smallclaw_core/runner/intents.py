@@ -115,6 +115,8 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     import re
     import shutil
 
+    from .choosing import without_candidates
+
     intent = goal_intent(app, task)
     facts = [f"{p} is not installed here" for p in intent.programs if not shutil.which(p)]
     shell = app.config.sections.get("shell")
@@ -126,7 +128,7 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
               if f.role is Role.READ and f.certain and not f.exists and f.name not in makes]
     # what the reason itself says: the results of attempts it lists are the model's text ("An error occurred:
     # No such file or directory: 'exiftool'" typed into camera.txt), which says nothing of this machine
-    said = re.sub(r"did not agree on a result \(.*?\)\. Pick one with", "", reason, flags=re.S)
+    said = without_candidates(reason)
     facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", said)]
     # what the calls ran into, where neither the reason nor the words said it
     reads = [f.name for f in intent.files if (f.role is Role.READ or not f.certain) and f.name not in makes]
