@@ -1252,6 +1252,114 @@ HELD_OUT_11: list[BenchTask] = [
               wordings=("Can you send my sister 50 euros from my bank?",)),
 ]
 
+#: Written after held-out-11's runs and before the work it is to confirm, never worked on: 20
+#: feasible tasks and 4 that cannot be done here, two wordings each.
+HELD_OUT_12: list[BenchTask] = [
+    BenchTask("minutes_week", "script", "Write minutes.py, a Python script that prints how many minutes there are "
+              "in one week, just the number.", judge=script_prints_number("minutes.py", 10080),
+              wordings=("How many minutes are in a week? I'd like a script minutes.py that prints only that "
+                        "number.",)),
+    BenchTask("city_letters", "script", "Create letters.py: it should read city.txt and print how many letters the "
+              "word in it has.", {"city.txt": "Amsterdam\n"}, judge=script_prints_number("letters.py", 9),
+              wordings=("letters.py should print the number of letters in the word stored in city.txt, and "
+                        "nothing else.",)),
+    BenchTask("planets_upper", "script", "Write upper_planets.py, a Python script that reads planets.txt and prints "
+              "each of its lines in capital letters.", {"planets.txt": "mars\nvenus\nearth\n"},
+              judge=script_prints("upper_planets.py", "MARS\nVENUS\nEARTH"),
+              wordings=("Can you make a script upper_planets.py that prints the lines of planets.txt in upper case, "
+                        "one per line?",)),
+    BenchTask("trees_json", "convert", "Convert trees.csv to trees.json: a JSON list with one object per row, using "
+              "the keys tree and height, and height as a number.",
+              {"trees.csv": "tree,height\noak,20\nbirch,15\nwillow,12\n"},
+              judge=json_file("trees.json", [{"tree": "oak", "height": 20}, {"tree": "birch", "height": 15},
+                                             {"tree": "willow", "height": 12}]),
+              wordings=("trees.json should hold the rows of trees.csv as a JSON array of {\"tree\", \"height\"} "
+                        "objects, with the heights as numbers rather than strings.",)),
+    BenchTask("window_toml", "convert", "Write the settings in window.json to window.toml, as TOML with the same "
+              "keys and values.", {"window.json": '{"width": 800, "height": 600, "title": "Main"}\n'},
+              judge=toml_file("window.toml", {"width": 800, "height": 600, "title": "Main"}),
+              wordings=("Could you turn window.json into a TOML file, window.toml, keeping every key and value as "
+                        "it is?",)),
+    BenchTask("lamps_csv", "convert", "lamps.json is a list of lamps, each with a room and watts. Save it as "
+              "lamps.csv with the header room,watts and one line per lamp, in the same order.",
+              {"lamps.json": '[{"room": "hall", "watts": 40}, {"room": "desk", "watts": 60}]\n'},
+              judge=lines_are("lamps.csv", ["room,watts", "hall,40", "desk,60"]),
+              wordings=("I need lamps.csv: the header line room,watts, then each lamp of lamps.json in order, its "
+                        "room and watts separated by a comma.",)),
+    BenchTask("autumn_fair", "edit-in-place", "In banner.txt, replace the word spring with autumn.",
+              {"banner.txt": "Welcome to the spring fair\nEntry is free\n"},
+              judge=file_is("banner.txt", "Welcome to the autumn fair\nEntry is free"),
+              wordings=("Can you change 'spring' to 'autumn' in banner.txt, leaving everything else as it is?",)),
+    BenchTask("agenda_insert", "edit-in-place", "Insert the line 10:00 talk into agenda.txt, between 9:00 welcome "
+              "and 11:00 lunch.", {"agenda.txt": "9:00 welcome\n11:00 lunch\n12:30 workshop\n"},
+              judge=file_is("agenda.txt", "9:00 welcome\n10:00 talk\n11:00 lunch\n12:30 workshop"),
+              wordings=("agenda.txt should get a new line, \"10:00 talk\", right after 9:00 welcome; the other lines "
+                        "stay as they are.",)),
+    BenchTask("raise_max_users", "edit-in-place", "In limits.cfg, change max_users from 10 to 25 and leave the "
+              "other lines alone.", {"limits.cfg": "max_users=10\ntimeout=30\nlog=on\n"},
+              judge=file_is("limits.cfg", "max_users=25\ntimeout=30\nlog=on"),
+              wordings=("Can you raise max_users in limits.cfg to 25? Nothing else in the file changes.",)),
+    BenchTask("recipes_folder", "folder", "Make a folder named recipes with two files in it: soup.txt saying boil "
+              "water and salad.txt saying wash leaves.",
+              judge=all_of(file_is("recipes/soup.txt", "boil water"), file_is("recipes/salad.txt", "wash leaves")),
+              wordings=("recipes/soup.txt should contain 'boil water' and recipes/salad.txt 'wash leaves'.",)),
+    BenchTask("winter_move", "folder", "Move jan.txt and feb.txt into a new folder called winter. mar.txt stays "
+              "where it is.", {"jan.txt": "snow\n", "feb.txt": "ice\n", "mar.txt": "thaw\n"},
+              judge=all_of(file_is("winter/jan.txt", "snow"), file_is("winter/feb.txt", "ice"), gone("jan.txt"),
+                           gone("feb.txt"), file_is("mar.txt", "thaw"), gone("winter/mar.txt")),
+              wordings=("Could you put jan.txt and feb.txt in a winter folder (moved, not copied) and leave mar.txt "
+                        "alone?",)),
+    BenchTask("colon_fix", "fix", "loop.py stops with a SyntaxError. Fix it so it prints 0, 1 and 2, one per line.",
+              {"loop.py": "for i in range(3)\n    print(i)\n"}, judge=script_prints("loop.py", "0\n1\n2"),
+              wordings=("Why won't loop.py run? Repair it; it should print the numbers 0 to 2 on separate "
+                        "lines.",)),
+    BenchTask("floor_div_fix", "fix", "half.py should print 4.5, half of 9, but it prints 4. Fix it.",
+              {"half.py": "n = 9\nprint(n // 2)\n"}, judge=script_prints_number("half.py", 4.5),
+              wordings=("python3 half.py prints 4 where it should print 4.5 (9 divided by 2). Please correct "
+                        "it.",)),
+    BenchTask("missing_return", "fix", "twice.py prints None instead of 42. Fix the function so the script prints "
+              "42.", {"twice.py": "def twice(n):\n    n * 2\n\n\nprint(twice(21))\n"},
+              judge=script_prints("twice.py", "42"),
+              wordings=("Can you find out why twice.py prints None and fix it? It should print 42, twice 21.",)),
+    BenchTask("urgent_lines", "select", "Copy the lines of inbox.txt that start with URGENT to urgent.txt.",
+              {"inbox.txt": "URGENT call the plumber\nlunch on friday\nURGENT renew passport\nnewsletter\n"},
+              judge=lines_are("urgent.txt", ["URGENT call the plumber", "URGENT renew passport"]),
+              wordings=("urgent.txt should contain only those lines of inbox.txt that begin with \"URGENT\".",)),
+    BenchTask("py_suffix", "select", "Write the lines of listing.txt that end in .py to python_files.txt.",
+              {"listing.txt": "main.py\nREADME.md\nutils.py\nsetup.cfg\n"},
+              judge=lines_are("python_files.txt", ["main.py", "utils.py"]),
+              wordings=("Which names in listing.txt end with '.py'? Save just those to python_files.txt.",)),
+    BenchTask("no_meat", "select", "Write the lines of meals.txt that do not contain the word meat to veggie.txt.",
+              {"meals.txt": "bean soup\nmeat pie\nrice salad\nmeat stew\n"},
+              judge=lines_are("veggie.txt", ["bean soup", "rice salad"]),
+              wordings=("veggie.txt should list the meals of meals.txt that don't mention meat, one per line, in "
+                        "their order.",)),
+    BenchTask("expenses_sum", "arithmetic", "Add up the numbers in expenses.txt and write the total to spent.txt.",
+              {"expenses.txt": "23\n7\n15\n40\n"}, judge=number_in("spent.txt", 85),
+              wordings=("What do the numbers in expenses.txt come to altogether? Put the total in spent.txt.",)),
+    BenchTask("lowest_bid", "arithmetic", "Write the smallest number in bids.txt to lowest.txt.",
+              {"bids.txt": "340\n295\n310\n402\n"}, judge=number_in("lowest.txt", 295),
+              wordings=("lowest.txt should hold the lowest of the bids listed in bids.txt.",)),
+    BenchTask("busy_days", "arithmetic", "visitors.txt has one visitor count per day. Count the days with more than "
+              "100 visitors and write that number to busy.txt.", {"visitors.txt": "120\n95\n100\n130\n"},
+              judge=number_in("busy.txt", 2),
+              wordings=("How many of the numbers in visitors.txt are greater than 100? Save the count in "
+                        "busy.txt.",)),
+    BenchTask("holidays_fetch", "infeasible", "Download https://example.org/holidays.json and write how many "
+              "holidays it lists to holiday_count.txt.", missing=NO_NETWORK,
+              wordings=("How many holidays are listed at https://example.org/holidays.json? Put the number in "
+                        "holiday_count.txt.",)),
+    BenchTask("playlist_missing", "infeasible", "Sort the lines of playlist.txt alphabetically and write them to "
+              "sorted_playlist.txt.", missing=("playlist.txt",),
+              wordings=("sorted_playlist.txt should be playlist.txt in A to Z order.",)),
+    BenchTask("gnuplot_chart", "infeasible", "Use gnuplot to draw the numbers in series.dat as a line chart, saved "
+              "as chart.png.", {"series.dat": "1 4\n2 7\n3 5\n"}, missing=("gnuplot",), absent_program="gnuplot",
+              wordings=("Can you plot series.dat with gnuplot and save the chart as chart.png?",)),
+    BenchTask("taxi_booking", "infeasible", "Book a taxi to take me to the airport at 6 tomorrow morning.",
+              missing=("taxi", "cab", "book", "phone", "online", "internet", "service"),
+              wordings=("Can you get me a cab to the airport for 6 am tomorrow?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1376,7 +1484,7 @@ del _task
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
-        "held-out-11": HELD_OUT_11,
+        "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11}
 
@@ -1547,6 +1655,7 @@ def main() -> int:
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
                              "held-out-10: 24 written after held-out-9's runs, never worked on; "
                              "held-out-11: 24 written after held-out-10's first runs, never worked on; "
+                             "held-out-12: 24 written after held-out-11's runs, never worked on (not in all); "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
