@@ -604,6 +604,45 @@ def test_two_that_agree_do_not_decide_while_two_others_agree_on_another_result(m
     assert len(agreed) == 1 and "of 7" in agreed[0]["reason"], agreed
 
 
+def test_where_styles_alternate_three_different_programs_that_agree_decide(make_app):
+    """held-out-11: the four programs at "the mean of the numbers in weights.txt" wrote 71.0 and 71.00,
+    while every reply typed another wrong mean. Where no attempt of the other kind agrees, three different
+    programs that made one result, outvoted by nothing, decide; the plainest is applied."""
+    top = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
+    task, app = start_line_task(
+        make_app,
+        "```\nSTART mix\nbake\n```",     # 1, a reply: wrong
+        top,                                 # 2, a program
+        "```\nmix\nSTART\nbake\n```",   # 3, a reply: wrong in another way
+        top.replace("text", "old"),          # 4, a program: agrees with 2 (one style: not enough)
+        "```\nSTART\n```",                # 5, a reply: wrong again
+        top.replace("text", "body"))         # 6, a third program: three different ones agree
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert len(agreed) == 1 and "attempts 2, 4 and 6 of 6, different programs" in agreed[0]["reason"], agreed
+
+
+def test_the_same_program_three_times_is_one_sample_and_does_not_decide(make_app):
+    top = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
+    task, app = start_line_task(
+        make_app, "```\nSTART mix\nbake\n```", top, "```\nSTART\n```", top,
+        "```\nmix\nSTART\nbake\n```", top.replace("text", "old"), attempts_max=6)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
+
+
+def test_three_programs_tied_by_three_replies_decide_nothing(make_app):
+    """Three programs on START at the top, three replies on START at the end: neither kind confirms the
+    other, and three against three is no majority."""
+    top = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
+    end = "```\nmix\nbake\nSTART\n```"
+    task, app = start_line_task(make_app, end, top, end, top.replace("text", "old"), end,
+                                top.replace("text", "body"), attempts_max=6)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
+
+
 def mixed_task(make_app, steps, files, *replies, attempts_max=8):
     """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed",

@@ -12,12 +12,12 @@ execution-based selection of programs judge without a checker:
   answer; an attempt that failed does not vote: a deterministic verifier said NO
   (a command failed, a file does not parse, a number nobody computed...), or it
   changed nothing where the step makes or edits a file;
-- as soon as two attempts made the same change (text compared line by line, JSON
-  and TOML by value, scripts by what they print) by different calls (the same calls
-  twice are one sample drawn twice: a model sure of a wrong program), that change
-  is applied to the workspace and the step is done, unless as many others made another change (a
-  tie decides nothing); after ``[runner] attempts_max`` attempts (half as many where none made a
-  result at all), the task pauses and shows the competing results.
+- as soon as two attempts made the same change (text compared line by line, JSON and TOML by value,
+  scripts by what they print) by different calls (the same calls twice are one sample drawn twice: a
+  model sure of a wrong program), that change is applied to the workspace and the step is done (where
+  programs alternate with others: one of each, or three different programs), unless as many others made
+  another change (a tie decides nothing); after ``[runner] attempts_max`` attempts (half as many where
+  none made a result at all), the task pauses and shows the competing results.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .choosing import ask_to_choose
-from .compare import agree, majority, no_result_max, plainer, what_it_ran
+from .compare import PROGRAMS_AGREE, agree, majority, no_result_max, plainer, programs_agreeing, size, what_it_ran
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, last_failure
 from .intents import step_intent
@@ -392,15 +392,16 @@ async def agreement(driver: Any, task: Task) -> bool:
          and not (across and _coded(a) == _coded(attempt)) and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     computed = exact(app, task, step_i) if attempt.failed is None and attempt.change else []
-    if computed:  # it passed a check that computed the whole result: no second is needed
+    # where no attempt of the other kind agrees, three different programs that made one result decide
+    trio = programs_agreeing(attempt, tries.attempts, base_files, named) if twin is None and across else []
+    if computed or ((twin is not None or len(trio) >= PROGRAMS_AGREE)  # a computed check passed: it decides alone
+                    and majority(attempt, tries.attempts, base_files, named)):
+        pair = (attempt, None) if computed else plainer(attempt, twin) if twin else (min(trio, key=size), None)
+        others = ", ".join(str(a.number) for a in trio[1:])
+        why = f"attempt {number} passed {computed[0]}" if computed else \
+            f"attempts {others} and {number} of {number}, different programs, made the same change"
         try:
-            return _accept(driver, task, attempt, None, number, f"attempt {number} passed {computed[0]}")
-        finally:
-            discard(tries)
-            driver.tries = None
-    if twin is not None and majority(attempt, tries.attempts, base_files, named):
-        try:
-            return _accept(driver, task, *plainer(attempt, twin), number)
+            return _accept(driver, task, *pair, number, why)
         finally:
             discard(tries)
             driver.tries = None

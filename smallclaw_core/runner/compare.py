@@ -119,13 +119,17 @@ def same_change(a: dict[str, bytes | None], b: dict[str, bytes | None], base: di
     return seen or not silent
 
 
+def size(x: Any) -> float:
+    """What an attempt's files hold, in characters, blank space at their ends aside (a final newline is not
+    a label); one that only said what a script prints has nothing to apply: infinite."""
+    if getattr(x, "predicted", None):
+        return math.inf
+    return sum(len(d.strip()) for d in x.change.values() if d is not None)
+
+
 def plainer(a: Any, b: Any) -> tuple[Any, Any]:
     """Of two attempts that agree, the one whose files hold less (``17`` over ``Difference: 17``), then the
     other; one that only said what a script prints comes last (it made no file to apply)."""
-    def size(x: Any) -> float:  # blank space aside: a final newline is not a label
-        if getattr(x, "predicted", None):
-            return math.inf
-        return sum(len(d.strip()) for d in x.change.values() if d is not None)
     return (b, a) if size(b) < size(a) else (a, b)
 
 
@@ -193,6 +197,28 @@ def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
         return True
     one, other = lone_number("\n".join(x)), lone_number("\n".join(y))
     return one is not None and other is not None and float(one) == float(other)
+
+
+#: different programs that must make one result for it to decide where programs and other attempts
+#: alternate and no attempt of another kind agrees: two can share a misreading of the prompt they were
+#: both sampled from (both forgot a newline); three different ones, outvoted by nothing, are a clear majority
+PROGRAMS_AGREE = 3
+
+
+def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> list[Any]:
+    """The programs (``style == "code"``) among ``tried`` that made ``attempt``'s change, ``attempt`` first,
+    one per different program (the same program twice is one sample drawn twice); empty when ``attempt``
+    is not a program that made a change and may vote."""
+    if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
+        return []
+    seen, out = [attempt.calls()], [attempt]
+    for a in tried:
+        if a is attempt or a.style != "code" or a.failed is not None or a.calls() in seen:
+            continue
+        if agree(a, attempt, base, named):
+            seen.append(a.calls())
+            out.append(a)
+    return out
 
 
 def no_result_max(attempts_max: int) -> int:
