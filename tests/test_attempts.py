@@ -643,6 +643,21 @@ def test_three_programs_tied_by_three_replies_decide_nothing(make_app):
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
 
 
+def test_a_program_that_failed_is_what_the_next_program_hears_about(make_app):
+    """Where programs take turns with replies, a program's traceback went to the reply after it, and the
+    next program heard of the reply instead (or of nothing): the next attempt of the same kind hears it."""
+    task, app = start_line_task(
+        make_app,
+        "```\nSTART mix\nbake\n```",                     # 1, a reply: wrong, votes
+        "```python\nopen('steps.txt', 'w').write(txt)\n```",  # 2, a program: NameError
+        "```\nmix\nSTART\nbake\n```",                   # 3, a reply: wrong again, votes
+        "```python\nprint('still wrong')\n```",             # 4, a program: hears of attempt 2's NameError
+        attempts_max=4)
+    prompts = {e.data["attempt"]: e.data["prompt"] for e in app.store.journal(task.id) if e.kind == "round"}
+    assert "NameError" in prompts[4] and "NameError" in prompts[3], prompts
+    assert "An earlier try" not in prompts[2], prompts
+
+
 def mixed_task(make_app, steps, files, *replies, attempts_max=8):
     """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed",

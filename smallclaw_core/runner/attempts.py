@@ -46,7 +46,7 @@ from smallclaw_core.workspace import Workspace
 from .choosing import ask_to_choose
 from .compare import PROGRAMS_AGREE, agree, majority, no_result_max, plainer, programs_agreeing, size, what_it_ran
 from .conversation import conversation, step_message
-from .evidence import StructureState, attempt_prefix, last_failure
+from .evidence import StructureState, attempt_prefix, hint_for, last_failure
 from .intents import step_intent
 from .programs import code_attempt
 from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
@@ -349,8 +349,7 @@ async def agreement(driver: Any, task: Task) -> bool:
             driver.no_attempts = True
             return True
         tries = driver.tries = Tries(step_i, base)
-    failed = [a for a in tries.attempts if a.failed]
-    hint = failed[-1].failed if failed and failed[-1] is tries.attempts[-1] else None
+    hint = hint_for(tries.attempts, _configured(cfg, _tools(driver), app.tools) == "mixed")
     number = len(tries.attempts) + 1
     scope = anyio.CancelScope(shield=True)  # a user's cancel abandons the attempt, model call and all
     driver.scope_for(scope)

@@ -251,6 +251,15 @@ def last_failure(entries: list[Any]) -> str | None:
     return error_line(failed[-1].data.get("result", "")) if failed else None
 
 
+def hint_for(tried: list[Any], alternating: bool) -> str | None:
+    """What the next attempt at a step is told went wrong (``Attempt.failed``): where programs take turns
+    with other attempts, the last attempt of its own kind comes first (a program's traceback is of use to
+    the next program, not to a reply that types a file), then the attempt just before it; None when
+    neither failed."""
+    own = tried[-2] if alternating and len(tried) >= 2 else None
+    return next((a.failed for a in (own, tried[-1] if tried else None) if a is not None and a.failed), None)
+
+
 def with_failure(reason: str, entries: list[Any]) -> str:
     """A pause's ``reason``, with what the last failed call of ``entries`` ran into when the reason does
     not say it: a guard's NO on content typed after ``curl`` could not resolve the host hides what the
