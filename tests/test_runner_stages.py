@@ -986,6 +986,9 @@ def test_a_pause_names_what_the_goal_needs_that_is_not_here(make_app, goal, name
      "orders.txt is not in the workspace (a call tried to read it)"),
     ("Get the Bitcoin price from the internet into btc.txt.", "curl: (6) Could not resolve host: api.example.com",
      "commands here could not reach the network (Could not resolve host: api.example.com)"),
+    # held-out-11's hn_top_story: the programs reached for requests; installed, it would not get far either
+    ("What's the top story on the news site right now? Save its title in top.txt.",
+     "ModuleNotFoundError: No module named 'requests'", "commands here have no network access"),
 ])
 def test_a_pause_names_what_the_calls_ran_into_that_is_not_here(make_app, goal, output, named):
     """Independent attempts that each failed their own way pause with what they made, not with each
@@ -1015,6 +1018,15 @@ def test_what_the_calls_ran_into_is_checked_against_the_machine():
                    lambda n: False, ["count.txt"]) == [
         ("zzprog", "zzprog is not installed here (a command needed it)"),
         ("count.txt", "count.txt is not in the workspace (a call tried to read it)")]
+
+
+def test_a_network_client_missing_is_no_network_only_where_commands_have_none():
+    from smallclaw_core.runner.lacking import lacking
+    ran = [entry("tool_result", error=True, result="ModuleNotFoundError: No module named 'requests'")]
+    assert [about for about, _ in lacking(ran, lambda n: False, [], offline=False)] == ["requests"]
+    assert [about for about, _ in lacking(ran, lambda n: False, [], offline=True)] == ["requests", "network"]
+    other = [entry("tool_result", error=True, result="ModuleNotFoundError: No module named 'yamlzz'")]
+    assert [about for about, _ in lacking(other, lambda n: False, [], offline=True)] == ["yamlzz"]
 
 
 def test_a_syntax_errors_line_is_what_a_pause_quotes():

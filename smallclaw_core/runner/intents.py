@@ -120,7 +120,8 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     intent = goal_intent(app, task)
     facts = [f"{p} is not installed here" for p in intent.programs if not shutil.which(p)]
     shell = app.config.sections.get("shell")
-    if intent.urls and shell is not None and getattr(shell, "network", True) is False:
+    offline = shell is not None and getattr(shell, "network", True) is False
+    if intent.urls and offline:
         facts.append(f"commands here have no network access ([shell] network = false), and the goal names "
                      f"{intent.urls[0]}")
     makes = {n for s in task.steps for n in produced(app, s.check)}
@@ -132,7 +133,7 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", said)]
     # what the calls ran into, where neither the reason nor the words said it
     reads = [f.name for f in intent.files if (f.role is Role.READ or not f.certain) and f.name not in makes]
-    facts += [fact for about, fact in lacking(app.store.journal(task.id), _exists_now(app, task), reads)
+    facts += [fact for about, fact in lacking(app.store.journal(task.id), _exists_now(app, task), reads, offline)
               if about not in said and not any(f.startswith(about + " ") for f in facts)
               and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"

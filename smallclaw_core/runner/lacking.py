@@ -20,6 +20,10 @@ _EXEC_MISSING = re.compile(r"FileNotFoundError: \[Errno 2\] No such file or dire
 _MODULE = re.compile(r"No module named '([\w.]+)'")
 _NETWORK = re.compile(r"Could not resolve host[^\n]*|Temporary failure in name resolution|Name or service not known"
                       r"|Network is unreachable|No address associated with hostname|urlopen error[^\n]*")
+#: Python modules that exist to reach the network: one missing where commands have no network says more
+#: than "install it" (installed, it would not reach the network either)
+NETWORK_CLIENTS = frozenset({"requests", "httpx", "aiohttp", "urllib3", "httplib2", "pycurl", "websocket",
+                             "websockets", "feedparser"})
 _NO_FILE = re.compile(r"(?:([\w./-]+): No such file or directory\b|No such file or directory: '([^'\n]+)'"
                       r"|no file '([^'\n]+)' in the workspace)")
 
@@ -30,10 +34,12 @@ def _outputs(entries: Iterable[Any]) -> list[str]:
             if e.kind == "tool_result" and e.data.get("error") and not e.data.get("not_run")]
 
 
-def lacking(entries: Iterable[Any], exists: Callable[[str], bool], named: Iterable[str]) -> list[tuple[str, str]]:
+def lacking(entries: Iterable[Any], exists: Callable[[str], bool], named: Iterable[str],
+            offline: bool = False) -> list[tuple[str, str]]:
     """Facts about what the task's calls (journal ``entries``) needed and this machine lacks: programs not
-    installed, Python modules not installed, no network, and files the goal ``named`` that are not in the
-    workspace (``exists``); each as (what it is about, a short sentence saying it)."""
+    installed, Python modules not installed, no network (where commands are ``offline``, a program that
+    reached for a network client such as requests needed it), and files the goal ``named`` that are not
+    in the workspace (``exists``); each as (what it is about, a short sentence saying it)."""
     text = "\n".join(_outputs(entries))
     programs = dict.fromkeys(m for m in _NOT_FOUND.findall(text) if "." not in m and shutil.which(m) is None)
     programs.update(dict.fromkeys(m for m in _EXEC_MISSING.findall(text)
@@ -41,9 +47,13 @@ def lacking(entries: Iterable[Any], exists: Callable[[str], bool], named: Iterab
     facts = [(p, f"{p} is not installed here (a command needed it)") for p in list(programs)[:3]]
     facts += [(m, f"{m} (a Python module) is not installed here") for m in list(dict.fromkeys(_MODULE.findall(text)))[:2]]
     network = _NETWORK.search(text)
+    clients = [m for m in dict.fromkeys(_MODULE.findall(text)) if m.split(".")[0] in NETWORK_CLIENTS]
     if network:
         said = network.group(0).strip()[:80]
         facts.append((said, f"commands here could not reach the network ({said})"))
+    elif clients and offline:
+        facts.append(("network", f"commands here have no network access ([shell] network = false), and a "
+                                  f"program reached for {clients[0]}, a network client"))
     names = set(named)
     files = dict.fromkeys(n.removeprefix("./") for groups in _NO_FILE.findall(text) for n in groups if n)
     facts += [(n, f"{n} is not in the workspace (a call tried to read it)") for n in files
