@@ -189,6 +189,27 @@ def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them(m
     assert verdicts[2]["reason"].startswith("attempt 2 passed file_equals_output: sorted.txt"), verdicts[2]
 
 
+def test_where_every_attempt_failed_a_computed_check_ordinary_rounds_go_on(make_app):
+    """core's csv_total: four attempts each failed the check that computes the total, and the step
+    paused, where ordinary rounds, which see the check's NO, used to get there. Now rounds go on."""
+    app, model = attempts_app(make_app, attempts_max=4)
+    model.enqueue_for("executor",
+                      call("write_file", path="sorted.txt", content="pear\napple\n"), call("step_done", report="ok"),
+                      call("write_file", path="sorted.txt", content="apple\n"), call("step_done", report="ok"),
+                      call("run_shell", command="sort fruits.txt > sorted.txt"), call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
+    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
+    journal = app.store.journal(task.id)
+    notes = [e.data["message"] for e in journal if e.kind == "note" and e.data.get("kind") == "attempt"]
+    assert notes and "2 attempts failed file_equals_output: sorted.txt" in notes[0], notes
+    assert [e.data.get("attempt") for e in journal if e.kind == "round"] == [1, 2, None], journal
+
+
 def test_a_step_smallclaws_weaker_checks_cover_needs_two_attempts_that_pass_them_and_agree(make_app):
     """A check that does not compute the result (a value the file must hold) is passed by more than the
     right answer: two attempts that pass it must also agree."""

@@ -234,11 +234,6 @@ def _style(cfg: Any, number: int, tools: dict[str, Any], registry: Any) -> str:
     return style
 
 
-def _coded(a: Attempt) -> bool:
-    """Whether an attempt was a program (in mixed, one must agree with one that was not)."""
-    return a.style == "code"
-
-
 def _configured(cfg: Any, tools: dict[str, Any], registry: Any) -> str:
     """``[runner] attempt_style``, ``auto`` resolved for the task's tools."""
     style = getattr(cfg, "attempt_style", "tools")
@@ -296,9 +291,11 @@ def _not_made(task: Task, step_i: int, intent: Any, attempt: Attempt) -> list[st
 
 def by_agreement(driver: Any, task: Task) -> bool:
     """Whether the current step is judged by attempts: the user's checks do not cover it, the mode says so
-    (``auto``: a small verifier), and the workspace is small enough to copy."""
+    (``auto``: a small verifier), the workspace is small enough to copy, and the step's attempts have not
+    all failed a check that computes its result (``rounds_step``: ordinary rounds then, which see its NO)."""
     mode = driver.cfg.attempts
-    if mode == "never" or driver.no_attempts or covered(driver.app, task, task.current_step):
+    if mode == "never" or driver.no_attempts or covered(driver.app, task, task.current_step) \
+            or getattr(driver, "rounds_step", None) == task.current_step:
         return False
     return mode == "always" or driver.small_verifier
 
@@ -384,11 +381,11 @@ async def agreement(driver: Any, task: Task) -> bool:
     vacuous = not attempt.change and not attempt.predicted and any(a.change for a in tries.attempts)
     # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
     # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
-    tools = _tools(driver)
-    across = "run_shell" in tools and _configured(cfg, tools, app.tools) == "mixed"
+    across = "run_shell" in (tools := _tools(driver)) and _configured(cfg, tools, app.tools) == "mixed"
     twin = None if attempt.failed or vacuous else next(
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
-         and not (across and _coded(a) == _coded(attempt)) and agree(a, attempt, base_files, named)), None)
+         and not (across and (a.style == "code") == (attempt.style == "code"))
+         and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     computed = exact(app, task, step_i) if attempt.failed is None and attempt.change else []
     # where no attempt of the other kind agrees, three different programs that made one result decide
@@ -411,6 +408,11 @@ async def agreement(driver: Any, task: Task) -> bool:
     if number >= (cfg.attempts_max if voting else no_result_max(cfg.attempts_max)):
         discard(tries)
         driver.tries = None
+        if not voting and exact(app, task, step_i):  # rounds see the check's NO and go on from it
+            driver.rounds_step = step_i
+            app.tasks.journal(task.id, "note", {"kind": "attempt", "message": f"{number} attempts failed "
+                              f"{exact(app, task, step_i)[0]}: ordinary rounds go on from here"}, step=step_i)
+            return True
         return ask_to_choose(driver, task, tries.attempts)
     return True
 
@@ -434,9 +436,8 @@ def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt | None, tri
 
     def advance(t: Task) -> None:
         t.counters = attrs.evolve(t.counters, failed_checks=0, no_progress_rounds=0, transport_failures=0, seen=[])
-        step = t.steps[t.current_step]
-        step.state = "done"
-        step.notes.append(cut_middle(answer, 500))
+        t.steps[t.current_step].state = "done"
+        t.steps[t.current_step].notes.append(cut_middle(answer, 500))
         t.current_step += 1
         t.feedback = None
         t.last_result = answer

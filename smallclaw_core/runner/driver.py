@@ -52,6 +52,7 @@ class TaskDriver:
         self.small_executor = False
         self.small_verifier = False
         self.no_attempts = False  # set when attempts cannot serve (a workspace too large, an approval)
+        self.rounds_step: int | None = None  # a step whose attempts all failed a computed check: rounds
         self.tries: Any = None  # the attempts at the current step so far (attempts.Tries)
 
     def gate(self) -> Any:
