@@ -1486,7 +1486,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
-        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11}
+        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12}
 
 
 def names_missing(reason: str, missing: tuple[str, ...]) -> bool:
@@ -1655,7 +1655,7 @@ def main() -> int:
                              "held-out-7's runs; held-out-9: 24 written after held-out-8's runs, never worked on; "
                              "held-out-10: 24 written after held-out-9's runs, never worked on; "
                              "held-out-11: 24 written after held-out-10's first runs, never worked on; "
-                             "held-out-12: 24 written after held-out-11's runs, never worked on (not in all); "
+                             "held-out-12: 24 written after held-out-11's runs, never worked on; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
