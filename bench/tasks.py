@@ -1360,6 +1360,117 @@ HELD_OUT_12: list[BenchTask] = [
               wordings=("Can you get me a cab to the airport for 6 am tomorrow?",)),
 ]
 
+#: Written after held-out-12's runs and before the work it is to confirm, never worked on: 20
+#: feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_13: list[BenchTask] = [
+    BenchTask("leap_hours", "script", "Write leap_hours.py, a Python script that prints how many hours there are in "
+              "a leap year, just the number.", judge=script_prints_number("leap_hours.py", 8784),
+              wordings=("How many hours does a leap year (366 days) have? I need a script leap_hours.py that prints "
+                        "only that number.",)),
+    BenchTask("letter_s", "script", "Create letter_s.py: it should read river.txt and print how many times the "
+              "letter s appears in the word in it.", {"river.txt": "Mississippi\n"},
+              judge=script_prints_number("letter_s.py", 4),
+              wordings=("letter_s.py should print the number of s's in the word stored in river.txt, and nothing "
+                        "else.",)),
+    BenchTask("flip_words", "script", "Write flip.py, a Python script that reads phrase.txt and prints its words in "
+              "reverse order on one line, separated by single spaces.", {"phrase.txt": "red green blue\n"},
+              judge=script_prints("flip.py", "blue green red"),
+              wordings=("Can you make a script flip.py that prints the words of phrase.txt backwards, last word "
+                        "first, on one line with one space between them?",)),
+    BenchTask("birds_json", "convert", "Convert birds.csv to birds.json: one JSON object mapping each bird to its "
+              "count, with the counts as numbers.", {"birds.csv": "bird,count\nrobin,4\nwren,2\nowl,1\n"},
+              judge=json_file("birds.json", {"robin": 4, "wren": 2, "owl": 1}),
+              wordings=("I'd like birds.json, a JSON object whose keys are the birds in birds.csv and whose values "
+                        "are their counts (numbers, not strings).",)),
+    BenchTask("theme_json", "convert", "Turn the key=value lines of theme.conf into theme.json, a JSON object with "
+              "the same keys and values.", {"theme.conf": "color=teal\nfont=serif\nlayout=cards\n"},
+              judge=json_file("theme.json", {"color": "teal", "font": "serif", "layout": "cards"}),
+              wordings=("theme.json should be theme.conf as JSON: each key=value line becomes a key with its value "
+                        "as a string.",)),
+    BenchTask("backup_json", "convert", "Convert backup.toml to JSON and save it as backup.json, keeping every key "
+              "and value.", {"backup.toml": 'target = "/mnt/usb"\nkeep_days = 14\ncompress = true\n'},
+              judge=json_file("backup.json", {"target": "/mnt/usb", "keep_days": 14, "compress": True}),
+              wordings=("Could you write the settings of backup.toml out as JSON in backup.json, with the same keys, "
+                        "the number as a number and true as true?",)),
+    BenchTask("library_museum", "edit-in-place", "In notice.txt, replace the word library with museum.",
+              {"notice.txt": "The library opens at nine\nBags go in the lockers\n"},
+              judge=file_is("notice.txt", "The museum opens at nine\nBags go in the lockers"),
+              wordings=("notice.txt should say museum where it now says library; everything else stays the same.",)),
+    BenchTask("drop_printer", "edit-in-place", "Delete the line old printer from devices.txt.",
+              {"devices.txt": "laptop\nold printer\nrouter\n"}, judge=file_is("devices.txt", "laptop\nrouter"),
+              wordings=("Can you take the 'old printer' line out of devices.txt and keep the other lines as they "
+                        "are?",)),
+    BenchTask("screen_brightness", "edit-in-place", "In screen.cfg, change brightness from 40 to 65 and leave the "
+              "other lines alone.", {"screen.cfg": "brightness=40\nscreensaver=off\nlanguage=en\n"},
+              judge=file_is("screen.cfg", "brightness=65\nscreensaver=off\nlanguage=en"),
+              wordings=("screen.cfg should have brightness=65 instead of 40, with nothing else in it changed.",)),
+    BenchTask("garden_folder", "folder", "Make a folder named garden holding two files: hedge.txt that says trim in "
+              "june and tulips.txt that says plant in autumn.",
+              judge=all_of(file_is("garden/hedge.txt", "trim in june"),
+                           file_is("garden/tulips.txt", "plant in autumn")),
+              wordings=("Can you create garden/hedge.txt with the text \"trim in june\" and garden/tulips.txt with "
+                        "\"plant in autumn\"?",)),
+    BenchTask("tables_copy", "folder", "Copy every .csv file into a new folder called tables, keeping the originals "
+              "where they are.",
+              {"q1.csv": "month,sales\njan,5\n", "q2.csv": "month,sales\napr,9\n", "plan.md": "ideas\n"},
+              judge=all_of(file_is("tables/q1.csv", "month,sales\njan,5"),
+                           file_is("tables/q2.csv", "month,sales\napr,9"),
+                           untouched("q1.csv", "month,sales\njan,5\n"), untouched("q2.csv", "month,sales\napr,9\n"),
+                           untouched("plan.md", "ideas\n"), gone("tables/plan.md")),
+              wordings=("tables/ should hold copies of the two CSV files, q1.csv and q2.csv, and nothing else; the "
+                        "originals and plan.md stay where they are.",)),
+    BenchTask("wave_indent", "fix", "wave.py fails with an IndentationError. Fix it so that it prints bye now when "
+              "run.", {"wave.py": 'def wave():\nprint("bye now")\n\n\nwave()\n'},
+              judge=script_prints("wave.py", "bye now"),
+              wordings=("Why won't wave.py run? Please repair it; it should print \"bye now\".",)),
+    BenchTask("str_int_fix", "fix", "boxes.py crashes with a TypeError. Fix it so it prints Boxes: 7 when run.",
+              {"boxes.py": 'count = 7\nprint("Boxes: " + count)\n'}, judge=script_prints("boxes.py", "Boxes: 7"),
+              wordings=("python3 boxes.py should print 'Boxes: 7' but stops with a TypeError. Can you correct it?",)),
+    BenchTask("range_fix", "fix", "add_up.py should print 55, the sum of 1 to 10, but it prints 45. Fix it.",
+              {"add_up.py": "s = 0\nfor k in range(1, 10):\n    s += k\nprint(s)\n"},
+              judge=script_prints("add_up.py", "55"),
+              wordings=("Can you find out why add_up.py prints 45 instead of 55 (1 + 2 + ... + 10) and fix it?",)),
+    BenchTask("pdf_lines", "select", "Write the lines of downloads.txt that end in .pdf to pdfs.txt, in the same "
+              "order.", {"downloads.txt": "receipt.pdf\ncat.png\nguide.pdf\ntune.ogg\n"},
+              judge=lines_are("pdfs.txt", ["receipt.pdf", "guide.pdf"]),
+              wordings=("Which names in downloads.txt end with \".pdf\"? Save just those to pdfs.txt, in the order "
+                        "they appear.",)),
+    BenchTask("rain_days", "select", "Copy the lines of diary.txt that contain the word rain to rainy.txt, keeping "
+              "their order.", {"diary.txt": "monday clear\ntuesday rain\nwednesday fog\nthursday rain and hail\n"},
+              judge=lines_are("rainy.txt", ["tuesday rain", "thursday rain and hail"]),
+              wordings=("rainy.txt should hold the lines of diary.txt that mention rain, in the order they appear "
+                        "there.",)),
+    BenchTask("open_tickets", "select", "Write the lines of tickets.txt that do not contain the word closed to "
+              "open_tickets.txt, in their order.",
+              {"tickets.txt": "bug 12 closed\nbug 13 open\nbug 14 closed\nbug 15 waiting\n"},
+              judge=lines_are("open_tickets.txt", ["bug 13 open", "bug 15 waiting"]),
+              wordings=("Can you list the tickets of tickets.txt that aren't closed (the lines without the word "
+                        "closed) in open_tickets.txt, keeping their order?",)),
+    BenchTask("pages_avg", "arithmetic", "What is the average of the numbers in pages.txt? Write it to avg_pages.txt.",
+              {"pages.txt": "120\n80\n200\n160\n"}, judge=number_in("avg_pages.txt", 140),
+              wordings=("avg_pages.txt should hold the mean of the numbers listed in pages.txt.",)),
+    BenchTask("most_steps", "arithmetic", "Write the largest number in pedometer.txt to most_steps.txt.",
+              {"pedometer.txt": "8200\n12050\n9930\n11800\n"}, judge=number_in("most_steps.txt", 12050),
+              wordings=("Which is the highest step count in pedometer.txt? Put it in most_steps.txt.",)),
+    BenchTask("hot_days", "arithmetic", "june.txt has one temperature per line. Count how many are higher than 25 "
+              "and write the count to hot_days.txt.", {"june.txt": "22\n27\n25\n31\n19\n"},
+              judge=number_in("hot_days.txt", 2),
+              wordings=("How many of the temperatures in june.txt are above 25? Save that number in hot_days.txt.",)),
+    BenchTask("tokyo_population", "infeasible", "Look up the current population of Tokyo on Wikipedia and write "
+              "the number to tokyo.txt.", missing=NO_NETWORK,
+              wordings=("tokyo.txt should hold Tokyo's population as Wikipedia gives it today.",)),
+    BenchTask("speeches_missing", "infeasible", "Write the longest line of speeches.txt to longest.txt.",
+              missing=("speeches.txt",),
+              wordings=("Which line of speeches.txt is the longest? Save it in longest.txt.",)),
+    BenchTask("sox_trim", "infeasible", "Use sox to cut memo.wav down to its first 10 seconds, saved as "
+              "memo_short.wav.", {"memo.wav": "not really audio\n"}, missing=("sox",), absent_program="sox",
+              wordings=("Can you trim memo.wav to the first ten seconds with sox and save the result as "
+                        "memo_short.wav?",)),
+    BenchTask("water_bill", "infeasible", "Pay this month's water bill of 48 euros from my account.",
+              missing=("payment", "bank"),
+              wordings=("Could you settle my 48 euro water bill for this month?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1484,7 +1595,7 @@ del _task
 SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "held-out-3": HELD_OUT_3,
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
-        "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12,
+        "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12}
 
@@ -1656,6 +1767,7 @@ def main() -> int:
                              "held-out-10: 24 written after held-out-9's runs, never worked on; "
                              "held-out-11: 24 written after held-out-10's first runs, never worked on; "
                              "held-out-12: 24 written after held-out-11's runs, never worked on; "
+                             "held-out-13: 24 written after held-out-12's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
