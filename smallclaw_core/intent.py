@@ -136,10 +136,10 @@ _FILLER = frozenset("the a an new file files script program python shell csv jso
 
 #: what people ask done to data, by the words they use for it; one vocabulary for every reader
 OPERATIONS: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.I) for name, pattern in {
-    # "in order", "in alphabetical order"; not "in the order they appear", "in reverse order", "in order to"
-    "sort": r"\bsort(?:s|ed|ing)?\b(?!\s+out\b)|\balphabetical(?:ly)?\b|\b(?:in|into)\s+(?:(?:alphabetic(?:al)?"
-            r"|numeric(?:al)?|ascending|descending|increasing|decreasing|sorted|lexical|lexicographic(?:al)?|a-z)\s+)?"
-            r"order\b(?!\s+to\b)|\ba-z\b|\bascending\b|\bdescending\b",
+    # "in alphabetical order"; not "in order" alone (the file's order as often), "in reverse order", "in order to"
+    "sort": r"\bsort(?:s|ed|ing)?\b(?!\s+out\b)|\balphabetical(?:ly)?\b|\b(?:in|into)\s+(?:alphabetic(?:al)?"
+            r"|numeric(?:al)?|ascending|descending|increasing|decreasing|sorted|lexical|lexicographic(?:al)?|a-z)\s+"
+            r"order\b|\ba-z\b|\bascending\b|\bdescending\b",
     "upper": r"\bupper[\s-]?case\b|\bcapital(?:s|\s+letters)\b|\ball\s+caps\b",
     "lower": r"\blower[\s-]?case\b",
     "head": r"\b(?:first|top)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b",

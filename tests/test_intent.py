@@ -108,9 +108,12 @@ def test_negation_selection_and_operations():
 
 @pytest.mark.parametrize("text, sorts", [
     ("Put the names of n.txt in alphabetical order", True),
-    ("Write the lines of n.txt to m.txt in order", True),
     ("Put the numbers into ascending order", True),
-    # an order that is not sorting: as they are, the reverse, a purpose
+    # an order that is not sorting: as they are, the reverse, a purpose; "in order" alone is the file's order
+    # as often as a sorted one (held-out-12's lamps_csv: "each lamp of lamps.json in order"): no check
+    ("Write the lines of n.txt to m.txt in order", False),
+    ("I need lamps.csv: the header line room,watts, then each lamp of lamps.json in order.", False),
+    ("words.json: a JSON array of the lines in words.txt, in order.", False),
     ("List the keys of env.json in keys.txt, one per line, in the order they appear.", False),
     ("keys.txt should name every key of env.json, same order as the file.", False),
     ("Copy the lines of a.txt to b.txt in the same order", False),
