@@ -47,10 +47,17 @@ def _inputs(intent: Intent) -> list[str]:
     return [f.name for f in intent.files if f.role is Role.READ and f.exists]
 
 
+_SCRIPTS = (".py", ".sh")
+
+
 def _one_to_one(intent: Intent) -> tuple[str, str] | None:
-    """The step's one existing input and one new output, when it names exactly those."""
+    """The step's one existing input and one new output, when it names exactly those; not where the output
+    is a script and the input is not ("upper_planets.py, a script that reads planets.txt and prints its
+    lines in capitals": the script is a program that does it, not planets.txt changed)."""
     ins, outs = _inputs(intent), _new_outputs(intent)
     if len(ins) == 1 and len(outs) == 1 and len(intent.files) == 2:
+        if outs[0].endswith(_SCRIPTS) and not ins[0].endswith(_SCRIPTS):
+            return None
         return ins[0], outs[0]
     return None
 

@@ -182,6 +182,10 @@ NEAR_MISSES = [
     # a value given for a script is what it prints, which it may compute: not its text (held-out-10's replays)
     ("Write shout.py that prints hey in capitals, as 'HEY'.", []),
     ("greet.sh should print 'hi there' when run.", []),
+    # a script that reads a file and prints it changed is a program, not that file changed (held-out-12's replays)
+    ("Write upper_names.py, a Python script that reads names.txt and prints each of its lines in capital letters.",
+     []),
+    ("Can you make a script sorted_fruits.sh that prints the lines of fruits.txt sorted?", []),
     # a file a script prints into
     ("Write a Python script sum.py that prints the sum of the numbers from 1 to 100, run it, and write its output "
      "to sum.txt.", ["file_equals_output: sum.txt :: python3 sum.py",
