@@ -858,6 +858,25 @@ def test_a_file_written_back_with_the_bytes_it_had_is_unchanged(make_app, conten
         assert task.pause_reason and "data.txt is unchanged" in task.pause_reason
 
 
+def test_a_file_moved_away_is_not_unchanged(make_app):
+    """held-out-12's replays: "put jan.txt and feb.txt in a winter folder (moved, not copied) and leave
+    mar.txt alone" reads the three as files to edit; after a right `mv`, two are gone, and "jan.txt,
+    feb.txt, mar.txt are unchanged" refused the step, then every `mv` again failed."""
+    app, model = make_app(only=["runner", "shell_tools"])
+    model.enqueue_for("executor", call("run_shell", command="mkdir -p winter && mv jan.txt feb.txt winter/"),
+                      call("step_done", report="moved them"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 2)
+    model.enqueue_for("summarizer", "ok")
+    goal = "Could you put jan.txt and feb.txt in a winter folder (moved, not copied) and leave mar.txt alone?"
+    task = app.tasks.create(goal, [goal])
+    for name in ("jan.txt", "feb.txt", "mar.txt"):
+        (app.workspace_for(task.id) / name).write_text(name)
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert sorted(p.name for p in (app.workspace_for(task.id) / "winter").iterdir()) == ["feb.txt", "jan.txt"]
+
+
 def test_a_later_step_whose_file_an_earlier_step_wrote_may_use_no_tool(make_app):
     app, model = make_app(only=["runner", "shell_tools"])
     model.enqueue_for("executor", call("run_shell", command="wc -l < data.txt > n.txt"),

@@ -364,6 +364,8 @@ class UnchangedEdit:
         read = {f.name for f in goal_intent(ctx.app, ctx.task, ctx.workspace).files if f.role is Role.READ}
         if any(n in read for n in named):
             return None  # a step of the plan that describes what the goal reads ("people.json holds a list")
+        if any(not ctx.files.exists(n) for n in named):
+            return None  # moved or removed since the step started: not as it was ("put jan.txt in a folder")
         changed = {c.lstrip("./") for c in ctx.changed}
         touched = [n for n in named if n.lstrip("./") in changed]
         if touched and not all(n in _same_as_at_start(ctx, touched) for n in touched):
