@@ -317,7 +317,8 @@ def test_the_program_is_taken_from_the_reply_without_its_fences(reply, program):
 
 
 def test_a_code_attempt_sees_the_files_the_step_names_and_is_told_what_failed(make_app):
-    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code",
+                                                                  "program_repairs": 0})
     failing = "```python\nimport numpy\n```"
     right = "```python\nwith open('out.txt', 'w') as f:\n    f.write(str(sum(int(x) for x in open('n.txt'))))\n```"
     model.enqueue_for("executor", failing, right, right.replace("str(", "'%d' % ("))
@@ -554,11 +555,12 @@ def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_
     assert task.status == "complete", task.pause_reason
 
 
-def start_line_task(make_app, *replies, attempts_max=8):
+def start_line_task(make_app, *replies, attempts_max=8, program_repairs=1):
     """A task to insert START atop steps.txt, with attempts taking turns (the sandbox runs the programs),
     run with the scripted replies; the task as it ended and the app."""
     task, app, _ = mixed_task(make_app, ["Insert the line START at the top of steps.txt"],
-                              {"steps.txt": "mix\nbake\n"}, *replies, attempts_max=attempts_max)
+                              {"steps.txt": "mix\nbake\n"}, *replies, attempts_max=attempts_max,
+                              program_repairs=program_repairs)
     return task, app
 
 
@@ -573,7 +575,7 @@ def test_where_styles_alternate_a_program_and_a_typed_answer_must_agree(make_app
         wrong,                                      # attempt 2, a program
         "START\nmix\nbake",                         # attempt 3, a reply: agrees with attempt 1, same kind
         wrong.replace("lines", "rows"),             # attempt 4, a program: agrees with attempt 2, same style
-        attempts_max=4)
+        attempts_max=4, program_repairs=0)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
 
@@ -673,16 +675,45 @@ def test_a_program_that_failed_is_what_the_next_program_hears_about(make_app):
         "```python\nopen('steps.txt', 'w').write(txt)\n```",  # 2, a program: NameError
         "```\nmix\nSTART\nbake\n```",                   # 3, a reply: wrong again, votes
         "```python\nprint('still wrong')\n```",             # 4, a program: hears of attempt 2's NameError
-        attempts_max=4)
+        attempts_max=4, program_repairs=0)
     prompts = {e.data["attempt"]: e.data["prompt"] for e in app.store.journal(task.id) if e.kind == "round"}
     assert "NameError" in prompts[4] and "NameError" in prompts[3], prompts
     assert "An earlier try" not in prompts[2], prompts
 
 
-def mixed_task(make_app, steps, files, *replies, attempts_max=8):
+def test_a_program_that_ran_and_failed_is_shown_its_error_and_written_again(make_app):
+    """Self-debugging: a 0.5B model's programs fail on a NameError far more often than on the task. The
+    program that failed is shown its error (in the same attempt, one more model call), and the corrected
+    one runs in the copy as it was: the first emptied steps.txt before it failed."""
+    emptied = "```python\nf = open('steps.txt', 'w')\nf.write(txt)\n```"
+    right = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
+    task, app, model = mixed_task(make_app, ["Insert the line START at the top of steps.txt"],
+                                  {"steps.txt": "mix\nbake\n"},
+                                  "```\nSTART\nmix\nbake\n```",  # 1, a reply
+                                  emptied,                           # 2, a program: NameError, steps.txt emptied
+                                  right)                             # 2 again, corrected
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
+    repair = model.requests_for("executor")[-1].messages
+    assert "NameError" in repair[-1].content and "f.write(txt)" in repair[-2].content, repair[-2:]
+    results = [e.data["error"] for e in app.store.journal(task.id) if e.kind == "tool_result"]
+    assert results[-2:] == [True, False], results  # both runs journaled, as any call is
+
+
+def test_a_program_is_not_repaired_more_often_than_configured(make_app):
+    bad = "```python\nprint(txt)\n```"
+    task, app, model = mixed_task(make_app, ["Insert the line START at the top of steps.txt"],
+                                  {"steps.txt": "mix\nbake\n"}, "```\nSTART mix\n```", bad, bad.replace("txt", "t"),
+                                  attempts_max=2, program_repairs=1)
+    assert task.status == "needs_assistance", task.pause_reason
+    assert len(model.requests_for("executor")) == 3  # the reply, the program, one repair
+
+
+def mixed_task(make_app, steps, files, *replies, attempts_max=8, program_repairs=1):
     """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed",
-                                                                  "attempts_max": attempts_max})
+                                                                  "attempts_max": attempts_max,
+                                                                  "program_repairs": program_repairs})
     model.enqueue_for("executor", *replies)
     model.enqueue_for("summarizer", "ok")
     task = app.tasks.create("g", steps)

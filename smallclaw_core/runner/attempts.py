@@ -48,7 +48,7 @@ from .compare import PROGRAMS_AGREE, agree, majority, no_result_max, plainer, pr
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
 from .intents import step_intent
-from .programs import code_attempt
+from .programs import code_attempt, fresh_copy
 from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
 from .trial_tools import attempt_tools, held_back_calls
 from .verifying import MODEL_ORDER
@@ -188,7 +188,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
             with anyio.fail_after(cfg.round_timeout):
                 if target is None:
                     answer = await code_attempt(driver, task, ctx, observer, tools["run_shell"], options, hint,
-                                                tools.get("write_file"))
+                                                tools.get("write_file"), fresh_copy(base, folder), cfg.program_repairs)
                 else:
                     answer = await reply_attempt(driver, task, ctx, observer, tools["write_file"], options, hint,
                                                  target)

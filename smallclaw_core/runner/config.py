@@ -50,6 +50,9 @@ class RunnerConfig:
     attempt_style: str = attrs.field(default="mixed", validator=one_of("auto", "tools", "code", "mixed"))
     #: the sampling temperature of attempts (independent samples must differ where the model is unsure)
     attempt_temperature: float = attrs.field(default=0.7, validator=at_least(0))
+    #: a program attempt that ran and failed (a traceback, a non-zero exit) is shown its program and the error
+    #: this many times, in a fresh copy each time, for the whole program corrected (0: never)
+    program_repairs: int = attrs.field(default=1, validator=at_least(0))
     #: before a task is complete, check the whole goal against the workspace
     goal_check: bool = True
     #: times the goal check may send the task back for the missing part before it needs the user

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import attrs
 
@@ -74,15 +74,37 @@ def _shown_files(app: Any, task: Task, workspace: Path, limit: int = SHOWN) -> t
     return "\n".join(shown), scripts, outputs
 
 
+def fresh_copy(base: Any, folder: Path) -> Callable[[], Awaitable[None]]:
+    """What puts an attempt's copy back as the snapshot ``base`` was (a program that failed half-way may
+    have emptied the file it was rewriting), for the next program to run on."""
+    async def fresh() -> None:
+        import shutil
+
+        import anyio
+
+        from smallclaw_core.snapshots import copy_workspace
+
+        await anyio.to_thread.run_sync(shutil.rmtree, folder)
+        await anyio.to_thread.run_sync(copy_workspace, base, folder)
+    return fresh
+
+
+#: what a program that ran and failed is told, with its error, to get the whole program corrected
+REPAIR_ASK = "Running it failed:\n{error}\nReply with the whole program, corrected, and nothing else."
+
+
 async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any, run_shell: Any,
-                        options: ModelOptions, hint: str | None, write_file: Any = None) -> str:
+                        options: ModelOptions, hint: str | None, write_file: Any = None,
+                        fresh: Callable[[], Awaitable[None]] | None = None, repairs: int = 0) -> str:
     """An attempt as one program: the model writes it, SmallClaw runs it in the copy (sandboxed, as
     run_shell runs any command), and the change it leaves is the attempt's answer. Where the step makes
     or changes one script, the program is that script: saved under its name, then run. Where the step
     makes one new file that the program did not write, but printed something (``7.00``, where it was
     to write avg.txt), what it printed is saved there with ``write_file``, journaled as the call it is:
     it is the program's answer, and it still counts only where an attempt that was not a program
-    agrees with it."""
+    agrees with it. A program that ran and failed is shown its error and written again, corrected, up to
+    ``repairs`` times (self-debugging: a 0.5B model's programs fail on a NameError or a stray ``input()``
+    far more often than on the task), each run in the copy as it was before (``fresh``)."""
     from smallclaw_core.chat import model_call
     from smallclaw_core.models import ModelRequest, ToolCall
 
@@ -96,23 +118,31 @@ async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any,
            + (f"\nThe program you write is saved as {script} and run." if script else "")
            + (f"\n{writes}" if writes else "")
            + (f"\nAn earlier try failed: {hint}" if hint else ""))
-    request = ModelRequest(model=driver.ref.model, messages=[Message("system", CODE_PROMPT), Message("user", ask)],
-                           options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
-    reply = await model_call(driver.ref, request)
-    if observer.model_called:
-        observer.model_called(reply, 0.0)
-    program = program_of(reply.content)
-    marker = "SMALLCLAW_PROGRAM_END"
-    command = (f"cat > {script} <<'{marker}'\n{program}\n{marker}\npython3 {script}" if script
-               else f"python3 - <<'{marker}'\n{program}\n{marker}")
-    call = ToolCall("run_shell", {"command": command}, id="code")
-    observer.tool_started(call, run_shell)
-    try:
-        output = await run_shell.call(call.arguments, ctx)
-        failed = output.__class__.__name__ == "ToolFailure"
-    except Exception as exc:  # a refused or timed-out command is the attempt's failure, as for a tool call
-        output, failed = f"Error: {exc}", True
-    observer.tool_finished(call, output, failed)
+    messages = [Message("system", CODE_PROMPT), Message("user", ask)]
+    for turn in range(repairs + 1):
+        request = ModelRequest(model=driver.ref.model, messages=messages,
+                               options=attrs.evolve(options, num_predict=800), timeout=app.config.models.timeout)
+        reply = await model_call(driver.ref, request)
+        if observer.model_called:
+            observer.model_called(reply, 0.0)
+        program = program_of(reply.content)
+        marker = "SMALLCLAW_PROGRAM_END"
+        command = (f"cat > {script} <<'{marker}'\n{program}\n{marker}\npython3 {script}" if script
+                   else f"python3 - <<'{marker}'\n{program}\n{marker}")
+        call = ToolCall("run_shell", {"command": command}, id="code" if turn == 0 else f"code-{turn}")
+        observer.tool_started(call, run_shell)
+        try:
+            output = await run_shell.call(call.arguments, ctx)
+            failed = output.__class__.__name__ == "ToolFailure"
+        except Exception as exc:  # a refused or timed-out command is the attempt's failure, as for a tool call
+            output, failed = f"Error: {exc}", True
+        observer.tool_finished(call, output, failed)
+        # only a program that ran and failed is repaired: a refused command would be refused again
+        if not failed or turn == repairs or fresh is None or not str(output).startswith("exit code"):
+            break
+        await fresh()
+        messages += [Message("assistant", f"```python\n{program}\n```"),
+                     Message("user", REPAIR_ASK.format(error=cut_middle(str(output), 800)))]
     printed = _printed(str(output)) if not failed and script is None and len(outputs) == 1 else None
     if printed and write_file is not None and not Workspace(ctx.workspace).exists(outputs[0]):
         save = ToolCall("write_file", {"path": outputs[0], "content": printed}, id="printed")
