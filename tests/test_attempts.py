@@ -709,6 +709,26 @@ def test_a_program_is_not_repaired_more_often_than_configured(make_app):
     assert len(model.requests_for("executor")) == 3  # the reply, the program, one repair
 
 
+def test_two_attempts_that_only_emptied_the_file_are_not_a_result(make_app):
+    """held-out-13: a tool round wrote '' to devices.txt, a program whose filter kept nothing emptied it
+    too, and the two agreed: the task completed with the list gone. Emptying a file that held something
+    is where failing attempts end up, as changing nothing is: agreed on only while no attempt made a
+    result with content. A new file made empty is a result like any other."""
+    right = "```python\nrows = [r for r in open('kit.txt') if r != 'tent\\n']\nopen('kit.txt', 'w').writelines(rows)\n```"
+    emptying = "```python\nrows = [r for r in open('kit.txt') if r == 'x']\nopen('kit.txt', 'w').writelines(rows)\n```"
+    task, app, _ = mixed_task(
+        make_app, ["Could you take the tent line out of kit.txt, leaving the others?"],
+        {"kit.txt": "rope\ntent\nstove\n"},
+        call("write_file", path="kit.txt", content="rope\ntent\n"), call("step_done", report="ok"),  # 1: wrong
+        emptying,                                 # 2, a program: kit.txt emptied
+        call("write_file", path="kit.txt", content="rope\nstove\n"), call("step_done", report="ok"),  # 3: right
+        emptying.replace("rows", "kept"),         # 4, a program: emptied again (one kind with 2)
+        call("write_file", path="kit.txt", content=""), call("step_done", report="ok"),  # 5: agrees with 2, 4
+        right)                                    # 6, a program: agrees with 3
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "kit.txt").read_text() == "rope\nstove\n"
+
+
 def mixed_task(make_app, steps, files, *replies, attempts_max=8, program_repairs=1):
     """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed",

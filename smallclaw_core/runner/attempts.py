@@ -44,7 +44,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .choosing import ask_to_choose
-from .compare import PROGRAMS_AGREE, agree, majority, no_result_max, plainer, programs_agreeing, size, what_it_ran
+from .compare import agree, majority, no_result_max, plainer, programs_agreeing, size, vacuous, what_it_ran
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
 from .intents import step_intent
@@ -377,21 +377,20 @@ async def agreement(driver: Any, task: Task) -> bool:
         "reason": attempt.failed or f"attempt {number}: {attempt.summary()}"}, step=step_i, round=task.rounds)
     named = [f.name for f in step_intent(app, task, step_i).files]
     base_files = tries.files()
-    # no change is where a failing model ends up: agreed on only while no attempt made one
-    vacuous = not attempt.change and not attempt.predicted and any(a.change for a in tries.attempts)
+    # no change, or files emptied, is where a failing model ends up: agreed on only while no attempt made one
+    empty = vacuous(attempt, tries.attempts)
     # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
     # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
     across = "run_shell" in (tools := _tools(driver)) and _configured(cfg, tools, app.tools) == "mixed"
-    twin = None if attempt.failed or vacuous else next(
+    twin = None if attempt.failed or empty else next(
         (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
          and not (across and (a.style == "code") == (attempt.style == "code"))
          and agree(a, attempt, base_files, named)), None)
     tries.attempts.append(attempt)
     computed = exact(app, task, step_i) if attempt.failed is None and attempt.change else []
     # where no attempt of the other kind agrees, three different programs that made one result decide
-    trio = programs_agreeing(attempt, tries.attempts, base_files, named) if twin is None and across else []
-    if computed or ((twin is not None or len(trio) >= PROGRAMS_AGREE)  # a computed check passed: it decides alone
-                    and majority(attempt, tries.attempts, base_files, named)):
+    trio = [] if twin or not across or empty else programs_agreeing(attempt, tries.attempts, base_files, named)
+    if computed or ((twin or trio) and majority(attempt, tries.attempts, base_files, named)):  # computed: alone
         pair = (attempt, None) if computed else plainer(attempt, twin) if twin else (min(trio, key=size), None)
         others = ", ".join(str(a.number) for a in trio[1:])
         why = f"attempt {number} passed {computed[0]}" if computed else \

@@ -207,8 +207,8 @@ PROGRAMS_AGREE = 3
 
 def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> list[Any]:
     """The programs (``style == "code"``) among ``tried`` that made ``attempt``'s change, ``attempt`` first,
-    one per different program (the same program twice is one sample drawn twice); empty when ``attempt``
-    is not a program that made a change and may vote."""
+    one per different program (the same program twice is one sample drawn twice), when there are at least
+    ``PROGRAMS_AGREE``; empty otherwise, and when ``attempt`` is not a program that made a change and votes."""
     if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
         return []
     seen, out = [attempt.calls()], [attempt]
@@ -218,7 +218,27 @@ def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], na
         if agree(a, attempt, base, named):
             seen.append(a.calls())
             out.append(a)
-    return out
+    return out if len(out) >= PROGRAMS_AGREE else []
+
+
+def emptied(attempt: Any) -> bool:
+    """Whether every file the attempt changed is one that held something and now holds nothing (blank
+    space aside): where a failing program ends up (opened for writing, then it crashed; ``cmd f > f``),
+    as a failing model ends up changing nothing. A new file made empty (``touch``) is not emptied."""
+    kept = [n for n, d in attempt.change.items() if d is not None]
+    held = {f.path: f.before.size for f in getattr(attempt.measured, "files", ()) if f.before is not None}
+    return bool(kept) and all(not (attempt.change[n] or b"").strip() and held.get(n, 0) > 0 for n in kept)
+
+
+def vacuous(attempt: Any, tried: list[Any]) -> bool:
+    """Whether ``attempt``'s result may be agreed on only while no attempt made one with content: it
+    changed nothing, or only emptied files (``emptied``). Two that both emptied devices.txt, a tool
+    round that wrote '' and a program whose filter kept nothing, are two failures, not a result."""
+    if attempt.predicted:
+        return False
+    if attempt.change and not emptied(attempt):
+        return False
+    return any(a.change and not emptied(a) for a in tried if a is not attempt)
 
 
 def no_result_max(attempts_max: int) -> int:
@@ -228,8 +248,9 @@ def no_result_max(attempts_max: int) -> int:
 
 def majority(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> bool:
     """Whether ``attempt``'s result (agreed on by another) has more votes than any other result: with more
-    samples, two that agree can be outvoted, or tied, by two others; then neither decides yet."""
-    voting = [a for a in tried if a.failed is None]
+    samples, two that agree can be outvoted, or tied, by two others; then neither decides yet. Results that
+    are only where failing attempts end up (``vacuous``) do not outvote one."""
+    voting = [a for a in tried if a.failed is None and not vacuous(a, tried)]
     mine = [a for a in voting if a is attempt or agree(a, attempt, base, named)]
     others = [a for a in voting if not any(a is m for m in mine)]
     return all(sum(1 for b in others if b is a or agree(a, b, base, named)) < len(mine) for a in others)
