@@ -646,6 +646,21 @@ def test_where_styles_alternate_three_different_programs_that_agree_decide(make_
     assert len(agreed) == 1 and "attempts 2, 4 and 6 of 6, different programs" in agreed[0]["reason"], agreed
 
 
+def test_three_programs_that_made_only_a_blank_file_do_not_decide(make_app):
+    """held-out-13: three programs filtered downloads.txt for lines that end in .pdf with the newline still
+    on each line, and made pdfs.txt empty; they agreed, and the task completed with nothing in it. An empty
+    result is decided only with an attempt of the other kind."""
+    blank = "```python\nrows = [r for r in open('kit.txt') if r.endswith('e')]\nopen('out.txt', 'w').writelines(rows)\n```"
+    task, app, _ = mixed_task(
+        make_app, ["Write the lines of kit.txt that end in e to out.txt"], {"kit.txt": "rope\ntent\nstove\n"},
+        "```\nrope\ntent\nstove\n```", blank,                  # 1 a reply, 2 a program: blank
+        "```\nrope\n```", blank.replace("rows", "kept"),         # 3, 4: blank again
+        "```\nstove\n```", blank.replace("rows", "lines"),       # 5, 6: a third different program, blank
+        attempts_max=6)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert not (app.workspace_for(task.id) / "out.txt").exists()
+
+
 def test_the_same_program_three_times_is_one_sample_and_does_not_decide(make_app):
     top = "```python\ntext = open('steps.txt').read()\nopen('steps.txt', 'w').write('START\\n' + text)\n```"
     task, app = start_line_task(

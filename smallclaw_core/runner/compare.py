@@ -208,9 +208,12 @@ PROGRAMS_AGREE = 3
 def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> list[Any]:
     """The programs (``style == "code"``) among ``tried`` that made ``attempt``'s change, ``attempt`` first,
     one per different program (the same program twice is one sample drawn twice), when there are at least
-    ``PROGRAMS_AGREE``; empty otherwise, and when ``attempt`` is not a program that made a change and votes."""
+    ``PROGRAMS_AGREE``; empty otherwise, and when ``attempt`` is not a program that made a change and votes,
+    or made only blank files (an empty result needs an attempt of the other kind to agree)."""
     if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
         return []
+    if all(d is not None and not d.strip() for d in attempt.change.values()):
+        return []  # blank files: three programs whose filter kept no line (``line.endswith('.pdf')``, newline and all)
     seen, out = [attempt.calls()], [attempt]
     for a in tried:
         if a is attempt or a.style != "code" or a.failed is not None or a.calls() in seen:
