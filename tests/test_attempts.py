@@ -555,7 +555,7 @@ def test_a_file_made_in_a_folder_or_named_by_a_later_step_is_no_other_file(make_
     assert task.status == "complete", task.pause_reason
 
 
-def start_line_task(make_app, *replies, attempts_max=8, program_repairs=1):
+def start_line_task(make_app, *replies, attempts_max=8, program_repairs=0):
     """A task to insert START atop steps.txt, with attempts taking turns (the sandbox runs the programs),
     run with the scripted replies; the task as it ended and the app."""
     task, app, _ = mixed_task(make_app, ["Insert the line START at the top of steps.txt"],
@@ -706,7 +706,8 @@ def test_a_program_that_ran_and_failed_is_shown_its_error_and_written_again(make
                                   {"steps.txt": "mix\nbake\n"},
                                   "```\nSTART\nmix\nbake\n```",  # 1, a reply
                                   emptied,                           # 2, a program: NameError, steps.txt emptied
-                                  right)                             # 2 again, corrected
+                                  right,                             # 2 again, corrected
+                                  program_repairs=1)
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "START\nmix\nbake\n"
     repair = model.requests_for("executor")[-1].messages
@@ -744,7 +745,7 @@ def test_two_attempts_that_only_emptied_the_file_are_not_a_result(make_app):
     assert (app.workspace_for(task.id) / "kit.txt").read_text() == "rope\nstove\n"
 
 
-def mixed_task(make_app, steps, files, *replies, attempts_max=8, program_repairs=1):
+def mixed_task(make_app, steps, files, *replies, attempts_max=8, program_repairs=0):
     """A task run with mixed attempts and scripted replies; the task as it ended, the app and the model."""
     app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "mixed",
                                                                   "attempts_max": attempts_max,
