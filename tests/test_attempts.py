@@ -7,7 +7,7 @@ import pytest
 
 from smallclaw_core.runner import Runner
 from smallclaw_core.runner.attempts import Attempt, agree
-from smallclaw_core.testing import call
+from smallclaw_core.testing import call, verdict
 
 
 def run(app, timeout=30):
@@ -208,6 +208,26 @@ def test_where_every_attempt_failed_a_computed_check_ordinary_rounds_go_on(make_
     notes = [e.data["message"] for e in journal if e.kind == "note" and e.data.get("kind") == "attempt"]
     assert notes and "2 attempts failed file_equals_output: sorted.txt" in notes[0], notes
     assert [e.data.get("attempt") for e in journal if e.kind == "round"] == [1, 2, None], journal
+
+
+def test_rounds_after_attempts_are_not_judged_by_the_attempts_calls(make_app):
+    """core's count_lines at the final commit: after the attempts, the round's file was refused as "written
+    by hand after `python3 ...` failed", a program that failed in an attempt's throwaway copy."""
+    app, model = attempts_app(make_app, attempts_max=4)
+    model.enqueue_for("executor",
+                      call("run_shell", command="sort missing.txt > sorted.txt"),
+                      call("write_file", path="sorted.txt", content="pear\napple\n"), call("step_done", report="ok"),
+                      call("write_file", path="sorted.txt", content="apple\n"), call("step_done", report="ok"),
+                      call("read_file", path="fruits.txt"),
+                      call("write_file", path="sorted.txt", content="apple\npear\n"), call("step_done", report="ok"))
+    model.enqueue_for("verifier", *[verdict(True, "done.")] * 3)
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
+    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
 
 
 def test_a_step_smallclaws_weaker_checks_cover_needs_two_attempts_that_pass_them_and_agree(make_app):

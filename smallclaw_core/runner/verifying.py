@@ -89,14 +89,17 @@ def step_evidence(app: Any, task: Any, step_index: int, round_evidence: list[Any
     """Every tool call and result of the current step so far: earlier rounds' from the journal, then this round's.
 
     ``round_seq`` is the seq of this round's record: a step that started with this
-    round has no earlier rounds, and the journal is not read.
+    round has no earlier rounds, and the journal is not read. Attempts' calls ran in their
+    throwaway copies, not here: a step that goes on in rounds after its attempts is not
+    judged by them (a program that failed in an attempt is no command the round typed after).
     """
     step = task.steps[step_index]
     if round_seq and step.started_seq >= round_seq - 1:
         return list(round_evidence)
     seqs = {e.seq for e in round_evidence}
     earlier = [e for e in app.store.journal(task.id, after=step.started_seq)
-               if e.kind in ("tool_call", "tool_result") and e.step == step_index and e.seq not in seqs]
+               if e.kind in ("tool_call", "tool_result") and e.step == step_index and e.seq not in seqs
+               and not e.data.get("attempt")]
     return earlier + list(round_evidence)
 
 
