@@ -167,6 +167,14 @@ def test_where_no_attempt_made_a_result_half_of_attempts_max_ends_the_step(make_
     assert "2 attempts at step 1 failed" in task.pause_reason, task.pause_reason
 
 
+def sort_task(app):
+    """A task to sort fruits.txt into sorted.txt (a check computes the result), run; the task as it ended."""
+    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
+    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
+    run(app)
+    return app.store.get(task.id)
+
+
 def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them(make_app):
     """A check read from the words (here the sorted input, computed) is no reason for ordinary rounds: a
     0.5B model gets through a tool round far less often than an attempt. An attempt that fails it does not
@@ -176,10 +184,7 @@ def test_a_step_smallclaws_checks_cover_is_run_as_attempts_that_must_pass_them(m
                       call("write_file", path="sorted.txt", content="pear\napple\n"), call("step_done", report="ok"),
                       call("run_shell", command="sort fruits.txt > sorted.txt"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
-    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
-    run(app)
-    task = app.store.get(task.id)
+    task = sort_task(app)
     assert task.status == "complete", task.pause_reason
     assert task.steps[0].check_by == "derived" and "file_equals_output: sorted.txt" in task.steps[0].check
     assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
@@ -198,10 +203,7 @@ def test_where_every_attempt_failed_a_computed_check_ordinary_rounds_go_on(make_
                       call("write_file", path="sorted.txt", content="apple\n"), call("step_done", report="ok"),
                       call("run_shell", command="sort fruits.txt > sorted.txt"), call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
-    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
-    run(app)
-    task = app.store.get(task.id)
+    task = sort_task(app)
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
     journal = app.store.journal(task.id)
@@ -222,10 +224,7 @@ def test_rounds_after_attempts_are_not_judged_by_the_attempts_calls(make_app):
                       call("write_file", path="sorted.txt", content="apple\npear\n"), call("step_done", report="ok"))
     model.enqueue_for("verifier", *[verdict(True, "done.")] * 3)
     model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Sort the lines of fruits.txt and write them to sorted.txt"])
-    (app.workspace_for(task.id) / "fruits.txt").write_text("pear\napple\n")
-    run(app)
-    task = app.store.get(task.id)
+    task = sort_task(app)
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "sorted.txt").read_text() == "apple\npear\n"
 

@@ -407,10 +407,10 @@ async def agreement(driver: Any, task: Task) -> bool:
     if number >= (cfg.attempts_max if voting else no_result_max(cfg.attempts_max)):
         discard(tries)
         driver.tries = None
-        if not voting and exact(app, task, step_i):  # rounds see the check's NO and go on from it
+        if not voting and (computed := exact(app, task, step_i)):  # rounds see the check's NO and go on from it
             driver.rounds_step = step_i
             app.tasks.journal(task.id, "note", {"kind": "attempt", "message": f"{number} attempts failed "
-                              f"{exact(app, task, step_i)[0]}: ordinary rounds go on from here"}, step=step_i)
+                              f"{computed[0]}: ordinary rounds go on from here"}, step=step_i)
             return True
         return ask_to_choose(driver, task, tries.attempts)
     return True
