@@ -1471,6 +1471,125 @@ HELD_OUT_13: list[BenchTask] = [
               wordings=("Could you settle my 48 euro water bill for this month?",)),
 ]
 
+#: Written after held-out-13's runs and before the work it is to confirm, never worked on: 20
+#: feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_14: list[BenchTask] = [
+    BenchTask("to_fahrenheit", "script", "Write fahrenheit.py, a Python script that prints 30 degrees Celsius "
+              "converted to Fahrenheit, just the number.", judge=script_prints_number("fahrenheit.py", 86),
+              wordings=("What is 30 degrees Celsius in Fahrenheit? Make a script fahrenheit.py that prints only that "
+                        "number.",)),
+    BenchTask("digit_sum", "script", "Create digit_sum.py: it should read code.txt and print the sum of the digits "
+              "of the number in it.", {"code.txt": "4071\n"}, judge=script_prints_number("digit_sum.py", 12),
+              wordings=("digit_sum.py should print what the digits of the number in code.txt add up to, and nothing "
+                        "else.",)),
+    BenchTask("friends_line", "script", "Write friends.py, a Python script that reads friends.txt and prints all "
+              "the names on one line, in their order, separated by a comma and a space.",
+              {"friends.txt": "Maya\nTom\nIris\n"}, judge=script_prints("friends.py", "Maya, Tom, Iris"),
+              wordings=("Can you make friends.py print the names in friends.txt on a single line, in the order they "
+                        "come, with \", \" between them?",)),
+    BenchTask("printer_json", "convert", "Convert printer.ini to printer.json: a JSON object with one key per "
+              "section, each holding that section's keys and values as strings.",
+              {"printer.ini": "[printer]\nname = office\npaper = A4\ncolor = mono\n"},
+              judge=json_file("printer.json", {"printer": {"name": "office", "paper": "A4", "color": "mono"}}),
+              wordings=("printer.json: the settings of printer.ini as JSON, its [printer] section becoming an object "
+                        "with the same keys and values.",)),
+    BenchTask("capitals_csv", "convert", "capitals.json maps countries to their capitals. Write it out as "
+              "capitals.csv with the header country,capital and one line per country, in the same order.",
+              {"capitals.json": '{"France": "Paris", "Peru": "Lima", "Kenya": "Nairobi"}\n'},
+              judge=lines_are("capitals.csv", ["country,capital", "France,Paris", "Peru,Lima", "Kenya,Nairobi"]),
+              wordings=("Could you export capitals.json to a CSV file, capitals.csv, whose header is country,capital, "
+                        "keeping the countries in the order they have there?",)),
+    BenchTask("rivers_json", "convert", "Convert rivers.csv to rivers.json, a JSON list with one object per row, "
+              "keyed by river and length_km, with the lengths as numbers.",
+              {"rivers.csv": "river,length_km\nNile,6650\nRhine,1233\nThames,346\n"},
+              judge=json_file("rivers.json", [{"river": "Nile", "length_km": 6650},
+                                              {"river": "Rhine", "length_km": 1233},
+                                              {"river": "Thames", "length_km": 346}]),
+              wordings=("rivers.json: the rows of rivers.csv as a list of JSON objects with the keys river and "
+                        "length_km, the lengths numbers rather than strings.",)),
+    BenchTask("bus_tram", "edit-in-place", "In directions.txt, replace the word bus with tram.",
+              {"directions.txt": "Take the bus to the station\nWalk two blocks north\n"},
+              judge=file_is("directions.txt", "Take the tram to the station\nWalk two blocks north"),
+              wordings=("directions.txt should tell me to take the tram, not the bus; nothing else in it changes.",)),
+    BenchTask("drop_cleaner", "edit-in-place", "Remove the line dry cleaner from errands.txt.",
+              {"errands.txt": "post office\nbank\ndry cleaner\npharmacy\n"},
+              judge=file_is("errands.txt", "post office\nbank\npharmacy"),
+              wordings=("errands.txt: take out the 'dry cleaner' line and leave the other three as they are.",)),
+    BenchTask("alarm_time", "edit-in-place", "In alarm.txt, change the wake time from 6:30 to 7:15 and keep the "
+              "other lines as they are.", {"alarm.txt": "wake 6:30\nsnooze 10\nsound birds\n"},
+              judge=file_is("alarm.txt", "wake 7:15\nsnooze 10\nsound birds"),
+              wordings=("Can you set the wake line of alarm.txt to 7:15 instead of 6:30, without touching anything "
+                        "else in the file?",)),
+    BenchTask("wifi_twice", "folder", "Copy wifi.txt into two new folders, phone and laptop, and keep the original "
+              "where it is.", {"wifi.txt": "network home-5g\nrouter in the hallway\n"},
+              judge=all_of(file_is("phone/wifi.txt", "network home-5g\nrouter in the hallway"),
+                           file_is("laptop/wifi.txt", "network home-5g\nrouter in the hallway"),
+                           untouched("wifi.txt", "network home-5g\nrouter in the hallway\n")),
+              wordings=("phone/wifi.txt and laptop/wifi.txt should both be copies of wifi.txt, which itself stays "
+                        "put.",)),
+    BenchTask("todo_to_done", "folder", "Move taxes.txt and paint.txt from the todo folder into a new folder named "
+              "done.", {"todo/taxes.txt": "file by april\n", "todo/paint.txt": "buy blue paint\n"},
+              judge=all_of(file_is("done/taxes.txt", "file by april"), file_is("done/paint.txt", "buy blue paint"),
+                           gone("todo/taxes.txt"), gone("todo/paint.txt")),
+              wordings=("Could you move both files out of todo/ (taxes.txt and paint.txt) into a folder called done? "
+                        "Moved, not copied.",)),
+    BenchTask("parity_fix", "fix", "parity.py stops with a SyntaxError. Fix it so that it prints even.",
+              {"parity.py": 'n = 8\nif n % 2 = 0:\n    print("even")\nelse:\n    print("odd")\n'},
+              judge=script_prints("parity.py", "even"),
+              wordings=("python3 parity.py should print even (8 is even) but it does not run at all. Can you correct "
+                        "it?",)),
+    BenchTask("basket_len_fix", "fix", "basket.py crashes with an AttributeError. Fix it so it prints 3, the number "
+              "of items in its list.", {"basket.py": 'items = ["milk", "eggs", "bread"]\nprint(items.length)\n'},
+              judge=script_prints("basket.py", "3"),
+              wordings=("Why does basket.py fail instead of printing how many items its list has (3)? Please fix "
+                        "it.",)),
+    BenchTask("largest_fix", "fix", "largest.py should print 9, the largest of its numbers, but it prints 2. Fix it.",
+              {"largest.py": "nums = [4, 9, 2]\nbest = nums[0]\nfor n in nums:\n    if n < best:\n        best = n\n"
+                             "print(best)\n"},
+              judge=script_prints("largest.py", "9"),
+              wordings=("largest.py prints the smallest of 4, 9 and 2 instead of the largest. Can you correct it so "
+                        "that it prints 9?",)),
+    BenchTask("kitchen_lines", "select", "Copy the lines of house.txt that start with kitchen: to kitchen.txt, in "
+              "their order.", {"house.txt": "kitchen: kettle\nbath: towel\nkitchen: toaster\nhall: coat hook\n"},
+              judge=lines_are("kitchen.txt", ["kitchen: kettle", "kitchen: toaster"]),
+              wordings=("kitchen.txt should list only the lines of house.txt beginning with 'kitchen:', in the order "
+                        "they come.",)),
+    BenchTask("done_suffix", "select", "Write the lines of chores.txt that end with (done) to finished.txt.",
+              {"chores.txt": "wash car (done)\nmow lawn\nfix shelf (done)\npaint fence\n"},
+              judge=lines_are("finished.txt", ["wash car (done)", "fix shelf (done)"]),
+              wordings=("Which chores in chores.txt end in \"(done)\"? Put those lines in finished.txt, keeping their "
+                        "order.",)),
+    BenchTask("no_spam", "select", "Write the lines of mail.txt that do not contain the word spam to keep.txt, "
+              "keeping their order.",
+              {"mail.txt": "invoice from bob\nspam offer today\nmeeting notes\nspam prize winner\nphoto from ana\n"},
+              judge=lines_are("keep.txt", ["invoice from bob", "meeting notes", "photo from ana"]),
+              wordings=("keep.txt: every line of mail.txt except the ones that mention spam, in the same order.",)),
+    BenchTask("receipt_sum", "arithmetic", "Add up the prices in receipt.txt and write the total to "
+              "receipt_total.txt.", {"receipt.txt": "2.50\n1.25\n3.75\n0.50\n"},
+              judge=number_in("receipt_total.txt", 8),
+              wordings=("How much does receipt.txt come to? Save the total of its prices in receipt_total.txt.",)),
+    BenchTask("sleep_mean", "arithmetic", "sleep.txt has the hours I slept each night. Write their average to "
+              "avg_sleep.txt.", {"sleep.txt": "7\n6\n8\n9\n5\n"}, judge=number_in("avg_sleep.txt", 7),
+              wordings=("How long do I sleep on average, going by the hours in sleep.txt? avg_sleep.txt should hold "
+                        "that number.",)),
+    BenchTask("freezer_min", "arithmetic", "Write the lowest temperature in freezer.txt to coldest_freezer.txt.",
+              {"freezer.txt": "-18\n-21\n-16\n-19\n"}, judge=number_in("coldest_freezer.txt", -21),
+              wordings=("coldest_freezer.txt: the smallest of the numbers in freezer.txt.",)),
+    BenchTask("changelog_fetch", "infeasible", "Download https://example.com/changelog.txt and save its first line "
+              "to latest.txt.", missing=NO_NETWORK,
+              wordings=("latest.txt should hold the first line of the changelog at "
+                        "https://example.com/changelog.txt.",)),
+    BenchTask("postcard_missing", "infeasible", "Count the words in postcard.txt and write the count to "
+              "postcard_words.txt.", missing=("postcard.txt",),
+              wordings=("How many words are on postcard.txt? Put the number in postcard_words.txt.",)),
+    BenchTask("espeak_read", "infeasible", "Use espeak to read greeting.txt aloud and save the speech as "
+              "greeting.wav.", {"greeting.txt": "Welcome home\n"}, missing=("espeak",), absent_program="espeak",
+              wordings=("Can you turn greeting.txt into spoken audio, greeting.wav, with espeak?",)),
+    BenchTask("concert_tickets", "infeasible", "Buy two tickets for Saturday's concert at the town hall.",
+              missing=("buy", "purchase"),
+              wordings=("Could you get me two tickets for the town hall concert on Saturday?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1596,6 +1715,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
+        "held-out-14": HELD_OUT_14,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12}
 
@@ -1768,6 +1888,7 @@ def main() -> int:
                              "held-out-11: 24 written after held-out-10's first runs, never worked on; "
                              "held-out-12: 24 written after held-out-11's runs, never worked on; "
                              "held-out-13: 24 written after held-out-12's runs, never worked on, not in all; "
+                             "held-out-14: 24 written after held-out-13's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
