@@ -95,6 +95,14 @@ def test_values_quoted_or_not():
         [("Good night", False), ("Good morning", False)]
     assert values("words.txt should contain the word count of essay.txt.") == []
     assert values("Don't write 'a b' or \"c\"") == [("a b", True), ("c", True)]
+    # a value that runs into the next file it is given for ends there: "... and tulips.txt that says ..."
+    assert values("Make a folder garden with hedge.txt that says trim in june and tulips.txt that says plant "
+                  "in autumn.") == [("trim in june", False), ("plant in autumn", False)]
+    assert values("Create a.txt saying hello there, and a file b.txt saying bye now.") == \
+        [("hello there", False), ("bye now", False)]
+    # near misses: "and" that goes on with another action is no end of a value (it holds a file's name)
+    assert values("Create notes.txt that says buy milk and copy it to backup.txt") == []
+    assert values("Make it say see you and bring snacks.txt along.") == []
 
 
 def test_negation_selection_and_operations():

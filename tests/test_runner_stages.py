@@ -801,6 +801,12 @@ def test_an_edit_that_changed_nothing_and_a_file_of_the_steps_own_words_fail(tmp
     checked = ctx(tmp_path, step, changed=["n.txt"])
     checked.task.steps[0].check = "file_contains: n.txt :: good morning to all of you"
     assert verify(Echo(), checked) is None
+    # the text given unquoted for each of two files ("hedge.txt that says trim in june and tulips.txt ...")
+    (tmp_path / "garden").mkdir()
+    (tmp_path / "garden" / "hedge.txt").write_text("trim in june\n")
+    step = ("Make a folder named garden holding two files: hedge.txt that says trim in june and tulips.txt that "
+            "says plant in autumn.")
+    assert verify(Echo(), ctx(tmp_path, step, changed=["garden/hedge.txt"])) is None
     # a file the step edits that now holds just a word of the step lost what it held
     (tmp_path / "server.toml").write_text("[server]\n")
     edited = ctx(tmp_path, "Add timeout = 30 to the [server] table of server.toml.", changed=["server.toml"])
