@@ -174,8 +174,7 @@ _FOLDER_BEFORE = re.compile(r"\b(?:an?|the|new)\s+(?:new\s+)?(?!(?:new|folder|di
 _QUOTED = re.compile(r"""(?:"([^"\n]{1,80})"|(?<!\w)'([^'\n]{1,80})'(?!\w)|“([^”\n]{1,80})”|‘([^’\n]{1,80})’)""")
 _UNQUOTED = re.compile(r"\b(?:(?:exactly\s+)?the\s+(?:text|words|line)|says|saying|that\s+says|should\s+(?:say|read)|"
                        r"to\s+say|make\s+it\s+say|with\s+the\s+text)\s*:?\s+([^\"'“.;!?\n][^.;!?\n]{0,78}?)"
-                       r"\s*(?:instead)?(?=[.;!?]\s|[.;!?]?$|\n|,?\s+and\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?"
-                       r"(?:[\w-]+/)*[\w-]+\.[A-Za-z0-9]{1,6}\b)"
+                       r"\s*(?:instead)?(?=[.;!?]\s|[.;!?]?$|\n|,?\s+and\s+(?:(?:a|the)\s+)?(?:file\s+)?[\w/-]+\.\w{1,6}\b)"
                        r"|\bthe\s+word\s+([^\s\"'“.,;!?]+)(?=[\s.,;!?]|$)(?!\s+(?:of|in|count)\b)", re.I)
 #: a program named as the means: "use ffmpeg to", "using 7z", "with ffmpeg" at the end of a clause
 _PROGRAM = re.compile(r"\b(?:use|using|via)\s+(?:the\s+)?([a-z0-9][\w+-]{1,20})\b"
