@@ -328,6 +328,14 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     ("import json\nprint(json.dumps([1]))", "import json\nprint(json.dumps([1]))"),
     ("from json import dumps\nprint(json.dumps(1), myjson.x)", "import json\nfrom json import dumps\n"
      "print(json.dumps(1), myjson.x)"),
+    # held-out-13: shutil used and never imported (tables_copy), and an except clause naming JSONDecodeError
+    ("shutil.copy('a', 'b')", "import shutil\nshutil.copy('a', 'b')"),
+    ("try:\n    x = 1\nexcept JSONDecodeError:\n    pass",
+     "from json import JSONDecodeError\ntry:\n    x = 1\nexcept JSONDecodeError:\n    pass"),
+    ("print(Path('a').read_text())", "from pathlib import Path\nprint(Path('a').read_text())"),
+    ("from pathlib import Path\nprint(Path('a'))", "from pathlib import Path\nprint(Path('a'))"),
+    ("class Path:\n    pass\nPath()", "class Path:\n    pass\nPath()"),
+    ("p = os.path.join('a')", "import os\np = os.path.join('a')"),
 ])
 def test_the_program_is_taken_from_the_reply_without_its_fences(reply, program):
     from smallclaw_core.runner.programs import program_of
@@ -920,3 +928,4 @@ def test_a_change_that_made_fewer_files_does_not_agree_with_one_that_made_them_a
     assert not same_change(full, {"week/mon.txt": b""}, {}, ["week/mon.txt", "days.txt"])
     assert same_change({**full, "make_week.py": b"print(1)\n"}, full, {}, ["week/mon.txt", "days.txt"])
     assert same_change(full, dict(full), {}, ["week/mon.txt", "days.txt"])
+

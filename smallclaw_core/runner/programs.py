@@ -33,7 +33,9 @@ SHOWN = 1500
 
 
 #: modules a program may use without importing them (the import is added: the meaning is kept)
-STDLIB = ("csv", "json", "math", "os", "re", "statistics", "sys")
+STDLIB = ("csv", "datetime", "glob", "json", "math", "os", "re", "shutil", "statistics", "subprocess", "sys")
+#: names a program may use without importing them, and their import (``Path(...)``, ``except JSONDecodeError``)
+NAMES = {"Path": "from pathlib import Path", "JSONDecodeError": "from json import JSONDecodeError"}
 
 
 def fenced(reply: str) -> str:
@@ -51,12 +53,14 @@ _LANGUAGE_LINE = re.compile(r"\A\s*(?:python3?|py)\s*\n", re.I)
 def program_of(reply: str) -> str:
     """The program in a model's reply: its first fenced block, else the reply; lines that are only a
     fence (an unclosed or stray one) are dropped, so is a first line that only names the language (run,
-    it is a NameError), and the import of a standard module it uses but never imported is added."""
+    it is a NameError), and the import of a standard module (or ``Path``) it uses but never imported is added."""
     program = _LANGUAGE_LINE.sub("", fenced(reply).strip(), count=1).strip()
     # a module of the standard library used and never imported: small models forget ``import json``
     missing = [m for m in STDLIB if re.search(rf"(?<![\w.]){m}\.", program)
                and not re.search(rf"^\s*import\s+[\w, ]*\b{m}\b", program, re.M)]
-    return "".join(f"import {m}\n" for m in missing) + program
+    names = [n for n in NAMES if re.search(rf"(?<![\w.]){n}\b", program)
+             and not re.search(rf"\bimport\b[^\n]*\b{n}\b|^\s*(?:def|class)\s+{n}\b|^\s*{n}\s*=", program, re.M)]
+    return "".join(f"import {m}\n" for m in missing) + "".join(f"{NAMES[n]}\n" for n in names) + program
 
 
 def _shown_files(app: Any, task: Task, workspace: Path, limit: int = SHOWN) -> tuple[str, list[str], list[str]]:
