@@ -140,7 +140,7 @@ OPERATIONS: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.I) for na
     "sort": r"\bsort(?:s|ed|ing)?\b(?!\s+out\b)|\balphabetical(?:ly)?\b|\b(?:in|into)\s+(?:alphabetic(?:al)?"
             r"|numeric(?:al)?|ascending|descending|increasing|decreasing|sorted|lexical|lexicographic(?:al)?|a-z)\s+"
             r"order\b|\ba-z\b|\bascending\b|\bdescending\b",
-    "upper": r"\bupper[\s-]?case\b|\bcapital(?:s|\s+letters)\b|\ball\s+caps\b",
+    "upper": r"\bupper[\s-]?case\b|\bcapital\s+letters\b|\b(?:in|into)\s+(?:all\s+)?capitals\b|\ball\s+caps\b",
     "lower": r"\blower[\s-]?case\b",
     "head": r"\b(?:first|top)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b",
     "tail": r"\b(?:last|bottom)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b",

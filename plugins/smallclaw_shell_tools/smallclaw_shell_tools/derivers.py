@@ -62,6 +62,22 @@ def _one_to_one(intent: Intent) -> tuple[str, str] | None:
     return None
 
 
+#: data formats, and those of them whose lines are not records: a line-by-line transformation (sort, grep, tr,
+#: head, cat) of one never makes another (held-out-14's capitals_csv: capitals.json "written out as
+#: capitals.csv" derived a ``tr`` to upper case, which refused the right CSV and passed the JSON in capitals)
+_FORMATS = (".json", ".csv", ".tsv", ".toml", ".yaml", ".yml", ".xml", ".ini")
+_NESTED = (".json", ".toml", ".yaml", ".yml", ".xml")
+
+
+def _lines_of(pair: tuple[str, str] | None) -> tuple[str, str] | None:
+    """``pair`` (input, output), where the output can be the input's lines transformed: not where it is
+    another data format than the input's, nor plain text made from JSON, TOML, YAML or XML."""
+    if pair is None:
+        return None
+    a, b = ("." + n.rsplit(".", 1)[-1].lower() if "." in n.rsplit("/", 1)[-1] else "" for n in pair)
+    return None if a != b and ((a in _FORMATS and b in _FORMATS) or a in _NESTED) else pair
+
+
 def _edited(intent: Intent) -> str | None:
     """The one existing file a step changes in place, when it names only that file."""
     if len(intent.files) == 1 and intent.files[0].role is Role.EDIT and intent.files[0].exists:
@@ -194,7 +210,7 @@ def _picks_lines(said: str, text: str | None) -> bool:
 @deriver("first_last_lines")
 def first_last_lines(intent: Intent, facts: Facts) -> list[str]:
     """"Write the first 3 lines of data.txt to head.txt" -> ... :: head -n 3 data.txt (last: tail)."""
-    pair = _one_to_one(intent)
+    pair = _lines_of(_one_to_one(intent))
     if pair is None or not (intent.only("head") or intent.only("tail")) or intent.selection or intent.negated:
         return []
     m = re.search(r"\b(first|top|last|bottom)\s+(\d{1,5}|" + "|".join(_NUMBER_WORD) + r")\s+lines?\b",
@@ -226,7 +242,7 @@ def without_duplicates(intent: Intent, facts: Facts) -> list[str]:
     Lines in their first order; a negation about the repeats themselves ("without its
     repeated lines") is what the rule means, any other negation is not.
     """
-    pair = _one_to_one(intent)
+    pair = _lines_of(_one_to_one(intent))
     if pair is None or not intent.only("unique") or intent.selection:
         return []
     if any(not re.search(r"\b(?:repeat|duplicate)", n, re.I) for n in intent.negations):
@@ -293,7 +309,7 @@ def sorted_lines(intent: Intent, facts: Facts) -> list[str]:
     (numerically, smallest to largest), as numbers. Lines mixing capitals and small
     letters, or numbers without saying how, have more than one right order: no check.
     """
-    pair = _one_to_one(intent)
+    pair = _lines_of(_one_to_one(intent))
     if pair is None or not intent.only("sort", "min", "max") or "sort" not in intent.operations \
             or intent.selection or intent.negated:
         return []
@@ -317,7 +333,7 @@ def sorted_lines(intent: Intent, facts: Facts) -> list[str]:
 @deriver("letter_case")
 def letter_case(intent: Intent, facts: Facts) -> list[str]:
     """"Write names.txt in upper case to upper.txt" -> ... :: tr '[:lower:]' '[:upper:]' < names.txt."""
-    pair = _one_to_one(intent)
+    pair = _lines_of(_one_to_one(intent))
     if pair is None or intent.selection or intent.negated or not (intent.only("upper") or intent.only("lower", "copy")
                                                                   or intent.only("upper", "copy")):
         return []
@@ -336,7 +352,7 @@ def lines_containing(intent: Intent, facts: Facts) -> list[str]:
     grep -vF. Only "contain(s|ing)" and "with the word": "start with", "end with" and
     counting are other things.
     """
-    pair = _one_to_one(intent)
+    pair = _lines_of(_one_to_one(intent))
     if pair is None or intent.operations - {"copy"} or _number_result(intent):
         return []
     m = re.search(r"\blines?\b.*?\b(?:(does\s+not|do\s+not|don'?t|doesn'?t|not)\s+)?"
@@ -405,7 +421,7 @@ def copied_file(intent: Intent, facts: Facts) -> list[str]:
         return []  # another name in the step ("and name the copy recipe.bak") may be the copy's
     if outs[0].rsplit("/", 1)[-1] != ins[0].rsplit("/", 1)[-1] and "/" in outs[0]:
         return []
-    if key_value_read.derive(intent, facts):
+    if key_value_read.derive(intent, facts) or _lines_of((ins[0], outs[0])) is None:
         return []  # "copy the value of port in config.json into port.txt": one value, not the file
     return [f"file_equals_output: {outs[0]} :: cat {q(ins[0])}"]
 

@@ -29,6 +29,7 @@ FILES = {
     "word.txt": "excellence\n", "access.log": "GET / 200\nGET /a 404\nGET /b 404\nGET /c 500\n",
     "letters.txt": "a\nb\nc\nd\n", "tools.json": '[{"name": "saw", "count": 2}]\n', "recipe.txt": "flour\neggs\n",
     "site.json": '{"title": "blog", "languages": ["en", "de"]}\n',
+    "capitals.json": '{"France": "Paris", "Peru": "Lima"}\n',
 }
 
 
@@ -181,6 +182,16 @@ NEAR_MISSES = [
     ("Write all numbers from 1 to 3 to n3.txt, one per line.", ["file_equals_output: n3.txt :: seq 1 3"]),
     # a value given for a script is what it prints, which it may compute: not its text (held-out-10's replays)
     ("Write shout.py that prints hey in capitals, as 'HEY'.", []),
+    # a capital city is no capital letter (held-out-14's capitals_csv: a tr to upper case was derived, and the
+    # right CSV refused)
+    ("capitals.json maps countries to their capitals. Write it out as capitals.csv with the header "
+     "country,capital and one line per country, in the same order.", []),
+    ("Write tools.json in upper case to tools.csv.", []),
+    ("Copy config.json into config.toml.", []),
+    ("Write the lines of sales.csv that contain apples to apples.txt.",
+     ["file_equals_output: apples.txt :: grep -F apples sales.csv"]),
+    ("Write names.txt in capitals to upper.txt.", ["file_equals_output: upper.txt :: tr '[:lower:]' '[:upper:]' "
+                                                   "< names.txt"]),
     ("greet.sh should print 'hi there' when run.", []),
     # a script that reads a file and prints it changed is a program, not that file changed (held-out-12's replays)
     ("Write upper_names.py, a Python script that reads names.txt and prints each of its lines in capital letters.",
