@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import anyio
 import pytest
 
@@ -929,3 +931,30 @@ def test_a_change_that_made_fewer_files_does_not_agree_with_one_that_made_them_a
     assert same_change({**full, "make_week.py": b"print(1)\n"}, full, {}, ["week/mon.txt", "days.txt"])
     assert same_change(full, dict(full), {}, ["week/mon.txt", "days.txt"])
 
+
+THEME = {"theme.conf": "color=teal\nfont=serif\n"}
+THEME_STEP = ["Turn the key=value lines of theme.conf into theme.json, a JSON object with the same keys and values"]
+THEME_JSON = '```json\n{"color": "teal", "font": "serif"}\n```'
+CRASH = "```python\nimport json\ndata = json.load(open('theme.conf'))\njson.dump(data, open('theme.json', 'w'))\n```"
+
+
+def test_a_program_with_the_data_typed_into_it_is_a_typed_answer_and_does_not_confirm_a_reply(make_app):
+    """held-out-14's printer_json: a program that wrote the settings as a literal dict (reading no file, the
+    [printer] section lost) agreed with a reply that lost it too, and the task completed wrongly. A program
+    that reads none of the step's input files shares the reply's reading of the shown file: it is typed."""
+    typed = "```python\nimport json\njson.dump({'color': 'teal', 'font': 'serif'}, open('theme.json', 'w'))\n```"
+    task, app, _ = mixed_task(make_app, THEME_STEP, THEME, THEME_JSON, typed, attempts_max=2)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    reads = ("```python\nimport json\nrows = [l.strip().split('=', 1) for l in open('theme.conf') if '=' in l]\n"
+             "json.dump(dict(rows), open('theme.json', 'w'))\n```")
+    task, app, _ = mixed_task(make_app, THEME_STEP, THEME, THEME_JSON, reads, attempts_max=2)
+    assert task.status == "complete", task.pause_reason
+    assert json.loads((app.workspace_for(task.id) / "theme.json").read_text()) == {"color": "teal", "font": "serif"}
+
+
+def test_three_programs_with_the_result_typed_into_them_do_not_decide(make_app):
+    typed = "```python\nopen('theme.json', 'w').write('{\"color\": \"teal\"}')\n```"
+    task, app, _ = mixed_task(make_app, THEME_STEP, THEME, "```\nx\n```", typed, "```\ny\n```",
+                              typed.replace("open(", "f = open(").replace(".write", "\nf.write"), "```\nz\n```",
+                              typed.replace("'w'", "mode='w'"), attempts_max=6)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason

@@ -44,7 +44,7 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .choosing import ask_to_choose
-from .compare import agree, majority, no_result_max, plainer, programs_agreeing, size, vacuous, what_it_ran
+from .compare import agree, majority, no_result_max, one_kind_agreeing, plainer, size, twin_of, vacuous, what_it_ran
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
 from .intents import step_intent
@@ -382,19 +382,19 @@ async def agreement(driver: Any, task: Task) -> bool:
     # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
     # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
     across = "run_shell" in (tools := _tools(driver)) and _configured(cfg, tools, app.tools) == "mixed"
-    twin = None if attempt.failed or empty else next(
-        (a for a in tries.attempts if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
-         and not (across and (a.style == "code") == (attempt.style == "code"))
-         and agree(a, attempt, base_files, named)), None)
+    inputs = [n for n in named if n in tries.base.seen]  # a program that reads none of them typed its result
+    twin = None if attempt.failed or empty else twin_of(attempt, tries.attempts, base_files, named, across, inputs)
     tries.attempts.append(attempt)
     computed = exact(app, task, step_i) if attempt.failed is None and attempt.change else []
-    # where no attempt of the other kind agrees, three different programs that made one result decide
-    trio = [] if twin or not across or empty else programs_agreeing(attempt, tries.attempts, base_files, named)
+    # where no attempt of the other kind agrees: three different programs that made one result, or every reply
+    trio = [] if twin or not across or empty else one_kind_agreeing(attempt, tries.attempts, base_files, named,
+                                                                    inputs)
     if computed or ((twin or trio) and majority(attempt, tries.attempts, base_files, named)):  # computed: alone
         pair = (attempt, None) if computed else plainer(attempt, twin) if twin else (min(trio, key=size), None)
         others = ", ".join(str(a.number) for a in trio[1:])
-        why = f"attempt {number} passed {computed[0]}" if computed else \
-            f"attempts {others} and {number} of {number}, different programs, made the same change"
+        why = f"attempt {number} passed {computed[0]}" if computed else f"attempts {others} and {number} of " \
+            f"{number}, {'every reply' if trio and trio[0].style == 'reply' else 'different programs'}, made the " \
+            "same change"
         try:
             return _accept(driver, task, *pair, number, why)
         finally:

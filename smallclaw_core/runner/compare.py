@@ -199,29 +199,67 @@ def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
     return one is not None and other is not None and float(one) == float(other)
 
 
+#: what a program that reads its input names (a folder listed, a file found by pattern) where it names no file
+_FINDS_FILES = re.compile(r"\b(?:listdir|glob|scandir|iterdir|walk)\b")
+
+
+def kind(attempt: Any, inputs: list[str]) -> str:
+    """How an attempt came to its result, for agreement across kinds: ``"program"`` for a program that reads
+    the step's input files (or has none to read: "print the hours in a leap year"), else ``"typed"``: a
+    reply, a tool round, or a program with the data typed into it, which shares a reply's misreading of the
+    shown file (held-out-14's printer_json: a program that wrote the settings as a literal dict, the
+    [printer] section lost, agreed with a reply that lost it too). What the program names is read from the
+    command that ran."""
+    if getattr(attempt, "style", "") != "code":
+        return "typed"
+    ran = " ".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
+                   if e.kind == "tool_call")
+    reads = not inputs or any(n in ran or n.rsplit("/", 1)[-1] in ran for n in inputs) or _FINDS_FILES.search(ran)
+    return "program" if reads else "typed"
+
+
+def twin_of(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str], across: bool,
+            inputs: list[str]) -> Any:
+    """The earlier attempt that made ``attempt``'s change (None if none): not the same calls made again (a
+    model sure of a wrong program is one sample drawn twice), and, ``across``, not one of the same ``kind``
+    (two programs, or two typed answers, share their misreadings); ``inputs``: the files the step names
+    that were there when it started."""
+    return next((a for a in tried if a.failed is None and (not attempt.change or a.calls() != attempt.calls())
+                 and not (across and kind(a, inputs) == kind(attempt, inputs))
+                 and agree(a, attempt, base, named)), None)
+
+
 #: different programs that must make one result for it to decide where programs and other attempts
 #: alternate and no attempt of another kind agrees: two can share a misreading of the prompt they were
 #: both sampled from (both forgot a newline); three different ones, outvoted by nothing, are a clear majority
 PROGRAMS_AGREE = 3
 
 
-def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> list[Any]:
+def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str],
+                      inputs: list[str]) -> list[Any]:
     """The programs (``style == "code"``) among ``tried`` that made ``attempt``'s change, ``attempt`` first,
     one per different program (the same program twice is one sample drawn twice), when there are at least
     ``PROGRAMS_AGREE``; empty otherwise, and when ``attempt`` is not a program that made a change and votes,
     or made only blank files (an empty result needs an attempt of the other kind to agree)."""
-    if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
+    if kind(attempt, inputs) != "program" or attempt.failed is not None or not attempt.change:
         return []
     if all(d is not None and not d.strip() for d in attempt.change.values()):
         return []  # blank files: three programs whose filter kept no line (``line.endswith('.pdf')``, newline and all)
     seen, out = [attempt.calls()], [attempt]
     for a in tried:
-        if a is attempt or a.style != "code" or a.failed is not None or a.calls() in seen:
+        if a is attempt or kind(a, inputs) != "program" or a.failed is not None or a.calls() in seen:
             continue
         if agree(a, attempt, base, named):
             seen.append(a.calls())
             out.append(a)
     return out if len(out) >= PROGRAMS_AGREE else []
+
+
+def one_kind_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str],
+                      inputs: list[str]) -> list[Any]:
+    """Where no attempt of the other kind agrees: three different programs that made one result
+    (``programs_agreeing``)."""
+    return programs_agreeing(attempt, tried, base, named, inputs)
 
 
 def emptied(attempt: Any) -> bool:
