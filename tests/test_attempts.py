@@ -338,6 +338,13 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     ("from pathlib import Path\nprint(Path('a'))", "from pathlib import Path\nprint(Path('a'))"),
     ("class Path:\n    pass\nPath()", "class Path:\n    pass\nPath()"),
     ("p = os.path.join('a')", "import os\np = os.path.join('a')"),
+    # prose after unfenced code (held-out-14's journals: "This Python script reads the `directions.txt` file,
+    # replaces ..." ended two programs with a SyntaxError); a line of prose that is the program stays, to fail
+    ("text = open('d.txt').read()\nprint(text)\n\nThis Python script reads the `d.txt` file and prints it.",
+     "text = open('d.txt').read()\nprint(text)"),
+    ("print(1)\nThe output is 1, as expected.\nprint(2)", "print(1)"),
+    ("Take the tram to the station\nWalk two blocks north", "Take the tram to the station\nWalk two blocks north"),
+    ("x = (1,\nThis is not closed", "x = (1,\nThis is not closed"),
 ])
 def test_the_program_is_taken_from_the_reply_without_its_fences(reply, program):
     from smallclaw_core.runner.programs import program_of

@@ -8,6 +8,7 @@ script, the program is that script, saved under its name and run.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -50,11 +51,36 @@ def fenced(reply: str) -> str:
 _LANGUAGE_LINE = re.compile(r"\A\s*(?:python3?|py)\s*\n", re.I)
 
 
+#: a line of prose: a capitalised word, then at least three more (the explanation a model writes after its code)
+_PROSE = re.compile(r"\A[A-Z][a-z]*(?:\s+[\w`'\"(),.:;/-]+){3,}\s*\Z")
+
+
+def without_prose_after(program: str) -> str:
+    """``program`` without the explanation a model wrote after it, unfenced ("This script reads ..."):
+    where the first line Python cannot parse is prose and everything before it parses, the code ends there.
+    Anything else is left as it is, to fail as it will."""
+    try:
+        ast.parse(program)
+        return program
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+    lines = program.splitlines()
+    if line < 2 or line > len(lines) or not _PROSE.match(lines[line - 1].strip()):
+        return program
+    head = "\n".join(lines[:line - 1]).rstrip()
+    try:
+        ast.parse(head)
+    except SyntaxError:
+        return program
+    return head
+
+
 def program_of(reply: str) -> str:
     """The program in a model's reply: its first fenced block, else the reply; lines that are only a
     fence (an unclosed or stray one) are dropped, so is a first line that only names the language (run,
-    it is a NameError), and the import of a standard module (or ``Path``) it uses but never imported is added."""
-    program = _LANGUAGE_LINE.sub("", fenced(reply).strip(), count=1).strip()
+    it is a NameError) and prose after the code (``without_prose_after``), and the import of a standard
+    module (or ``Path``) it uses but never imported is added."""
+    program = without_prose_after(_LANGUAGE_LINE.sub("", fenced(reply).strip(), count=1).strip())
     # a module of the standard library used and never imported: small models forget ``import json``
     missing = [m for m in STDLIB if re.search(rf"(?<![\w.]){m}\.", program)
                and not re.search(rf"^\s*import\s+[\w, ]*\b{m}\b", program, re.M)]
