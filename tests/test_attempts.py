@@ -965,3 +965,42 @@ def test_three_programs_with_the_result_typed_into_them_do_not_decide(make_app):
                               typed.replace("open(", "f = open(").replace(".write", "\nf.write"), "```\nz\n```",
                               typed.replace("'w'", "mode='w'"), attempts_max=6)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+
+
+GARDEN = ["Make a folder named garden holding hedge.txt that says trim in june"]
+
+
+def test_the_folders_a_step_names_are_there_when_an_attempt_starts(make_app):
+    """held-out-13's garden_folder and tables_copy: programs opened garden/hedge.txt for writing, and cp copied
+    into tables, before any folder was made, and failed, every attempt. The step asks for the folder: each
+    attempt's copy has it from the start."""
+    program = "```python\nwith open('garden/hedge.txt', 'w') as f:\n    f.write('trim in june\\n')\n```"
+    task, app, _ = mixed_task(make_app, GARDEN, {}, call("write_file", path="garden/hedge.txt", content="trim in june"),
+                              call("step_done", report="ok"), program, attempts_max=2)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "garden" / "hedge.txt").read_text().strip() == "trim in june"
+
+
+def test_a_folder_an_attempt_left_empty_is_not_left_behind(make_app):
+    """Two attempts that put hedge.txt beside the folder, not in it, agree; the folder made for them is not
+    part of their change (a folder misread from the words would be left behind otherwise)."""
+    program = "```python\nwith open('hedge.txt', 'w') as f:\n    f.write('trim in june\\n')\n```"
+    task, app, _ = mixed_task(make_app, GARDEN, {}, call("write_file", path="hedge.txt", content="trim in june"),
+                              call("step_done", report="ok"), program, attempts_max=2)
+    assert (app.workspace_for(task.id) / "hedge.txt").exists()
+    assert not (app.workspace_for(task.id) / "garden").exists()
+
+
+@pytest.mark.parametrize("step, made", [
+    ("Make a folder named logs.", []),                                     # the folder is the step's whole work
+    ("Copy every .csv file into a new folder called tables.", ["tables"]),
+    ("Make a folder named garden holding hedge.txt that says trim in june", ["garden"]),
+    ("Put docs/README.md in a docs directory", ["docs"]),
+])
+def test_which_folders_an_attempt_starts_with(tmp_path, step, made):
+    from smallclaw_core.runner.intents import make_folders
+    from smallclaw_core.tasks import Step, Task
+
+    task = Task(id="t", title="t", goal=step, steps=[Step(step)])
+    assert make_folders(task, tmp_path) == made
+    assert all((tmp_path / m).is_dir() for m in made)

@@ -47,7 +47,7 @@ from .choosing import ask_to_choose
 from .compare import agree, majority, no_result_max, one_kind_agreeing, plainer, size, twin_of, vacuous, what_it_ran
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
-from .intents import step_intent
+from .intents import drop_empty, make_folders, step_intent
 from .programs import code_attempt, fresh_copy
 from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
 from .trial_tools import attempt_tools, held_back_calls
@@ -157,6 +157,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
     round_no = task.rounds + 1
     folder = Path(tempfile.mkdtemp(prefix=f"{attempt_prefix(task.id, step_i)}{number}-"))
     copy = await anyio.to_thread.run_sync(copy_workspace, base, folder)
+    made = make_folders(task, folder)  # the folders the step names, for its files (left empty: taken away)
     messages = conversation(app, task)
     text = step_message(task, not task.steps[step_i].notes)
     if hint:
@@ -201,6 +202,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
                     json_protocol=task.tool_protocol == "json" or await wants_json_protocol(app, driver.ref),
                     observer=observer)
             answer = result.answer or cut_middle(result.last_output, 500)
+        drop_empty(folder, made)
         measured = await anyio.to_thread.run_sync(copy.change, Workspace(folder))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -379,8 +381,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     base_files = tries.files()
     # no change, or files emptied, is where a failing model ends up: agreed on only while no attempt made one
     empty = vacuous(attempt, tries.attempts)
-    # the same calls made twice are one sample drawn twice (a model sure of a wrong program), not two; where
-    # the styles alternate, two programs (or two tool rounds) share their misreadings: one of each must agree
+    # the same calls twice are one sample drawn twice; where styles alternate, one of each kind must agree
     across = "run_shell" in (tools := _tools(driver)) and _configured(cfg, tools, app.tools) == "mixed"
     inputs = [n for n in named if n in tries.base.seen]  # a program that reads none of them typed its result
     twin = None if attempt.failed or empty else twin_of(attempt, tries.attempts, base_files, named, across, inputs)

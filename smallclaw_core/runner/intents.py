@@ -9,6 +9,7 @@ goal check) agrees on what the step asked.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from smallclaw_core.checks import Facts, derive_checks, produced
@@ -137,3 +138,40 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
               if about not in said and not any(f.startswith(about + " ") for f in facts)
               and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
+
+
+#: a file named by its extension in a step's words ("every .csv file"): a folder it names is for files
+_EXTENSION = re.compile(r"(?<![\w/])\.[A-Za-z][A-Za-z0-9]{0,5}\b")
+
+
+def make_folders(task: Task, folder: Any) -> list[str]:
+    """Make, in an attempt's copy ``folder``, the folders the step names that are not there, where the step
+    also names files (or files by their extension: "copy every .csv file into a new folder called tables").
+    A 0.5B model's programs open garden/hedge.txt for writing, and its ``cp`` copies into tables, without
+    making the folder first: in held-out-13's two kept runs, 50 calls failed so, and both folder tasks
+    paused every time. The step asks for the folders; where an attempt puts nothing in one, ``drop_empty``
+    takes it away again, so a folder misread from the words is never left behind. Returns those made."""
+    description = task.steps[task.current_step].description
+    intent = read_intent(description)
+    if not intent.files and not _EXTENSION.search(description):
+        return []  # "make a folder logs" alone: making it is the step, and the attempt's to do
+    files, made = Workspace(folder), []
+    for name in intent.folders:
+        try:
+            if not files.exists(name):
+                files.make_dirs(name)
+                made.append(name)
+        except (OSError, ValueError):
+            continue
+    return made
+
+
+def drop_empty(folder: Any, made: list[str]) -> None:
+    """Remove the folders ``make_folders`` made that the attempt left empty."""
+    files = Workspace(folder)
+    for name in reversed(made):
+        try:
+            if files.is_dir(name) and not files.entries(name):
+                files.remove(name)
+        except (OSError, ValueError):
+            continue
