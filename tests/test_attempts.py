@@ -1004,3 +1004,19 @@ def test_which_folders_an_attempt_starts_with(tmp_path, step, made):
     task = Task(id="t", title="t", goal=step, steps=[Step(step)])
     assert make_folders(task, tmp_path) == made
     assert all((tmp_path / m).is_dir() for m in made)
+
+
+def test_a_program_that_only_writes_the_file_it_edits_typed_its_result(make_app):
+    """held-out-14's alarm_time: "set the wake line of alarm.txt to 7:15, without touching anything else": a
+    reply and a program both wrote just 'wake 7:15' (two lines lost) and agreed. The program opened alarm.txt
+    only to write it: naming the file is not reading it."""
+    step, files = ["In alarm.txt, set the wake line to 7:15 and keep the other lines"], \
+        {"alarm.txt": "wake 6:30\nsnooze 10\n"}
+    typed = "```python\nwith open('alarm.txt', 'w') as f:\n    f.write('wake 7:15\\n')\n```"
+    task, app, _ = mixed_task(make_app, step, files, "```\nwake 7:15\n```", typed, attempts_max=2)
+    assert task.status == "needs_assistance", task.pause_reason
+    reads = ("```python\ntext = open('alarm.txt').read()\nwith open('alarm.txt', 'w') as f:\n"
+             "    f.write(text.replace('6:30', '7:15'))\n```")
+    task, app, _ = mixed_task(make_app, step, files, "```\nwake 7:15\nsnooze 10\n```", reads, attempts_max=2)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "alarm.txt").read_text() == "wake 7:15\nsnooze 10\n"
