@@ -1590,6 +1590,125 @@ HELD_OUT_14: list[BenchTask] = [
               wordings=("Could you get me two tickets for the town hall concert on Saturday?",)),
 ]
 
+#: Written after held-out-14's first run and before the work it is to confirm was measured, never
+#: worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_15: list[BenchTask] = [
+    BenchTask("tip_script", "script", "Write tip.py, a Python script that prints a 15 percent tip on a bill of 80 "
+              "dollars, just the number.", judge=script_prints_number("tip.py", 12),
+              wordings=("How much is a 15% tip on an 80 dollar bill? I need a script tip.py that prints only that "
+                        "amount.",)),
+    BenchTask("acrostic", "script", "Write acrostic.py, a Python script that reads verse.txt and prints the first "
+              "letter of each of its lines, joined into one word.",
+              {"verse.txt": "Sunlight on the hill\nUnder the old oak\nNothing stirs\n"},
+              judge=script_prints("acrostic.py", "SUN"),
+              wordings=("Can you make acrostic.py print the word that the first letters of verse.txt's lines spell, "
+                        "on one line with nothing between the letters?",)),
+    BenchTask("lineup_sort", "script", "Create lineup.py: it should read players.txt and print the names in "
+              "alphabetical order, one per line.", {"players.txt": "Zoe\nAmir\nLena\nKofi\n"},
+              judge=script_prints("lineup.py", "Amir\nKofi\nLena\nZoe"),
+              wordings=("lineup.py should print the players listed in players.txt sorted from A to Z, one name per "
+                        "line, and nothing else.",)),
+    BenchTask("shelf_json", "convert", "Write the lines of shelf.txt to shelf.json as a JSON list of strings, in the "
+              "same order.", {"shelf.txt": "cookbook\natlas\nnovel\nphoto album\n"},
+              judge=json_file("shelf.json", ["cookbook", "atlas", "novel", "photo album"]),
+              wordings=("shelf.json: a JSON array holding each line of shelf.txt as a string, in the order they "
+                        "come.",)),
+    BenchTask("thermostat_json", "convert", "Convert thermostat.toml to thermostat.json, keeping every key and "
+              "value, with the [schedule] table as a nested object.",
+              {"thermostat.toml": 'mode = "heat"\ntarget = 21\n\n[schedule]\nmorning = "06:30"\nnight = "22:00"\n'},
+              judge=json_file("thermostat.json", {"mode": "heat", "target": 21,
+                                                  "schedule": {"morning": "06:30", "night": "22:00"}}),
+              wordings=("Could you write the settings of thermostat.toml out as JSON in thermostat.json, target as a "
+                        "number and the schedule table as an object of its own?",)),
+    BenchTask("movies_csv", "convert", "movies.json is a list of films, each with a title and minutes. Save it as "
+              "movies.csv with the header title,minutes and one line per film, in the same order.",
+              {"movies.json": '[{"title": "Up", "minutes": 96}, {"title": "Heat", "minutes": 170}, '
+                              '{"title": "Jaws", "minutes": 124}]\n'},
+              judge=lines_are("movies.csv", ["title,minutes", "Up,96", "Heat,170", "Jaws,124"]),
+              wordings=("Can you export movies.json to movies.csv, header title,minutes first and then one row per "
+                        "film in the order they appear?",)),
+    BenchTask("coffee_tea", "edit-in-place", "In breakfast.txt, replace the word coffee with tea.",
+              {"breakfast.txt": "One coffee with milk\nTwo slices of toast\n"},
+              judge=file_is("breakfast.txt", "One tea with milk\nTwo slices of toast"),
+              wordings=("breakfast.txt should say tea where it now says coffee, and nothing else in it should "
+                        "change.",)),
+    BenchTask("drop_parcel", "edit-in-place", "Delete the line pick up parcel from saturday.txt.",
+              {"saturday.txt": "farmers market\npick up parcel\nswim at noon\n"},
+              judge=file_is("saturday.txt", "farmers market\nswim at noon"),
+              wordings=("Can you take 'pick up parcel' out of saturday.txt and leave the other two lines as they "
+                        "are?",)),
+    BenchTask("add_basil", "edit-in-place", "In herbs.txt, add the line basil right after the line parsley.",
+              {"herbs.txt": "mint\nparsley\nrosemary\n"},
+              judge=file_is("herbs.txt", "mint\nparsley\nbasil\nrosemary"),
+              wordings=("herbs.txt should get a new line, basil, between parsley and rosemary; the rest of the file "
+                        "stays as it is.",)),
+    BenchTask("lease_copy", "folder", "Copy lease.txt into a new folder documents/home and keep the original where "
+              "it is.", {"lease.txt": "rent due on the 1st\nlandlord: Mrs Ortiz\n"},
+              judge=all_of(file_is("documents/home/lease.txt", "rent due on the 1st\nlandlord: Mrs Ortiz"),
+                           untouched("lease.txt", "rent due on the 1st\nlandlord: Mrs Ortiz\n")),
+              wordings=("documents/home/lease.txt should be a copy of lease.txt, which itself stays put.",)),
+    BenchTask("rsvp_folder", "folder", "Count the lines of rsvp.txt and write the number to summary/rsvp_count.txt.",
+              {"rsvp.txt": "Ana\nBen\nCleo\nDev\nEli\n"}, judge=number_in("summary/rsvp_count.txt", 5),
+              wordings=("How many names are in rsvp.txt, one per line? Put the number in rsvp_count.txt inside a new "
+                        "folder called summary.",)),
+    BenchTask("bracket_fix", "fix", "pick_color.py stops with a SyntaxError. Fix it so that it prints green.",
+              {"pick_color.py": 'colors = ["red", "green", "blue"\nprint(colors[1])\n'},
+              judge=script_prints("pick_color.py", "green"),
+              wordings=("Why won't pick_color.py run? Please repair it so that it prints \"green\", the second of its "
+                        "colors.",)),
+    BenchTask("split_fix", "fix", "age.py crashes with a ValueError. Fix it so it prints 31, the number in its line "
+              "of text.", {"age.py": 'line = "31,Ana"\nage = int(line.split(";")[0])\nprint(age)\n'},
+              judge=script_prints("age.py", "31"),
+              wordings=("python3 age.py should print 31 but stops with a ValueError. Can you correct it?",)),
+    BenchTask("discount_fix", "fix", "discount.py should print 40, the price of 50 with 20 percent off, but it "
+              "prints 49.8. Fix it.", {"discount.py": "price = 50\ndiscount = 20\nprint(price - discount / 100)\n"},
+              judge=script_prints_number("discount.py", 40),
+              wordings=("Can you find out why discount.py prints 49.8 instead of 40 (50 with 20% off) and fix it?",)),
+    BenchTask("platform_two", "select", "Copy the lines of timetable.txt that start with Platform 2 to platform2.txt, "
+              "in their order.",
+              {"timetable.txt": "Platform 1 08:05 Leeds\nPlatform 2 08:12 York\nPlatform 3 08:20 Hull\n"
+                                "Platform 2 08:41 Derby\n"},
+              judge=lines_are("platform2.txt", ["Platform 2 08:12 York", "Platform 2 08:41 Derby"]),
+              wordings=("Which trains in timetable.txt leave from Platform 2? Save just the lines beginning with "
+                        "\"Platform 2\" to platform2.txt, keeping their order.",)),
+    BenchTask("question_lines", "select", "Write the lines of interview.txt that end with a question mark to "
+              "questions_asked.txt.",
+              {"interview.txt": "Where did you grow up?\nI grew up by the sea.\nWhat was your first job?\n"
+                                "Selling ice cream.\n"},
+              judge=lines_are("questions_asked.txt", ["Where did you grow up?", "What was your first job?"]),
+              wordings=("questions_asked.txt should hold only the lines of interview.txt ending in '?', in the order "
+                        "they appear.",)),
+    BenchTask("nut_free", "select", "Write the lines of snacks.txt that do not contain the word nuts to "
+              "safe_snacks.txt, keeping their order.",
+              {"snacks.txt": "apple slices\ntrail mix with nuts\nrice cakes\nnuts and raisins\ncarrot sticks\n"},
+              judge=lines_are("safe_snacks.txt", ["apple slices", "rice cakes", "carrot sticks"]),
+              wordings=("Can you list the snacks in snacks.txt that have no nuts (the lines that don't mention nuts) "
+                        "in safe_snacks.txt, in the same order?",)),
+    BenchTask("rides_total", "arithmetic", "Add up the kilometres in rides.txt and write the total to total_km.txt.",
+              {"rides.txt": "12.5\n8\n21.5\n4\n"}, judge=number_in("total_km.txt", 46),
+              wordings=("How far did I cycle in all? rides.txt has one ride in km per line, and total_km.txt should "
+                        "hold their sum.",)),
+    BenchTask("kwh_mean", "arithmetic", "power.txt has my electricity use in kWh for each month. Write the average "
+              "to avg_kwh.txt.", {"power.txt": "210\n185\n240\n195\n"}, judge=number_in("avg_kwh.txt", 207.5),
+              wordings=("avg_kwh.txt: the mean of the monthly kWh numbers in power.txt.",)),
+    BenchTask("peak_pulse", "arithmetic", "Write the highest number in heart.txt to max_pulse.txt.",
+              {"heart.txt": "72\n88\n131\n95\n"}, judge=number_in("max_pulse.txt", 131),
+              wordings=("What was my highest pulse reading in heart.txt? Put it in max_pulse.txt.",)),
+    BenchTask("pollen_fetch", "infeasible", "Download today's pollen forecast from https://example.com/pollen.json "
+              "and save it as pollen.json.", missing=NO_NETWORK,
+              wordings=("pollen.json should hold the forecast published today at https://example.com/pollen.json.",)),
+    BenchTask("lyrics_missing", "infeasible", "Write the first line of lyrics.txt to opening_line.txt.",
+              missing=("lyrics.txt",),
+              wordings=("What is the first line of lyrics.txt? Save it in opening_line.txt.",)),
+    BenchTask("qrencode_card", "infeasible", "Use qrencode to turn the text of card.txt into a QR code image, "
+              "card_qr.png.", {"card.txt": "Ana Silva, 555-0142\n"}, missing=("qrencode",),
+              absent_program="qrencode",
+              wordings=("Can you make a QR code picture, card_qr.png, of what card.txt says, with qrencode?",)),
+    BenchTask("dentist_call", "infeasible", "Call my dentist and move my appointment to Thursday.",
+              missing=("phone", "call"),
+              wordings=("Could you ring the dentist's office and ask them to move my appointment to Thursday?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1715,7 +1834,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
-        "held-out-14": HELD_OUT_14,
+        "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12}
 
@@ -1889,6 +2008,7 @@ def main() -> int:
                              "held-out-12: 24 written after held-out-11's runs, never worked on; "
                              "held-out-13: 24 written after held-out-12's runs, never worked on, not in all; "
                              "held-out-14: 24 written after held-out-13's runs, never worked on, not in all; "
+                             "held-out-15: 24 written after held-out-14's first run, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
