@@ -945,6 +945,41 @@ THEME_JSON = '```json\n{"color": "teal", "font": "serif"}\n```'
 CRASH = "```python\nimport json\ndata = json.load(open('theme.conf'))\njson.dump(data, open('theme.json', 'w'))\n```"
 
 
+def test_four_replies_that_made_one_file_decide_where_every_program_failed(make_app):
+    """held-out-13: at "Convert backup.toml to JSON", each of the four replies (shown the file whole) typed
+    the right JSON, while every program crashed on json.load of the TOML file; agreement across kinds never
+    came. Every reply, four of them, one result, and no other attempt's result: that decides."""
+    task, app, _ = mixed_task(make_app, THEME_STEP, THEME,
+                              THEME_JSON, CRASH, THEME_JSON.replace(", ", ",\n  "), CRASH.replace("data", "d"),
+                              THEME_JSON, CRASH.replace("data", "conf"), THEME_JSON)
+    assert task.status == "complete", task.pause_reason
+    assert json.loads((app.workspace_for(task.id) / "theme.json").read_text()) == {"color": "teal", "font": "serif"}
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert len(agreed) == 1 and "attempts 1, 3, 5 and 7 of 7, every reply" in agreed[0]["reason"], agreed
+
+
+@pytest.mark.parametrize("case", ["three", "one differs", "a program made another", "a number"])
+def test_replies_alone_do_not_decide_short_of_four_or_against_any_other_result(make_app, case):
+    """Three replies that agree are not enough (held-out-13's pdf_lines: three replies wrote the same wrong
+    list); a fourth that differs, or a program that made another result, breaks unanimity; and a number a
+    reply typed counts only with a program that computed it."""
+    other = '```json\n{"color": "teal"}\n```'
+    steps, files, replies = THEME_STEP, THEME, [THEME_JSON, CRASH, THEME_JSON, CRASH, THEME_JSON, CRASH, THEME_JSON,
+                                                CRASH]
+    if case == "three":
+        replies[6] = "```\ncolor=teal\nfont=serif\n```"  # the input copied: fails, does not vote
+    elif case == "one differs":
+        replies[4] = other
+    elif case == "a program made another":
+        replies[3] = "```python\nimport json\njson.dump({'colour': 'teal'}, open('theme.json', 'w'))\n```"
+    else:
+        steps, files = ["Work out what the items in cart.txt cost together and save it in price.txt"], \
+            {"cart.txt": "apple 2\npear 3\n"}
+        replies = ["```\n5\n```", "```python\nprint(int(open('x').read()))\n```"] * 4
+    task, app, _ = mixed_task(make_app, steps, files, *replies)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+
+
 def test_a_program_with_the_data_typed_into_it_is_a_typed_answer_and_does_not_confirm_a_reply(make_app):
     """held-out-14's printer_json: a program that wrote the settings as a literal dict (reading no file, the
     [printer] section lost) agreed with a reply that lost it too, and the task completed wrongly. A program
