@@ -1050,6 +1050,11 @@ def test_a_program_that_only_writes_the_file_it_edits_typed_its_result(make_app)
     typed = "```python\nwith open('alarm.txt', 'w') as f:\n    f.write('wake 7:15\\n')\n```"
     task, app, _ = mixed_task(make_app, step, files, "```\nwake 7:15\n```", typed, attempts_max=2)
     assert task.status == "needs_assistance", task.pause_reason
+    # held-out-14's after run: the same program, with a comment that names the file, agreed again
+    commented = ("```python\n# Open alarm.txt in write mode\nwith open('alarm.txt', 'w') as f:  # alarm.txt\n"
+                 "    f.write('wake 7:15\\n')\n```")
+    task, app, _ = mixed_task(make_app, step, files, "```\nwake 7:15\n```", commented, attempts_max=2)
+    assert task.status == "needs_assistance", task.pause_reason
     reads = ("```python\ntext = open('alarm.txt').read()\nwith open('alarm.txt', 'w') as f:\n"
              "    f.write(text.replace('6:30', '7:15'))\n```")
     task, app, _ = mixed_task(make_app, step, files, "```\nwake 7:15\nsnooze 10\n```", reads, attempts_max=2)

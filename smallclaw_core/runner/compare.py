@@ -201,6 +201,8 @@ def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
 
 #: what a program that reads its input names (a folder listed, a file found by pattern) where it names no file
 _FINDS_FILES = re.compile(r"\b(?:listdir|glob|scandir|iterdir|walk)\b")
+#: a comment: a whole line, or the end of one after code (where no quote follows the ``#``)
+_COMMENT = re.compile(r"""^\s*#[^\n]*$|[ \t]+#[^\n'"]*$""", re.M)
 #: a file opened only to be written: ``open('alarm.txt', 'w')``
 _OPENED_TO_WRITE = re.compile(r"""open\(\s*(['"])[^'"]+\1\s*,\s*(?:mode\s*=\s*)?(['"])[wax]b?\+?\2""")
 
@@ -216,7 +218,8 @@ def kind(attempt: Any, inputs: list[str]) -> str:
         return "typed"
     ran = " ".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
                    if e.kind == "tool_call")
-    ran = _OPENED_TO_WRITE.sub(" ", ran)  # a file it only writes it did not read (held-out-14's alarm_time)
+    # a file it only writes it did not read, nor one a comment names (held-out-14's alarm_time, twice)
+    ran = _COMMENT.sub("", _OPENED_TO_WRITE.sub(" ", ran))
     reads = not inputs or any(n in ran or n.rsplit("/", 1)[-1] in ran for n in inputs) or _FINDS_FILES.search(ran)
     return "program" if reads else "typed"
 
