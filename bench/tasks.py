@@ -1471,8 +1471,8 @@ HELD_OUT_13: list[BenchTask] = [
               wordings=("Could you settle my 48 euro water bill for this month?",)),
 ]
 
-#: Written after held-out-13's runs and before the work it is to confirm, never worked on: 20
-#: feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+#: Written after held-out-13's runs and before the work it is to measure: 20 feasible tasks and 4 that
+#: cannot be done here, two wordings each. (In all since its replay answers were written.)
 HELD_OUT_14: list[BenchTask] = [
     BenchTask("to_fahrenheit", "script", "Write fahrenheit.py, a Python script that prints 30 degrees Celsius "
               "converted to Fahrenheit, just the number.", judge=script_prints_number("fahrenheit.py", 86),
@@ -1836,7 +1836,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
         "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
-        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13}
+        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14}
 
 
 def names_missing(reason: str, missing: tuple[str, ...]) -> bool:
@@ -2007,7 +2007,7 @@ def main() -> int:
                              "held-out-11: 24 written after held-out-10's first runs, never worked on; "
                              "held-out-12: 24 written after held-out-11's runs, never worked on; "
                              "held-out-13: 24 written after held-out-12's runs, never worked on; "
-                             "held-out-14: 24 written after held-out-13's runs, never worked on, not in all; "
+                             "held-out-14: 24 written after held-out-13's runs; "
                              "held-out-15: 24 written after held-out-14's first run, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
