@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tasks import SETS  # noqa: E402
 
-from smallclaw_core.intent import Role, read_intent  # noqa: E402
+from smallclaw_core.intent import read_intent  # noqa: E402
 from smallclaw_core.models import Message, ModelOptions, ModelRequest  # noqa: E402
 from smallclaw_core.runner.compare import same_change  # noqa: E402
 from smallclaw_core.runner.planner import sentence_plan  # noqa: E402
-from smallclaw_core.runner.replies import REPLY_PROMPT, SHOWN_WHOLE, file_of, predicts  # noqa: E402
+from smallclaw_core.runner.replies import REPLY_PROMPT, SHOWN_WHOLE, file_of, predicts, target_of  # noqa: E402
 from smallclaw_core.workspace import Workspace  # noqa: E402
 
 #: kinds whose result a reply types as a number or a script, or that make folders: not a reply's
@@ -46,10 +46,8 @@ def ask_for(goal: str, ws: str) -> tuple[str, str] | None:
         return None
     step = steps[0].description
     intent = read_intent(step, lambda n: Path(ws, n).is_file())
-    if intent.folders or any(f.role in (Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files):
-        return None
-    targets = {f.name for f in intent.files if f.role in (Role.WRITE, Role.EDIT)}
-    if len(targets) != 1 or predicts(target := next(iter(targets))):
+    target = target_of(intent, Path(ws))
+    if target is None or predicts(target):
         return None
     files = ", ".join(sorted(n for n, _ in Workspace(ws).walk(limit=50, hidden=False))) or "none"
     shown = "\n".join(f"--- {f.name} ---\n{Path(ws, f.name).read_text()[:SHOWN_WHOLE]}"

@@ -48,7 +48,11 @@ def reply_target(app: Any, task: Task, workspace: Path, index: int | None = None
     """The one file the step makes or changes, when a reply can make it: the step names no file to
     remove or rename and no folder, the file is not larger than a reply is shown, and no other file
     the step names is either (a reply must see its inputs whole). None otherwise."""
-    intent = step_intent(app, task, index, workspace)
+    return target_of(step_intent(app, task, index, workspace), workspace)
+
+
+def target_of(intent: Any, workspace: Path) -> str | None:
+    """``reply_target`` for an intent already read (``bench/reply_probe.py`` reads it without a task)."""
     if intent.folders or any(f.role in (Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files):
         return None
     targets = {f.name for f in intent.files if f.role in (Role.WRITE, Role.EDIT)}
