@@ -1709,6 +1709,130 @@ HELD_OUT_15: list[BenchTask] = [
               wordings=("Could you ring the dentist's office and ask them to move my appointment to Thursday?",)),
 ]
 
+#: Written after held-out-15's runs and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_16: list[BenchTask] = [
+    BenchTask("jar_labels", "script", "Write jars.py, a Python script that prints exactly three lines: Jar 1 of 3, "
+              "Jar 2 of 3 and Jar 3 of 3.", judge=script_prints("jars.py", "Jar 1 of 3\nJar 2 of 3\nJar 3 of 3"),
+              wordings=("I need a script jars.py whose output is the labels \"Jar 1 of 3\", \"Jar 2 of 3\" and "
+                        "\"Jar 3 of 3\", one per line and nothing else.",)),
+    BenchTask("tool_lengths", "script", "Write tool_lengths.py, a Python script that reads toolbox.txt and prints "
+              "each tool followed by a space and its number of letters, one per line, in the file's order.",
+              {"toolbox.txt": "hammer\nsaw\npliers\nwrench\n"},
+              judge=script_prints("tool_lengths.py", "hammer 6\nsaw 3\npliers 6\nwrench 6"),
+              wordings=("Can you make tool_lengths.py print every line of toolbox.txt with its length after it, like "
+                        "hammer 6, one per line in the order they come, and nothing else?",)),
+    BenchTask("watering_json", "convert", "Convert watering.csv to watering.json, a JSON list with one object per "
+              "row, keyed by plant and days, with the days as numbers.",
+              {"watering.csv": "plant,days\nfern,3\ncactus,14\nbasil,2\n"},
+              judge=json_file("watering.json", [{"plant": "fern", "days": 3}, {"plant": "cactus", "days": 14},
+                                                {"plant": "basil", "days": 2}]),
+              wordings=("watering.json should hold the rows of watering.csv as a list of JSON objects with the keys "
+                        "plant and days, days a number rather than a string, in the same order.",)),
+    BenchTask("camping_json", "convert", "Convert camping.ini to camping.json: a JSON object with one key per "
+              "section, each holding that section's keys and values as strings.",
+              {"camping.ini": "[tent]\ncolor = green\nsize = large\n\n[stove]\nfuel = gas\nburners = two\n"},
+              judge=json_file("camping.json", {"tent": {"color": "green", "size": "large"},
+                                               "stove": {"fuel": "gas", "burners": "two"}}),
+              wordings=("Could you write camping.ini out as JSON in camping.json, its [tent] and [stove] sections "
+                        "becoming nested objects with the same keys and values?",)),
+    BenchTask("spice_list", "convert", "Save the lines of spices.txt as a JSON list of strings in spices.json, "
+              "keeping their order.", {"spices.txt": "cumin\npaprika\nturmeric\nsmoked salt\n"},
+              judge=json_file("spices.json", ["cumin", "paprika", "turmeric", "smoked salt"]),
+              wordings=("spices.json: a JSON array with one string for each line of spices.txt, in the order they "
+                        "appear.",)),
+    BenchTask("butter_oil", "edit-in-place", "In pancakes.txt, replace the word butter with oil.",
+              {"pancakes.txt": "Heat the butter in a pan\nPour in a ladle of batter\n"},
+              judge=file_is("pancakes.txt", "Heat the oil in a pan\nPour in a ladle of batter"),
+              wordings=("Can you swap butter for oil in pancakes.txt without changing anything else in it?",)),
+    BenchTask("add_yogurt", "edit-in-place", "Add the line yogurt to lunchbox.txt, right after the line apple.",
+              {"lunchbox.txt": "sandwich\napple\nwater\n"},
+              judge=file_is("lunchbox.txt", "sandwich\napple\nyogurt\nwater"),
+              wordings=("lunchbox.txt should get a new line, yogurt, between apple and water; the other lines stay "
+                        "as they are.",)),
+    BenchTask("sprinkler_minutes", "edit-in-place", "In sprinkler.cfg, change minutes from 15 to 20 and leave the "
+              "other lines alone.", {"sprinkler.cfg": "zone=back\nminutes=15\nstart=05:30\n"},
+              judge=file_is("sprinkler.cfg", "zone=back\nminutes=20\nstart=05:30"),
+              wordings=("Can you make the sprinkler run for 20 minutes instead of 15? Change the minutes line of "
+                        "sprinkler.cfg and nothing else.",)),
+    BenchTask("travel_move", "folder", "Move passport_scan.txt and visa.txt into a new folder named travel.",
+              {"passport_scan.txt": "passport no. X1234567\n", "visa.txt": "valid until 2027-03-01\n"},
+              judge=all_of(file_is("travel/passport_scan.txt", "passport no. X1234567"),
+                           file_is("travel/visa.txt", "valid until 2027-03-01"),
+                           gone("passport_scan.txt"), gone("visa.txt")),
+              wordings=("travel/ should end up holding passport_scan.txt and visa.txt, moved there (not copied) from "
+                        "where they are now.",)),
+    BenchTask("toast_words", "folder", "Count the words in toast.txt and write the number to speech/word_count.txt.",
+              {"toast.txt": "Here is to the happy couple and many years of laughter\n"},
+              judge=number_in("speech/word_count.txt", 11),
+              wordings=("How many words does toast.txt have? Put the number in word_count.txt inside a new folder "
+                        "called speech.",)),
+    BenchTask("bake_quote", "fix", "bake.py stops with a SyntaxError. Fix it so that it prints bake for 35 minutes.",
+              {"bake.py": 'minutes = 35\nprint("bake for " + str(minutes) + " minutes)\n'},
+              judge=script_prints("bake.py", "bake for 35 minutes"),
+              wordings=("python3 bake.py should print 'bake for 35 minutes' but fails before printing anything. Can "
+                        "you correct it?",)),
+    BenchTask("medal_index", "fix", "medals.py crashes with an IndexError. Fix it so it prints bronze, the last of "
+              "its medals.", {"medals.py": 'medals = ["gold", "silver", "bronze"]\nprint(medals[3])\n'},
+              judge=script_prints("medals.py", "bronze"),
+              wordings=("Why does medals.py fail instead of printing bronze, the third item of its list? Please fix "
+                        "it.",)),
+    BenchTask("fence_fix", "fix", "fence.py should print 36, the length of fence around a 10 by 8 garden, but it "
+              "prints 160. Fix it.", {"fence.py": "length = 10\nwidth = 8\nprint(2 * (length * width))\n"},
+              judge=script_prints_number("fence.py", 36),
+              wordings=("fence.py gives 160 for the perimeter of a 10 by 8 garden, but the right answer is 36. Could "
+                        "you correct the script?",)),
+    BenchTask("leg_day", "select", "Copy the lines of workout.txt that start with Legs: to legs.txt, in their order.",
+              {"workout.txt": "Legs: squats\nArms: curls\nLegs: lunges\nCore: plank, then stretch the legs\n"},
+              judge=lines_are("legs.txt", ["Legs: squats", "Legs: lunges"]),
+              wordings=("Which exercises in workout.txt are for legs, that is, which lines begin with \"Legs:\"? Save "
+                        "those lines to legs.txt, keeping their order.",)),
+    BenchTask("ferry_lines", "select", "Copy the lines of logbook.txt that contain the word ferry to ferry_trips.txt, "
+              "keeping their order.",
+              {"logbook.txt": "monday ferry to the island\ntuesday train to town\nthursday ferry back home\n"
+                              "friday bike ride\n"},
+              judge=lines_are("ferry_trips.txt", ["monday ferry to the island", "thursday ferry back home"]),
+              wordings=("ferry_trips.txt: the lines of logbook.txt that mention the ferry, in the same order.",)),
+    BenchTask("not_expired", "select", "Write the lines of cards.txt that do not contain the word expired to "
+              "valid_cards.txt, keeping their order.",
+              {"cards.txt": "library card\ngym pass expired\nbus card\nmuseum pass expired\nloyalty card\n"},
+              judge=lines_are("valid_cards.txt", ["library card", "bus card", "loyalty card"]),
+              wordings=("valid_cards.txt should keep every line of cards.txt except the ones that say expired, in "
+                        "their original order.",)),
+    BenchTask("practice_total", "arithmetic", "Add up the minutes in practice.txt and write the total to "
+              "practice_total.txt.", {"practice.txt": "25\n40\n15\n30\n"}, judge=number_in("practice_total.txt", 110),
+              wordings=("How many minutes did I practise piano in all? practice.txt has one session's minutes per "
+                        "line, and practice_total.txt should hold their sum.",)),
+    BenchTask("puppy_weight", "arithmetic", "puppy.txt has my puppy's weight in kg from each weekly weigh-in. Write "
+              "their average, just the number, to avg_puppy.txt.", {"puppy.txt": "3.5\n4\n4.5\n5\n"},
+              judge=number_in("avg_puppy.txt", 4.25),
+              wordings=("What is the mean of the weights in puppy.txt? Save only that number in avg_puppy.txt.",)),
+    BenchTask("quiz_over_70", "arithmetic", "quiz.txt has one score per line. Count how many are higher than 70 and "
+              "write the count to over_70.txt.", {"quiz.txt": "65\n72\n70\n88\n91\n40\n"},
+              judge=number_in("over_70.txt", 3),
+              wordings=("How many of the scores in quiz.txt are above 70 (70 itself not counted)? Put that number in "
+                        "over_70.txt.",)),
+    BenchTask("double_portions", "transform", "Write each number in portions.txt doubled to double_portions.txt, "
+              "one per line, in the same order.", {"portions.txt": "2\n3\n5\n12\n"},
+              judge=lines_are("double_portions.txt", ["4", "6", "10", "24"]),
+              wordings=("double_portions.txt should hold every whole number of portions.txt times two, one per line, "
+                        "in their order.",)),
+    BenchTask("tide_fetch", "infeasible", "Download the tide table from https://example.com/tides.csv and save it as "
+              "tides.csv.", missing=NO_NETWORK,
+              wordings=("Can you get this week's tide times from https://example.com/tides.csv into a local file, "
+                        "tides.csv?",)),
+    BenchTask("volunteers_missing", "infeasible", "Sort the names in volunteers.txt alphabetically and write them to "
+              "rota.txt.", missing=("volunteers.txt",),
+              wordings=("rota.txt should list the names from volunteers.txt in A to Z order.",)),
+    BenchTask("inkscape_logo", "infeasible", "Use inkscape to export logo.svg as a PNG image, logo.png.",
+              {"logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>\n'},
+              missing=("inkscape",), absent_program="inkscape",
+              wordings=("Can you turn logo.svg into a PNG picture, logo.png, with inkscape?",)),
+    BenchTask("table_booking", "infeasible", "Book a table for four at Luigi's on Friday at 8 pm.",
+              missing=("book", "reserv", "restaurant"),
+              wordings=("Could you reserve a table for 4 people at Luigi's restaurant this Friday, 8 pm?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1834,7 +1958,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-4": HELD_OUT_4, "held-out-5": HELD_OUT_5, "held-out-6": HELD_OUT_6,
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
-        "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15,
+        "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15, "held-out-16": HELD_OUT_16,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14}
 
@@ -2009,6 +2133,7 @@ def main() -> int:
                              "held-out-13: 24 written after held-out-12's runs, never worked on; "
                              "held-out-14: 24 written after held-out-13's runs; "
                              "held-out-15: 24 written after held-out-14's first run, never worked on, not in all; "
+                             "held-out-16: 24 written after held-out-15's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
