@@ -1060,3 +1060,41 @@ def test_a_program_that_only_writes_the_file_it_edits_typed_its_result(make_app)
     task, app, _ = mixed_task(make_app, step, files, "```\nwake 7:15\nsnooze 10\n```", reads, attempts_max=2)
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "alarm.txt").read_text() == "wake 7:15\nsnooze 10\n"
+
+
+DISCOUNT = "discount.py should print 40, the price of 50 with 20 percent off, but it prints 49.8. Fix it."
+
+
+def test_a_prediction_of_what_the_script_printed_before_the_step_does_not_vote(make_app):
+    """held-out-15's discount_fix: a reply said the script prints 49.8 (what it printed already), and a
+    program rewrote it into one that still printed 49.8; the two agreed on a fix that changed nothing."""
+    same = "```python\nopen('discount.py', 'w').write('print(50 - 20 / 100)\\n')\n```"
+    task, app, _ = mixed_task(make_app, [DISCOUNT], {"discount.py": "price = 50\ndiscount = 20\n"
+                                                                    "print(price - discount / 100)\n"},
+                              "```\n49.8\n```", same, "49.8", same.replace("50 -", "50.0 -"), attempts_max=4)
+    assert task.status == "needs_assistance", task.status
+    failed = [e.data["reason"] for e in app.store.journal(task.id) if e.kind == "verification" and not e.data["passed"]]
+    assert "it said discount.py prints what it printed before the step" in failed[0], failed
+    assert "print(price - discount / 100)" in (app.workspace_for(task.id) / "discount.py").read_text()
+
+
+def test_a_prediction_of_a_changed_output_still_agrees_with_the_program_that_prints_it(make_app):
+    fixed = "```python\nopen('discount.py', 'w').write('price = 50\\ndiscount = 20\\nprint(price * (100 - discount) // 100)\\n')\n```"
+    task, app, _ = mixed_task(make_app, [DISCOUNT], {"discount.py": "price = 50\ndiscount = 20\n"
+                                                                    "print(price - discount / 100)\n"},
+                              "```\n40\n```", fixed)
+    assert task.status == "complete", task.pause_reason
+    assert "(100 - discount)" in (app.workspace_for(task.id) / "discount.py").read_text()
+
+
+def test_a_prediction_that_is_an_input_as_it_stands_does_not_vote(make_app):
+    """core's three_step: a reply said double.py prints the numbers of numbers.txt as they are, and a program
+    whose script printed them undoubled agreed with it."""
+    undoubled = "```python\nopen('double.py', 'w').write('print(open(\"numbers.txt\").read().strip())\\n')\n```"
+    task, app, _ = mixed_task(make_app, ["Write double.py that reads numbers.txt and prints each number doubled, "
+                                         "one per line."], {"numbers.txt": "1\n2\n3\n"},
+                              "```\n1\n2\n3\n```", undoubled, "1\n2\n3", undoubled, attempts_max=4)
+    assert task.status == "needs_assistance", task.status
+    failed = [e.data["reason"] for e in app.store.journal(task.id) if e.kind == "verification" and not e.data["passed"]]
+    assert "it said double.py prints what numbers.txt already holds" in failed[0], failed
+    assert not (app.workspace_for(task.id) / "double.py").exists()

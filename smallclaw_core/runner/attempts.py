@@ -44,10 +44,11 @@ from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
 from .choosing import ask_to_choose
-from .compare import agree, majority, no_result_max, one_kind_agreeing, plainer, size, twin_of, vacuous, what_it_ran
+from .compare import (agree, files_in, foretold_nothing, majority, no_result_max, one_kind_agreeing, plainer, size,
+                      twin_of, vacuous, what_it_ran)
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
-from .intents import drop_empty, make_folders, step_intent
+from .intents import drop_empty, make_folders, not_made, step_intent
 from .programs import code_attempt, fresh_copy
 from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
 from .trial_tools import attempt_tools, held_back_calls
@@ -249,15 +250,17 @@ def _configured(cfg: Any, tools: dict[str, Any], registry: Any) -> str:
 async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path, attempt: Attempt,
                                 before: Any, round_seq: int) -> str | None:
     """A deterministic verifier's NO, or no change where the step makes or edits a file; else None."""
-    if attempt.predicted:
-        return None if attempt.predicted[1].strip() else "it said the script prints nothing"
     intent = step_intent(app, task, step_i)
+    if attempt.predicted:  # no change: the copy holds the files as the step found them
+        named = [f.name for f in intent.files]
+        return foretold_nothing(*attempt.predicted, files_in(folder, [*named, attempt.predicted[0]]), named) \
+            if attempt.predicted[1].strip() else "it said the script prints nothing"
     makes = any(f.role in (Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files)
     if makes and not attempt.change:
         failure = last_failure(attempt.evidence)  # the next attempt is told what went wrong, not only that
         return "it changed no file, and the step makes or changes one" + (f" (a call failed: {failure})"
                                                                            if failure else "")
-    missed = _not_made(task, step_i, intent, attempt)
+    missed = not_made(task, step_i, intent, attempt.change)
     if missed:
         return f"it did not make {', '.join(missed)}, which the step makes"
     changed = sorted((n for n, d in attempt.change.items() if d is not None), key=lambda n: n)
@@ -273,19 +276,6 @@ async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path,
         if verdict is not None and not verdict.passed:
             return verdict.reason
     return None
-
-
-def _not_made(task: Task, step_i: int, intent: Any, attempt: Attempt) -> list[str]:
-    """The new files the step names (and no later step does) that the attempt made none of, where it
-    made others: ``output.txt`` for "a Python script square.py whose output is 12 squared". A file
-    made in a folder counts by its name too."""
-    later = " ".join(s.description for s in task.steps[step_i + 1:])
-    wanted = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists and f.name not in later]
-    made = {n for n, d in attempt.change.items() if d is not None}
-    made |= {n.rsplit("/", 1)[-1] for n in made}
-    if not wanted or not made or any(w in made or w.rsplit("/", 1)[-1] in made for w in wanted):
-        return []
-    return wanted
 
 
 # --- the stage -----------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from typing import Any
 from smallclaw_core.workspace import Workspace
 
 _CODE = (".py", ".sh")
+#: the largest file ``files_in`` reads
+_FILE_LIMIT = 64 * 2**20
 #: a number in a line of text (a date or a version has more than one)
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
 
@@ -149,6 +151,37 @@ def _same_output(printed: tuple[str, ...], said: str) -> bool:
         return len(printed) == len(expected) == 1 and float(printed[0]) == float(expected[0])
     except ValueError:
         return False
+
+
+def files_in(folder: Any, names: list[str]) -> dict[str, bytes]:
+    """The files of ``names`` that ``folder`` holds, by name (a name it does not hold, or not as a file, left out)."""
+    ws, out = Workspace(folder), {}
+    for name in names:
+        try:
+            out[name] = ws.read_bytes(name, limit=_FILE_LIMIT)
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def foretold_nothing(script: str, said: str, files: dict[str, bytes], named: list[str]) -> str | None:
+    """Why a reply's prediction of what ``script`` prints says nothing of the step's work (None when it may
+    vote): it is what the script printed before the step (core's discount_fix: "prints 49.8, should print
+    40", predicted 49.8, agreed with a rewrite that still printed it), or what a file the step names already
+    holds (core's three_step: "prints each number doubled", predicted the numbers as they are, agreed with a
+    program that printed them undoubled). Either may be right (a step that renames a variable, a script that
+    shows a file), and then it is no evidence of the work either: programs must agree without it."""
+    expected = _output(said)
+    for name in named:
+        data = files.get(name)
+        if name != script and data is not None and not name.endswith(_CODE) and expected \
+                and _output(data.decode("utf-8", "replace")) == expected:
+            return f"it said {script} prints what {name} already holds, which is no sign of the step's work"
+    if files.get(script) is not None:
+        ran = _behaviour(script, files[script], files)
+        if ran[:2] == ("ran", 0) and ran[2] and _same_output(ran[2], said):
+            return f"it said {script} prints what it printed before the step, which is no sign of the step's work"
+    return None
 
 
 def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:

@@ -175,3 +175,16 @@ def drop_empty(folder: Any, made: list[str]) -> None:
                 files.remove(name)
         except (OSError, ValueError):
             continue
+
+
+def not_made(task: Task, step_i: int, intent: Any, change: dict[str, bytes | None]) -> list[str]:
+    """The new files the step names (and no later step does) that an attempt (its ``change``) made none
+    of, where it made others: ``output.txt`` for "a Python script square.py whose output is 12 squared".
+    A file made in a folder counts by its name too."""
+    later = " ".join(s.description for s in task.steps[step_i + 1:])
+    wanted = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists and f.name not in later]
+    made = {n for n, d in change.items() if d is not None}
+    made |= {n.rsplit("/", 1)[-1] for n in made}
+    if not wanted or not made or any(w in made or w.rsplit("/", 1)[-1] in made for w in wanted):
+        return []
+    return wanted
