@@ -1117,3 +1117,23 @@ def test_what_an_attempt_typed_into_a_file_does_not_count_as_the_pause_saying_it
               "directory: 'exiftoolzz'\"; #5: camera.txt: 'Canon'). Pick one with `smallclaw task pick x N`, or "
               "resume with a hint.")
     assert "(Also: exiftoolzz is not installed here" in with_blockers(app, app.store.get(task.id), reason)
+
+
+@pytest.mark.parametrize("goal, said", [
+    ("Call my dentist and move my appointment to Thursday.", True),
+    ("Could you get me two tickets for the town hall concert on Saturday?", True),
+    ("Write hello to hello.txt.", False),  # it names a file: the tools here make files
+    ("Download https://example.com/a.csv.", False),  # the network fact says what is missing
+])
+def test_a_goal_no_tool_here_can_do_is_named_in_the_pause(make_app, note_sender, goal, said):
+    """held-out-14's concert_tickets, held-out-15's dentist_call: the attempts ran whatever they thought of
+    (``echo 'Buy two tickets'``, ``ssh my dentist@remote_host``) and the pause quoted that. A goal that names
+    no file, where no tool acts outside the workspace, is said to be beyond the tools, with the goal."""
+    from smallclaw_core.runner.intents import with_blockers
+    app, _ = make_app(only=["runner", "shell_tools"])
+    task = app.tasks.create(goal, [goal])
+    reason = "4 attempts at step 1 failed; the last: the last call, run_shell (`echo hi`), failed: exit code 1"
+    out = with_blockers(app, app.store.get(task.id), reason)
+    assert ("no tool here acts outside the workspace (edit_file" in out and repr(goal) in out) is said, out
+    app.tools.add("test", note_sender[0])  # a tool that acts outside: it may be the one the goal needs
+    assert "no tool here acts outside" not in with_blockers(app, app.store.get(task.id), reason)
