@@ -16,8 +16,8 @@ the words say:
     requests  how many things it asks ("set a to 1 and change b to 2" is two)
     question  it is asked as a question ("How many lines...?"); ``only_asks``: nothing but questions
 
-The reading is deliberately plain: role words next to a file name, and whether the file
-exists. A reader that needs more certainty than that checks ``certain`` and steps back.
+The reading is deliberately plain: role words next to a file name, and whether the file exists.
+A reader that needs more certainty than that checks ``certain`` and steps back.
 """
 
 from __future__ import annotations
@@ -126,9 +126,9 @@ NEGATIONS = frozenset("not no never without except excluding minus nor none".spl
 QUESTION_WORDS = frozenset("what which how who where when why can could would will is are does do did "
                            "should shall may".split())
 #: words after "with", "using" that are not programs
-_COMMON = frozenset("it them one each every all same care python3 python numbers number words word lines line "
-                    "text value values name names header rest others other port key keys semicolons commas "
-                    "and or".split())
+_COMMON = frozenset("it them one each every all same care python3 python numbers number words word lines line text "
+                    "value values name names header rest others other port key keys semicolons commas and or in on "
+                    "at of for to from into onto as per than".split())
 TLDS = frozenset("com org net io dev in co uk de fr eu us info ai me".split())
 #: words that may stand between a role word and the file name ("the file", "a new csv file")
 _FILLER = frozenset("the a an new file files script program python shell csv json text toml yaml "
@@ -377,8 +377,7 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
     """Read ``text`` (a step or a goal). ``exists(name)`` says whether a file is in the workspace now."""
     exists = exists or (lambda name: False)
     words = frozenset(w.lower() for w in _WORD.findall(text))
-    preserve = bool(_PRESERVE.search(text))
-    rest = _PRESERVE.sub(" ", text)
+    preserve, rest = bool(_PRESERVE.search(text)), _PRESERVE.sub(" ", text)
     clean = _EMAIL.sub(lambda m: " " * len(m.group()), _URL.sub(lambda m: " " * len(m.group()), text))
     refs: list[FileRef] = []
     spans: dict[str, tuple[int, int]] = {}
@@ -395,7 +394,8 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
     values = [Value(v, True) for v in quoted_values(text)]
     for m in _UNQUOTED.finditer(text):
         v = (m.group(1) or m.group(2) or "").strip().rstrip(",")
-        if v and not any(v == x.text for x in values) and not file_names(v):
+        # no certain end where it runs into another's marker ("add the line basil right after the line parsley")
+        if v and not any(v == x.text for x in values) and not file_names(v) and not _UNQUOTED.search(v):
             values.append(Value(v, False))
     hosts = [m.group(1) for m in _NAME.finditer(clean) if m.group(1).rsplit(".", 1)[-1].lower() in TLDS
              and not exists(m.group(1)) and m.group(1).rsplit(".", 1)[-1].lower() not in KNOWN_EXTENSIONS]

@@ -147,3 +147,5 @@ def test_a_question_and_programs_named_as_the_means():
     assert intent.question and intent.programs == ("ffmpeg",)
     assert read_intent("Compress the photos folder into photos.7z with 7z.").programs == ("7z",)
     assert read_intent("Replace the word World with SmallClaw.").programs == ()
+    # "use" as a noun: held-out-15's kwh_mean paused with "(Also: in is not installed here.)"
+    assert read_intent("power.txt has my electricity use in kWh for each month.").programs == ()

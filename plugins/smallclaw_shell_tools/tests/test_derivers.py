@@ -187,6 +187,11 @@ NEAR_MISSES = [
     ("capitals.json maps countries to their capitals. Write it out as capitals.csv with the header "
      "country,capital and one line per country, in the same order.", []),
     ("Write tools.json in upper case to tools.csv.", []),
+    # a key named in a conversion is kept, not read out (held-out-15's thermostat_json: the right JSON refused)
+    ("Could you write the settings of settings.toml out as JSON in settings.json, port as a number?", []),
+    # an unquoted value that runs into another has no certain end (held-out-15's add_basil: the model obeyed the
+    # fix hint and wrote "basil right after the line parsley" into the file)
+    ("In recipe.txt, add the line sugar right after the line flour.", []),
     ("Copy config.json into config.toml.", []),
     ("Write the lines of sales.csv that contain apples to apples.txt.",
      ["file_equals_output: apples.txt :: grep -F apples sales.csv"]),
