@@ -1591,7 +1591,8 @@ HELD_OUT_14: list[BenchTask] = [
 ]
 
 #: Written after held-out-14's first run and before the work it is to confirm was measured, never
-#: worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+#: worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. (In all since its replay
+#: answers were written.)
 HELD_OUT_15: list[BenchTask] = [
     BenchTask("tip_script", "script", "Write tip.py, a Python script that prints a 15 percent tip on a bill of 80 "
               "dollars, just the number.", judge=script_prints_number("tip.py", 12),
@@ -1960,7 +1961,8 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
         "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15, "held-out-16": HELD_OUT_16,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
-        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14}
+        + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
+        + HELD_OUT_15}
 
 
 def names_missing(reason: str, missing: tuple[str, ...]) -> bool:
@@ -2132,7 +2134,7 @@ def main() -> int:
                              "held-out-12: 24 written after held-out-11's runs, never worked on; "
                              "held-out-13: 24 written after held-out-12's runs, never worked on; "
                              "held-out-14: 24 written after held-out-13's runs; "
-                             "held-out-15: 24 written after held-out-14's first run, never worked on, not in all; "
+                             "held-out-15: 24 written after held-out-14's first run, never worked on; "
                              "held-out-16: 24 written after held-out-15's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
