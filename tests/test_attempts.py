@@ -313,6 +313,20 @@ def test_a_code_attempt_is_a_program_the_model_writes_and_smallclaw_runs(make_ap
     assert ran[0]["name"] == "run_shell" and "sum(int(x)" in ran[0]["arguments"]["command"] and ran[0]["attempt"] == 1
 
 
+def test_a_program_that_holds_the_here_documents_end_still_runs_whole(make_app):
+    """held-out-16's table_booking: a program with the line SMALLCLAW_PROGRAM_END in it ended the here-document
+    it is run from early; the rest ran as shell commands, and the pause said the marker was not installed."""
+    app, model = make_app(only=["runner", "shell_tools"], runner={"attempts": "always", "attempt_style": "code"})
+    program = "```python\nnote = '''\nSMALLCLAW_PROGRAM_END\n'''\nopen('out.txt', 'w').write('ok\\n')\n```"
+    model.enqueue_for("executor", program, program.replace("note", "text"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Write ok to out.txt"])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "out.txt").read_text() == "ok\n"
+
+
 @pytest.mark.parametrize("reply, program", [
     ("```python\nprint(1)\n```\nThis prints 1.", "print(1)"),
     ("Here it is:\n```py\nprint(2)\n```", "print(2)"),

@@ -1037,7 +1037,10 @@ def test_what_the_calls_ran_into_is_checked_against_the_machine():
            entry("tool_result", error=True, result="/bin/sh: 1: sh: not found"),
            entry("tool_result", error=True, result="cat: notes.txt: No such file or directory"),
            entry("tool_result", error=False, result="/bin/sh: 1: zzprog: not found"),
-           entry("tool_result", error=True, not_run=True, result="/bin/sh: 1: yyprog: not found")]
+           entry("tool_result", error=True, not_run=True, result="/bin/sh: 1: yyprog: not found"),
+           # a here-document's end run as a command (held-out-16's table_booking: "SMALLCLAW_PROGRAM_END is not
+           # installed here")
+           entry("tool_result", error=True, result="/bin/sh: 31: SMALLCLAW_PROGRAM_END: not found\n/bin/sh: 2: EOF: not found")]
     assert lacking(ran, lambda n: n == "notes.txt", ["notes.txt", "input.txt"]) == []
     assert lacking(ran[:1] + [entry("tool_result", error=True, result="sh: 1: zzprog: not found")],
                    lambda n: False, ["count.txt"]) == [

@@ -41,7 +41,9 @@ def lacking(entries: Iterable[Any], exists: Callable[[str], bool], named: Iterab
     reached for a network client such as requests needed it), and files the goal ``named`` that are not
     in the workspace (``exists``); each as (what it is about, a short sentence saying it)."""
     text = "\n".join(_outputs(entries))
-    programs = dict.fromkeys(m for m in _NOT_FOUND.findall(text) if "." not in m and shutil.which(m) is None)
+    # a name in capitals is a here-document's end or a variable run as a command (``EOF: not found``), not a program
+    programs = dict.fromkeys(m for m in _NOT_FOUND.findall(text) if "." not in m and not m.isupper()
+                             and shutil.which(m) is None)
     programs.update(dict.fromkeys(m for m in _EXEC_MISSING.findall(text)
                                   if "." not in m and "/" not in m and shutil.which(m) is None))
     facts = [(p, f"{p} is not installed here (a command needed it)") for p in list(programs)[:3]]

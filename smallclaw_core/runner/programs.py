@@ -157,6 +157,8 @@ async def code_attempt(driver: Any, task: Task, ctx: ToolContext, observer: Any,
             observer.model_called(reply, 0.0)
         program = program_of(reply.content)
         marker = "SMALLCLAW_PROGRAM_END"
+        while marker in program:  # a program that holds the marker would end the here-document early
+            marker += "_"
         command = (f"cat > {script} <<'{marker}'\n{program}\n{marker}\npython3 {script}" if script
                    else f"python3 - <<'{marker}'\n{program}\n{marker}")
         call = ToolCall("run_shell", {"command": command}, id="code" if turn == 0 else f"code-{turn}")
