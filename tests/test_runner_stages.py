@@ -1136,6 +1136,10 @@ def test_a_goal_no_tool_here_can_do_is_named_in_the_pause(make_app, note_sender,
     app, _ = make_app(only=["runner", "shell_tools"])
     task = app.tasks.create(goal, [goal])
     reason = "4 attempts at step 1 failed; the last: the last call, run_shell (`echo hi`), failed: exit code 1"
+    # before any call (the model process crashed), the pause is about the model, not the tools
+    assert "no tool here acts outside" not in with_blockers(app, app.store.get(task.id), reason)
+    app.tasks.journal(task.id, "tool_result", {"id": "r1.1", "name": "run_shell", "error": True,
+                                               "result": "exit code 1 (0.1 s)\n"})
     out = with_blockers(app, app.store.get(task.id), reason)
     assert ("no tool here acts outside the workspace (edit_file" in out and repr(goal) in out) is said, out
     app.tools.add("test", note_sender[0])  # a tool that acts outside: it may be the one the goal needs

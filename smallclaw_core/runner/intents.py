@@ -134,10 +134,13 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     facts = [f for f in facts if not re.search(rf"(?<![\w.]){re.escape(f.split(' ', 1)[0])}(?!\w)", said)]
     # what the calls ran into, where neither the reason nor the words said it
     reads = [f.name for f in intent.files if (f.role is Role.READ or not f.certain) and f.name not in makes]
-    facts += [fact for about, fact in lacking(app.store.journal(task.id), _exists_now(app, task), reads, offline)
+    journal = app.store.journal(task.id)
+    facts += [fact for about, fact in lacking(journal, _exists_now(app, task), reads, offline)
               if about not in said and not any(f.startswith(about + " ") for f in facts)
               and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
-    if not (intent.files or intent.folders or intent.urls or intent.programs):
+    # where the model tried something: a pause before any call (the model process crashed) is about the model
+    if not (intent.files or intent.folders or intent.urls or intent.programs) \
+            and any(e.kind == "tool_result" for e in journal):
         facts += _no_tool_for(app, task, offline)
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
 
