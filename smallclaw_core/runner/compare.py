@@ -17,7 +17,7 @@ from typing import Any
 from smallclaw_core.workspace import Workspace
 
 _CODE = (".py", ".sh")
-#: the largest file ``files_in`` reads
+#: the largest file ``files_in`` reads (as large as a workspace copied for attempts, ``attempts.COPY_LIMIT``)
 _FILE_LIMIT = 64 * 2**20
 #: a number in a line of text (a date or a version has more than one)
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
@@ -166,7 +166,7 @@ def files_in(folder: Any, names: list[str]) -> dict[str, bytes]:
 
 def foretold_nothing(script: str, said: str, files: dict[str, bytes], named: list[str]) -> str | None:
     """Why a reply's prediction of what ``script`` prints says nothing of the step's work (None when it may
-    vote): it is what the script printed before the step (core's discount_fix: "prints 49.8, should print
+    vote): it is what the script printed before the step (held-out-15's discount_fix: "prints 49.8, should print
     40", predicted 49.8, agreed with a rewrite that still printed it), or what a file the step names already
     holds (core's three_step: "prints each number doubled", predicted the numbers as they are, agreed with a
     program that printed them undoubled). Either may be right (a step that renames a variable, a script that
