@@ -1834,6 +1834,143 @@ HELD_OUT_16: list[BenchTask] = [
               wordings=("Could you reserve a table for 4 people at Luigi's restaurant this Friday, 8 pm?",)),
 ]
 
+#: Written after held-out-16's runs and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_17: list[BenchTask] = [
+    BenchTask("floor_tiles", "script", "Write tiles.py, a Python script that prints how many square tiles of 50 cm "
+              "by 50 cm it takes to cover a floor of 3 m by 2 m, just the number.",
+              judge=script_prints_number("tiles.py", 24),
+              wordings=("How many 50 cm square tiles do I need for a 3 by 2 metre floor? I want a script tiles.py "
+                        "that prints only that number.",)),
+    BenchTask("chess_leader", "script", "Write leader.py, a Python script that reads chess.txt, where each line is a "
+              "player's name and points, and prints the name of the player with the most points.",
+              {"chess.txt": "Mira 4\nTomas 6\nIngrid 5\n"}, judge=script_prints("leader.py", "Tomas"),
+              wordings=("Who is top of the chess club table? Make leader.py print just that player's name, read "
+                        "from chess.txt (a name, then the points, on each line).",)),
+    BenchTask("aquarium_json", "convert", "Convert aquarium.csv to aquarium.json: one JSON object mapping each fish "
+              "to its count, with the counts as numbers.",
+              {"aquarium.csv": "fish,count\nguppy,6\nneon tetra,10\nbetta,1\n"},
+              judge=json_file("aquarium.json", {"guppy": 6, "neon tetra": 10, "betta": 1}),
+              wordings=("aquarium.json should be a single JSON object whose keys are the fish in aquarium.csv and "
+                        "whose values are their counts, as numbers rather than strings.",)),
+    BenchTask("loans_csv", "convert", "loans.json is a list of library loans, each with a book and a due date. Save "
+              "it as loans.csv with the header book,due and one line per loan, in the same order.",
+              {"loans.json": '[{"book": "Dune", "due": "2026-03-02"}, {"book": "Emma", "due": "2026-02-20"}, '
+                             '{"book": "Beloved", "due": "2026-03-09"}]\n'},
+              judge=lines_are("loans.csv", ["book,due", "Dune,2026-03-02", "Emma,2026-02-20", "Beloved,2026-03-09"]),
+              wordings=("Can you turn loans.json into a CSV file, loans.csv? First the header book,due, then one row "
+                        "per loan in the order they are listed.",)),
+    BenchTask("bike_toml", "convert", "Convert bike.json to bike.toml, keeping every key and value, numbers as "
+              "numbers and true/false as booleans.",
+              {"bike.json": '{"frame": "steel", "gears": 21, "tubeless": false, "tyre_width_mm": 32}\n'},
+              judge=toml_file("bike.toml", {"frame": "steel", "gears": 21, "tubeless": False, "tyre_width_mm": 32}),
+              wordings=("Could you write the settings of bike.json out as TOML in bike.toml, with the same keys and "
+                        "the same values and types?",)),
+    BenchTask("rehearsal_time", "edit-in-place", "In rehearsal.txt, change 7 pm to 7:30 pm.",
+              {"rehearsal.txt": "Choir rehearsal on Tuesday at 7 pm\nBring the blue folder\n"},
+              judge=file_is("rehearsal.txt", "Choir rehearsal on Tuesday at 7:30 pm\nBring the blue folder"),
+              wordings=("Rehearsal now starts half an hour later: rehearsal.txt should say 7:30 pm where it says "
+                        "7 pm, with nothing else changed.",)),
+    BenchTask("tyre_first", "edit-in-place", "Add the line check tyre pressure to the top of car_jobs.txt, before "
+              "the lines already there.", {"car_jobs.txt": "replace wipers\ntop up coolant\n"},
+              judge=file_is("car_jobs.txt", "check tyre pressure\nreplace wipers\ntop up coolant"),
+              wordings=("car_jobs.txt should start with a new first line, \"check tyre pressure\", and keep its other "
+                        "two lines below it unchanged.",)),
+    BenchTask("fuel_report", "folder", "fuel.txt lists the litres of each fill-up this month. Write their total to "
+              "fuel_total.txt in a new folder named reports.", {"fuel.txt": "42.5\n38\n40.25\n"},
+              judge=number_in("reports/fuel_total.txt", 120.75),
+              wordings=("reports/fuel_total.txt should hold the total litres of fuel in fuel.txt, which has one "
+                        "fill-up per line.",)),
+    BenchTask("lessons_backup", "folder", "Copy the .md files from the lessons folder into a new folder named "
+              "lessons_backup, and leave the lessons folder as it is.",
+              {"lessons/violin_week1.md": "# Week 1\nopen strings, bow hold\n",
+               "lessons/violin_week2.md": "# Week 2\nD major scale\n", "lessons/fees.txt": "40 per lesson\n"},
+              judge=all_of(file_is("lessons_backup/violin_week1.md", "# Week 1\nopen strings, bow hold"),
+                           file_is("lessons_backup/violin_week2.md", "# Week 2\nD major scale"),
+                           gone("lessons_backup/fees.txt"),
+                           untouched("lessons/violin_week1.md", "# Week 1\nopen strings, bow hold\n"),
+                           untouched("lessons/violin_week2.md", "# Week 2\nD major scale\n"),
+                           untouched("lessons/fees.txt", "40 per lesson\n")),
+              wordings=("Can you back up the Markdown files (the ones ending in .md) of lessons/ into a new folder "
+                        "lessons_backup/? Only those, and the originals stay where they are.",)),
+    BenchTask("laundry_name", "fix", "laundry.py crashes with a NameError. Fix it so it prints 165, the minutes for "
+              "3 loads of 55 minutes each.",
+              {"laundry.py": "loads = 3\nminutes_each = 55\nprint(load * minutes_each)\n"},
+              judge=script_prints("laundry.py", "165"),
+              wordings=("Can you repair laundry.py? It should print 165 (three loads at 55 minutes each) but it stops "
+                        "with a NameError.",)),
+    BenchTask("seats_type", "fix", "seats.py should print 16, the free seats when 14 of 30 are booked, but it fails "
+              "with a TypeError. Fix it.", {"seats.py": 'seats = 30\nbooked = "14"\nprint(seats - booked)\n'},
+              judge=script_prints_number("seats.py", 16),
+              wordings=("Why does seats.py fail instead of printing 16, the seats still free out of 30 with 14 "
+                        "booked? Please correct it.",)),
+    BenchTask("summit_lines", "select", "Copy the lines of hikes.txt that start with Summit: to summits.txt, in their "
+              "order.", {"hikes.txt": "Summit: Ben Nevis\nValley: Glen Coe\nSummit: Snowdon\n"
+                                      "Ridge: Striding Edge, no summit\n"},
+              judge=lines_are("summits.txt", ["Summit: Ben Nevis", "Summit: Snowdon"]),
+              wordings=("summits.txt should hold just the lines of hikes.txt that begin with \"Summit:\", in the order "
+                        "they appear.",)),
+    BenchTask("japan_stamps", "select", "Copy the lines of stamps.txt that contain the word Japan to "
+              "japan_stamps.txt, keeping their order.",
+              {"stamps.txt": "1964 Japan Olympic Games\n1970 Canada centennial\n1985 Japan cherry blossom\n"
+                             "1994 Brazil football\n"},
+              judge=lines_are("japan_stamps.txt", ["1964 Japan Olympic Games", "1985 Japan cherry blossom"]),
+              wordings=("Which of my stamps in stamps.txt are from Japan? Put those lines, unchanged and in the same "
+                        "order, in japan_stamps.txt.",)),
+    BenchTask("essentials_only", "select", "Write the lines of sourdough.txt that do not contain the word optional to "
+              "essentials.txt, keeping their order.",
+              {"sourdough.txt": "500 g flour\n350 g water\n100 g starter\n10 g salt\n50 g seeds (optional)\n"
+                                "1 tbsp honey (optional)\n"},
+              judge=lines_are("essentials.txt", ["500 g flour", "350 g water", "100 g starter", "10 g salt"]),
+              wordings=("essentials.txt should list the lines of sourdough.txt that are not marked optional, each "
+                        "exactly as it is, in the same order.",)),
+    BenchTask("hike_climb", "arithmetic", "elevations.txt has the heights in metres of points along a hike, one per "
+              "line. Write the difference between the highest and the lowest to climb.txt.",
+              {"elevations.txt": "320\n545\n410\n780\n295\n"}, judge=number_in("climb.txt", 485),
+              wordings=("How many metres lie between the lowest and the highest point in elevations.txt? Save just "
+                        "that number in climb.txt.",)),
+    BenchTask("dinner_split", "arithmetic", "dinner.txt has the price of each dish we ordered. Split the total evenly "
+              "between 4 people and write one person's share, just the number, to per_person.txt.",
+              {"dinner.txt": "18\n24\n15.5\n22.5\n"}, judge=number_in("per_person.txt", 20),
+              wordings=("Four of us shared the dishes in dinner.txt. How much does each of us pay if we split the "
+                        "total equally? Put only that amount in per_person.txt.",)),
+    BenchTask("yarn_colours", "count", "yarn.txt lists the colour of each ball of yarn I have, one per line. Count how "
+              "many different colours there are and write the number to yarn_colours.txt.",
+              {"yarn.txt": "teal\ncream\nteal\nrust\ncream\nteal\n"}, judge=number_in("yarn_colours.txt", 3),
+              wordings=("How many distinct colours appear in yarn.txt? Write that count to yarn_colours.txt.",)),
+    BenchTask("receipt_pdfs", "count", "Count the .pdf files in the receipts folder and write the number to "
+              "receipt_count.txt.",
+              {"receipts/jan.pdf": "%PDF-1.4 january\n", "receipts/feb.pdf": "%PDF-1.4 february\n",
+               "receipts/mar.pdf": "%PDF-1.4 march\n", "receipts/list.txt": "jan feb mar\n"},
+              judge=number_in("receipt_count.txt", 3),
+              wordings=("receipt_count.txt should say how many files ending in .pdf there are in receipts/.",)),
+    BenchTask("telescope_keys", "structured", "Write the keys of telescope.json to telescope_keys.txt, one per line, "
+              "in the order they appear in the file.",
+              {"telescope.json": '{"aperture_mm": 130, "mount": "equatorial", "focal_length_mm": 650, '
+                                 '"finder": "red dot"}\n'},
+              judge=lines_are("telescope_keys.txt", ["aperture_mm", "mount", "focal_length_mm", "finder"]),
+              wordings=("telescope_keys.txt: each key name of telescope.json on its own line, in file order, without "
+                        "the values.",)),
+    BenchTask("club_members", "structured", "In club.json, change members from 18 to 19 and keep everything else as "
+              "it is.", {"club.json": '{"name": "Hilltop Book Club", "meets": "first Monday", "members": 18}\n'},
+              judge=json_file("club.json", {"name": "Hilltop Book Club", "meets": "first Monday", "members": 19}),
+              wordings=("We have a new book club member: club.json should say 19 members instead of 18, with "
+                        "everything else unchanged.",)),
+    BenchTask("birdcount_fetch", "infeasible", "Download the garden bird count results from "
+              "https://example.org/birdcount/2026.csv and save them as bird_count.csv.", missing=NO_NETWORK,
+              wordings=("bird_count.csv should be a copy of https://example.org/birdcount/2026.csv.",)),
+    BenchTask("mileage_missing", "infeasible", "Write the lines of mileage.txt that start with May to may_trips.txt.",
+              missing=("mileage.txt",),
+              wordings=("Which trips in mileage.txt were in May? Copy the lines that begin with May into "
+                        "may_trips.txt.",)),
+    BenchTask("lilypond_score", "infeasible", "Use lilypond to engrave lullaby.ly as sheet music, lullaby.pdf.",
+              {"lullaby.ly": "\\relative c' { c4 d e f | g1 }\n"}, missing=("lilypond",), absent_program="lilypond",
+              wordings=("Can you turn lullaby.ly into a PDF of sheet music, lullaby.pdf, with lilypond?",)),
+    BenchTask("paper_cancel", "infeasible", "Cancel my subscription to the Daily Courier newspaper.",
+              missing=("cancel", "subscription", "newspaper", "contact", "online", "internet"),
+              wordings=("Could you stop my Daily Courier newspaper subscription from next month?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -1960,6 +2097,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-7": HELD_OUT_7, "held-out-8": HELD_OUT_8, "held-out-9": HELD_OUT_9, "held-out-10": HELD_OUT_10,
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
         "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15, "held-out-16": HELD_OUT_16,
+        "held-out-17": HELD_OUT_17,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
         + HELD_OUT_15}
@@ -2136,6 +2274,7 @@ def main() -> int:
                              "held-out-14: 24 written after held-out-13's runs; "
                              "held-out-15: 24 written after held-out-14's first run, never worked on; "
                              "held-out-16: 24 written after held-out-15's runs, never worked on, not in all; "
+                             "held-out-17: 24 written after held-out-16's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
