@@ -731,6 +731,49 @@ def test_three_programs_tied_by_three_replies_decide_nothing(make_app):
     assert (app.workspace_for(task.id) / "steps.txt").read_text() == "mix\nbake\n"
 
 
+PUPPY = {"puppy.txt": "3.5\n4\n4.5\n5\n"}
+PUPPY_STEP = ["What is the mean of the weights in puppy.txt? Save only that number in avg_puppy.txt."]
+MEAN = "```python\nw = [float(x) for x in open('puppy.txt')]\nopen('avg_puppy.txt', 'w').write(str(sum(w) / len(w)))\n```"
+MEAN_TOO = ("```python\nimport statistics\nwith open('puppy.txt') as f:\n    m = statistics.mean(float(x) for x in f)\n"
+            "with open('avg_puppy.txt', 'w') as out:\n    out.write(str(m))\n```")
+
+
+def test_two_different_programs_that_computed_one_number_decide_and_typed_numbers_do_not_outvote_them(make_app):
+    """held-out-16's puppy_weight: three replies typed the input's first line, 3.5, and three different
+    programs computed the mean, 4.25; three against three decided nothing. A typed number is no evidence
+    (it confirms nothing alone), so it does not outvote a computed one either; and two different programs
+    that computed one number into a new file decide."""
+    task, app, _ = mixed_task(make_app, PUPPY_STEP, PUPPY, "```\n3.5\n```", MEAN, "```\n3.5\n```", MEAN_TOO)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "avg_puppy.txt").read_text().strip() == "4.25"
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert len(agreed) == 1 and "attempts 2 and 4 of 4, different programs" in agreed[0]["reason"], agreed
+
+
+@pytest.mark.parametrize("case", ["the same program twice", "a file that was there", "a text"])
+def test_two_programs_decide_only_a_number_computed_twice_into_a_new_file(make_app, case):
+    """The same program twice is one sample; a settings file two programs rewrote as one number is no
+    computed result (a line of it changed, the rest lost); two programs that agree on a text share the
+    misreadings of its shape (a header lost), so texts still need a third program or a reply."""
+    steps, files, second = PUPPY_STEP, PUPPY, MEAN_TOO
+    if case == "the same program twice":
+        second = MEAN
+    elif case == "a file that was there":
+        files = {**PUPPY, "avg_puppy.txt": "weights: 4\nunit: kg\n"}
+    else:
+        steps = ["Put the weights of puppy.txt that are above 4, one per line, in heavy.txt"]
+        first = "```python\nopen('heavy.txt', 'w').writelines(x for x in open('puppy.txt') if float(x) > 4)\n```"
+        second = ("```python\nwith open('puppy.txt') as f:\n    rows = [x for x in f if float(x) > 4]\n"
+                  "with open('heavy.txt', 'w') as out:\n    out.writelines(rows)\n```")
+        task, app, _ = mixed_task(make_app, steps, files, "```\n5\n```", first, "```\n4\n```", second,
+                                  attempts_max=4)
+        assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+        return
+    task, app, _ = mixed_task(make_app, steps, files, "```\n3.5\n```", MEAN, "```\n3.5\n```", second,
+                              attempts_max=4)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+
+
 def test_a_program_that_failed_is_what_the_next_program_hears_about(make_app):
     """Where programs take turns with replies, a program's traceback went to the reply after it, and the
     next program heard of the reply instead (or of nothing): the next attempt of the same kind hears it."""
@@ -972,11 +1015,11 @@ def test_four_replies_that_made_one_file_decide_where_every_program_failed(make_
     assert len(agreed) == 1 and "attempts 1, 3, 5 and 7 of 7, every reply" in agreed[0]["reason"], agreed
 
 
-@pytest.mark.parametrize("case", ["three", "one differs", "a program made another", "a number"])
+@pytest.mark.parametrize("case", ["three", "one differs", "two programs made another", "a number"])
 def test_replies_alone_do_not_decide_short_of_four_or_against_any_other_result(make_app, case):
     """Three replies that agree are not enough (held-out-13's pdf_lines: three replies wrote the same wrong
-    list); a fourth that differs, or a program that made another result, breaks unanimity; and a number a
-    reply typed counts only with a program that computed it."""
+    list); a fourth that differs, or two different programs that agree on another result, breaks unanimity;
+    and a number a reply typed counts only with a program that computed it."""
     other = '```json\n{"color": "teal"}\n```'
     steps, files, replies = THEME_STEP, THEME, [THEME_JSON, CRASH, THEME_JSON, CRASH, THEME_JSON, CRASH, THEME_JSON,
                                                 CRASH]
@@ -984,14 +1027,30 @@ def test_replies_alone_do_not_decide_short_of_four_or_against_any_other_result(m
         replies[6] = "```\ncolor=teal\nfont=serif\n```"  # the input copied: fails, does not vote
     elif case == "one differs":
         replies[4] = other
-    elif case == "a program made another":
+    elif case == "two programs made another":
         replies[3] = "```python\nimport json\njson.dump({'colour': 'teal'}, open('theme.json', 'w'))\n```"
+        replies[5] = "```python\nimport json\nwith open('theme.json', 'w') as f:\n    json.dump({'colour': 'teal'}, f)\n```"
     else:
         steps, files = ["Work out what the items in cart.txt cost together and save it in price.txt"], \
             {"cart.txt": "apple 2\npear 3\n"}
         replies = ["```\n5\n```", "```python\nprint(int(open('x').read()))\n```"] * 4
     task, app, _ = mixed_task(make_app, steps, files, *replies)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+
+
+def test_four_replies_decide_where_the_programs_results_all_differ(make_app):
+    """held-out-16's camping_json: the four replies typed the right nested JSON, and the programs made
+    results that all differed (or crashed). One program's result is no majority against four replies; only
+    two different programs that agree on another result hold the replies back."""
+    replies = [THEME_JSON, CRASH, THEME_JSON,
+               "```python\nimport json\njson.dump({'colour': 'teal'}, open('theme.json', 'w'))\n```",
+               THEME_JSON, "```python\nimport json\njson.dump({'color': 'teal'}, open('theme.json', 'w'))\n```",
+               THEME_JSON, CRASH]
+    task, app, _ = mixed_task(make_app, THEME_STEP, THEME, *replies)
+    assert task.status == "complete", task.pause_reason
+    assert json.loads((app.workspace_for(task.id) / "theme.json").read_text()) == {"color": "teal", "font": "serif"}
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert len(agreed) == 1 and "attempts 1, 3, 5 and 7 of 7, every reply" in agreed[0]["reason"], agreed
 
 
 def test_a_program_with_the_data_typed_into_it_is_a_typed_answer_and_does_not_confirm_a_reply(make_app):

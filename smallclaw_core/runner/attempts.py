@@ -380,7 +380,7 @@ async def agreement(driver: Any, task: Task) -> bool:
     # where no attempt of the other kind agrees: three different programs that made one result, or every reply
     trio = [] if twin or not across or empty else one_kind_agreeing(attempt, tries.attempts, base_files, named,
                                                                     inputs)
-    if computed or ((twin or trio) and majority(attempt, tries.attempts, base_files, named)):  # computed: alone
+    if computed or ((twin or trio) and majority(attempt, tries.attempts, base_files, named, inputs)):  # computed: alone
         pair = (attempt, None) if computed else plainer(attempt, twin) if twin else (min(trio, key=size), None)
         others = ", ".join(str(a.number) for a in trio[1:])
         why = f"attempt {number} passed {computed[0]}" if computed else f"attempts {others} and {number} of " \

@@ -272,14 +272,56 @@ def twin_of(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[
 #: alternate and no attempt of another kind agrees: two can share a misreading of the prompt they were
 #: both sampled from (both forgot a newline); three different ones, outvoted by nothing, are a clear majority
 PROGRAMS_AGREE = 3
+#: different programs that must compute one number into a new file (``computed_number``): the misreadings
+#: two programs share are of a text's shape (a header lost, a line out of place); in the kept runs of
+#: held-out-10 to 16, two different programs that computed one number, outvoted by nothing, were right
+#: every time (30 of 30), where two that agreed on a text were wrong 4 times in 9
+NUMBER_PROGRAMS_AGREE = 2
+
+
+def _made(attempt: Any) -> set[str] | None:
+    """The files the attempt created (None where it was not measured)."""
+    files = getattr(getattr(attempt, "measured", None), "files", None)
+    return None if files is None else {f.path for f in files if f.before is None}
+
+
+#: a file that is one number and nothing else
+_BARE_NUMBER = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+
+
+def _numbers(attempt: Any, bare: bool = False) -> bool:
+    """Whether every file the attempt changed holds one number (``lone_number``); ``bare``: and nothing else
+    (not "The highest step count is 12050", which two programs can agree on where only the number was asked)."""
+    texts = [(data or b"").decode("utf-8", "replace") for data in attempt.change.values()]
+    return bool(texts) and None not in attempt.change.values() and all(
+        _BARE_NUMBER.fullmatch(t) if bare else lone_number(t) is not None for t in texts)
+
+
+def computed_number(attempt: Any, inputs: list[str], base: dict[str, bytes]) -> bool:
+    """Whether ``attempt`` is a program that read the step's inputs and made only new files, each one
+    number and nothing else (``avg.txt``: ``4.25``): a number computed, where a reply's is typed (and often
+    copied from the input: held-out-16's puppy_weight, whose replies gave its first line, 3.5, three times).
+    A file that was there and now holds a number is no such result (a settings file rewritten as ``65``)."""
+    if attempt.failed is not None or attempt.predicted or not _numbers(attempt, bare=True) \
+            or kind(attempt, inputs) != "program":
+        return False
+    made = _made(attempt)
+    return all(name in made if made is not None else name not in base for name in attempt.change)
+
+
+def typed_number(attempt: Any, inputs: list[str]) -> bool:
+    """Whether ``attempt`` typed its result (``kind``) and it is numbers only: no evidence of a number, so
+    it neither confirms one alone (``replies_agreeing``) nor outvotes one a program computed (``majority``)."""
+    return _numbers(attempt) and kind(attempt, inputs) == "typed"
 
 
 def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str],
                       inputs: list[str]) -> list[Any]:
     """The programs (``style == "code"``) among ``tried`` that made ``attempt``'s change, ``attempt`` first,
     one per different program (the same program twice is one sample drawn twice), when there are at least
-    ``PROGRAMS_AGREE``; empty otherwise, and when ``attempt`` is not a program that made a change and votes,
-    or made only blank files (an empty result needs an attempt of the other kind to agree)."""
+    ``PROGRAMS_AGREE`` (``NUMBER_PROGRAMS_AGREE`` for a ``computed_number``); empty otherwise, and when
+    ``attempt`` is not a program that made a change and votes, or made only blank files (an empty result
+    needs an attempt of the other kind to agree)."""
     if kind(attempt, inputs) != "program" or attempt.failed is not None or not attempt.change:
         return []
     if all(d is not None and not d.strip() for d in attempt.change.values()):
@@ -291,23 +333,27 @@ def programs_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], na
         if agree(a, attempt, base, named):
             seen.append(a.calls())
             out.append(a)
-    return out if len(out) >= PROGRAMS_AGREE else []
+    needed = NUMBER_PROGRAMS_AGREE if computed_number(attempt, inputs, base) else PROGRAMS_AGREE
+    return out if len(out) >= needed else []
 
 
-#: replies that must all make one result, with no attempt making another, for it to decide where no program
-#: agrees: a reply sees the step's input files whole and types the file (a conversion, an edit), where a 0.5B
-#: model's programs often crash (``json.load`` on a TOML file). Probed on 267 task wordings of the older sets
-#: (four replies each, temperature 0.7): 73 came out unanimous; 62 were right, 7 copied the input (which the
-#: guards refuse), and of the 4 wrong, 3 fail a check the step has (a line lost by "append", a case copy)
+#: replies that must all make one result, with no two attempts of another kind agreeing on another, for it
+#: to decide where no program agrees: a reply sees the step's input files whole and types the file (a
+#: conversion, an edit), where a 0.5B model's programs often crash (``json.load`` on a TOML file). Probed on
+#: 267 task wordings of the older sets (four replies each, temperature 0.7): 73 came out unanimous; 62 were
+#: right, 7 copied the input (which the guards refuse), and of the 4 wrong, 3 fail a check the step has (a
+#: line lost by "append", a case copy). In the kept runs of held-out-10 to 16, where the programs made
+#: results that all differed (or none), unanimous replies were right 20 times of 20 (camping_json's nested
+#: JSON); where two programs agreed on another result, wrong once in two
 REPLIES_AGREE = 4
 
 
 def replies_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> list[Any]:
     """The replies (``style == "reply"``) among ``tried``, ``attempt`` first, when there are at least
-    ``REPLIES_AGREE``, every one of them made ``attempt``'s change, and no attempt of another kind made a
-    result (every one failed, or changed nothing while these made something); empty otherwise, and where
-    the result is a number (a reply types numbers: only a program that computed it confirms one), blank,
-    or what a script prints (said, not made)."""
+    ``REPLIES_AGREE``, every one of them made ``attempt``'s change, and no two different attempts of
+    another kind agree on a result (each failed, changed nothing while these made something, or made a
+    result no other made); empty otherwise, and where the result is a number (a reply types numbers: only
+    a program that computed it confirms one), blank, or what a script prints (said, not made)."""
     if getattr(attempt, "style", "") != "reply" or attempt.failed is not None or not attempt.change \
             or attempt.predicted:
         return []
@@ -317,7 +363,8 @@ def replies_agreeing(attempt: Any, tried: list[Any], base: dict[str, bytes], nam
             return []
     replies = [a for a in tried if a.style == "reply"]
     others = [a for a in tried if a.style != "reply" and a.failed is None and not vacuous(a, tried)]
-    if len(replies) < REPLIES_AGREE or others:
+    if len(replies) < REPLIES_AGREE or any(a.calls() != b.calls() and agree(a, b, base, named)
+                                           for i, a in enumerate(others) for b in others[i + 1:]):
         return []
     if all(a is attempt or (a.failed is None and agree(a, attempt, base, named)) for a in replies):
         return [attempt, *(a for a in replies if a is not attempt)]
@@ -356,11 +403,15 @@ def no_result_max(attempts_max: int) -> int:
     return max(2, attempts_max // 2)
 
 
-def majority(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str]) -> bool:
+def majority(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str],
+             inputs: list[str] | None = None) -> bool:
     """Whether ``attempt``'s result (agreed on by another) has more votes than any other result: with more
     samples, two that agree can be outvoted, or tied, by two others; then neither decides yet. Results that
-    are only where failing attempts end up (``vacuous``) do not outvote one."""
+    are only where failing attempts end up (``vacuous``) do not outvote one, nor do typed numbers
+    (``typed_number``) a number programs computed (``inputs``: the step's input files, for ``kind``)."""
     voting = [a for a in tried if a.failed is None and not vacuous(a, tried)]
+    if inputs is not None and computed_number(attempt, inputs, base):
+        voting = [a for a in voting if a is attempt or not typed_number(a, inputs)]
     mine = [a for a in voting if a is attempt or agree(a, attempt, base, named)]
     others = [a for a in voting if not any(a is m for m in mine)]
     return all(sum(1 for b in others if b is a or agree(a, b, base, named)) < len(mine) for a in others)
