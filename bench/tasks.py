@@ -1971,6 +1971,148 @@ HELD_OUT_17: list[BenchTask] = [
               wordings=("Could you stop my Daily Courier newspaper subscription from next month?",)),
 ]
 
+#: Written after held-out-17's first run and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_18: list[BenchTask] = [
+    BenchTask("honey_jars", "script", "Write honey.py, a Python script that prints how many jars of 340 g each can "
+              "be filled completely from 12 kg of honey, just the number.",
+              judge=script_prints_number("honey.py", 35),
+              wordings=("I have 12 kg of honey and jars that hold 340 g. How many jars can I fill to the top? Make "
+                        "honey.py print only that whole number.",)),
+    BenchTask("roast_time", "script", "Write roast.py, a Python script that prints a roasting time of 135 minutes as "
+              "hours and minutes, in the form 1 h 5 min (the hours, then h, then the minutes, then min).",
+              judge=script_prints("roast.py", "2 h 15 min"),
+              wordings=("roast.py should print how long 135 minutes is in hours and minutes, written like "
+                        "\"3 h 40 min\" and nothing else.",)),
+    BenchTask("beehives_json", "convert", "Convert beehives.csv to beehives.json: a JSON list with one object per "
+              "row, in the same order, with the keys hive and frames and the frames as numbers.",
+              {"beehives.csv": "hive,frames\nClover,8\nHeather,10\nLinden,6\n"},
+              judge=json_file("beehives.json", [{"hive": "Clover", "frames": 8}, {"hive": "Heather", "frames": 10},
+                                                {"hive": "Linden", "frames": 6}]),
+              wordings=("beehives.json should hold the rows of beehives.csv as a JSON array of objects (keys \"hive\" "
+                        "and \"frames\", the frames a number rather than a string), keeping the row order.",)),
+    BenchTask("caravan_json", "convert", "Convert caravan.toml to caravan.json, a JSON object with the same keys and "
+              "values, numbers as numbers and true/false as booleans.",
+              {"caravan.toml": 'name = "Little Gull"\nberths = 4\nawning = true\nlength_m = 5.6\n'},
+              judge=json_file("caravan.json", {"name": "Little Gull", "berths": 4, "awning": True, "length_m": 5.6}),
+              wordings=("Could you save the settings in caravan.toml as JSON in caravan.json, keeping every key, "
+                        "value and type?",)),
+    BenchTask("plots_csv", "convert", "plots.json is a list of allotment plots, each with a plot number and a tenant. "
+              "Save it as plots.csv with the header plot,tenant and one line per plot, in the same order.",
+              {"plots.json": '[{"plot": 4, "tenant": "Okafor"}, {"plot": 7, "tenant": "Lindqvist"}, '
+                             '{"plot": 12, "tenant": "Baptiste"}]\n'},
+              judge=lines_are("plots.csv", ["plot,tenant", "4,Okafor", "7,Lindqvist", "12,Baptiste"]),
+              wordings=("Into plots.csv: the header plot,tenant followed by one row for each entry of plots.json, "
+                        "in the order they are listed.",)),
+    BenchTask("saturday_hours", "edit-in-place", "In opening_hours.txt, change the Saturday hours from 9-13 to 9-16.",
+              {"opening_hours.txt": "Monday to Friday 8-18\nSaturday 9-13\nSunday closed\n"},
+              judge=file_is("opening_hours.txt", "Monday to Friday 8-18\nSaturday 9-16\nSunday closed"),
+              wordings=("The shop now stays open until 16 on Saturdays: opening_hours.txt should say Saturday 9-16 "
+                        "instead of Saturday 9-13, with the other lines left alone.",)),
+    BenchTask("keynote_lunch", "edit-in-place", "In conference.txt, add the line 12:30 lunch right after the line "
+              "11:00 keynote.", {"conference.txt": "09:00 registration\n11:00 keynote\n14:00 workshops\n"},
+              judge=file_is("conference.txt", "09:00 registration\n11:00 keynote\n12:30 lunch\n14:00 workshops"),
+              wordings=("Can you put a new line, \"12:30 lunch\", into conference.txt between the keynote and the "
+                        "workshops, leaving the other lines as they are?",)),
+    BenchTask("regatta_heats", "folder", "Create a folder regatta with a folder heats inside it, and move race1.txt "
+              "and race2.txt into regatta/heats.",
+              {"race1.txt": "1 Osprey 42:10\n2 Tern 43:55\n", "race2.txt": "1 Tern 40:02\n2 Osprey 41:37\n"},
+              judge=all_of(file_is("regatta/heats/race1.txt", "1 Osprey 42:10\n2 Tern 43:55"),
+                           file_is("regatta/heats/race2.txt", "1 Tern 40:02\n2 Osprey 41:37"),
+                           gone("race1.txt"), gone("race2.txt")),
+              wordings=("race1.txt and race2.txt belong in regatta/heats/ now, a new folder: move them there.",)),
+    BenchTask("chapters_joined", "folder", "Join chapters/chapter1.txt, chapters/chapter2.txt and "
+              "chapters/chapter3.txt, in that order, into a new file full_draft.txt in a new folder named manuscript.",
+              {"chapters/chapter1.txt": "Chapter 1\nThe lighthouse keeper wakes early.\n",
+               "chapters/chapter2.txt": "Chapter 2\nA storm comes in from the west.\n",
+               "chapters/chapter3.txt": "Chapter 3\nThe lamp stays lit all night.\n"},
+              judge=lines_are("manuscript/full_draft.txt", ["Chapter 1", "The lighthouse keeper wakes early.",
+                                                            "Chapter 2", "A storm comes in from the west.",
+                                                            "Chapter 3", "The lamp stays lit all night."]),
+              wordings=("manuscript/full_draft.txt should be the three files of the chapters folder, chapter1.txt "
+                        "to chapter3.txt, one after the other in that order.",)),
+    BenchTask("kennel_push", "fix", "kennel.py crashes with an AttributeError. Fix it so it prints 3, the number of "
+              "dogs after Milo is added.",
+              {"kennel.py": 'dogs = ["Rex", "Bella"]\ndogs.push("Milo")\nprint(len(dogs))\n'},
+              judge=script_prints("kennel.py", "3"),
+              wordings=("Why does kennel.py stop with an AttributeError? It should add Milo to the dogs and print 3; "
+                        "please make it do that.",)),
+    BenchTask("oldest_coin", "fix", "oldest_coin.py should print 1921, the year of the oldest coin in its list, but "
+              "it prints 2002. Fix it.", {"oldest_coin.py": "years = [1987, 1921, 1964, 2002]\nprint(max(years))\n"},
+              judge=script_prints("oldest_coin.py", "1921"),
+              wordings=("Can you correct oldest_coin.py? It is meant to print the year of my oldest coin, 1921, "
+                        "not 2002.",)),
+    BenchTask("bisque_lines", "select", "Copy the lines of firing_log.txt that start with Bisque: to bisque.txt, in "
+              "their order.", {"firing_log.txt": "Bisque: 6 mugs\nGlaze: 4 bowls\nBisque: 2 vases\n"
+                                                 "Glaze: 6 mugs after their bisque\n"},
+              judge=lines_are("bisque.txt", ["Bisque: 6 mugs", "Bisque: 2 vases"]),
+              wordings=("bisque.txt should contain only the lines of firing_log.txt beginning with \"Bisque:\", "
+                        "unchanged and in the same order.",)),
+    BenchTask("unpaid_invoices", "select", "Copy the lines of invoices.txt that contain the word unpaid to "
+              "unpaid.txt, keeping their order.",
+              {"invoices.txt": "INV-101 Hartley Ltd unpaid\nINV-102 Moreno & Co paid\nINV-103 Sato Design unpaid\n"
+                               "INV-104 Kowalski Bakery paid\n"},
+              judge=lines_are("unpaid.txt", ["INV-101 Hartley Ltd unpaid", "INV-103 Sato Design unpaid"]),
+              wordings=("Which invoices in invoices.txt are still unpaid? Put those lines, as they are and in the "
+                        "same order, in unpaid.txt.",)),
+    BenchTask("fresh_episodes", "select", "Write the lines of episodes.txt that do not contain the word rerun to "
+              "new_episodes.txt, keeping their order.",
+              {"episodes.txt": "Ep 41 The river mill\nEp 12 Winter stars (rerun)\nEp 42 A baker's dozen\n"
+                               "Ep 7 Old maps (rerun)\nEp 43 The clockmaker\n"},
+              judge=lines_are("new_episodes.txt", ["Ep 41 The river mill", "Ep 42 A baker's dozen",
+                                                   "Ep 43 The clockmaker"]),
+              wordings=("new_episodes.txt should list the lines of episodes.txt that are not marked rerun, each "
+                        "exactly as written, in the same order.",)),
+    BenchTask("guitar_savings", "arithmetic", "piggy.txt lists what I have saved so far, one amount per line. I am "
+              "saving for a guitar that costs 200. Write how much is still missing, just the number, to "
+              "still_needed.txt.", {"piggy.txt": "35\n42.5\n60\n"}, judge=number_in("still_needed.txt", 62.5),
+              wordings=("How much more do I need to save for the 200 guitar, given the amounts already saved in "
+                        "piggy.txt (one per line)? Put only that number in still_needed.txt.",)),
+    BenchTask("commute_median", "arithmetic", "commute.txt has the minutes of each commute this week, one per line. "
+              "Write their median to median_commute.txt.", {"commute.txt": "34\n28\n41\n30\n37\n"},
+              judge=number_in("median_commute.txt", 34),
+              wordings=("median_commute.txt should hold the median of the commute times in commute.txt (minutes, "
+                        "one per line), just the number.",)),
+    BenchTask("present_count", "count", "attendance.txt has one pupil per line, marked present or absent. Count the "
+              "pupils marked present and write the number to present_count.txt.",
+              {"attendance.txt": "Amara present\nBruno absent\nChidi present\nDaria present\nEmil absent\n"},
+              judge=number_in("present_count.txt", 3),
+              wordings=("How many pupils in attendance.txt were present? Save that number in present_count.txt.",)),
+    BenchTask("tray_count", "count", "greenhouse.json is a JSON list of seed trays. Write how many trays it lists to "
+              "tray_count.txt.",
+              {"greenhouse.json": '[{"crop": "tomato", "cells": 24}, {"crop": "basil", "cells": 12}, '
+                                  '{"crop": "pepper", "cells": 24}, {"crop": "lettuce", "cells": 36}]\n'},
+              judge=number_in("tray_count.txt", 4),
+              wordings=("tray_count.txt should say how many entries, that is trays, the list in greenhouse.json "
+                        "has.",)),
+    BenchTask("drone_altitude", "structured", "In drone.toml, add max_altitude_m = 120 and keep everything else as "
+              "it is.", {"drone.toml": 'model = "Sparrow 2"\nweight_g = 249\nreturn_home = true\n'},
+              judge=toml_file("drone.toml", {"model": "Sparrow 2", "weight_g": 249, "return_home": True,
+                                             "max_altitude_m": 120}),
+              wordings=("drone.toml needs one more setting: max_altitude_m, the number 120. Leave the settings "
+                        "already there unchanged.",)),
+    BenchTask("cottage_amenities", "structured", "cottage.json maps amenities to true or false. Write the amenities "
+              "that are true to amenities.txt, one per line, in the order they appear in the file.",
+              {"cottage.json": '{"wifi": true, "parking": false, "breakfast": true, "pool": false, "garden": true}\n'},
+              judge=lines_are("amenities.txt", ["wifi", "breakfast", "garden"]),
+              wordings=("Which amenities does the cottage have? amenities.txt should list the keys of cottage.json "
+                        "whose value is true, one per line, in file order.",)),
+    BenchTask("moon_fetch", "infeasible", "Download the moon phases for 2027 from https://example.net/moon/2027.json "
+              "and save them as moon_2027.json.", missing=NO_NETWORK,
+              wordings=("moon_2027.json should be a copy of https://example.net/moon/2027.json.",)),
+    BenchTask("birthdays_missing", "infeasible", "Count the lines of birthdays.txt that mention October and write the "
+              "number to october_count.txt.", missing=("birthdays.txt",),
+              wordings=("How many birthdays in birthdays.txt fall in October? Write the count to "
+                        "october_count.txt.",)),
+    BenchTask("pdflatex_invite", "infeasible", "Use pdflatex to compile invitation.tex into invitation.pdf.",
+              {"invitation.tex": "\\documentclass{article}\n\\begin{document}\nYou are invited!\n\\end{document}\n"},
+              missing=("pdflatex", "latex"), absent_program="pdflatex",
+              wordings=("Can you make invitation.pdf from the LaTeX file invitation.tex with pdflatex?",)),
+    BenchTask("roses_delivery", "infeasible", "Send a bouquet of red roses to my grandmother for her birthday.",
+              missing=("send", "deliver", "order", "florist", "flower", "bouquet", "online", "internet"),
+              wordings=("Could you have red roses delivered to my grandmother on her birthday?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -2098,6 +2240,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-11": HELD_OUT_11, "held-out-12": HELD_OUT_12, "held-out-13": HELD_OUT_13,
         "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15, "held-out-16": HELD_OUT_16,
         "held-out-17": HELD_OUT_17,
+        "held-out-18": HELD_OUT_18,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
         + HELD_OUT_15 + HELD_OUT_16}
@@ -2275,6 +2418,7 @@ def main() -> int:
                              "held-out-15: 24 written after held-out-14's first run, never worked on; "
                              "held-out-16: 24 written after held-out-15's runs, never worked on; "
                              "held-out-17: 24 written after held-out-16's runs, never worked on, not in all; "
+                             "held-out-18: 24 written after held-out-17's first run, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
