@@ -1171,3 +1171,45 @@ def test_a_prediction_that_is_an_input_as_it_stands_does_not_vote(make_app):
     failed = [e.data["reason"] for e in app.store.journal(task.id) if e.kind == "verification" and not e.data["passed"]]
     assert "it said double.py prints what numbers.txt already holds" in failed[0], failed
     assert not (app.workspace_for(task.id) / "double.py").exists()
+
+
+GLUE = ("```python\nlines = open('car_jobs.txt').readlines()\nlines.insert(0, 'check tyre pressure')\n"
+        "open('car_jobs.txt', 'w').writelines(lines)\n```")
+
+
+def test_three_programs_that_lost_the_same_newline_do_not_decide(make_app):
+    """held-out-17's tyre_first: three different programs inserted the new first line without its newline,
+    ``check tyre pressurereplace wipers``, agreed, and the task completed wrongly. A line the step started
+    with, run together with other text into a word nothing in the task holds, is a newline lost: such an
+    attempt does not vote, and the next is told why."""
+    task, app, model = mixed_task(
+        make_app, ["Add the line check tyre pressure to the top of car_jobs.txt, before the lines already there"],
+        {"car_jobs.txt": "replace wipers\ntop up coolant\n"},
+        "```\nreplace wipers\ntop up coolant\ncheck tyre pressure\n```", GLUE,
+        "```\ntop up coolant\n```", GLUE.replace("lines =", "rows =").replace("(lines)", "(rows)").replace("lines.", "rows."),
+        "```\nreplace wipers\n```", GLUE.replace("lines =", "jobs =").replace("(lines)", "(jobs)").replace("lines.", "jobs."),
+        attempts_max=6)
+    assert task.status == "needs_assistance", task.pause_reason
+    assert (app.workspace_for(task.id) / "car_jobs.txt").read_text() == "replace wipers\ntop up coolant\n"
+    refused = [e.data["reason"] for e in app.store.journal(task.id)
+               if e.kind == "verification" and e.data.get("source") == "attempt" and not e.data["passed"]]
+    assert sum("'check tyre pressurereplace wipers'" in r and "a newline is missing" in r for r in refused) == 3, refused
+
+
+@pytest.mark.parametrize("lines, before, known, expected", [
+    ("check tyre pressurereplace wipers\ntop up coolant", {"replace wipers", "top up coolant"},
+     {"check", "tyre", "pressure"}, ("check tyre pressurereplace wipers", "replace wipers")),
+    ("zone=back\nminutes=20start=05:30", {"zone=back", "minutes=15", "start=05:30"}, {"minutes"},
+     ("minutes=20start=05:30", "start=05:30")),
+    ("wake 7:15snooze 10", {"wake 7:15", "snooze 10"}, set(), ("wake 7:15snooze 10", "snooze 10")),
+    ("check tyre pressure\nreplace wipers\ntop up coolant", {"replace wipers", "top up coolant"}, set(), None),
+    ("apples\npears", {"apple", "pear"}, set(), None),                       # a line edited, not glued
+    ("waterproof boots", {"water", "boots"}, {"waterproof"}, None),          # a word the task holds
+    ("replace wipers (done)", {"replace wipers"}, set(), None),              # a separator at the join
+    ("# replace wipers", {"replace wipers"}, set(), None),
+    ("STARTmix\nbake", {"mix", "bake"}, set(), None),                        # lines too short to tell
+])
+def test_a_line_glued_to_other_text_is_told_from_an_edited_one(lines, before, known, expected):
+    from smallclaw_core.runner.glued import glued
+
+    assert glued(lines, before, known) == expected

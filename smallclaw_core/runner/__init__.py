@@ -78,6 +78,7 @@ def register_services(register):
 @hookimpl
 def register_verifiers(register):
     from .content import GUARDS
+    from .glued import GluedLines
     from .guards import ActionEvidence, Echo, FailedAction, NumberGrounding, StructureGuard, UnchangedEdit
     from .roles import ModelVerifier
     from .runs import ProgramRun
@@ -90,6 +91,7 @@ def register_verifiers(register):
     register(ActionEvidence())
     for guard in GUARDS:
         register(guard)
+    register(GluedLines())
     register(ProgramRun())
     register(ModelVerifier())
 
