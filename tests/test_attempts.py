@@ -750,12 +750,21 @@ def test_two_different_programs_that_computed_one_number_decide_and_typed_number
     assert len(agreed) == 1 and "attempts 2 and 4 of 4, different programs" in agreed[0]["reason"], agreed
 
 
-@pytest.mark.parametrize("case", ["the same program twice", "a file that was there", "a text"])
+@pytest.mark.parametrize("case", ["the same program twice", "a file that was there", "a text",
+                                  "a program computed another"])
 def test_two_programs_decide_only_a_number_computed_twice_into_a_new_file(make_app, case):
     """The same program twice is one sample; a settings file two programs rewrote as one number is no
     computed result (a line of it changed, the rest lost); two programs that agree on a text share the
-    misreadings of its shape (a header lost), so texts still need a third program or a reply."""
+    misreadings of its shape (a header lost), so texts still need a third program or a reply; and where
+    another program computed another number, two are no majority to decide on (held-out-18's
+    present_count: two programs made 1, one made the right 3)."""
     steps, files, second = PUPPY_STEP, PUPPY, MEAN_TOO
+    if case == "a program computed another":
+        other = "```python\nw = [float(x) for x in open('puppy.txt')]\nopen('avg_puppy.txt', 'w').write(str(max(w)))\n```"
+        task, app, _ = mixed_task(make_app, steps, files, "```\n3.5\n```", other, "```\n3.5\n```", MEAN,
+                                  "```\n3.5\n```", MEAN_TOO, attempts_max=6)
+        assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+        return
     if case == "the same program twice":
         second = MEAN
     elif case == "a file that was there":
