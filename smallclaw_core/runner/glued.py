@@ -19,7 +19,7 @@ import re
 from smallclaw_core.verification import StepContext, Verdict
 from smallclaw_core.workspace import Workspace
 
-from .content import CODE, _input_text, _text, cut, known_text
+from .content import CODE, _input_text, _text, _written, cut, known_text
 from .conversation import FINISH_TOOL
 from .evidence import at_step_start
 from .intents import step_intent
@@ -73,7 +73,7 @@ class GluedLines:
         if "join" in intent.operations:  # lines run together may be what was asked
             return None
         files = Workspace(ctx.workspace)
-        written = [n for n in ctx.changed[:20] if not n.lower().endswith(_NOT_LINES)]
+        written = [n for n in _written(ctx) if not n.lower().endswith(_NOT_LINES)]
         if not written:
             return None
         sources = [_input_text(ctx, files, n, n in written) for n in intent.inputs]
