@@ -2113,6 +2113,149 @@ HELD_OUT_18: list[BenchTask] = [
               wordings=("Could you have red roses delivered to my grandmother on her birthday?",)),
 ]
 
+#: Written after held-out-18's runs and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_19: list[BenchTask] = [
+    BenchTask("stair_steps", "script", "Write stairs.py, a Python script that prints how many steps of 17.5 cm each "
+              "it takes to climb a height of 280 cm, just the number.",
+              judge=script_prints_number("stairs.py", 16),
+              wordings=("How many 17.5 cm steps does a staircase need to rise 280 cm? I'd like stairs.py to print "
+                        "only that number.",)),
+    BenchTask("bill_tip", "script", "Write tip.py, a Python script that prints the 15% tip on a restaurant bill of "
+              "64.00, with exactly two decimals.",
+              judge=script_prints("tip.py", "9.60"),
+              wordings=("tip.py should print what a 15 percent tip on a 64.00 bill comes to, written with two "
+                        "decimals (like 3.50) and nothing else.",)),
+    BenchTask("choir_json", "convert", "Turn choir.csv into choir.json, a JSON list with one object per singer in "
+              "the same order, using the column names as keys and the years as a number.",
+              {"choir.csv": "name,voice,years\nInes,alto,3\nKwame,tenor,7\nSofia,soprano,1\n"},
+              judge=json_file("choir.json", [{"name": "Ines", "voice": "alto", "years": 3},
+                                             {"name": "Kwame", "voice": "tenor", "years": 7},
+                                             {"name": "Sofia", "voice": "soprano", "years": 1}]),
+              wordings=("Can you make choir.json from choir.csv? I want an array of objects with the keys \"name\", "
+                        "\"voice\" and \"years\" (years as numbers), one per row, in order.",)),
+    BenchTask("harvest_csv", "convert", "Save harvest.json as harvest.csv: the header crop,kg and then one line per "
+              "entry, in the same order.",
+              {"harvest.json": '[{"crop": "potatoes", "kg": 14.5}, {"crop": "onions", "kg": 6}, '
+                               '{"crop": "beans", "kg": 3.2}]\n'},
+              judge=lines_are("harvest.csv", ["crop,kg", "potatoes,14.5", "onions,6", "beans,3.2"]),
+              wordings=("harvest.csv should be the CSV version of harvest.json, starting with the header line "
+                        "crop,kg and then one row per crop in the order of the JSON list.",)),
+    BenchTask("tyre_bar_json", "convert", "Convert tyres.csv to tyres.json: a single JSON object mapping each wheel "
+              "to its pressure in bar, as a number.",
+              {"tyres.csv": "wheel,bar\nfront left,2.3\nfront right,2.3\nrear left,2.5\nrear right,2.5\n"},
+              judge=json_file("tyres.json", {"front left": 2.3, "front right": 2.3, "rear left": 2.5,
+                                             "rear right": 2.5}),
+              wordings=("I'd like the tyre pressures from tyres.csv in tyres.json as one JSON object: the wheel as "
+                        "the key, the bar value as a number.",)),
+    BenchTask("rsvp_remove", "edit-in-place", "Delete the line Bob Finch from rsvp.txt and leave the other names as "
+              "they are.", {"rsvp.txt": "Alice Moor\nBob Finch\nCara Lind\nDev Patel\n"},
+              judge=file_is("rsvp.txt", "Alice Moor\nCara Lind\nDev Patel"),
+              wordings=("Bob Finch can't make it. Could you take his line out of rsvp.txt, keeping the other three "
+                        "names in their order?",)),
+    BenchTask("birch_lane", "edit-in-place", "In address.txt, replace the line 14 Elm Road with 27 Birch Lane.",
+              {"address.txt": "Jana Novak\n14 Elm Road\nBrightwell BW3 7QT\n"},
+              judge=file_is("address.txt", "Jana Novak\n27 Birch Lane\nBrightwell BW3 7QT"),
+              wordings=("Jana has moved to 27 Birch Lane: address.txt should have that as its street line instead "
+                        "of \"14 Elm Road\", with the name and town lines unchanged.",)),
+    BenchTask("tax_receipt", "folder", "Make a new folder taxes and copy receipt_0412.txt into it under the name "
+              "april_paint.txt. Keep the original where it is.",
+              {"receipt_0412.txt": "Hardware store 12 April\nPaint 2 x 18.50\nBrushes 7.25\n"},
+              judge=all_of(file_is("taxes/april_paint.txt", "Hardware store 12 April\nPaint 2 x 18.50\nBrushes 7.25"),
+                           untouched("receipt_0412.txt", "Hardware store 12 April\nPaint 2 x 18.50\nBrushes 7.25\n")),
+              wordings=("taxes/april_paint.txt should be a copy of receipt_0412.txt, in a new folder named taxes, "
+                        "with the original left in place.",)),
+    BenchTask("party_guests", "folder", "Join friday.txt and saturday.txt, Friday's names first, into all_guests.txt "
+              "in a new folder named party.",
+              {"friday.txt": "Noor\nPavel\n", "saturday.txt": "Quinn\nRosa\nSami\n"},
+              judge=lines_are("party/all_guests.txt", ["Noor", "Pavel", "Quinn", "Rosa", "Sami"]),
+              wordings=("Could you put the guest lists together? I want party/all_guests.txt to hold the names in "
+                        "friday.txt followed by those in saturday.txt.",)),
+    BenchTask("bowling_total", "fix", "bowling.py stops with a TypeError. Fix it so it prints Total: 431.",
+              {"bowling.py": 'scores = [142, 158, 131]\nprint("Total: " + sum(scores))\n'},
+              judge=script_prints("bowling.py", "Total: 431"),
+              wordings=("Why does bowling.py crash with a TypeError? It should print \"Total: 431\", the sum of my "
+                        "three games; please make it work.",)),
+    BenchTask("launch_countdown", "fix", "launch.py should count down 3, 2, 1, one number per line, and then print "
+              "Go!, but it skips the 1. Fix it.",
+              {"launch.py": 'for n in range(3, 1, -1):\n    print(n)\nprint("Go!")\n'},
+              judge=script_prints("launch.py", "3\n2\n1\nGo!"),
+              wordings=("Can you repair launch.py so that it prints 3, 2 and 1 on separate lines before Go!? Right "
+                        "now the 1 never shows.",)),
+    BenchTask("meeting_todos", "select", "Copy the lines of meeting_notes.txt that start with TODO into todo.txt, in "
+              "the same order.",
+              {"meeting_notes.txt": "TODO book the venue\nDiscussed the budget\nTODO email the caterer\n"
+                                    "No TODO for Sam this week\nTODO print name badges\n"},
+              judge=lines_are("todo.txt", ["TODO book the venue", "TODO email the caterer", "TODO print name badges"]),
+              wordings=("Into todo.txt: every line of meeting_notes.txt beginning with \"TODO\", unchanged and in "
+                        "order.",)),
+    BenchTask("april_garden", "select", "Write the lines of garden_diary.txt that begin with 2026-04 to april.txt, "
+              "keeping their order.",
+              {"garden_diary.txt": "2026-03-28 planted peas\n2026-04-02 first radishes\n2026-04-15 frost on the beds\n"
+                                   "2026-05-01 sowed beans\n2026-04-30 thinned carrots\n"},
+              judge=lines_are("april.txt", ["2026-04-02 first radishes", "2026-04-15 frost on the beds",
+                                            "2026-04-30 thinned carrots"]),
+              wordings=("What did I do in the garden in April 2026? april.txt should have the lines of "
+                        "garden_diary.txt starting with 2026-04, as they are, in the same order.",)),
+    BenchTask("vegan_dishes", "select", "Copy the dishes in menu.txt that are marked vegan to vegan.txt, one per "
+              "line, as they are written.",
+              {"menu.txt": "Lentil soup (vegan)\nChicken pie\nFalafel wrap (vegan)\nFish and chips\n"
+                           "Mushroom risotto (vegan)\n"},
+              judge=lines_are("vegan.txt", ["Lentil soup (vegan)", "Falafel wrap (vegan)",
+                                            "Mushroom risotto (vegan)"]),
+              wordings=("Which dishes on menu.txt are vegan? Save those lines, unchanged and in menu order, in "
+                        "vegan.txt.",)),
+    BenchTask("weather_rain_mean", "arithmetic", "rain.txt has the rainfall in mm for each day, one per line. Write "
+              "their average to average.txt in a new folder named weather.", {"rain.txt": "12\n0\n7.5\n3\n2.5\n"},
+              judge=number_in("weather/average.txt", 5),
+              wordings=("weather/average.txt should hold the average daily rainfall from rain.txt (mm, one day per "
+                        "line), just the number; the weather folder does not exist yet.",)),
+    BenchTask("temp_spread", "arithmetic", "temps.txt lists this week's midday temperatures, one per line. Write the "
+              "difference between the highest and the lowest to temp_range.txt.",
+              {"temps.txt": "14.5\n9\n17\n11.5\n8.5\n12\n"}, judge=number_in("temp_range.txt", 8.5),
+              wordings=("By how many degrees was the warmest day in temps.txt warmer than the coldest? Put just "
+                        "that number in temp_range.txt.",)),
+    BenchTask("setlist_songs", "count", "setlist.txt has one song per line, with a blank line between the sets. "
+              "Count the songs and write the number to song_count.txt.",
+              {"setlist.txt": "Morning Light\nRiver Song\nBlue Door\n\nNight Train\nOld Harbour\n\nHome Again\n"},
+              judge=number_in("song_count.txt", 6),
+              wordings=("How many songs are on my setlist, setlist.txt? The blank lines only separate the sets. "
+                        "Write the count to song_count.txt.",)),
+    BenchTask("pantry_empty", "count", "pantry.json maps each item to how many packs I have. Write how many items "
+              "are at 0 to out_of_stock.txt.",
+              {"pantry.json": '{"rice": 2, "flour": 0, "lentils": 1, "sugar": 0, "oats": 3, "pasta": 0}\n'},
+              judge=number_in("out_of_stock.txt", 3),
+              wordings=("out_of_stock.txt should say how many items in pantry.json have a count of 0, just the "
+                        "number.",)),
+    BenchTask("thermostat_night", "structured", "In thermostat.json, change night_temp to 17 and keep everything "
+              "else as it is.", {"thermostat.json": '{\n  "day_temp": 21,\n  "night_temp": 18,\n  "eco": true\n}\n'},
+              judge=json_file("thermostat.json", {"day_temp": 21, "night_temp": 17, "eco": True}),
+              wordings=("Could you lower the night temperature in thermostat.json to 17? The other settings must "
+                        "stay the same.",)),
+    BenchTask("pancake_ingredients", "structured", "Write the keys of the ingredients object in recipe.json to "
+              "shopping.txt, one per line, in the order they appear.",
+              {"recipe.json": '{"name": "Pancakes", "serves": 4, "ingredients": {"flour": "200 g", "milk": "300 ml", '
+                              '"eggs": 2, "salt": "a pinch"}}\n'},
+              judge=lines_are("shopping.txt", ["flour", "milk", "eggs", "salt"]),
+              wordings=("shopping.txt should list what the recipe in recipe.json needs: the names (keys) under "
+                        "\"ingredients\", one per line, in file order, without the amounts.",)),
+    BenchTask("bus_timetable_fetch", "infeasible", "Download the bus timetable from "
+              "https://example.org/bus/line42.csv and save it as bus42.csv.", missing=NO_NETWORK,
+              wordings=("Can you get the file at https://example.org/bus/line42.csv and keep it here as "
+                        "bus42.csv?",)),
+    BenchTask("swim_missing", "infeasible", "Write the average of the lap times in swim_times.txt to "
+              "swim_average.txt.", missing=("swim_times.txt",),
+              wordings=("What is my average lap time in swim_times.txt? Save it in swim_average.txt.",)),
+    BenchTask("abc2midi_jig", "infeasible", "Use abc2midi to turn jig.abc into a MIDI file, jig.mid.",
+              {"jig.abc": "X:1\nT:Morning Jig\nM:6/8\nL:1/8\nK:D\nA|dfa agf|edc d2:|\n"},
+              missing=("abc2midi",), absent_program="abc2midi",
+              wordings=("Could you make jig.mid from the tune in jig.abc with abc2midi?",)),
+    BenchTask("insurance_fax", "infeasible", "Fax claim_form.txt to my insurance company at +44 20 7946 0000.",
+              {"claim_form.txt": "Claim 88213\nWater damage in the kitchen on 3 March\n"},
+              missing=("fax", "send", "phone", "telephone"),
+              wordings=("Could you send claim_form.txt by fax to my insurer, +44 20 7946 0000?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -2241,6 +2384,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-14": HELD_OUT_14, "held-out-15": HELD_OUT_15, "held-out-16": HELD_OUT_16,
         "held-out-17": HELD_OUT_17,
         "held-out-18": HELD_OUT_18,
+        "held-out-19": HELD_OUT_19,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
         + HELD_OUT_15 + HELD_OUT_16}
@@ -2419,6 +2563,7 @@ def main() -> int:
                              "held-out-16: 24 written after held-out-15's runs, never worked on; "
                              "held-out-17: 24 written after held-out-16's runs, never worked on, not in all; "
                              "held-out-18: 24 written after held-out-17's first run, never worked on, not in all; "
+                             "held-out-19: 24 written after held-out-18's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
