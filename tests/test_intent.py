@@ -67,6 +67,23 @@ ROLES = [
     ("Add up the numbers in budget.txt and write the total to total.txt.", set(),
      {"budget.txt": R, "total.txt": W}),
     ("Put the total in sum.txt.", set(), {"sum.txt": W}),
+    # a new file in a new folder, the inputs in another (held-out-18's chapters_joined read it at the top);
+    # the near misses: that folder only by "inside", and the new folder not named after the file
+    ("Join ch/a.txt and ch/b.txt, in that order, into a new file all.txt in a new folder named book.",
+     {"ch/a.txt", "ch/b.txt"}, {"ch/a.txt": R, "ch/b.txt": R, "book/all.txt": W}),
+    ("Put ch/a.txt and ch/b.txt together into all.txt inside, and make a folder named book.",
+     {"ch/a.txt", "ch/b.txt"}, {"ch/a.txt": R, "ch/b.txt": R, "all.txt": W}),
+    ("Count the lines of ch/a.txt into count.txt and make a new folder named book.", {"ch/a.txt"},
+     {"ch/a.txt": R, "count.txt": W}),
+    # a bare name that is in the folder the step names, and not at the top: that file, in its role
+    ("book/all.txt should be the files of the ch folder, a.txt to c.txt, one after the other.",
+     {"ch/a.txt", "ch/b.txt", "ch/c.txt"}, {"book/all.txt": W, "ch/a.txt": R, "ch/c.txt": R}),
+    ("In the ch folder, replace storm with gale in b.txt.", {"ch/b.txt"}, {"ch/b.txt": E}),
+    ("Delete b.txt from the ch folder.", {"ch/b.txt"}, {"ch/b.txt": X}),
+    # near misses: the name is at the top too; two folders hold it; no folder named holds it
+    ("In the ch folder, replace storm with gale in b.txt.", {"ch/b.txt", "b.txt"}, {"b.txt": E}),
+    ("Copy b.txt from the ch folder to the old folder.", {"ch/b.txt", "old/b.txt"}, {"b.txt": R}),
+    ("Write a new b.txt for the ch folder.", {"other/b.txt"}, {"b.txt": W}),
 ]
 
 

@@ -185,15 +185,17 @@ def make_folders(task: Task, folder: Any) -> list[str]:
     return made
 
 
-def drop_empty(folder: Any, made: list[str]) -> None:
-    """Remove the folders ``make_folders`` made that the attempt left empty."""
-    files = Workspace(folder)
+def drop_empty(folder: Any, made: list[str]) -> list[str]:
+    """Remove the folders ``make_folders`` made that the attempt left empty; returns them."""
+    files, dropped = Workspace(folder), []
     for name in reversed(made):
         try:
             if files.is_dir(name) and not files.entries(name):
                 files.remove(name)
+                dropped.append(name)
         except (OSError, ValueError):
             continue
+    return dropped
 
 
 def not_made(task: Task, step_i: int, intent: Any, change: dict[str, bytes | None]) -> list[str]:
