@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import anyio
+import pytest
 
 from smallclaw_core.runner import Runner
 from smallclaw_core.intent import quoted_values
@@ -44,6 +45,28 @@ def test_sentences_that_ask_for_nothing_join_a_step_and_existing_files_get_no_ch
     # the input exists, so it is not what the step must produce
     assert steps_of(sentence_plan("Use ffmpeg to convert song.wav to song.mp3.", tmp_path)) \
         == [("Use ffmpeg to convert song.wav to song.mp3.", "file_exists: song.mp3")]
+
+
+@pytest.mark.parametrize("goal, steps", [
+    # a sentence that changes no file is what the next one builds on (a noun "list" read as the verb, a
+    # question, a count): as a step of its own, it left the next with nothing, and 12 kept plans paused so
+    ("greenhouse.json is a JSON list of seed trays. Write how many trays it lists to tray_count.txt.", 1),
+    ("What do the numbers in nums.txt add up to? Write the total in total.txt.", 1),
+    ("Count the lines of nums.txt. Then write that number to count.txt.", 1),
+    ("calc.py crashes when run. Fix it so that running it prints 12.", 1),
+    # near misses: each sentence changes files; the one that changes none comes last; a folder is made
+    ("Write hi to a.txt. Then copy a.txt to b.txt.", 2),
+    ("Write hi to a.txt. Then count the lines of nums.txt.", 2),
+    ("Make a folder named logs. Then copy nums.txt into it.", 2),
+])
+def test_a_sentence_that_changes_no_file_joins_the_next(tmp_path, goal, steps):
+    (tmp_path / "greenhouse.json").write_text("[]")
+    (tmp_path / "nums.txt").write_text("1\n2\n")
+    (tmp_path / "calc.py").write_text("print(12\n")
+    plan = sentence_plan(goal, tmp_path)
+    assert len(plan) == steps, steps_of(plan)
+    words = " ".join(s.description for s in plan).lower().split()
+    assert words == [w for w in goal.lower().split() if w != "then"], steps_of(plan)
 
 
 def test_every_new_file_a_step_writes_is_checked():
