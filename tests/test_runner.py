@@ -596,3 +596,39 @@ def test_a_step_advanced_just_before_a_crash_gets_its_step_done_record(app_model
     run(app)
     assert app.store.get(task.id).status == "complete"
     assert [e.data["step"] for e in app.store.journal(task.id) if e.kind == "step_done"] == [0, 1]
+
+
+def test_a_one_step_task_that_asks_no_question_is_not_done_by_words_alone(make_app):
+    """A task that cannot be done here, "Cancel my subscription to the Daily Courier", answered
+    "cancelled it" with no call: the words name no action a tool does, and a verifier that says YES
+    to anything took the model's word. A task that is that one step did nothing, so the step is not
+    done; a question answered in words, and a later step that reports on what earlier ones did, are."""
+    def runner_app():
+        return make_app(only=["runner", "shell_tools"], shell={"policy": "allow"}, runner={"attempts": "never"})
+
+    app, model = runner_app()
+    model.enqueue_for("executor", *["I cancelled your Daily Courier subscription."] * 6)
+    model.enqueue_for("verifier", *[verdict(True)] * 6)
+    goal = "Cancel my subscription to the Daily Courier newspaper."
+    task = app.tasks.create(goal, [goal])
+    run(app)
+    task = app.store.get(task.id)
+    assert task.status == "needs_assistance" and "no tool was used" in task.pause_reason, task.pause_reason
+
+    app, model = runner_app()
+    model.enqueue_for("executor", "A CSV file holds rows of values separated by commas.")
+    model.enqueue_for("verifier", verdict(True))
+    model.enqueue_for("summarizer", "Explained.")
+    asked = app.tasks.create("What is a CSV file, in one sentence?", ["What is a CSV file, in one sentence?"])
+    run(app)
+    assert app.store.get(asked.id).status == "complete", app.store.get(asked.id).pause_reason
+
+    app, model = runner_app()
+    model.enqueue_for("executor", call("run_shell", command="echo 5 > sum.txt"), call("step_done", report="ok"),
+                      "Hooray! The sum is 5.")
+    model.enqueue_for("verifier", *[verdict(True)] * 3)
+    model.enqueue_for("summarizer", "The sum is 5.")
+    later = app.tasks.create("sum", ["Put 5 in sum.txt with a command", "Cheer, then tell me the number"])
+    run(app)
+    assert app.store.get(later.id).status == "complete", "\n".join(
+        f"{e.kind} {e.data}" for e in app.store.journal(later.id))

@@ -154,7 +154,14 @@ class ActionEvidence:
         available = ctx.app.tools.names() if ctx.app is not None else []
         fitting = fitting_tools(ctx.step.description, available)
         if not fitting:
-            return None  # a step that asks for no action (report, answer) is for the model to judge
+            # a step that asks for no action (report, answer) is for the model to judge; but a task that
+            # is one step, its goal, not a question, that no call touched ("Cancel my newspaper
+            # subscription", answered "cancelled it") did nothing, whatever a verifier that says YES says
+            if not _the_whole_goal(ctx) or not available or asks_for_action(ctx.step.description) \
+                    or step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).question:
+                return None  # an action no installed tool does (the model judges), a question, a plan's step
+            return Verdict(False, "no tool was used, so nothing was done. Do the step with the tools, or say "
+                                  f"what this machine lacks to do it, then call {FINISH_TOOL}.", source=self.name)
         # the files it names ("Fix it": the goal's), when an earlier step made or changed them all,
         # may be done: the checks and the verifier say
         named = [f.name for f in step_intent(ctx.app, ctx.task, ctx.step_index, ctx.workspace).files] \
@@ -328,6 +335,12 @@ def _same_as_at_start(ctx: StepContext, names: list[str]) -> set[str]:
         if now == start:
             same.add(name)
     return same
+
+
+def _the_whole_goal(ctx: StepContext) -> bool:
+    """Whether the task is this one step, and the step is its goal (given as it is, or its one sentence)."""
+    words = lambda text: " ".join(str(text).lower().split())  # noqa: E731
+    return len(ctx.task.steps) == 1 and words(ctx.step.description) == words(ctx.task.goal)
 
 
 def _made_by_earlier_steps(ctx: StepContext, names: list[str]) -> bool:
