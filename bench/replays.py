@@ -53,10 +53,11 @@ def select(args: argparse.Namespace) -> list[tuple[Any, int, str]]:
     tasks = SETS[args.set]
     if args.only:
         names = {n.strip() for n in args.only.split(",")}
-        unknown = names - {t.name for t in SETS["all"]}
+        every = {t.name: t for chosen_set in SETS.values() for t in chosen_set}  # sets outside all too
+        unknown = names - set(every)
         if unknown:
             raise SystemExit(f"replays: unknown task(s): {', '.join(sorted(unknown))}")
-        tasks = [t for t in SETS["all"] if t.name in names]
+        tasks = [t for name, t in every.items() if name in names]
     if args.kind:
         tasks = [t for t in tasks if t.kind in args.kind.split(",")]
     chosen = []

@@ -2387,7 +2387,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-19": HELD_OUT_19,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
-        + HELD_OUT_15 + HELD_OUT_16}
+        + HELD_OUT_15 + HELD_OUT_16 + HELD_OUT_17 + HELD_OUT_18}
 
 
 def names_missing(reason: str, missing: tuple[str, ...]) -> bool:
@@ -2561,8 +2561,8 @@ def main() -> int:
                              "held-out-14: 24 written after held-out-13's runs; "
                              "held-out-15: 24 written after held-out-14's first run, never worked on; "
                              "held-out-16: 24 written after held-out-15's runs, never worked on; "
-                             "held-out-17: 24 written after held-out-16's runs, never worked on, not in all; "
-                             "held-out-18: 24 written after held-out-17's first run, never worked on, not in all; "
+                             "held-out-17: 24 written after held-out-16's runs, never worked on; "
+                             "held-out-18: 24 written after held-out-17's first run, never worked on; "
                              "held-out-19: 24 written after held-out-18's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
