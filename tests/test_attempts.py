@@ -1224,6 +1224,18 @@ def test_a_line_glued_to_other_text_is_told_from_an_edited_one(lines, before, kn
     assert glued(lines, before, known) == expected
 
 
+def join_parts(app, step):
+    """A task of one step to join parts/a.txt ("one") and parts/b.txt ("two"), run; (the task as it ended,
+    its workspace)."""
+    task = app.tasks.create("g", [step])
+    ws = app.workspace_for(task.id)
+    (ws / "parts").mkdir()
+    (ws / "parts" / "a.txt").write_text("one\n")
+    (ws / "parts" / "b.txt").write_text("two\n")
+    run(app)
+    return app.store.get(task.id), ws
+
+
 def test_a_file_the_step_puts_in_a_new_folder_is_checked_there_while_the_inputs_sit_in_another(make_app):
     """held-out-18's chapters_joined: "into a new file full_draft.txt in a new folder named manuscript",
     with the inputs in chapters/, was read as full_draft.txt at the top; the check SmallClaw derived then
@@ -1235,14 +1247,8 @@ def test_a_file_the_step_puts_in_a_new_folder_is_checked_there_while_the_inputs_
                       call("run_shell", command="mkdir -p joined && cat parts/a.txt parts/b.txt > joined/both.txt"),
                       call("step_done", report="ok"))
     model.enqueue_for("summarizer", "ok")
-    task = app.tasks.create("g", ["Join parts/a.txt and parts/b.txt, in that order, into a new file both.txt "
-                                  "in a new folder named joined."])
-    ws = app.workspace_for(task.id)
-    (ws / "parts").mkdir()
-    (ws / "parts" / "a.txt").write_text("one\n")
-    (ws / "parts" / "b.txt").write_text("two\n")
-    run(app)
-    task = app.store.get(task.id)
+    task, ws = join_parts(app, "Join parts/a.txt and parts/b.txt, in that order, into a new file both.txt in a "
+                                "new folder named joined.")
     assert task.status == "complete", task.pause_reason
     assert "joined/both.txt" in task.steps[0].check, task.steps[0].check
     assert (ws / "joined" / "both.txt").read_text() == "one\ntwo\n" and not (ws / "both.txt").exists()
@@ -1260,14 +1266,8 @@ def test_an_attempt_that_left_a_folder_the_step_names_empty_does_not_decide_by_a
                       call("step_done", report="ok"),
                       call("run_shell", command="cat parts/b.txt parts/a.txt > both.txt"),
                       call("step_done", report="ok"))
-    task = app.tasks.create("g", ["Join parts/a.txt and parts/b.txt, in that order, into a new file both.txt. "
-                                  "It belongs in a new folder named joined."])
-    ws = app.workspace_for(task.id)
-    (ws / "parts").mkdir()
-    (ws / "parts" / "a.txt").write_text("one\n")
-    (ws / "parts" / "b.txt").write_text("two\n")
-    run(app)
-    task = app.store.get(task.id)
+    task, ws = join_parts(app, "Join parts/a.txt and parts/b.txt, in that order, into a new file both.txt. It "
+                                "belongs in a new folder named joined.")
     assert "file_equals_output: both.txt" in task.steps[0].check, task.steps[0].check  # the words misread
     verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
     assert verdicts[0]["passed"] and verdicts[1]["source"] == "attempt", verdicts
