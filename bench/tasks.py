@@ -2256,6 +2256,154 @@ HELD_OUT_19: list[BenchTask] = [
               wordings=("Could you send claim_form.txt by fax to my insurer, +44 20 7946 0000?",)),
 ]
 
+#: Written after held-out-19's runs and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_20: list[BenchTask] = [
+    BenchTask("scarf_rows", "script", "Write scarf.py, a Python script that prints how many rows I have to knit for "
+              "a scarf 150 cm long when every 10 rows add 4 cm. Only the number.",
+              judge=script_prints_number("scarf.py", 375),
+              wordings=("How many rows does a 150 cm scarf take if 10 rows knit up to 4 cm? scarf.py should print "
+                        "just that number.",)),
+    BenchTask("parking_fee", "script", "Write parking.py that prints the fee for parking 5 hours at 1.50 an hour, "
+              "as Fee: followed by the amount with two decimals.",
+              judge=script_prints("parking.py", "Fee: 7.50"),
+              wordings=("parking.py should print what 5 hours of parking cost at 1.50 per hour, in the form "
+                        "\"Fee: 0.00\" (two decimals) and nothing else.",)),
+    BenchTask("lockers_json", "convert", "lockers.csv lists who has which gym locker. Make lockers.json from it: one "
+              "JSON object with each name as a key and the locker number as a number.",
+              {"lockers.csv": "name,locker\nMira,12\nTomas,15\nYuki,21\n"},
+              judge=json_file("lockers.json", {"Mira": 12, "Tomas": 15, "Yuki": 21}),
+              wordings=("Can you turn lockers.csv into lockers.json, a single JSON object that maps each person's "
+                        "name to their locker number (a number, not a string)?",)),
+    BenchTask("moving_boxes_csv", "convert", "Convert boxes.json to boxes.csv with the header box,room,contents and "
+              "one line per box, in the same order.",
+              {"boxes.json": '[{"box": 1, "room": "kitchen", "contents": "plates"}, '
+                             '{"box": 2, "room": "bedroom", "contents": "bedding"}, '
+                             '{"box": 3, "room": "study", "contents": "books"}]\n'},
+              judge=lines_are("boxes.csv", ["box,room,contents", "1,kitchen,plates", "2,bedroom,bedding",
+                                            "3,study,books"]),
+              wordings=("boxes.json is a list of my moving boxes. I'd like the same as a CSV file, boxes.csv: the "
+                        "header box,room,contents, then one row per box in the order of the list.",)),
+    BenchTask("seating_insert", "edit-in-place", "Insert the line Table 3: Femi, Greta into seating.txt, between "
+              "the Table 2 line and the Table 4 line.",
+              {"seating.txt": "Table 1: Ana, Ben\nTable 2: Carla, Dmitri\nTable 4: Hugo, Iris\n"},
+              judge=file_is("seating.txt", "Table 1: Ana, Ben\nTable 2: Carla, Dmitri\nTable 3: Femi, Greta\n"
+                                           "Table 4: Hugo, Iris"),
+              wordings=("seating.txt has no table 3 yet. Could you add \"Table 3: Femi, Greta\" right after the "
+                        "Table 2 line and leave the other lines as they are?",)),
+    BenchTask("dog_walker_swap", "edit-in-place", "In walks.txt, replace the line 'Wednesday: Leo' with "
+              "'Wednesday: Maya'.", {"walks.txt": "Monday: Leo\nWednesday: Leo\nFriday: Sam\n"},
+              judge=file_is("walks.txt", "Monday: Leo\nWednesday: Maya\nFriday: Sam"),
+              wordings=("Maya walks the dog on Wednesdays now instead of Leo: walks.txt should say Wednesday: Maya "
+                        "on that line, with the Monday and Friday lines unchanged.",)),
+    BenchTask("sold_lamp", "edit-in-place", "Delete the Desk lamp line from forsale.txt and keep the other lines "
+              "in their order.", {"forsale.txt": "Bookcase - 40\nDesk lamp - 15\nRug - 25\nMirror - 30\n"},
+              judge=file_is("forsale.txt", "Bookcase - 40\nRug - 25\nMirror - 30"),
+              wordings=("I sold the desk lamp. Can you take its line out of forsale.txt so only the bookcase, the "
+                        "rug and the mirror are left?",)),
+    BenchTask("trip_journal", "folder", "Join journal/day1.txt, journal/day2.txt and journal/day3.txt, in that "
+              "order, into trip.txt in a new folder named book.",
+              {"journal/day1.txt": "Arrived in Bergen, rain all afternoon\n",
+               "journal/day2.txt": "Funicular up Mount Floyen\n",
+               "journal/day3.txt": "Train to Voss, snow on the hills\n"},
+              judge=lines_are("book/trip.txt", ["Arrived in Bergen, rain all afternoon", "Funicular up Mount Floyen",
+                                                "Train to Voss, snow on the hills"]),
+              wordings=("book/trip.txt should hold my whole trip diary: the three files in the journal folder, "
+                        "day1.txt then day2.txt then day3.txt. The book folder doesn't exist yet.",)),
+    BenchTask("paid_invoice", "folder", "Move invoice_77.txt into a new folder called paid.",
+              {"invoice_77.txt": "Invoice 77\nInternet, March\nAmount: 34.99\n"},
+              judge=all_of(file_is("paid/invoice_77.txt", "Invoice 77\nInternet, March\nAmount: 34.99"),
+                           gone("invoice_77.txt")),
+              wordings=("I've paid invoice_77.txt. Could you file it away in a new folder named paid? It should be "
+                        "moved there, not copied.",)),
+    BenchTask("apple_crates_fix", "fix", "crates.py prints Crates: 4.0 but it should print Crates: 4. Fix it.",
+              {"crates.py": 'apples = 48\nper_crate = 12\nprint("Crates:", apples / per_crate)\n'},
+              judge=script_prints("crates.py", "Crates: 4"),
+              wordings=("How can crates.py print \"Crates: 4\" instead of \"Crates: 4.0\"? Please fix the "
+                        "script.",)),
+    BenchTask("knots_colon_fix", "fix", "knots.py fails with a SyntaxError. Fix it so it prints each knot's name in "
+              "title case, one per line.",
+              {"knots.py": 'knots = ["bowline", "reef", "clove hitch"]\nfor knot in knots\n    print(knot.title())\n'},
+              judge=script_prints("knots.py", "Bowline\nReef\nClove Hitch"),
+              wordings=("Can you get knots.py working again? It should print Bowline, Reef and Clove Hitch, each on "
+                        "its own line.",)),
+    BenchTask("sample_b_lines", "select", "Write the lines of samples.txt that start with B- to batch_b.txt, in "
+              "their original order.",
+              {"samples.txt": "A-101 clear\nB-204 cloudy\nB-117 clear\nC-330 cloudy\nA-209 cloudy\nB-401 clear\n"},
+              judge=lines_are("batch_b.txt", ["B-204 cloudy", "B-117 clear", "B-401 clear"]),
+              wordings=("Which samples in samples.txt are from batch B, the lines beginning with \"B-\"? Put those "
+                        "lines, unchanged, in batch_b.txt.",)),
+    BenchTask("overhang_routes", "select", "Copy every line of routes.txt that contains the word overhang to "
+              "overhangs.txt.",
+              {"routes.txt": "Red Fox 6a slab\nBlue Moon 6b overhang\nSunday Stroll 5c slab\n"
+                             "Big Roof 7a overhang, polished\nCorner Crack 6a+ crack\n"},
+              judge=lines_are("overhangs.txt", ["Blue Moon 6b overhang", "Big Roof 7a overhang, polished"]),
+              wordings=("overhangs.txt: the climbing routes in routes.txt that are overhangs, each line exactly as "
+                        "it is in routes.txt and in the same order.",)),
+    BenchTask("trails_not_closed", "select", "Save the lines of trails.txt that do not contain closed to "
+              "walkable.txt.",
+              {"trails.txt": "Ridge Path: muddy\nLake Loop: closed\nPine Walk: dry\nQuarry Trail: closed for repairs\n"
+                             "Meadow Way: dry\n"},
+              judge=lines_are("walkable.txt", ["Ridge Path: muddy", "Pine Walk: dry", "Meadow Way: dry"]),
+              wordings=("Which trails can I walk today? walkable.txt should have every line of trails.txt that "
+                        "doesn't say closed, in the same order.",)),
+    BenchTask("games_lent_out", "select", "Write the board games in games.txt that are lent out to lent.txt, each "
+              "line as it is.",
+              {"games.txt": "Catan - lent to Priya\nCarcassonne - on the shelf\nTicket to Ride - lent to Omar\n"
+                            "Azul - on the shelf\nPandemic - lent to Priya\n"},
+              judge=lines_are("lent.txt", ["Catan - lent to Priya", "Ticket to Ride - lent to Omar",
+                                           "Pandemic - lent to Priya"]),
+              wordings=("games.txt lists my board games and where they are. Which ones have I lent to friends? "
+                        "Put their lines in lent.txt, unchanged and in order.",)),
+    BenchTask("km_split_median", "arithmetic", "splits.txt has my kilometre split times in seconds from this "
+              "morning's run, one per line. Write their median to median_split.txt.",
+              {"splits.txt": "312\n298\n305\n321\n301\n309\n"}, judge=number_in("median_split.txt", 307),
+              wordings=("What was my median kilometre split? median_split.txt should hold just the median of the "
+                        "seconds listed in splits.txt.",)),
+    BenchTask("bake_sale_total", "arithmetic", "Work out what the bake sale took from bakesale.csv, the number sold "
+              "times the price for each item, added up, and write the total to takings.txt.",
+              {"bakesale.csv": "item,sold,price\nbrownie,12,1.50\nflapjack,8,1.25\nmuffin,10,2.00\n"},
+              judge=number_in("takings.txt", 48),
+              wordings=("takings.txt should contain the bake sale's total takings: for each row of bakesale.csv "
+                        "the number sold times the price, all added together. Just the number.",)),
+    BenchTask("gas_meter_use", "arithmetic", "gas.txt has my gas meter readings, a date and a reading per line. "
+              "Write how many units I used between the first and the last reading to gas_used.txt.",
+              {"gas.txt": "2026-01-01 10412\n2026-02-01 10687\n2026-03-01 10931\n2026-04-01 11140\n"},
+              judge=number_in("gas_used.txt", 728),
+              wordings=("How much gas did I use from 1 January to 1 April? Put the last reading in gas.txt minus "
+                        "the first into gas_used.txt, only the number.",)),
+    BenchTask("enabled_features", "structured", "Write the keys of features.json that are set to true to "
+              "enabled.txt, one per line, in the order they appear.",
+              {"features.json": '{"dark_mode": true, "autosave": false, "spellcheck": true, "sync": false, '
+                                '"backups": true}\n'},
+              judge=lines_are("enabled.txt", ["dark_mode", "spellcheck", "backups"]),
+              wordings=("Which features are switched on in features.json? I'd like their names (the keys whose "
+                        "value is true) in enabled.txt, one per line, in file order.",)),
+    BenchTask("goals_scored", "count", "Count the lines of match.txt that contain the word goal and write the "
+              "number to goals.txt.",
+              {"match.txt": "12' goal Rivera\n30' yellow card Okafor\n44' goal Lindqvist\n"
+                            "67' substitution Baptiste for Rivera\n81' goal Rivera\n90' yellow card Lindqvist\n"},
+              judge=number_in("goals.txt", 3),
+              wordings=("How many goals were scored on Saturday? match.txt has one event of the match per line; "
+                        "write the number of goals to goals.txt.",)),
+    BenchTask("snow_report_fetch", "infeasible", "Download today's snow report from "
+              "https://example.org/snow/alpbach.json and save it as snow.json.", missing=NO_NETWORK,
+              wordings=("Can you fetch https://example.org/snow/alpbach.json for me and keep it here as "
+                        "snow.json?",)),
+    BenchTask("craft_fair_missing", "infeasible", "Add up the prices in craft_fair.csv and write the total to "
+              "fair_total.txt.", missing=("craft_fair.csv",),
+              wordings=("What do the prices in craft_fair.csv come to? Save the total in fair_total.txt.",)),
+    BenchTask("ebook_convert_novel", "infeasible", "Use ebook-convert to turn novel.txt into an EPUB, novel.epub.",
+              {"novel.txt": "Chapter 1\n\nThe lighthouse keeper woke before dawn.\n"},
+              missing=("ebook-convert", "calibre"), absent_program="ebook-convert",
+              wordings=("Could you make novel.epub out of novel.txt with ebook-convert?",)),
+    BenchTask("nephew_card_post", "infeasible", "Post birthday_card.txt to my nephew at 12 Harbour Street, Whitby.",
+              {"birthday_card.txt": "Happy 10th birthday, Theo!\nLove, Aunt Rosa\n"},
+              missing=("post", "mail", "physical", "print", "deliver"),
+              wordings=("Could you send birthday_card.txt through the post to my nephew at 12 Harbour Street, "
+                        "Whitby?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -2385,6 +2533,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-17": HELD_OUT_17,
         "held-out-18": HELD_OUT_18,
         "held-out-19": HELD_OUT_19,
+        "held-out-20": HELD_OUT_20,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
         + HELD_OUT_15 + HELD_OUT_16 + HELD_OUT_17 + HELD_OUT_18}
@@ -2564,6 +2713,7 @@ def main() -> int:
                              "held-out-17: 24 written after held-out-16's runs, never worked on; "
                              "held-out-18: 24 written after held-out-17's first run, never worked on; "
                              "held-out-19: 24 written after held-out-18's runs, never worked on, not in all; "
+                             "held-out-20: 24 written after held-out-19's runs, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
