@@ -95,6 +95,11 @@ class Intent:
         return self.named(Role.READ)
 
     @property
+    def changed(self) -> list[str]:
+        """The files it makes, changes, removes, moves or renames (all but what it only reads)."""
+        return self.named(Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO)
+
+    @property
     def outputs(self) -> list[str]:
         """New files it writes (the target of a rename included)."""
         return self.named(Role.WRITE, Role.MOVE_TO)
@@ -306,9 +311,8 @@ def read_intent(text: str, exists: Callable[[str], bool] | None = None) -> Inten
         spans[name] = (match.start(1), match.start(1) + len(name))
         role, certain = _role(clean, *spans[name], exists(name))
         refs.append(FileRef(name, role, exists(name), certain))
-    refs = _found_in_folders(clean, refs, _folders(clean, [r.name for r in refs]), exists, spans)
-    refs = _settle(clean, refs, spans)
-    folders = _folders(clean, [r.name for r in refs])
+    folders = _folders(clean, [r.name for r in refs])  # the names found inside them below add none
+    refs = _settle(clean, _found_in_folders(clean, refs, folders, exists, spans), spans)
     refs = _resolve_into_folders(clean, refs, folders, exists, spans,
                                  named=_folders(clean, [r.name for r in refs if not r.exists]))
     values = [Value(v, True) for v in quoted_values(text)]

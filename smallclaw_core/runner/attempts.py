@@ -35,7 +35,6 @@ import attrs
 from smallclaw_core.changes import Change
 from smallclaw_core.chat import cut_middle, run_round, wants_json_protocol
 from smallclaw_core.checks import parse_checks
-from smallclaw_core.intent import Role
 from smallclaw_core.snapshots import Snapshot, copy_workspace
 from smallclaw_core.models import Message, ModelOptions
 from smallclaw_core.tasks import JournalEntry, Task
@@ -257,8 +256,7 @@ async def _why_it_does_not_vote(app: Any, task: Task, step_i: int, folder: Path,
         named = [f.name for f in intent.files]
         return foretold_nothing(*attempt.predicted, files_in(folder, [*named, attempt.predicted[0]]), named) \
             if attempt.predicted[1].strip() else "it said the script prints nothing"
-    makes = any(f.role in (Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO) for f in intent.files)
-    if makes and not attempt.change:
+    if intent.changed and not attempt.change:
         failure = last_failure(attempt.evidence)  # the next attempt is told what went wrong, not only that
         return "it changed no file, and the step makes or changes one" + (f" (a call failed: {failure})"
                                                                            if failure else "")

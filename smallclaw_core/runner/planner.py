@@ -165,12 +165,9 @@ def _capital(text: str) -> str:
     return text if "." in first.rstrip(".") or not first[:1].islower() else text[0].upper() + text[1:]
 
 
-_CHANGING = (Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO)
-
-
 def _changes(intent: Intent) -> bool:
     """Whether words ask for a file or folder to be made, changed, moved or removed."""
-    return bool(intent.folders) or any(f.role in _CHANGING for f in intent.files)
+    return bool(intent.folders or intent.changed)
 
 
 def sentence_plan(goal: str, workspace: Path | None = None) -> list[PlannedStep]:
