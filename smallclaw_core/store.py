@@ -38,7 +38,7 @@ from .documents import copy_document, entry_from_line, entry_to_line, task_from_
 from .errors import DocumentError, TaskNotFound
 from .paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write, fsync_dir, private_dir
 from .storage import StoreProblem, check_lease
-from .tasks import JournalEntry, Lease, Task, now
+from .tasks import JournalEntry, Lease, Task, stamp
 
 TASK_FILE = "task.json"
 JOURNAL_FILE = "journal.jsonl"
@@ -278,7 +278,7 @@ class TaskStore:
     def save(self, task: Task) -> Task:
         """Write a whole task; prefer ``update`` for read-modify-write."""
         with self.lock(task.id):
-            task.updated_at = now()
+            stamp(task)
             path = self.task_dir(task.id) / TASK_FILE
             data = task_to_json(task)
             atomic_write(path, data, durable=self.durable)

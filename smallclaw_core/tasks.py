@@ -63,6 +63,12 @@ def now() -> float:
     return round(time.time(), 3)
 
 
+def stamp(task: "Task") -> None:
+    """Set ``updated_at`` for a write: now, and always later than the task's last write (even when the
+    clock is not), so of two views of a task the one with the larger ``updated_at`` is the newer."""
+    task.updated_at = max(now(), round(task.updated_at + 0.001, 3))
+
+
 @attrs.define
 class Step:
     description: str

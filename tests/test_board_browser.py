@@ -364,7 +364,18 @@ def test_attempts_that_did_not_agree_are_shown_and_one_is_used(candidates_server
             page.screenshot(path=str(ARTIFACTS / "board-candidates-390.png"))
             page.set_viewport_size({"width": 1366, "height": 900})
 
-            # "Use this one" on attempt 2: its text is in the workspace, and the task goes on, live
+            # "Use this one" on attempt 2: its text is in the workspace, and the task goes on, live. The
+            # pick's answer (the task queued) is held back until the task is complete: read after the stream
+            # told of the later change, it must not put the card back in "queued"
+            def late_answer(route):
+                answer = route.fetch()
+                deadline = time.monotonic() + 60
+                while httpx.get(f"{base}/api/tasks/{task_id}", headers=auth).json()["task"]["status"] != "complete":
+                    assert time.monotonic() < deadline, log.seek(0) or log.read()
+                    time.sleep(0.1)
+                route.fulfill(response=answer)
+
+            page.route(f"**/api/tasks/{task_id}/pick", late_answer)
             second.get_by_role("button", name="Use this one").click()
             expect(panel.locator("[data-pick-note]")).to_have_text(
                 "Used attempt 2's result for step 2; it goes on with step 3.", timeout=15_000)

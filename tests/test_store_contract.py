@@ -432,6 +432,20 @@ def test_the_change_stamp_moves_on_every_write(open_app):
     assert len({before, created, updated, theirs.changes_stamp()}) == 4
 
 
+def test_a_task_s_updated_at_grows_with_every_write_even_when_the_clock_stands_still(open_app, monkeypatch):
+    # the board keeps, of two views of a task, the one written later: it compares updated_at
+    import smallclaw_core.tasks
+
+    mine, theirs = open_app().store, open_app().store
+    make(mine)
+    monkeypatch.setattr(smallclaw_core.tasks, "now", lambda: 1000.0)
+    seen = [theirs.get("t1").updated_at]
+    for rounds in range(1, 4):
+        mine.update("t1", lambda t: setattr(t, "rounds", rounds))
+        seen.append(theirs.get("t1").updated_at)
+    assert seen == sorted(set(seen)) and len(seen) == 4, seen
+
+
 def test_the_feed_reports_another_process_s_changes(open_app):
     mine, theirs = open_app().store, open_app().store
 

@@ -18,7 +18,6 @@ import difflib
 import json
 import os
 import threading
-import time
 from typing import Any, Callable, Iterable
 
 import psycopg
@@ -27,6 +26,7 @@ from smallclaw_core import (
     Claim, DocumentError, JournalEntry, Lease, LeaseLost, StoreProblem, Task, TaskNotFound, copy_document,
     task_from_dict, task_to_json, unstructure,
 )
+from smallclaw_core.tasks import stamp
 
 from . import schema
 from .database import Database, StoreUnavailable
@@ -226,7 +226,7 @@ class PostgresTaskStore:
             self._keep(task.id, version, copy_document(task))
 
     def _write(self, conn: psycopg.Connection, task: Task, written: list[tuple[int, Task]]) -> Task:
-        task.updated_at = round(time.time(), 3)
+        stamp(task)
         row = conn.execute(
             f"UPDATE smallclaw.tasks SET ({COLUMNS}, version) = ({', '.join(['%s'] * 10)}, version + 1) "
             "WHERE id = %s RETURNING version", (*self._values(task), task.id)).fetchone()

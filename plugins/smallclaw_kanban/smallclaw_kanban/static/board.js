@@ -161,9 +161,24 @@ function scheduleBoard() {
   requestAnimationFrame(() => { boardQueued = false; renderBoard(); });
 }
 
+// A card can arrive late: a request's answer after the event stream already told of a later change
+// (a picked attempt's task can finish before the pick's answer is read). The newer write wins: the
+// store makes a task's updated_at grow with every write.
+function newer(old, card) {
+  return !old || !(old.updated_at > card.updated_at);
+}
+
+function keepCard(card) {
+  const old = state.tasks.get(card.id);
+  if (!newer(old, card)) return false;
+  state.tasks.set(card.id, card);
+  return true;
+}
+
 async function loadTasks() {
   const data = await api("GET", "/api/tasks?limit=1000");
-  state.tasks = new Map(data.tasks.map((t) => [t.id, t]));
+  const held = state.tasks;
+  state.tasks = new Map(data.tasks.map((t) => [t.id, newer(held.get(t.id), t) ? t : held.get(t.id)]));
   renderBoard();
 }
 
@@ -230,8 +245,8 @@ async function refreshDetail() {
     state.candidates = offered.candidates.length ? offered : null;
     state.candidatesFor = key;
   }
+  if (!keepCard(data.card)) { scheduleDetail(); return; }  // an event told of a later change: ask again
   state.detail = data.task;
-  state.tasks.set(id, data.card);
   for (const entry of data.journal) state.journal.set(entry.seq, entry);
   renderDetail();
 }
@@ -391,7 +406,7 @@ async function pick(t, c) {
   const step = t.current_step + 1;
   try {
     const data = await api("POST", `/api/tasks/${encodeURIComponent(t.id)}/pick`, { attempt: c.attempt });
-    state.tasks.set(t.id, data.card);
+    keepCard(data.card);
     const next = step < t.steps.length ? `it goes on with step ${step + 1}` : "it finishes";
     state.pickNote = { text: `Used attempt ${c.attempt}'s result for step ${step}; ${next}.` };
   } catch (err) {
@@ -652,6 +667,7 @@ function connect() {
   on("task", (ev) => {
     const card = ev.data.task;
     const old = state.tasks.get(card.id) || {};
+    if (!newer(old, card)) return;
     state.tasks.set(card.id, { awaiting_approval: old.awaiting_approval ?? null, ...card });
     scheduleBoard();
     if (card.id === state.selected) scheduleDetail();
@@ -710,7 +726,7 @@ function setupForms() {
     if (parsed.some((p) => p.check)) body.checks = parsed.map((p) => p.check);
     try {
       const data = await api("POST", "/api/tasks", body);
-      state.tasks.set(data.card.id, data.card);
+      keepCard(data.card);
       renderBoard();
       form.reset();
       show(false);
