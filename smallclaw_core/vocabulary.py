@@ -60,11 +60,18 @@ OPERATIONS: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.I) for na
     "multiply": r"\bmultipl(?:y|ied|ication)\b|\bproduct\b|\btimes\b",
     "difference": r"\bdifference\b|\bminus\b|\bsubtract\b",
 }.items()}
-_SELECTION = re.compile(r"\blines?\b(?:\s+\S+){0,6}?\s+(?:that|which|where|whose)\b"
-                        r"|\blines?\b(?:\s+\S+){0,6}?\s+(?:contain|contains|containing|start|starts|starting|begin|"
-                        r"begins|beginning|matching|match|mention|mentions|mentioning|with\s+the\s+(?:word|text)|"
-                        r"(?:end|ends|ending)\s+with)\b"
-                        r"|\b(?:the\s+)?(?:ERROR|DEBUG|INFO|WARN(?:ING)?)\s+lines?\b", re.I)
+#: lines picked from a file ("the lines of app.log that contain ERROR")
+LINE_SELECTION = re.compile(r"\blines?\b(?:\s+\S+){0,6}?\s+(?:that|which|where|whose)\b"
+                            r"|\blines?\b(?:\s+\S+){0,6}?\s+(?:contain|contains|containing|start|starts|starting|"
+                            r"begin|begins|beginning|matching|match|mention|mentions|mentioning|with\s+the\s+(?:word|text)|"
+                            r"(?:end|ends|ending)\s+with)\b"
+                            r"|\b(?:the\s+)?(?:ERROR|DEBUG|INFO|WARN(?:ING)?)\s+lines?\b", re.I)
+#: some of a file's items, not the whole file: picked lines, or "the dishes in menu.txt that are marked vegan"
+#: (held-out-19's vegan_dishes, read as a copy of menu.txt). It only keeps rules away: a check derived for a
+#: whole file is not derived, and the step is judged by the agreement of its attempts
+_SELECTION = re.compile(LINE_SELECTION.pattern
+                        + r"|\b[a-z]+s\s+(?:in|of|from)\s+[\w./-]+\s+(?:that|which|whose|where)\b"
+                        r"|\b[a-z]+s\s+(?:(?:that|which)\s+(?:are|were)\s+)?(?:marked|tagged|labell?ed|flagged)\b", re.I)
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME = re.compile(r"(?<![\w/.@-])((?:[\w-]+/)*[\w-]+\.[A-Za-z0-9]{1,6})(?![\w/-])")

@@ -32,6 +32,7 @@ from typing import Any
 
 from smallclaw_core.intent import Role
 from smallclaw_core.verification import StepContext, Verdict
+from smallclaw_core.vocabulary import LINE_SELECTION
 from smallclaw_core.workspace import Workspace
 
 from .conversation import FINISH_TOOL
@@ -167,7 +168,7 @@ class CopyOfInput:
         # a copy named is a copy; "the same text as a.txt" may be one too, unless the step also names
         # something done to the data ("the same rows, with commas instead of tabs" is not a copy)
         if "copy" in intent.operations or (re.search(r"\b(?:backup|back\s+up|duplicate|same)\b", intent.text, re.I)
-                                           and not intent.operations and not intent.selection):
+                                           and not intent.operations and not LINE_SELECTION.search(intent.text)):
             return None
         inputs = [f.name for f in intent.files if f.role is Role.READ and f.exists]
         outputs = [f.name for f in intent.files if f.role is Role.WRITE and not f.exists]

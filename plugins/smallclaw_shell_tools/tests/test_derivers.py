@@ -149,6 +149,12 @@ NEAR_MISSES = [
       "d=tomllib.load(open(p,'\"'\"'rb'\"'\"')) if p.endswith('\"'\"'.toml'\"'\"') else json.load(open(p)); "
       "v=d[sys.argv[2]]; print(v if isinstance(v,str) else json.dumps(v))' config.json port"]),
     ("Copy names.txt into copy.txt.", ["file_equals_output: copy.txt :: cat names.txt"]),
+    # some of a file's items copied are not the file (held-out-19's vegan_dishes: "cat menu.txt" was derived,
+    # and the attempts were told to make the whole menu); a file named with a clause after it still is
+    ("Copy the dishes in names.txt that are marked vegan to vegan.txt, one per line.", []),
+    ("Copy the names from names.txt which start with a vowel to v.txt.", []),
+    ("Copy the names marked done to done.txt from names.txt.", []),
+    ("Copy names.txt, which holds the team, into team.txt.", ["file_equals_output: team.txt :: cat names.txt"]),
     # "with" that does not select: the word is in no line of the input, so nothing would be kept
     ("Write each line of names.txt with every word capitalised to nice.txt.", []),
     ("Copy the lines of app.log with the word WARNING into w.txt.", []),
