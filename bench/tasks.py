@@ -2404,6 +2404,162 @@ HELD_OUT_20: list[BenchTask] = [
                         "Whitby?",)),
 ]
 
+#: Written after held-out-20's first run and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_21: list[BenchTask] = [
+    BenchTask("paint_tins", "script", "Write paint.py, a Python script that prints how many 3-litre tins of paint I "
+              "need to give 60 square metres of wall two coats, when one litre covers 10 square metres. Print only "
+              "the number.",
+              judge=script_prints_number("paint.py", 4),
+              wordings=("I'm painting 60 m2 of wall, two coats, and a litre of paint covers 10 m2. How many 3 litre "
+                        "tins is that? Have paint.py print the answer and nothing else.",)),
+    BenchTask("pocket_money", "script", "Write pocket.py that prints how much pocket money I hand out in a year at "
+              "2.75 a week for 52 weeks, in the form Total: 12.34.",
+              judge=script_prints("pocket.py", "Total: 143.00"),
+              wordings=("pocket.py: a Python script that works out a year of pocket money, 52 weeks at 2.75 each, "
+                        "and prints it as \"Total: \" followed by the amount with two decimals.",)),
+    BenchTask("cellar_json", "convert", "Make cellar.json from cellar.csv: a JSON list with one object per wine, in "
+              "the same order, with the column names as keys and the year and bottles as numbers.",
+              {"cellar.csv": "wine,year,bottles\nRioja,2018,6\nChablis,2021,3\nBarolo,2016,2\n"},
+              judge=json_file("cellar.json", [{"wine": "Rioja", "year": 2018, "bottles": 6},
+                                              {"wine": "Chablis", "year": 2021, "bottles": 3},
+                                              {"wine": "Barolo", "year": 2016, "bottles": 2}]),
+              wordings=("I keep my wine list in cellar.csv but need it as JSON. Could you write cellar.json, an "
+                        "array of objects keyed wine, year and bottles (the last two as numbers), row by row?",)),
+    BenchTask("medicines_csv", "convert", "Save medicines.json as medicines.csv with the header "
+              "name,dose_mg,times_per_day and one line per medicine, in the same order.",
+              {"medicines.json": '[{"name": "ibuprofen", "dose_mg": 200, "times_per_day": 3}, '
+                                 '{"name": "paracetamol", "dose_mg": 500, "times_per_day": 4}, '
+                                 '{"name": "cetirizine", "dose_mg": 10, "times_per_day": 1}]\n'},
+              judge=lines_are("medicines.csv", ["name,dose_mg,times_per_day", "ibuprofen,200,3", "paracetamol,500,4",
+                                                "cetirizine,10,1"]),
+              wordings=("medicines.csv should be the same list as medicines.json in CSV form: first the line "
+                        "name,dose_mg,times_per_day, then a row for each medicine in the order of the JSON list.",)),
+    BenchTask("less_sugar", "edit-in-place", "In banana_bread.txt, change the line 200 g sugar to 150 g sugar.",
+              {"banana_bread.txt": "Banana bread\n3 ripe bananas\n200 g sugar\n250 g flour\n2 eggs\n"},
+              judge=file_is("banana_bread.txt", "Banana bread\n3 ripe bananas\n150 g sugar\n250 g flour\n2 eggs"),
+              wordings=("The banana bread came out too sweet. Could you make banana_bread.txt say 150 g sugar "
+                        "instead of 200 g sugar, with every other line left alone?",)),
+    BenchTask("waitlist_top", "edit-in-place", "Put the name Zara Okoye at the top of waitlist.txt, above the "
+              "names already there.", {"waitlist.txt": "Luca Berg\nNina Shah\nOmar Reyes\n"},
+              judge=file_is("waitlist.txt", "Zara Okoye\nLuca Berg\nNina Shah\nOmar Reyes"),
+              wordings=("Zara Okoye goes first on the allotment waiting list: waitlist.txt should start with her "
+                        "name, followed by the three names it has now in the same order.",)),
+    BenchTask("pottery_dropped", "edit-in-place", "Remove the Tuesday line from classes.txt and keep the rest as "
+              "it is.", {"classes.txt": "Monday: yoga\nTuesday: pottery\nThursday: Spanish\nSaturday: swimming\n"},
+              judge=file_is("classes.txt", "Monday: yoga\nThursday: Spanish\nSaturday: swimming"),
+              wordings=("I've given up pottery. Can you delete that line from classes.txt? The yoga, Spanish and "
+                        "swimming lines stay.",)),
+    BenchTask("warranty_file", "folder", "Move warranty_fridge.txt into a new folder named warranties.",
+              {"warranty_fridge.txt": "Fridge-freezer FF-240\nBought 2025-09-12\nWarranty: 5 years\n"},
+              judge=all_of(file_is("warranties/warranty_fridge.txt",
+                                   "Fridge-freezer FF-240\nBought 2025-09-12\nWarranty: 5 years"),
+                           gone("warranty_fridge.txt")),
+              wordings=("warranty_fridge.txt belongs in a folder of its own called warranties, which doesn't exist "
+                        "yet. Please move it there rather than copy it.",)),
+    BenchTask("sitter_notes", "folder", "Make a folder called sitter and copy plants.txt and feeding.txt into it, "
+              "leaving the originals where they are.",
+              {"plants.txt": "Water the fern on Tuesday and Friday\nThe cactus needs nothing\n",
+               "feeding.txt": "Cat: half a pouch morning and evening\nFish: a pinch of flakes once a day\n"},
+              judge=all_of(file_is("sitter/plants.txt", "Water the fern on Tuesday and Friday\nThe cactus needs "
+                                   "nothing"),
+                           file_is("sitter/feeding.txt", "Cat: half a pouch morning and evening\nFish: a pinch of "
+                                   "flakes once a day"),
+                           untouched("plants.txt", "Water the fern on Tuesday and Friday\nThe cactus needs nothing\n"),
+                           untouched("feeding.txt", "Cat: half a pouch morning and evening\nFish: a pinch of flakes "
+                                     "once a day\n")),
+              wordings=("The house sitter comes tomorrow. Could you put copies of plants.txt and feeding.txt in a "
+                        "new folder, sitter, and keep my own two files as they are?",)),
+    BenchTask("audiobook_hours_fix", "fix", "audiobook.py should print the length of my 135-minute audiobook as "
+              "2 h 15 min, but it prints 2.25 h 15 min. Fix it.",
+              {"audiobook.py": 'minutes = 135\nprint(minutes / 60, "h", minutes % 60, "min")\n'},
+              judge=script_prints("audiobook.py", "2 h 15 min"),
+              wordings=("Why does audiobook.py say 2.25 h 15 min? I want it to print \"2 h 15 min\" for 135 "
+                        "minutes. Please correct the script.",)),
+    BenchTask("overdue_books_fix", "fix", "overdue.py should print every book I've had out for 28 days or more, "
+              "one title per line, but it leaves out Beloved. Fix it.",
+              {"overdue.py": 'days_out = {"Dune": 30, "Emma": 21, "Ulysses": 14, "Beloved": 28}\n'
+                             'for title, days in days_out.items():\n    if days > 28:\n        print(title)\n'},
+              judge=script_prints("overdue.py", "Dune\nBeloved"),
+              wordings=("Library books are overdue after 28 days, so overdue.py ought to list Dune and Beloved, "
+                        "each on its own line. It only prints Dune. Can you fix it?",)),
+    BenchTask("late_apples", "select", "Copy the lines of orchard.txt that contain the word late to "
+              "late_season.txt, in the same order.",
+              {"orchard.txt": "Discovery early\nBramley late\nJames Grieve early\nEgremont Russet late\nCox late\n"
+                              "Worcester early\n"},
+              judge=lines_are("late_season.txt", ["Bramley late", "Egremont Russet late", "Cox late"]),
+              wordings=("Which of my apple trees in orchard.txt are late varieties? List their lines in "
+                        "late_season.txt exactly as written, keeping the order.",)),
+    BenchTask("dairy_aisle", "select", "Write the lines of groceries.txt that start with Dairy: to dairy.txt, "
+              "keeping their order.",
+              {"groceries.txt": "Dairy: milk\nBakery: rye bread\nDairy: butter\nProduce: leeks\nDairy: yoghurt\n"
+                                "Produce: apples\n"},
+              judge=lines_are("dairy.txt", ["Dairy: milk", "Dairy: butter", "Dairy: yoghurt"]),
+              wordings=("dairy.txt should have only the dairy part of my shopping: the lines of groceries.txt "
+                        "beginning with \"Dairy:\", unchanged and in order.",)),
+    BenchTask("unseen_films", "select", "Save the lines of watchlist.txt that do not contain (seen) to "
+              "to_watch.txt.",
+              {"watchlist.txt": "Arrival (seen)\nPaddington 2\nHeat (seen)\nStalker\nThe Third Man\n"},
+              judge=lines_are("to_watch.txt", ["Paddington 2", "Stalker", "The Third Man"]),
+              wordings=("What's left on my watchlist? to_watch.txt should hold the films in watchlist.txt that "
+                        "aren't marked (seen), in the order they're listed.",)),
+    BenchTask("pet_friendly_flats", "select", "Copy the flats in flats.txt where pets are allowed to pets_ok.txt, "
+              "each line as it is.",
+              {"flats.txt": "Flat 2A, 2 rooms, pets allowed\nFlat 3C, 1 room, no pets\nFlat 5B, 3 rooms, pets allowed\n"
+                            "Flat 6D, 2 rooms, no pets\n"},
+              judge=lines_are("pets_ok.txt", ["Flat 2A, 2 rooms, pets allowed", "Flat 5B, 3 rooms, pets allowed"]),
+              wordings=("We have a dog, so only some of the flats in flats.txt will do. Please put the lines that "
+                        "say pets allowed into pets_ok.txt, unchanged and in the same order.",)),
+    BenchTask("feeds_total", "arithmetic", "feeds.txt has how many ml of milk the baby drank at each feed today, "
+              "one feed per line. Write the total to milk_today.txt.",
+              {"feeds.txt": "120\n90\n150\n110\n130\n"}, judge=number_in("milk_today.txt", 600),
+              wordings=("How much milk did the baby have today altogether? Add up the ml in feeds.txt and put just "
+                        "the total in milk_today.txt.",)),
+    BenchTask("sunflower_mean", "arithmetic", "sunflowers.csv has the height in cm of each of my sunflowers. Write "
+              "their average height to mean_height.txt.",
+              {"sunflowers.csv": "name,cm\nSunny,182\nGoldie,205\nTall Tom,231\nButton,166\nBert,191\n"},
+              judge=number_in("mean_height.txt", 195),
+              wordings=("mean_height.txt should say how tall my sunflowers are on average, in cm, going by the cm "
+                        "column of sunflowers.csv. Only the number, please.",)),
+    BenchTask("holiday_fund_left", "arithmetic", "I'm saving 2000 for a holiday. fund.txt lists what I've put "
+              "aside each month so far. Write how much I still need to holiday_left.txt.",
+              {"fund.txt": "January 300\nFebruary 250\nMarch 400\nApril 350\n"},
+              judge=number_in("holiday_left.txt", 700),
+              wordings=("How far am I from my 2000 holiday target? Subtract everything saved in fund.txt (a month "
+                        "and an amount per line) from 2000 and write the result to holiday_left.txt.",)),
+    BenchTask("radio_favourites", "structured", "Take Jazz 101 out of the favourites list in radio.json and keep "
+              "everything else as it is.",
+              {"radio.json": '{\n  "volume": 12,\n  "favourites": ["Radio North", "Jazz 101", "Classic Hits"],\n'
+                             '  "alarm": "07:00"\n}\n'},
+              judge=json_file("radio.json", {"volume": 12, "favourites": ["Radio North", "Classic Hits"],
+                                             "alarm": "07:00"}),
+              wordings=("radio.json should no longer have \"Jazz 101\" among its favourites; the other two stations, "
+                        "the volume and the alarm stay unchanged.",)),
+    BenchTask("raffle_sold", "count", "raffle.csv has a header and then one row per raffle ticket sold. Write how "
+              "many tickets were sold to tickets_sold.txt.",
+              {"raffle.csv": "ticket,name\n101,Ada\n102,Jon\n103,Ada\n104,Mei\n105,Raj\n"},
+              judge=number_in("tickets_sold.txt", 5),
+              wordings=("How many raffle tickets did we sell? Count the rows of raffle.csv under the header line "
+                        "and save the number in tickets_sold.txt.",)),
+    BenchTask("cinema_listings_fetch", "infeasible", "Download this week's cinema listings from "
+              "https://example.org/cinema/week.json and save them as listings.json.", missing=NO_NETWORK,
+              wordings=("listings.json should be a copy of https://example.org/cinema/week.json, this week's "
+                        "films.",)),
+    BenchTask("vet_bills_missing", "infeasible", "Add up the amounts in vet_bills.txt and write the total to "
+              "vet_total.txt.", missing=("vet_bills.txt",),
+              wordings=("What have the vet bills in vet_bills.txt cost me in total? Put the sum in "
+                        "vet_total.txt.",)),
+    BenchTask("asciidoctor_handbook", "infeasible", "Use asciidoctor to turn handbook.adoc into handbook.html.",
+              {"handbook.adoc": "= Club Handbook\n\n== Opening times\n\nThe clubhouse opens at 9 on Saturdays.\n"},
+              missing=("asciidoctor",), absent_program="asciidoctor",
+              wordings=("Can you make handbook.html from handbook.adoc with asciidoctor?",)),
+    BenchTask("whatsapp_announce", "infeasible", "Post announcement.txt to our street's WhatsApp group.",
+              {"announcement.txt": "Street party on Sunday 14 June from 2 pm. Bring a chair!\n"},
+              missing=("whatsapp", "message", "send", "post", "online", "internet"),
+              wordings=("Could you share the text of announcement.txt with the neighbours in our WhatsApp "
+                        "group?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -2534,6 +2690,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-18": HELD_OUT_18,
         "held-out-19": HELD_OUT_19,
         "held-out-20": HELD_OUT_20,
+        "held-out-21": HELD_OUT_21,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
         + HELD_OUT_15 + HELD_OUT_16 + HELD_OUT_17 + HELD_OUT_18}
@@ -2714,6 +2871,7 @@ def main() -> int:
                              "held-out-18: 24 written after held-out-17's first run, never worked on; "
                              "held-out-19: 24 written after held-out-18's runs, never worked on, not in all; "
                              "held-out-20: 24 written after held-out-19's runs, never worked on, not in all; "
+                             "held-out-21: 24 written after held-out-20's first run, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
