@@ -1036,7 +1036,10 @@ def test_what_the_calls_ran_into_is_checked_against_the_machine():
     ran = [entry("tool_result", error=True, result="Error: no file 'count.txt' in the workspace"),
            entry("tool_result", error=True, result="/bin/sh: 1: sh: not found"),
            entry("tool_result", error=True, result="cat: notes.txt: No such file or directory"),
-           entry("tool_result", error=False, result="/bin/sh: 1: zzprog: not found"),
+           # a command that exited 0: only the shell's own words count, and only from a command (a file read
+           # that holds them is no call that needed the program)
+           entry("tool_result", error=False, name="read_file", result="/bin/sh: 1: zzprog: not found"),
+           entry("tool_result", error=False, name="run_shell", result="exit code 0 (0.1 s)\nfee: not found"),
            entry("tool_result", error=True, not_run=True, result="/bin/sh: 1: yyprog: not found"),
            # a here-document's end run as a command (held-out-16's table_booking: "SMALLCLAW_PROGRAM_END is not
            # installed here")
@@ -1046,6 +1049,18 @@ def test_what_the_calls_ran_into_is_checked_against_the_machine():
                    lambda n: False, ["count.txt"]) == [
         ("zzprog", "zzprog is not installed here (a command needed it)"),
         ("count.txt", "count.txt is not in the workspace (a call tried to read it)")]
+
+
+def test_a_program_the_shell_did_not_find_is_named_though_the_command_exited_0():
+    """held-out-19's insurance_fax: ``echo ... | fax ...; echo sent`` printed "/bin/sh: 1: fax: not found" and
+    exited 0; the pause named another program an attempt tried, not the fax."""
+    from smallclaw_core.runner.lacking import lacking
+    for said in ("/bin/sh: 1: zzfax: not found", "sh: 2: zzfax: not found", "bash: line 1: zzfax: command not found",
+                 "bash: zzfax: command not found"):
+        ran = [entry("tool_result", error=False, name="run_shell", result=f"exit code 0 (0.1 s)\n{said}\nsent\n")]
+        assert lacking(ran, lambda n: False, []) == [("zzfax", "zzfax is not installed here (a command needed it)")]
+    installed = [entry("tool_result", error=False, name="run_shell", result="exit code 0 (0.1 s)\nsh: 1: ls: not found")]
+    assert lacking(installed, lambda n: False, []) == []
 
 
 def test_a_network_client_missing_is_no_network_only_where_commands_have_none():

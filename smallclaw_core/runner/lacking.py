@@ -7,6 +7,7 @@ orders.txt). What ran does: ``/bin/sh: 1: tesseract: not found``, ``No module na
 'PIL'``, ``Could not resolve host``, ``wc: orders.txt: No such file or directory``. These
 facts only add to a pause's reason (``intents.with_blockers``), never cause one, and each is
 checked against the machine as it is now (a program found on the PATH is not reported).
+Failed calls are read whole; a command that exited 0 only for the shell's own "not found".
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import shutil
 from typing import Any, Callable, Iterable
 
 _NOT_FOUND = re.compile(r"(?:^|[\s:])([\w][\w.+-]*): (?:command )?not found\b", re.M)
+#: the shell's own words for a program it could not find, which a command that goes on after it prints
+#: and still exits 0 (``echo ... | fax ...; echo sent``)
+_SHELL_NOT_FOUND = re.compile(r"^(?:/bin/|/usr/bin/)?(?:ba|da)?sh: (?:\d+: |line \d+: )?([\w][\w.+-]*): "
+                              r"(?:command )?not found$", re.M)
 _EXEC_MISSING = re.compile(r"FileNotFoundError: \[Errno 2\] No such file or directory: '([\w.+-]+)'")
 _MODULE = re.compile(r"No module named '([\w.]+)'")
 _NETWORK = re.compile(r"Could not resolve host[^\n]*|Temporary failure in name resolution|Name or service not known"
@@ -34,6 +39,12 @@ def _outputs(entries: Iterable[Any]) -> list[str]:
             if e.kind == "tool_result" and e.data.get("error") and not e.data.get("not_run")]
 
 
+def _shell_outputs(entries: Iterable[Any]) -> list[str]:
+    """What the task's commands printed, those that exited 0 too."""
+    return [str(e.data.get("result", "")) for e in entries
+            if e.kind == "tool_result" and e.data.get("name") == "run_shell" and not e.data.get("not_run")]
+
+
 def lacking(entries: Iterable[Any], exists: Callable[[str], bool], named: Iterable[str],
             offline: bool = False) -> list[tuple[str, str]]:
     """Facts about what the task's calls (journal ``entries``) needed and this machine lacks: programs not
@@ -42,8 +53,8 @@ def lacking(entries: Iterable[Any], exists: Callable[[str], bool], named: Iterab
     in the workspace (``exists``); each as (what it is about, a short sentence saying it)."""
     text = "\n".join(_outputs(entries))
     # a name in capitals is a here-document's end or a variable run as a command (``EOF: not found``), not a program
-    programs = dict.fromkeys(m for m in _NOT_FOUND.findall(text) if "." not in m and not m.isupper()
-                             and shutil.which(m) is None)
+    found = _NOT_FOUND.findall(text) + _SHELL_NOT_FOUND.findall("\n".join(_shell_outputs(entries)))
+    programs = dict.fromkeys(m for m in found if "." not in m and not m.isupper() and shutil.which(m) is None)
     programs.update(dict.fromkeys(m for m in _EXEC_MISSING.findall(text)
                                   if "." not in m and "/" not in m and shutil.which(m) is None))
     facts = [(p, f"{p} is not installed here (a command needed it)") for p in list(programs)[:3]]
