@@ -41,6 +41,7 @@ _LAZY = {
     "TaskStore": "store", "StoreProblem": "storage", "SessionStore": "sessions",
     "task_from_dict": "documents", "task_to_json": "documents", "copy_document": "documents",
     "entry_to_dict": "documents", "structure": "documents", "unstructure": "documents",
+    "stamp": "tasks",  # a write's updated_at, later than the task's last
     # validators for a config section's fields: a value out of range is an error naming file and key
     "at_least": "config", "above": "config", "between": "config", "one_of": "config",
 }

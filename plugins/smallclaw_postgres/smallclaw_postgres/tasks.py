@@ -24,9 +24,8 @@ import psycopg
 
 from smallclaw_core import (
     Claim, DocumentError, JournalEntry, Lease, LeaseLost, StoreProblem, Task, TaskNotFound, copy_document,
-    task_from_dict, task_to_json, unstructure,
+    stamp, task_from_dict, task_to_json, unstructure,
 )
-from smallclaw_core.tasks import stamp
 
 from . import schema
 from .database import Database, StoreUnavailable
