@@ -68,7 +68,11 @@ def test_multi_step_task_completes_and_delivers_once(app_model):
     run(app)
     task = app.store.get(task.id)
     assert task.status == "complete"
-    assert task.summary == "Added 1 and 2, then 3 and 4."
+    # facts first (nothing changed a file; the model's YES is all that accepted each step), then the words
+    assert task.summary == ("Files changed: none\n"
+                            + "".join(f"Step {i}: judged done by the verifier model, with no check run (the step is "
+                                      "done)\n" for i in (1, 2, 3))
+                            + "\nAdded 1 and 2, then 3 and 4.")
     assert [s.state for s in task.steps] == ["done", "done", "done"]
     kinds = [e.kind for e in app.store.journal(task.id)]
     assert kinds.count("step_done") == 3 and kinds.count("summary") == 1
@@ -428,7 +432,8 @@ def test_notifiers_are_called_and_delivery_is_journaled(make_app):
     model.enqueue_for("summarizer", "All good.")
     task = app.tasks.create("g", ["s"])
     run(app)
-    assert seen == [("complete", task.id, "Task complete: g\n\nAll good.")]
+    assert seen == [("complete", task.id, "Task complete: g\n\nFiles changed: none\nStep 1: judged done by the "
+                                          "verifier model, with no check run (the step is done)\n\nAll good.")]
     phases = [e.data["phase"] for e in app.store.journal(task.id) if e.kind == "delivery"]
     assert phases == ["start", "done"]
 

@@ -393,6 +393,9 @@ def test_what_agreeing_attempts_and_a_picked_attempt_apply_is_the_steps_change(t
     app.tasks.pick(task.id, 2)
     assert (ws / "out.txt").read_text() == "b\n"
     assert [e.step for e in changes_of(app, task.id)] == [0, 1]
+    from smallclaw_core.runner.record import how_done
+    assert how_done(app, app.store.get(task.id)) == [
+        "Step 1: attempts 1 and 2 of 2 made the same change, independently", "Step 2: the user picked attempt 2"]
     assert undo(app, task.id).put_back == ["out.txt"] and (ws / "out.txt").read_text() == "agreed\n"
     assert undo(app, task.id).put_back == ["out.txt"] and (ws / "out.txt").read_text() == "the user's\n"
 

@@ -420,10 +420,11 @@ def _accept(driver: Any, task: Task, attempt: Attempt, twin: Attempt | None, tri
     for message in attempt.messages:
         app.sessions.append(task.session_key, message, round=task.rounds, sync=False)
     app.sessions.sync(task.session_key)
-    reason = (f"attempts {twin.number} and {attempt.number} of {tries} made the same change, independently: "
-              f"{attempt.summary()}") if twin is not None else f"{why}: {attempt.summary()}"
+    by = f"attempts {twin.number} and {attempt.number} of {tries} made the same change, independently" \
+        if twin is not None else why
+    reason = f"{by}: {attempt.summary()}"
     entry = app.tasks.journal(task.id, "verification", {"passed": True, "source": "agreement", "step": step_i,
-                                                        "reason": reason}, step=step_i, round=task.rounds)
+                                                        "reason": reason, "by": by}, step=step_i, round=task.rounds)
     answer = attempt.answer or reason
 
     def advance(t: Task) -> None:

@@ -26,6 +26,7 @@ from smallclaw_core.workspace import Workspace
 
 from .evidence import changed_since, head, parse_error
 from .intents import goal_intent
+from .record import facts
 from .retry import GaveUp, RetryPolicy, retrying
 from .roles import fallback_summary, judge, write_summary
 
@@ -164,8 +165,13 @@ async def goal_gap(app: Any, cfg: Any, task: Task) -> str | None:
 
 
 async def summarize(app: Any, cfg: Any, task: Task) -> str:
-    """The task's summary from the summarizer, or a list of its steps when no summarizer answers."""
-    tail = app.store.journal_tail(task.id, 60)
+    """The task's summary: the facts of its record (``record.facts``), then the summarizer's words, or a
+    list of its steps when no summarizer answers."""
+    known = facts(app, task)
+    return f"{known}\n\n{await _narrative(app, cfg, task, known)}"
+
+
+async def _narrative(app: Any, cfg: Any, task: Task, known: str) -> str:
 
     def journal_retry(exc: BaseException, attempt: int, delay: float) -> None:
         app.tasks.journal(task.id, "error", {"kind": "summary", "message": str(exc), "attempt": attempt})
@@ -175,7 +181,7 @@ async def summarize(app: Any, cfg: Any, task: Task) -> str:
 
         ref = await app.model_for("summarizer")
         async with gate_for(app, ref.backend_name).background():
-            return await write_summary(app, task, tail)
+            return await write_summary(app, task, known)
 
     try:
         return await retrying(once, RetryPolicy.transport(cfg), (TransportError,), journal_retry)

@@ -189,14 +189,14 @@ class ModelVerifier:
                         "result")
 
 
-async def write_summary(app: "App", task: Task, journal_tail: list[Any]) -> str:
+async def write_summary(app: "App", task: Task, record: str) -> str:
+    """The summarizer's few sentences, from the steps and the ``record`` (``record.facts``: the files
+    changed and how each step was accepted; not what throwaway attempts printed)."""
     ref = await app.model_for("summarizer")
-    steps = "\n".join(f"{i + 1}. {s.description} [{s.state}]" + (f" — {s.notes[-1]}" if s.notes else "")
+    steps = "\n".join(f"{i + 1}. {s.description} [{s.state}]" + (f" — {cut_middle(s.notes[-1], 300)}" if s.notes else "")
                       for i, s in enumerate(task.steps))
-    results = [cut_middle(str(e.data.get("result", "")), 300) for e in journal_tail
-               if e.kind == "tool_result" and not e.data.get("error")][-5:]
-    prompt = (f"Goal: {task.goal}\nSteps:\n{steps}\n\nLast tool results:\n" + "\n".join(results)
-              + f"\n\nLast report: {cut_middle(task.last_result or '', 800)}\n\nWrite the summary.")
+    prompt = (f"Goal: {task.goal}\nSteps:\n{steps}\n\nThe record:\n{cut_middle(record, 1500)}"
+              f"\n\nLast report: {cut_middle(task.last_result or '', 800)}\n\nWrite the summary.")
     request = ModelRequest(
         model=ref.model, messages=[Message("system", SUMMARIZER_PROMPT), Message("user", prompt)],
         options=_options(app, 300), timeout=app.config.models.timeout,
