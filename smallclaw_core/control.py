@@ -21,7 +21,7 @@ from .errors import IllegalTransition, SmallClawError, TaskNotFound
 from .storage import RUN, Claim
 from .tasks import (
     CANCELLED, FAILED, NEEDS_ASSISTANCE, PAUSED, QUEUED, RUNNING, Counters, Delivery, JournalEntry, Lease,
-    Origin, Step, Task, make_title, new_task_id,
+    PICKED, Origin, Step, Task, make_title, new_task_id,
 )
 
 MAX_STEPS = 20
@@ -394,7 +394,7 @@ class Tasks:
         def change(t: Task) -> None:
             step = t.steps[t.current_step]
             step.state = "done"
-            step.notes.append(f"the user picked attempt {attempt}: {chosen.get('summary', '')}"[:500])
+            step.notes.append(f"{PICKED} {attempt}: {chosen.get('summary', '')}"[:500])
             t.last_result = chosen.get("summary")
             t.current_step += 1
             if t.current_step < len(t.steps):

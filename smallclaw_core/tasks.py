@@ -69,6 +69,10 @@ def stamp(task: "Task") -> None:
     task.updated_at = max(now(), round(task.updated_at + 0.001, 3))
 
 
+#: how a step's note starts when the user picked one of its attempts' results (``Tasks.pick``)
+PICKED = "the user picked attempt"
+
+
 @attrs.define
 class Step:
     description: str

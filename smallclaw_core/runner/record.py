@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from smallclaw_core.chat import cut_middle
-from smallclaw_core.tasks import Task
-from smallclaw_core.undo import history
+from smallclaw_core.tasks import PICKED, JournalEntry, Task
+from smallclaw_core.undo import History
 
 #: how a step's passing verification is told, by its source (others: the source's name and its reason)
 _BY = {
@@ -24,11 +24,12 @@ _BY = {
 }
 
 
-def files_changed(app: Any, task_id: str) -> list[str]:
-    """``"vegan.txt (created, 93 bytes)"`` for every path the task's live changes leave changed, in order."""
+def files_changed(app: Any, task_id: str, journal: list[JournalEntry] | None = None) -> list[str]:
+    """``"vegan.txt (created, 93 bytes)"`` for every path the task's live changes leave changed, in order
+    (``journal``: the task's entries, where the caller has read them)."""
     first: dict[str, dict] = {}
     last: dict[str, dict] = {}
-    for entry in history(app, task_id).live():
+    for entry in History.of(journal if journal is not None else app.store.journal(task_id)).live():
         for f in entry.data.get("files", []):
             first.setdefault(f["path"], f)
             last[f["path"]] = f
@@ -47,10 +48,10 @@ def files_changed(app: Any, task_id: str) -> list[str]:
     return out
 
 
-def how_done(app: Any, task: Task) -> list[str]:
+def how_done(app: Any, task: Task, journal: list[JournalEntry] | None = None) -> list[str]:
     """For each done step, how it came to count as done, from its last passing verification (or the pick)."""
     passed: dict[int, dict] = {}
-    for e in app.store.journal(task.id):
+    for e in journal if journal is not None else app.store.journal(task.id):
         if e.kind == "verification" and e.data.get("passed") and e.data.get("source") not in ("attempt", "goal") \
                 and isinstance(e.data.get("step"), int):
             passed[e.data["step"]] = e.data
@@ -58,7 +59,7 @@ def how_done(app: Any, task: Task) -> list[str]:
     for i, step in enumerate(task.steps):
         if step.state != "done":
             continue
-        picked = next((n for n in reversed(step.notes) if n.startswith("the user picked attempt")), None)
+        picked = next((n for n in reversed(step.notes) if n.startswith(PICKED)), None)
         data = passed.get(i)
         if picked:
             how = picked.split(":", 1)[0]
@@ -75,6 +76,7 @@ def how_done(app: Any, task: Task) -> list[str]:
 
 def facts(app: Any, task: Task) -> str:
     """The facts block a finished task's summary starts with."""
-    changed = files_changed(app, task.id)
+    journal = app.store.journal(task.id)
+    changed = files_changed(app, task.id, journal)
     lines = [f"Files changed: {', '.join(changed)}" if changed else "Files changed: none"]
-    return "\n".join(lines + how_done(app, task))
+    return "\n".join(lines + how_done(app, task, journal))
