@@ -2560,6 +2560,160 @@ HELD_OUT_21: list[BenchTask] = [
                         "group?",)),
 ]
 
+#: Written after held-out-21's first run and before the work it is to confirm, from the kinds of work alone,
+#: never worked on: 20 feasible tasks and 4 that cannot be done here, two wordings each. Not in all.
+HELD_OUT_22: list[BenchTask] = [
+    BenchTask("seedling_trays", "script", "Write trays.py, a Python script that prints how many seed trays I need "
+              "for 150 seedlings when each tray holds 24. Print only the number.",
+              judge=script_prints_number("trays.py", 7),
+              wordings=("I've got 150 seedlings to pot on and a tray takes 24 of them. How many trays will I need? "
+                        "trays.py should print just that number.",)),
+    BenchTask("babysitter_pay", "script", "Write sitter.py that prints what I owe the babysitter for 3.5 hours at "
+              "12.40 an hour, as Pay: followed by the amount with two decimals.",
+              judge=script_prints("sitter.py", "Pay: 43.40"),
+              wordings=("sitter.py should print the babysitter's pay for three and a half hours at 12.40 per hour, "
+                        "in the form \"Pay: 0.00\" and nothing else.",)),
+    BenchTask("bookclub_json", "convert", "Turn bookclub.csv into bookclub.json: a JSON list with one object per "
+              "book, in the same order, keyed by the column names, with pages as a number.",
+              {"bookclub.csv": "month,book,pages\nJanuary,Piranesi,272\nFebruary,Circe,393\n"
+                               "March,Klara and the Sun,303\n"},
+              judge=json_file("bookclub.json", [{"month": "January", "book": "Piranesi", "pages": 272},
+                                                {"month": "February", "book": "Circe", "pages": 393},
+                                                {"month": "March", "book": "Klara and the Sun", "pages": 303}]),
+              wordings=("Our book club's reading list is in bookclub.csv. Could I have it as bookclub.json, an "
+                        "array of objects with the keys month, book and pages (pages a number), row by row?",)),
+    BenchTask("carpool_csv", "convert", "Write carpool.json out as carpool.csv, with the header day,driver,seats "
+              "and one line per school run, in the same order.",
+              {"carpool.json": '[{"day": "Monday", "driver": "Hannah", "seats": 3}, '
+                               '{"day": "Wednesday", "driver": "Raj", "seats": 4}, '
+                               '{"day": "Friday", "driver": "Colette", "seats": 2}]\n'},
+              judge=lines_are("carpool.csv", ["day,driver,seats", "Monday,Hannah,3", "Wednesday,Raj,4",
+                                              "Friday,Colette,2"]),
+              wordings=("carpool.csv: the school-run rota from carpool.json as CSV, a day,driver,seats header line "
+                        "and then a row for each entry, keeping the order of the list.",)),
+    BenchTask("bin_day_change", "edit-in-place", "In bins.txt, change the line General waste: Thursday to General "
+              "waste: Wednesday.",
+              {"bins.txt": "Recycling: Tuesday\nGeneral waste: Thursday\nGarden waste: Friday\n"},
+              judge=file_is("bins.txt", "Recycling: Tuesday\nGeneral waste: Wednesday\nGarden waste: Friday"),
+              wordings=("The council has moved general waste collection to Wednesdays. Could you update that line "
+                        "of bins.txt to say \"General waste: Wednesday\" and leave the rest alone?",)),
+    BenchTask("spring_clean_add", "edit-in-place", "Add the line Descale the kettle to the end of spring_clean.txt.",
+              {"spring_clean.txt": "Wash the windows\nClean the oven\nDefrost the freezer\n"},
+              judge=file_is("spring_clean.txt", "Wash the windows\nClean the oven\nDefrost the freezer\n"
+                                                "Descale the kettle"),
+              wordings=("spring_clean.txt should finish with one more job, \"Descale the kettle\", after the three "
+                        "that are already there.",)),
+    BenchTask("neighbour_moved_away", "edit-in-place", "Delete Joe Burns's line from keyholders.txt and keep the "
+              "other lines as they are.",
+              {"keyholders.txt": "Mrs Hale, number 4\nJoe Burns, number 9\nAnita Roy, number 12\n"},
+              judge=file_is("keyholders.txt", "Mrs Hale, number 4\nAnita Roy, number 12"),
+              wordings=("Joe Burns has moved away, so he doesn't keep a spare key any more. Can you take him out of "
+                        "keyholders.txt? Mrs Hale and Anita Roy stay.",)),
+    BenchTask("payslips_folder", "folder", "Move payslip_march.txt and payslip_april.txt into a new folder called "
+              "payslips.",
+              {"payslip_march.txt": "Payslip March 2026\nNet pay: 2140.55\n",
+               "payslip_april.txt": "Payslip April 2026\nNet pay: 2188.10\n"},
+              judge=all_of(file_is("payslips/payslip_march.txt", "Payslip March 2026\nNet pay: 2140.55"),
+                           file_is("payslips/payslip_april.txt", "Payslip April 2026\nNet pay: 2188.10"),
+                           gone("payslip_march.txt"), gone("payslip_april.txt")),
+              wordings=("Could you tidy my payslips away? payslip_march.txt and payslip_april.txt should both end up "
+                        "in a new payslips folder, moved rather than copied.",)),
+    BenchTask("noticeboard_numbers", "folder", "Create a folder named noticeboard with a file numbers.txt in it "
+              "holding these three lines: Doctor 01632 960101, Vet 01632 960202, Pharmacy 01632 960303.",
+              judge=lines_are("noticeboard/numbers.txt", ["Doctor 01632 960101", "Vet 01632 960202",
+                                                          "Pharmacy 01632 960303"]),
+              wordings=("noticeboard/numbers.txt should list the numbers we keep by the phone, one per line: "
+                        "\"Doctor 01632 960101\", \"Vet 01632 960202\" and \"Pharmacy 01632 960303\". The "
+                        "noticeboard folder isn't there yet.",)),
+    BenchTask("name_tags_order_fix", "fix", "nametags.py should print the guests' names in alphabetical order, one "
+              "per line, but it prints them in the order they were typed. Fix it.",
+              {"nametags.py": 'guests = ["Yusuf", "Amara", "Leon", "Bea"]\nsorted(guests)\nfor name in guests:\n'
+                              '    print(name)\n'},
+              judge=script_prints("nametags.py", "Amara\nBea\nLeon\nYusuf"),
+              wordings=("Why doesn't nametags.py sort the names? It should print Amara, Bea, Leon and Yusuf, one per "
+                        "line, in that order. Please fix the script.",)),
+    BenchTask("diving_scores_fix", "fix", "judges.py should print the average of the three judges' scores, 8, but "
+              "it prints 12.0. Fix it.",
+              {"judges.py": "scores = [7.5, 8.0, 8.5]\nprint(sum(scores) / 2)\n"},
+              judge=script_prints_number("judges.py", 8),
+              wordings=("The diving judges gave 7.5, 8.0 and 8.5, so judges.py ought to print their average, 8. It "
+                        "says 12.0. Could you correct it?",)),
+    BenchTask("seeds_indoors", "select", "Write the lines of seeds.txt that start with Sow indoors: to indoors.txt, "
+              "keeping their order.",
+              {"seeds.txt": "Sow indoors: tomatoes\nSow outdoors: carrots\nSow indoors: chillies\n"
+                            "Sow outdoors: beans\nSow indoors: basil\n"},
+              judge=lines_are("indoors.txt", ["Sow indoors: tomatoes", "Sow indoors: chillies", "Sow indoors: basil"]),
+              wordings=("Which seeds do I start on the windowsill? indoors.txt should hold the lines of seeds.txt "
+                        "beginning with \"Sow indoors:\", unchanged and in order.",)),
+    BenchTask("cash_only_stalls", "select", "Copy every line of market.txt that contains the word cash to cash.txt.",
+              {"market.txt": "Cheese stall - cards\nFlower stall - cash only\nBakery - cards\n"
+                             "Honey stall - cash only\nFish van - cards and cash\n"},
+              judge=lines_are("cash.txt", ["Flower stall - cash only", "Honey stall - cash only",
+                                           "Fish van - cards and cash"]),
+              wordings=("I'm only taking cash to the market. Which stalls in market.txt accept it? Put their lines "
+                        "in cash.txt exactly as written, in the same order.",)),
+    BenchTask("working_bulbs", "select", "Save the lines of bulbs.txt that do not contain blown to working.txt.",
+              {"bulbs.txt": "Hall: working\nKitchen: blown\nLanding: working\nPorch: blown\nBathroom: working\n"},
+              judge=lines_are("working.txt", ["Hall: working", "Landing: working", "Bathroom: working"]),
+              wordings=("working.txt should list the light bulbs in bulbs.txt that still work, that is every line "
+                        "that doesn't say blown, in the same order.",)),
+    BenchTask("lost_property_claimed", "select", "Copy the items in lost_property.txt that have been claimed to "
+              "claimed.txt, each line as it is.",
+              {"lost_property.txt": "Blue umbrella - claimed\nRed scarf - waiting\nHouse keys - claimed\n"
+                                    "Glasses case - waiting\nLunch box - claimed\n"},
+              judge=lines_are("claimed.txt", ["Blue umbrella - claimed", "House keys - claimed",
+                                              "Lunch box - claimed"]),
+              wordings=("Which things in the lost property box have their owners picked up? Put the lines of "
+                        "lost_property.txt marked claimed into claimed.txt, unchanged and in order.",)),
+    BenchTask("cycling_week_km", "arithmetic", "cycling.txt has how many km I cycled each day this week, a day and "
+              "a distance per line. Write the total distance to week_km.txt.",
+              {"cycling.txt": "Monday 12.5\nTuesday 8\nWednesday 12.5\nThursday 0\nFriday 15\n"},
+              judge=number_in("week_km.txt", 48),
+              wordings=("How far did I cycle this week in all? Add up the km in cycling.txt and put just the total "
+                        "in week_km.txt.",)),
+    BenchTask("phone_bill_average", "arithmetic", "phone_bills.csv has my phone bill for each month this year. "
+              "Write the average bill to average_bill.txt.",
+              {"phone_bills.csv": "month,amount\nJanuary,18.50\nFebruary,22.00\nMarch,19.75\nApril,21.75\n"},
+              judge=number_in("average_bill.txt", 20.5),
+              wordings=("average_bill.txt should say what my phone bill comes to on average, going by the amount "
+                        "column of phone_bills.csv. Only the number, please.",)),
+    BenchTask("biggest_pumpkin", "arithmetic", "pumpkins.txt has the weight in kg of each pumpkin at the village "
+              "show. Write the heaviest weight to heaviest.txt.",
+              {"pumpkins.txt": "Jack 14.2\nBetty 18.6\nRoo 11.9\nOrla 16.4\n"},
+              judge=number_in("heaviest.txt", 18.6),
+              wordings=("How heavy was the biggest pumpkin at the show? Write just its weight in kg, from "
+                        "pumpkins.txt, to heaviest.txt.",)),
+    BenchTask("late_trains_count", "count", "Count the lines of trains.txt that say late and write the number to "
+              "late_count.txt.",
+              {"trains.txt": "07:12 on time\n07:42 late\n08:12 late\n08:42 on time\n09:12 cancelled\n09:42 late\n"},
+              judge=number_in("late_count.txt", 3),
+              wordings=("How many of this morning's trains in trains.txt ran late? Save the count in "
+                        "late_count.txt.",)),
+    BenchTask("tablet_weekend_minutes", "structured", "Add a key weekend_minutes with the value 90 to tablet.json "
+              "and keep the other settings as they are.",
+              {"tablet.json": '{\n  "owner": "Milo",\n  "bedtime": "19:30",\n  "daily_minutes": 60\n}\n'},
+              judge=json_file("tablet.json", {"owner": "Milo", "bedtime": "19:30", "daily_minutes": 60,
+                                              "weekend_minutes": 90}),
+              wordings=("Milo gets 90 minutes on his tablet at weekends now. Could tablet.json have "
+                        "\"weekend_minutes\": 90 as well, with the owner, bedtime and daily_minutes unchanged?",)),
+    BenchTask("museum_hours_fetch", "infeasible", "Download the museum's opening hours from "
+              "https://example.org/museum/hours.json and save them as museum_hours.json.", missing=NO_NETWORK,
+              wordings=("museum_hours.json should be a copy of https://example.org/museum/hours.json, the museum's "
+                        "opening times.",)),
+    BenchTask("wedding_menu_missing", "infeasible", "In wedding_menu.txt, change the dessert line to Dessert: lemon "
+              "tart.", missing=("wedding_menu.txt",),
+              wordings=("Could you make the dessert in wedding_menu.txt lemon tart instead?",)),
+    BenchTask("gpsbabel_walk", "infeasible", "Use gpsbabel to convert walk.gpx into walk.kml.",
+              {"walk.gpx": '<?xml version="1.0"?>\n<gpx version="1.1"><trk><name>Sunday walk</name></trk></gpx>\n'},
+              missing=("gpsbabel",), absent_program="gpsbabel",
+              wordings=("Can you turn walk.gpx into a KML file, walk.kml, with gpsbabel?",)),
+    BenchTask("plumber_phone_call", "infeasible", "Phone the plumber on 01632 960555 and read him the note in "
+              "leak.txt.",
+              {"leak.txt": "The kitchen tap has been dripping since Monday. Could you come on Thursday morning?\n"},
+              missing=("phone", "call"),
+              wordings=("Could you ring the plumber (01632 960555) and tell him what leak.txt says?",)),
+]
+
 #: More words for the same tasks (``goal`` is wording 0): a question, the result stated,
 #: the output named first, with and without quotes. Written before any change for them.
 OTHER_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -2691,6 +2845,7 @@ SETS = {"core": TASKS, "extra": EXTRA, "held-out": HELD_OUT, "held-out-2": HELD_
         "held-out-19": HELD_OUT_19,
         "held-out-20": HELD_OUT_20,
         "held-out-21": HELD_OUT_21,
+        "held-out-22": HELD_OUT_22,
         "all": TASKS + EXTRA + HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6 + HELD_OUT_7
         + HELD_OUT_8 + HELD_OUT_9 + HELD_OUT_10 + HELD_OUT_11 + HELD_OUT_12 + HELD_OUT_13 + HELD_OUT_14
         + HELD_OUT_15 + HELD_OUT_16 + HELD_OUT_17 + HELD_OUT_18}
@@ -2872,6 +3027,7 @@ def main() -> int:
                              "held-out-19: 24 written after held-out-18's runs, never worked on, not in all; "
                              "held-out-20: 24 written after held-out-19's runs, never worked on, not in all; "
                              "held-out-21: 24 written after held-out-20's first run, never worked on, not in all; "
+                             "held-out-22: 24 written after held-out-21's first run, never worked on, not in all; "
                              "all: every one")
     parser.add_argument("--wordings", default="0",
                         help="which wordings of each task: 0 (its goal, the default), all, or numbers like 1,3")
