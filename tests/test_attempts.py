@@ -1272,3 +1272,38 @@ def test_an_attempt_that_left_a_folder_the_step_names_empty_does_not_decide_by_a
     verdicts = [e.data for e in app.store.journal(task.id) if e.kind == "verification"]
     assert verdicts[0]["passed"] and verdicts[1]["source"] == "attempt", verdicts
     assert task.status == "needs_assistance" and not (ws / "both.txt").exists(), task.pause_reason
+
+
+PARKING = "Write parking.py that prints the fee for parking 5 hours at 1.50 an hour, as Fee: followed by the amount."
+
+
+def test_a_program_that_prints_a_number_typed_into_it_does_not_confirm_a_reply(make_app):
+    """held-out-20's parking_fee: a reply said parking.py prints 'Fee: 1.50', and a program that was only
+    ``print("Fee: 1.50")`` agreed with it. A number typed into a program is typed: it confirms nothing a
+    reply typed. A program that computed the fee and a reply that said the same agree, and decide once they
+    outvote the two that typed 1.50 (a tie decides nothing)."""
+    typed = '```python\nprint("Fee: 1.50")\n```'
+    computed = '```python\nhours = 5\nrate = 1.5\nprint(f"Fee: {hours * rate:.2f}")\n```'
+    task, app, _ = mixed_task(make_app, [PARKING], {}, "```\nFee: 1.50\n```", typed, "Fee: 5.00",
+                              computed, "Fee: 7.50", computed.replace("rate", "per_hour"), attempts_max=6)
+    assert task.status == "complete", task.pause_reason
+    assert "print(f\"Fee: {hours * " in (app.workspace_for(task.id) / "parking.py").read_text()
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert "of 6" in agreed[0]["reason"], agreed
+
+
+def test_a_typed_number_program_and_a_reply_alone_do_not_decide(make_app):
+    typed = '```python\nprint("Fee: 1.50")\n```'
+    task, app, _ = mixed_task(make_app, [PARKING], {}, "Fee: 1.50", typed, "Fee: 1.50",
+                              typed.replace("print(", "print( "), attempts_max=4)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert not (app.workspace_for(task.id) / "parking.py").exists()
+
+
+def test_a_program_may_print_as_it_stands_the_number_its_request_names(make_app):
+    """A fix whose request names what the script must print ("should print 12") may print it as a literal:
+    it cannot be told from the request's own example without its meaning, so it still agrees."""
+    task, app, _ = mixed_task(make_app, ["calc.py should print 12 but it prints 7. Fix it."],
+                              {"calc.py": "print(3 + 4)\n"}, "12", '```python\nprint(12)\n```', attempts_max=4)
+    assert task.status == "complete", task.pause_reason
+    assert (app.workspace_for(task.id) / "calc.py").read_text().strip() == "print(12)"

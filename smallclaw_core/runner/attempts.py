@@ -47,6 +47,7 @@ from .compare import (agree, files_in, foretold_nothing, majority, no_result_max
                       twin_of, vacuous, what_it_ran)
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
+from .kinds import typed_in
 from .intents import drop_empty, make_folders, not_made, step_intent
 from .programs import code_attempt, fresh_copy
 from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
@@ -79,6 +80,8 @@ class Attempt:
     predicted: tuple[str, str] | None = None
     #: the folders the step names that it left empty (``drop_empty``): what it made went elsewhere
     unused: tuple[str, ...] = ()
+    #: a program whose result, a number, stands in its own text (``compare.typed_in``): typed, not computed
+    typed_in: bool = False
 
     def calls(self) -> list[str]:
         """What it did: the tool calls that ran (name and arguments), step_done aside, a call made again
@@ -213,6 +216,7 @@ async def run_attempt(driver: Any, task: Task, number: int, base: Snapshot, hint
                       messages[start:] if result is not None else [], evidence, measured, folder, style,
                       (target, answer) if target and predicts(target) else None, unused)
     attempt.failed = await _why_it_does_not_vote(app, task, step_i, folder, attempt, before, entry.seq)
+    attempt.typed_in = typed_in(attempt, f"{task.goal}\n{task.steps[step_i].description}")
     outside = held_back_calls(_tools(driver), evidence)
     if outside:
         # the step needs a tool whose effect must happen once, for real: ordinary rounds from here

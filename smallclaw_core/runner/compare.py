@@ -16,7 +16,9 @@ from typing import Any
 
 from smallclaw_core.workspace import Workspace
 
-_CODE = (".py", ".sh")
+from .kinds import SCRIPTS as _CODE
+from .kinds import STATUS_LINE, kind, observed
+
 #: the largest file ``files_in`` reads (as large as a workspace copied for attempts, ``attempts.COPY_LIMIT``)
 _FILE_LIMIT = 64 * 2**20
 #: a number in a line of text (a date or a version has more than one)
@@ -203,20 +205,6 @@ def agree(a: Any, b: Any, base: dict[str, bytes], named: list[str]) -> bool:
     return same_change(a.change, b.change, base, named)
 
 
-#: the status line a command's output starts with (``exit code 0 (0.05 s)``)
-STATUS_LINE = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
-
-
-def observed(attempt: Any) -> tuple[str, ...] | None:
-    """What the last call of an attempt that worked printed (step_done aside), by its lines; None when
-    no call worked. An attempt that changed nothing has no file to compare: this is its result."""
-    for e in reversed(getattr(attempt, "evidence", None) or []):
-        if e.kind == "tool_result" and not e.data.get("error") and e.data.get("name") != "step_done":
-            text = STATUS_LINE.sub("", str(e.data.get("result", ""))).strip()
-            return () if text == "(no output)" else tuple(line.rstrip() for line in text.splitlines())
-    return None
-
-
 def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
     """Two attempts that changed nothing agree where neither made a call that worked (a step already done:
     both only say so), or where the last calls that worked printed the same, and something. Two that
@@ -230,31 +218,6 @@ def _same_sight(x: tuple[str, ...] | None, y: tuple[str, ...] | None) -> bool:
         return True
     one, other = lone_number("\n".join(x)), lone_number("\n".join(y))
     return one is not None and other is not None and float(one) == float(other)
-
-
-#: what a program that reads its input names (a folder listed, a file found by pattern) where it names no file
-_FINDS_FILES = re.compile(r"\b(?:listdir|glob|scandir|iterdir|walk)\b")
-#: a comment: a whole line, or the end of one after code (where no quote follows the ``#``)
-_COMMENT = re.compile(r"""^\s*#[^\n]*$|[ \t]+#[^\n'"]*$""", re.M)
-#: a file opened only to be written: ``open('alarm.txt', 'w')``
-_OPENED_TO_WRITE = re.compile(r"""open\(\s*(['"])[^'"]+\1\s*,\s*(?:mode\s*=\s*)?(['"])[wax]b?\+?\2""")
-
-
-def kind(attempt: Any, inputs: list[str]) -> str:
-    """How an attempt came to its result, for agreement across kinds: ``"program"`` for a program that reads
-    the step's input files (or has none to read: "print the hours in a leap year"), else ``"typed"``: a
-    reply, a tool round, or a program with the data typed into it, which shares a reply's misreading of the
-    shown file (held-out-14's printer_json: a program that wrote the settings as a literal dict, the
-    [printer] section lost, agreed with a reply that lost it too). What the program names is read from the
-    command that ran."""
-    if getattr(attempt, "style", "") != "code":
-        return "typed"
-    ran = " ".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
-                   if e.kind == "tool_call")
-    # a file it only writes it did not read, nor one a comment names (held-out-14's alarm_time, twice)
-    ran = _COMMENT.sub("", _OPENED_TO_WRITE.sub(" ", ran))
-    reads = not inputs or any(n in ran or n.rsplit("/", 1)[-1] in ran for n in inputs) or _FINDS_FILES.search(ran)
-    return "program" if reads else "typed"
 
 
 def twin_of(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[str], across: bool,

@@ -34,7 +34,8 @@ from smallclaw_core.verification import StepContext, Verdict
 
 from smallclaw_core.intent import Role
 
-from .compare import STATUS_LINE, lone_number
+from .compare import lone_number
+from .kinds import STATUS_LINE
 from .conversation import FINISH_TOOL
 from .evidence import at_step_start, command_of, off_the_loop, parse_error
 from .intents import goal_intent, step_intent

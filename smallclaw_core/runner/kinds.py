@@ -1,0 +1,88 @@
+"""How an attempt came to its result, for agreement across kinds: a program that computed it from the
+step's inputs, or typed (a reply, a tool round, a program with its data or its number typed into it).
+Two samples of one kind share their misreadings; one of each kind that agree do not."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: files that are programs: compared by what they print, not by their text
+SCRIPTS = (".py", ".sh")
+
+
+#: the status line a command's output starts with (``exit code 0 (0.05 s)``)
+STATUS_LINE = re.compile(r"\Aexit code -?\d+ \([^)]*\)\n?")
+
+
+def observed(attempt: Any) -> tuple[str, ...] | None:
+    """What the last call of an attempt that worked printed (step_done aside), by its lines; None when
+    no call worked. An attempt that changed nothing has no file to compare: this is its result."""
+    for e in reversed(getattr(attempt, "evidence", None) or []):
+        if e.kind == "tool_result" and not e.data.get("error") and e.data.get("name") != "step_done":
+            text = STATUS_LINE.sub("", str(e.data.get("result", ""))).strip()
+            return () if text == "(no output)" else tuple(line.rstrip() for line in text.splitlines())
+    return None
+
+
+#: what a program that reads its input names (a folder listed, a file found by pattern) where it names no file
+_FINDS_FILES = re.compile(r"\b(?:listdir|glob|scandir|iterdir|walk)\b")
+#: a comment: a whole line, or the end of one after code (where no quote follows the ``#``)
+_COMMENT = re.compile(r"""^\s*#[^\n]*$|[ \t]+#[^\n'"]*$""", re.M)
+#: a file opened only to be written: ``open('alarm.txt', 'w')``
+_OPENED_TO_WRITE = re.compile(r"""open\(\s*(['"])[^'"]+\1\s*,\s*(?:mode\s*=\s*)?(['"])[wax]b?\+?\2""")
+
+
+def _program_text(attempt: Any) -> str:
+    """The commands an attempt ran (a program's text, written and run by one), its comments left out."""
+    ran = "\n".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
+                    if e.kind == "tool_call")
+    return _COMMENT.sub("", ran)
+
+
+def typed_in(attempt: Any, words: str) -> bool:
+    """Whether a program's result is a number it did not compute: what it made holds a digit, and every line
+    of it stands whole in the program's own text (``print("Fee: 1.50")``, ``f.write("8784")``), where a
+    computed one does not (``print(f"Fee: {5 * 1.5:.2f}")``). Its result is what a script it made prints
+    when run (the output of its last call), else what the files it made hold. A number typed into a program
+    is typed all the same: two such, a reply and a program, agreed on held-out-20's parking_fee, 'Fee: 1.50'
+    for 5 hours at 1.50 an hour. Not where a line of it is in ``words`` (the step's): a fix that makes a
+    script print the 12 its request names may print it as it stands, and a result cannot be told from the
+    request's own example ("in the form Fee: 0.00") without reading its meaning."""
+    if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
+        return False
+    if any(n.endswith(SCRIPTS) for n, d in attempt.change.items() if d is not None):
+        lines = list(observed(attempt) or ())
+    else:
+        lines = [line.rstrip() for d in attempt.change.values() if d is not None
+                 for line in d.decode("utf-8", "replace").splitlines()]
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines or not any(c.isdigit() for line in lines for c in line):
+        return False
+    text = _program_text(attempt)
+    return all(_literal(line).search(text) for line in lines) \
+        and not any(re.search(rf"(?<![\w.]){re.escape(line)}(?![\w.])", words) for line in lines)
+
+
+def _literal(line: str) -> re.Pattern[str]:
+    """A line of output as a program's text types it: a string's whole text, or one line of it (between
+    quotes and ``\\n``), or what ``print(...)`` or ``echo`` is given as it stands (``print(8784)``)."""
+    x = re.escape(line)
+    return re.compile(rf"""(?:['"]|\\n)[ \t]*{x}[ \t]*(?=\\n|['"])|\bprint\(\s*{x}\s*\)|\becho\s+{x}\s*$""", re.M)
+
+
+def kind(attempt: Any, inputs: list[str]) -> str:
+    """How an attempt came to its result, for agreement across kinds: ``"program"`` for a program that reads
+    the step's input files (or has none to read: "print the hours in a leap year"), else ``"typed"``: a
+    reply, a tool round, or a program with the data typed into it, which shares a reply's misreading of the
+    shown file (held-out-14's printer_json: a program that wrote the settings as a literal dict, the
+    [printer] section lost, agreed with a reply that lost it too), or with its number typed in
+    (``typed_in``, kept as ``Attempt.typed_in``). What the program names is read from the command that ran."""
+    if getattr(attempt, "style", "") != "code" or getattr(attempt, "typed_in", False):
+        return "typed"
+    ran = " ".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
+                   if e.kind == "tool_call")
+    # a file it only writes it did not read, nor one a comment names (held-out-14's alarm_time, twice)
+    ran = _COMMENT.sub("", _OPENED_TO_WRITE.sub(" ", ran))
+    reads = not inputs or any(n in ran or n.rsplit("/", 1)[-1] in ran for n in inputs) or _FINDS_FILES.search(ran)
+    return "program" if reads else "typed"
