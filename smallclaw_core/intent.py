@@ -247,7 +247,7 @@ def _settle(text: str, refs: list[FileRef], spans: dict[str, tuple[int, int]]) -
         if r.exists and r.role in (Role.READ, Role.EDIT) and not (r.role is Role.EDIT and r.certain):
             begin, finish = _clause(text, *spans[r.name])
             clause = _words(text[begin:finish])
-            first = _first_verb(clause)
+            first = _first_verb(clause) or _sentence_verb(text, begin)
             if first == "turn" and "into" not in clause:  # "turn debug on in config.json"
                 first = "set"
             if makes_new:
@@ -260,7 +260,39 @@ def _settle(text: str, refs: list[FileRef], spans: dict[str, tuple[int, int]]) -
             elif r.role is Role.EDIT:
                 r = FileRef(r.name, Role.READ, True, False)
         out.append(r)
-    return _fixed_script(text, out)
+    return _fixed_script(text, _rest_kept(text, out))
+
+
+#: what a preserving clause keeps, where something else changes: the rest, the others, everything else (not
+#: "leave it as it is", "keep everything": a request to change nothing)
+_REST = re.compile(r"\b(?:else|other|others|rest)\b", re.I)
+#: a sentence that asks for facts ("How many lines does a.txt have? Nothing else."), not for a change
+_ASKED = re.compile(r"(?:^|[.!?;]\s+)(?:what|which|how|who|whose|where|when|why)\b", re.I)
+
+
+def _rest_kept(text: str, refs: list[FileRef]) -> list[FileRef]:
+    """"Could you take the 'old printer' line out of devices.txt and keep the other lines as they are?": where
+    the step says the rest of a file stays as it is, names one file, there already, and nothing else to make
+    or change, and asks for no facts, that file is edited in place, whatever verb (or none this vocabulary
+    knows) acts on it."""
+    if len(refs) != 1 or not refs[0].exists or refs[0].role is not Role.READ or _ASKED.search(text) \
+            or not any(_REST.search(m.group()) for m in _PRESERVE.finditer(text)):
+        return refs
+    return [FileRef(refs[0].name, Role.EDIT, True, False)]
+
+
+#: where a sentence ends
+_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+
+
+def _sentence_verb(text: str, begin: int) -> str:
+    """The verb of a clause that has none of its own: the first of its sentence before it. What a value
+    to write holds can end a clause early ("Insert the line Table 3: Femi, Greta into seating.txt": the
+    colon), leaving the file in a clause of its own without the verb that acts on it."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, begin):
+        start = m.end()
+    return _first_verb(_words(text[start:begin]))
 
 
 #: a fix asked ("Fix it", "Please repair its IndexError"), not declined ("don't fix it")

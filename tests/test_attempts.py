@@ -837,11 +837,11 @@ def test_two_attempts_that_only_emptied_the_file_are_not_a_result(make_app):
     task, app, _ = mixed_task(
         make_app, ["Could you take the tent line out of kit.txt, leaving the others?"],
         {"kit.txt": "rope\ntent\nstove\n"},
-        call("write_file", path="kit.txt", content="rope\ntent\n"), call("step_done", report="ok"),  # 1: wrong
+        "```\nrope\ntent\n```",                # 1, a reply: wrong
         emptying,                                 # 2, a program: kit.txt emptied
-        call("write_file", path="kit.txt", content="rope\nstove\n"), call("step_done", report="ok"),  # 3: right
+        "```\nrope\nstove\n```",               # 3, a reply: right
         emptying.replace("rows", "kept"),         # 4, a program: emptied again (one kind with 2)
-        call("write_file", path="kit.txt", content=""), call("step_done", report="ok"),  # 5: agrees with 2, 4
+        "```\n```",                              # 5, a reply, empty: agrees with 2 and 4
         right)                                    # 6, a program: agrees with 3
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "kit.txt").read_text() == "rope\nstove\n"
@@ -1307,3 +1307,15 @@ def test_a_program_may_print_as_it_stands_the_number_its_request_names(make_app)
                               {"calc.py": "print(3 + 4)\n"}, "12", '```python\nprint(12)\n```', attempts_max=4)
     assert task.status == "complete", task.pause_reason
     assert (app.workspace_for(task.id) / "calc.py").read_text().strip() == "print(12)"
+
+
+def test_a_new_script_that_prints_the_requests_own_example_as_it_stands_does_not_confirm_a_reply(make_app):
+    """held-out-20's parking_fee, in its second wording: a reply said the script prints 'Fee: 0.00', the
+    request's example of the form, and ``print("Fee: 0.00")`` agreed with it. A fix may print the number its
+    request names as it stands; a new script that does is no computation."""
+    typed = '```python\nprint("Fee: 0.00")\n```'
+    task, app, _ = mixed_task(make_app, ['parking.py should print what 5 hours of parking cost at 1.50 per hour, '
+                                         'in the form "Fee: 0.00" (two decimals) and nothing else.'], {},
+                              "Fee: 0.00", typed, "Fee: 0.00", typed.replace("print(", "print( "), attempts_max=4)
+    assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
+    assert not (app.workspace_for(task.id) / "parking.py").exists()

@@ -84,6 +84,26 @@ ROLES = [
     ("In the ch folder, replace storm with gale in b.txt.", {"ch/b.txt", "b.txt"}, {"b.txt": E}),
     ("Copy b.txt from the ch folder to the old folder.", {"ch/b.txt", "old/b.txt"}, {"b.txt": R}),
     ("Write a new b.txt for the ch folder.", {"other/b.txt"}, {"b.txt": W}),
+    # a value with a colon and a comma ends a clause before the file: the sentence's verb acts on it
+    ("Insert the line Table 3: Femi, Greta into seating.txt, between the Table 2 line and the Table 4 line.",
+     {"seating.txt"}, {"seating.txt": E}),
+    ("Read the line Table 3: Femi, Greta from seating.txt.", {"seating.txt"}, {"seating.txt": R}),
+    ("Here is the plan: notes.txt, then the rest.", {"notes.txt"}, {"notes.txt": R}),
+    # the rest of the one file named is kept: that file is edited, whatever verb acts on it
+    ("Can you take the 'old printer' line out of devices.txt and keep the other lines as they are?",
+     {"devices.txt"}, {"devices.txt": E}),
+    ("errands.txt: take out the 'dry cleaner' line and leave the other three as they are.", {"errands.txt"},
+     {"errands.txt": E}),
+    ("Can you raise max_users in limits.cfg to 25? Nothing else in the file changes.", {"limits.cfg"},
+     {"limits.cfg": E}),
+    # near misses: a question for facts; nothing to change at all; an output beside it; two files
+    ("How many lines does a.txt have? Nothing else.", {"a.txt"}, {"a.txt": R}),
+    ("What is in notes.txt? Keep everything else as it is.", {"notes.txt"}, {"notes.txt": R}),
+    ("Read notes.txt and leave it as it is.", {"notes.txt"}, {"notes.txt": R}),
+    ("Read notes.txt and keep everything.", {"notes.txt"}, {"notes.txt": R}),
+    ("Count the lines of a.txt and write the number to n.txt, keeping everything else as it is.", {"a.txt"},
+     {"a.txt": R, "n.txt": W}),
+    ("Compare a.txt with b.txt and leave the other files alone.", {"a.txt", "b.txt"}, {"a.txt": R, "b.txt": R}),
 ]
 
 

@@ -48,11 +48,18 @@ def typed_in(attempt: Any, words: str) -> bool:
     is typed all the same: two such, a reply and a program, agreed on held-out-20's parking_fee, 'Fee: 1.50'
     for 5 hours at 1.50 an hour. Not where a line of it is in ``words`` (the step's): a fix that makes a
     script print the 12 its request names may print it as it stands, and a result cannot be told from the
-    request's own example ("in the form Fee: 0.00") without reading its meaning."""
+    request's own example ("in the form Fee: 0.00") without reading its meaning. Where the script is new,
+    the words do not excuse it: a new script whose output is typed in, a line of the request or not, agrees
+    only with a program that computes it (held-out-20's parking_fee, worded 'in the form "Fee: 0.00"': a reply
+    said 'Fee: 0.00', and ``print("Fee: 0.00")`` agreed)."""
     if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
         return False
-    if any(n.endswith(SCRIPTS) for n, d in attempt.change.items() if d is not None):
+    scripts = [n for n, d in attempt.change.items() if d is not None and n.endswith(SCRIPTS)]
+    if scripts:
         lines = list(observed(attempt) or ())
+        new = {f.path for f in getattr(attempt.measured, "files", ()) if f.before is None}
+        if all(n in new for n in scripts):
+            words = ""  # a new script that prints the request's own example is no fix
     else:
         lines = [line.rstrip() for d in attempt.change.values() if d is not None
                  for line in d.decode("utf-8", "replace").splitlines()]
