@@ -1280,16 +1280,16 @@ PARKING = "Write parking.py that prints the fee for parking 5 hours at 1.50 an h
 def test_a_program_that_prints_a_number_typed_into_it_does_not_confirm_a_reply(make_app):
     """held-out-20's parking_fee: a reply said parking.py prints 'Fee: 1.50', and a program that was only
     ``print("Fee: 1.50")`` agreed with it. A number typed into a program is typed: it confirms nothing a
-    reply typed. A program that computed the fee and a reply that said the same agree, and decide once they
-    outvote the two that typed 1.50 (a tie decides nothing)."""
+    reply typed, nor does it vote against another result. A program that computed the fee and a reply that
+    said the same agree, and decide."""
     typed = '```python\nprint("Fee: 1.50")\n```'
     computed = '```python\nhours = 5\nrate = 1.5\nprint(f"Fee: {hours * rate:.2f}")\n```'
     task, app, _ = mixed_task(make_app, [PARKING], {}, "```\nFee: 1.50\n```", typed, "Fee: 5.00",
-                              computed, "Fee: 7.50", computed.replace("rate", "per_hour"), attempts_max=6)
+                              computed, "Fee: 7.50", attempts_max=6)
     assert task.status == "complete", task.pause_reason
     assert "print(f\"Fee: {hours * " in (app.workspace_for(task.id) / "parking.py").read_text()
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
-    assert "of 6" in agreed[0]["reason"], agreed
+    assert "attempts 5 and 4 of 5" in agreed[0]["reason"], agreed
 
 
 def test_a_typed_number_program_and_a_reply_alone_do_not_decide(make_app):
@@ -1319,3 +1319,16 @@ def test_a_new_script_that_prints_the_requests_own_example_as_it_stands_does_not
                               "Fee: 0.00", typed, "Fee: 0.00", typed.replace("print(", "print( "), attempts_max=4)
     assert task.status == "needs_assistance" and "did not agree" in task.pause_reason, task.pause_reason
     assert not (app.workspace_for(task.id) / "parking.py").exists()
+
+
+def test_a_number_typed_into_a_variable_of_a_new_script_does_not_confirm_a_reply(make_app):
+    """held-out-21's pocket_money: replies said pocket.py prints 'Total: 12.34', the request's own example,
+    and a program that was ``total = 12.34`` then ``print(f"Total: {total:.2f}")`` agreed; the program that
+    computed 52 * 2.75 was outvoted by nothing, and confirmed by nothing."""
+    step = "Write pocket.py that prints a year of pocket money, 52 weeks at 2.75, in the form Total: 12.34."
+    typed = '```python\ntotal = 12.34\n\nprint(f"Total: {total:.2f}")\n```'
+    computed = '```python\n# in the form Total: 12.34\ntotal = 52 * 2.75\nprint(f"Total: {total:.2f}")\n```'
+    task, app, _ = mixed_task(make_app, [step], {}, "Total: 12.34", typed, "Total: 143.00", computed,
+                              attempts_max=4)
+    assert task.status == "complete", task.pause_reason
+    assert "52 * 2.75" in (app.workspace_for(task.id) / "pocket.py").read_text()

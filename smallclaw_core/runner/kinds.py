@@ -48,7 +48,9 @@ def typed_in(attempt: Any, words: str) -> bool:
     is typed all the same: two such, a reply and a program, agreed on held-out-20's parking_fee, 'Fee: 1.50'
     for 5 hours at 1.50 an hour. Not where a line of it is in ``words`` (the step's): a fix that makes a
     script print the 12 its request names may print it as it stands, and a result cannot be told from the
-    request's own example ("in the form Fee: 0.00") without reading its meaning. Where the script is new,
+    request's own example ("in the form Fee: 0.00") without reading its meaning. Typed in too: every number
+    of it standing whole in the text, one of them of two digits or more (held-out-21's pocket_money:
+    ``total = 12.34`` then ``print(f"Total: {total:.2f}")``, from "in the form Total: 12.34"). Where the script is new,
     the words do not excuse it: a new script whose output is typed in, a line of the request or not, agrees
     only with a program that computes it (held-out-20's parking_fee, worded 'in the form "Fee: 0.00"': a reply
     said 'Fee: 0.00', and ``print("Fee: 0.00")`` agreed)."""
@@ -67,8 +69,23 @@ def typed_in(attempt: Any, words: str) -> bool:
     if not lines or not any(c.isdigit() for line in lines for c in line):
         return False
     text = _program_text(attempt)
-    return all(_literal(line).search(text) for line in lines) \
-        and not any(re.search(rf"(?<![\w.]){re.escape(line)}(?![\w.])", words) for line in lines)
+    if any(_whole(line).search(words) for line in lines):
+        return False
+    if all(_literal(line).search(text) for line in lines):
+        return True
+    # the numbers alone typed in (``total = 12.34``, then ``print(f"Total: {total:.2f}")``): where one of them
+    # has two digits or more (a small one, 3, is in many a program that computes it: ``range(3)``)
+    numbers = [n for line in lines for n in _NUMBER.findall(line)]
+    return any(sum(c.isdigit() for c in n) >= 2 for n in numbers) and all(_whole(n).search(text) for n in numbers)
+
+
+#: a number in a line of output
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
+
+
+def _whole(text: str) -> re.Pattern[str]:
+    """``text`` standing whole: not part of a longer word or number."""
+    return re.compile(rf"(?<![\w.]){re.escape(text)}(?![\w.]|\.\d)")
 
 
 def _literal(line: str) -> re.Pattern[str]:
