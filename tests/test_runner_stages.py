@@ -1159,3 +1159,27 @@ def test_a_goal_no_tool_here_can_do_is_named_in_the_pause(make_app, note_sender,
     assert ("no tool here acts outside the workspace (edit_file" in out and repr(goal) in out) is said, out
     app.tools.add("test", note_sender[0])  # a tool that acts outside: it may be the one the goal needs
     assert "no tool here acts outside" not in with_blockers(app, app.store.get(task.id), reason)
+
+
+@pytest.mark.parametrize("goal, files, said", [
+    ("Post announcement.txt to our street's WhatsApp group.", {"announcement.txt": "Street party Sunday\n"}, True),
+    ("Print birthday_card.txt on the printer in the hall.", {"birthday_card.txt": "Happy birthday\n"}, True),
+    # near misses: a file to change; a file made; a question about a file; a file not there (its own fact)
+    ("Fix the typo in announcement.txt.", {"announcement.txt": "Stret party\n"}, False),
+    ("Copy announcement.txt to notice.txt.", {"announcement.txt": "Street party\n"}, False),
+    ("How many lines does announcement.txt have?", {"announcement.txt": "a\nb\n"}, False),
+])
+def test_a_goal_that_only_reads_its_files_is_said_to_be_beyond_the_tools(make_app, goal, files, said):
+    """held-out-21's whatsapp_announce: a goal whose one file is there to be read, and that makes or changes
+    none, asks for its work to happen outside the workspace; where no tool acts outside it, the pause says so,
+    with the goal (it named neither WhatsApp nor that no tool reaches it)."""
+    from smallclaw_core.runner.intents import with_blockers
+    app, _ = make_app(only=["runner", "shell_tools"])
+    task = app.tasks.create(goal, [goal])
+    for name, text in files.items():
+        (app.workspace_for(task.id) / name).write_text(text)
+    app.tasks.journal(task.id, "tool_result", {"id": "r1.1", "name": "run_shell", "error": True,
+                                               "result": "exit code 1 (0.1 s)\n"})
+    out = with_blockers(app, app.store.get(task.id), "8 independent attempts at step 1 did not agree on a result")
+    assert ("makes or changes no file, and no tool here acts outside the workspace" in out
+            and repr(goal) in out) is said, out

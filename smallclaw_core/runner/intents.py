@@ -138,23 +138,27 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
     facts += [fact for about, fact in lacking(journal, _exists_now(app, task), reads, offline)
               if about not in said and not any(f.startswith(about + " ") for f in facts)
               and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
-    # where the model tried something: a pause before any call (the model process crashed) is about the model
-    if not (intent.files or intent.folders or intent.urls or intent.programs) \
-            and any(e.kind == "tool_result" for e in journal):
-        facts += _no_tool_for(app, task, offline)
+    # where the model tried something: a pause before any call (the model process crashed) is about the model;
+    # a goal that names files only to read them, and asks no question, asks for its work done elsewhere too
+    # ("Post announcement.txt to our street's WhatsApp group")
+    if not (intent.changed or intent.folders or intent.urls or intent.programs or makes) \
+            and not (intent.files and intent.only_asks) and any(e.kind == "tool_result" for e in journal):
+        facts += _no_tool_for(app, task, offline, bool(intent.files))
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
 
 
-def _no_tool_for(app: Any, task: Task, offline: bool) -> list[str]:
-    """For a goal that names no file, folder, address or program, where no tool of the task acts outside the
-    workspace: that fact, with the goal ("Call my dentist ...": the user hears that no tool here makes a
-    call, whatever the model ran instead); nothing where a tool acts outside it (it may be the one)."""
+def _no_tool_for(app: Any, task: Task, offline: bool, reads: bool = False) -> list[str]:
+    """For a goal that names no file, folder, address or program (``reads``: or files only to read them),
+    where no tool of the task acts outside the workspace: that fact, with the goal ("Call my dentist ...":
+    the user hears that no tool here makes a call, whatever the model ran instead); nothing where a tool
+    acts outside it (it may be the one)."""
     tools = {n: app.tools[n] for n in app.tools.names()}
     if any(t.side_effects and not t.confined for t in tools.values()):
         return []
     goal = task.goal if len(task.goal) <= 90 else task.goal[:87] + "..."
     names = ", ".join(sorted(tools))
-    return [f"the goal names no file, and no tool here acts outside the workspace ({names}"
+    what = "makes or changes no file" if reads else "names no file"
+    return [f"the goal {what}, and no tool here acts outside the workspace ({names}"
             f"{'; commands run without network' if offline else ''}): if {goal!r} needs that, a tool plugin must "
             "give a tool for it (docs/writing-a-tool-plugin.md)"]
 
