@@ -1280,16 +1280,16 @@ PARKING = "Write parking.py that prints the fee for parking 5 hours at 1.50 an h
 def test_a_program_that_prints_a_number_typed_into_it_does_not_confirm_a_reply(make_app):
     """held-out-20's parking_fee: a reply said parking.py prints 'Fee: 1.50', and a program that was only
     ``print("Fee: 1.50")`` agreed with it. A number typed into a program is typed: it confirms nothing a
-    reply typed, nor does it vote against another result. A program that computed the fee and a reply that
-    said the same agree, and decide."""
+    reply typed. A program that computed the fee and a reply that said the same agree, and decide once they
+    outvote the two that typed 1.50 (a tie decides nothing)."""
     typed = '```python\nprint("Fee: 1.50")\n```'
     computed = '```python\nhours = 5\nrate = 1.5\nprint(f"Fee: {hours * rate:.2f}")\n```'
     task, app, _ = mixed_task(make_app, [PARKING], {}, "```\nFee: 1.50\n```", typed, "Fee: 5.00",
-                              computed, "Fee: 7.50", attempts_max=6)
+                              computed, "Fee: 7.50", computed.replace("rate", "per_hour"), attempts_max=6)
     assert task.status == "complete", task.pause_reason
     assert "print(f\"Fee: {hours * " in (app.workspace_for(task.id) / "parking.py").read_text()
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
-    assert "attempts 5 and 4 of 5" in agreed[0]["reason"], agreed
+    assert "of 6" in agreed[0]["reason"], agreed
 
 
 def test_a_typed_number_program_and_a_reply_alone_do_not_decide(make_app):
@@ -1332,3 +1332,15 @@ def test_a_number_typed_into_a_variable_of_a_new_script_does_not_confirm_a_reply
                               attempts_max=4)
     assert task.status == "complete", task.pause_reason
     assert "52 * 2.75" in (app.workspace_for(task.id) / "pocket.py").read_text()
+
+
+def test_a_program_that_prints_its_number_as_it_stands_agrees_with_one_that_computed_it(make_app):
+    """A program that is ``print(7)`` typed its answer, as a reply does, and like a reply it is confirmed by a
+    program that computed the same."""
+    typed = "```python\nprint(7)\n```"
+    computed = "```python\nprint(-(-150 // 24))\n```"
+    task, app, _ = mixed_task(make_app, ["Write trays.py that prints how many trays of 24 I need for 150 seedlings."],
+                              {}, "6", typed, "8", computed, attempts_max=4)
+    assert task.status == "complete", task.pause_reason
+    agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
+    assert "attempts 2 and 4 of 4" in agreed[0]["reason"] or "attempts 4 and 2 of 4" in agreed[0]["reason"], agreed

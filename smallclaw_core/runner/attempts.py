@@ -80,8 +80,8 @@ class Attempt:
     predicted: tuple[str, str] | None = None
     #: the folders the step names that it left empty (``drop_empty``): what it made went elsewhere
     unused: tuple[str, ...] = ()
-    #: a program whose result, a number, stands in its own text (``compare.typed_in``): typed, not computed
-    typed_in: bool = False
+    #: how a program's result, a number, stands in its own text (``kinds.typed_in``; "": computed)
+    typed_in: str = ""
 
     def calls(self) -> list[str]:
         """What it did: the tool calls that ran (name and arguments), step_done aside, a call made again

@@ -17,7 +17,7 @@ from typing import Any
 from smallclaw_core.workspace import Workspace
 
 from .kinds import SCRIPTS as _CODE
-from .kinds import STATUS_LINE, kind, observed
+from .kinds import NUMBERS, STATUS_LINE, kind, observed
 
 #: the largest file ``files_in`` reads (as large as a workspace copied for attempts, ``attempts.COPY_LIMIT``)
 _FILE_LIMIT = 64 * 2**20
@@ -225,12 +225,12 @@ def twin_of(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list[
     """The earlier attempt that made ``attempt``'s change (None if none): not the same calls made again (a
     model sure of a wrong program is one sample drawn twice), and, ``across``, not one of the same ``kind``
     (two programs, or two typed answers, share their misreadings); ``inputs``: the files the step names
-    that were there when it started. A program whose number is typed into it (``kinds.typed_in``) confirms
-    nothing and is confirmed by nothing: it is a typed answer that, labelled so by the look of its text, might
-    yet be a computing program that happens to hold its number."""
-    if getattr(attempt, "typed_in", False):
+    that were there when it started. A program whose numbers alone stand in its text (``kinds.NUMBERS``)
+    confirms nothing and is confirmed by nothing: labelled typed by the look of a number, it might yet be a
+    program that computed its result and happens to hold it."""
+    if getattr(attempt, "typed_in", "") == NUMBERS:
         return None
-    return next((a for a in tried if a.failed is None and not getattr(a, "typed_in", False)
+    return next((a for a in tried if a.failed is None and getattr(a, "typed_in", "") != NUMBERS
                  and (not attempt.change or a.calls() != attempt.calls())
                  and not (across and kind(a, inputs) == kind(attempt, inputs))
                  and agree(a, attempt, base, named)), None)
@@ -381,9 +381,9 @@ def majority(attempt: Any, tried: list[Any], base: dict[str, bytes], named: list
     """Whether ``attempt``'s result (agreed on by another) has more votes than any other result: with more
     samples, two that agree can be outvoted, or tied, by two others; then neither decides yet. Results that
     are only where failing attempts end up (``vacuous``) do not outvote one, nor does a program with its number
-    typed in (``kinds.typed_in``: it confirms nothing, so it outvotes nothing either), nor do typed numbers
+    typed in as numbers (``kinds.NUMBERS``: it confirms nothing, so it outvotes nothing either), nor do typed numbers
     (``typed_number``) a number programs computed (``inputs``: the step's input files, for ``kind``)."""
-    voting = [a for a in tried if a.failed is None and not vacuous(a, tried) and not getattr(a, "typed_in", False)]
+    voting = [a for a in tried if a.failed is None and not vacuous(a, tried) and getattr(a, "typed_in", "") != NUMBERS]
     if inputs is not None and computed_number(attempt, inputs, base):
         voting = [a for a in voting if a is attempt or not typed_number(a, inputs)]
     mine = [a for a in voting if a is attempt or agree(a, attempt, base, named)]

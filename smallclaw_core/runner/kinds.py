@@ -40,22 +40,29 @@ def _program_text(attempt: Any) -> str:
     return _COMMENT.sub("", ran)
 
 
-def typed_in(attempt: Any, words: str) -> bool:
-    """Whether a program's result is a number it did not compute: what it made holds a digit, and every line
-    of it stands whole in the program's own text (``print("Fee: 1.50")``, ``f.write("8784")``), where a
-    computed one does not (``print(f"Fee: {5 * 1.5:.2f}")``). Its result is what a script it made prints
+#: how a program's result was typed into it (``typed_in``): its lines as they stand, or only its numbers
+LINES, NUMBERS = "lines", "numbers"
+
+
+def typed_in(attempt: Any, words: str) -> str:
+    """How a program's result, a number it did not compute, was typed into it ("" where it was not): what it
+    made holds a digit, and every line of it stands whole in the program's own text (``LINES``:
+    ``print("Fee: 1.50")``, ``f.write("8784")``), where a computed one does not (``print(f"Fee: {5 * 1.5:.2f}")``).
+    Such a program is a typed answer, like a reply: it agrees only with one that computed its result. Its result is what a script it made prints
     when run (the output of its last call), else what the files it made hold. A number typed into a program
     is typed all the same: two such, a reply and a program, agreed on held-out-20's parking_fee, 'Fee: 1.50'
     for 5 hours at 1.50 an hour. Not where a line of it is in ``words`` (the step's): a fix that makes a
     script print the 12 its request names may print it as it stands, and a result cannot be told from the
-    request's own example ("in the form Fee: 0.00") without reading its meaning. Typed in too: every number
-    of it standing whole in the text, one of them of two digits or more (held-out-21's pocket_money:
-    ``total = 12.34`` then ``print(f"Total: {total:.2f}")``, from "in the form Total: 12.34"). Where the script is new,
+    request's own example ("in the form Fee: 0.00") without reading its meaning. ``NUMBERS``: every number of
+    it stands whole in the text, one of them of two digits or more (held-out-21's pocket_money: ``total = 12.34``
+    then ``print(f"Total: {total:.2f}")``, from "in the form Total: 12.34"); read from the look of a number,
+    which a program that computes its result can hold too, so such a program confirms nothing and outvotes
+    nothing (``compare.twin_of``, ``compare.majority``). Where the script is new,
     the words do not excuse it: a new script whose output is typed in, a line of the request or not, agrees
     only with a program that computes it (held-out-20's parking_fee, worded 'in the form "Fee: 0.00"': a reply
     said 'Fee: 0.00', and ``print("Fee: 0.00")`` agreed)."""
     if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
-        return False
+        return ""
     scripts = [n for n, d in attempt.change.items() if d is not None and n.endswith(SCRIPTS)]
     if scripts:
         lines = list(observed(attempt) or ())
@@ -67,16 +74,17 @@ def typed_in(attempt: Any, words: str) -> bool:
                  for line in d.decode("utf-8", "replace").splitlines()]
     lines = [line.strip() for line in lines if line.strip()]
     if not lines or not any(c.isdigit() for line in lines for c in line):
-        return False
+        return ""
     text = _program_text(attempt)
     if any(_whole(line).search(words) for line in lines):
-        return False
+        return ""
     if all(_literal(line).search(text) for line in lines):
-        return True
+        return LINES
     # the numbers alone typed in (``total = 12.34``, then ``print(f"Total: {total:.2f}")``): where one of them
     # has two digits or more (a small one, 3, is in many a program that computes it: ``range(3)``)
     numbers = [n for line in lines for n in _NUMBER.findall(line)]
-    return any(sum(c.isdigit() for c in n) >= 2 for n in numbers) and all(_whole(n).search(text) for n in numbers)
+    return NUMBERS if any(sum(c.isdigit() for c in n) >= 2 for n in numbers) \
+        and all(_whole(n).search(text) for n in numbers) else ""
 
 
 #: a number in a line of output
