@@ -95,6 +95,12 @@ class Intent:
         return self.named(Role.READ)
 
     @property
+    def asks_facts(self) -> bool:
+        """A sentence of it asks for facts ("What does notes.txt say?"), where a request put as a question
+        ("Could you send ...?") asks for an action."""
+        return _ASKED.search(self.text) is not None
+
+    @property
     def changed(self) -> list[str]:
         """The files it makes, changes, removes, moves or renames (all but what it only reads)."""
         return self.named(Role.WRITE, Role.EDIT, Role.REMOVE, Role.MOVE_FROM, Role.MOVE_TO)

@@ -1164,7 +1164,8 @@ def test_a_goal_no_tool_here_can_do_is_named_in_the_pause(make_app, note_sender,
 @pytest.mark.parametrize("goal, files, said", [
     ("Post announcement.txt to our street's WhatsApp group.", {"announcement.txt": "Street party Sunday\n"}, True),
     ("Print birthday_card.txt on the printer in the hall.", {"birthday_card.txt": "Happy birthday\n"}, True),
-    # near misses: a file to change; a file made; a question about a file; a file not there (its own fact)
+    ("Could you ring the plumber and tell him what leak.txt says?", {"leak.txt": "Drip under the sink\n"}, True),
+    # near misses: a file to change; a file made; a question for facts about a file
     ("Fix the typo in announcement.txt.", {"announcement.txt": "Stret party\n"}, False),
     ("Copy announcement.txt to notice.txt.", {"announcement.txt": "Street party\n"}, False),
     ("How many lines does announcement.txt have?", {"announcement.txt": "a\nb\n"}, False),

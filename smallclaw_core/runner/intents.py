@@ -139,10 +139,10 @@ def with_blockers(app: Any, task: Task, reason: str) -> str:
               if about not in said and not any(f.startswith(about + " ") for f in facts)
               and not (fact.startswith("commands") and any(f.startswith("commands") for f in facts))]
     # where the model tried something: a pause before any call (the model process crashed) is about the model;
-    # a goal that names files only to read them, and asks no question, asks for its work done elsewhere too
+    # a goal that names files only to read them, and asks for no facts, asks for its work done elsewhere too
     # ("Post announcement.txt to our street's WhatsApp group")
     if not (intent.changed or intent.folders or intent.urls or intent.programs or makes) \
-            and not (intent.files and intent.only_asks) and any(e.kind == "tool_result" for e in journal):
+            and not (intent.files and intent.asks_facts) and any(e.kind == "tool_result" for e in journal):
         facts += _no_tool_for(app, task, offline, bool(intent.files))
     return reason if not facts else f"{reason} (Also: {'; '.join(facts)}.)"
 
