@@ -1344,3 +1344,17 @@ def test_a_program_that_prints_its_number_as_it_stands_agrees_with_one_that_comp
     assert task.status == "complete", task.pause_reason
     agreed = [e.data for e in app.store.journal(task.id) if e.kind == "verification" and e.data["source"] == "agreement"]
     assert "attempts 2 and 4 of 4" in agreed[0]["reason"] or "attempts 4 and 2 of 4" in agreed[0]["reason"], agreed
+
+
+def test_a_program_that_writes_the_numbers_its_request_gives_agrees_with_a_reply(make_app):
+    """core's json_create and toml_edit: programs that held the age and the port the request gave, and wrote
+    them, agreed with replies that typed them. A data file's numbers are given, not computed: only a script's
+    output is read for numbers typed in."""
+    task, app, _ = mixed_task(make_app, ["Set port to 9000 in settings.toml."],
+                              {"settings.toml": 'title = "demo"\nport = 8000\n'},
+                              '```toml\ntitle = "demo"\nport = 9000\n```',
+                              "```python\nt = open('settings.toml').read()\n"
+                              "open('settings.toml', 'w').write(t.replace('8000', '9000'))\n```",
+                              attempts_max=2)
+    assert task.status == "complete", task.pause_reason
+    assert "port = 9000" in (app.workspace_for(task.id) / "settings.toml").read_text()

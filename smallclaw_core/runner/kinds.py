@@ -45,33 +45,31 @@ LINES, NUMBERS = "lines", "numbers"
 
 
 def typed_in(attempt: Any, words: str) -> str:
-    """How a program's result, a number it did not compute, was typed into it ("" where it was not): what it
-    made holds a digit, and every line of it stands whole in the program's own text (``LINES``:
-    ``print("Fee: 1.50")``, ``f.write("8784")``), where a computed one does not (``print(f"Fee: {5 * 1.5:.2f}")``).
-    Such a program is a typed answer, like a reply: it agrees only with one that computed its result. Its result is what a script it made prints
-    when run (the output of its last call), else what the files it made hold. A number typed into a program
-    is typed all the same: two such, a reply and a program, agreed on held-out-20's parking_fee, 'Fee: 1.50'
-    for 5 hours at 1.50 an hour. Not where a line of it is in ``words`` (the step's): a fix that makes a
-    script print the 12 its request names may print it as it stands, and a result cannot be told from the
-    request's own example ("in the form Fee: 0.00") without reading its meaning. ``NUMBERS``: every number of
-    it stands whole in the text, one of them of two digits or more (held-out-21's pocket_money: ``total = 12.34``
-    then ``print(f"Total: {total:.2f}")``, from "in the form Total: 12.34"); read from the look of a number,
-    which a program that computes its result can hold too, so such a program confirms nothing and outvotes
-    nothing (``compare.twin_of``, ``compare.majority``). Where the script is new,
-    the words do not excuse it: a new script whose output is typed in, a line of the request or not, agrees
-    only with a program that computes it (held-out-20's parking_fee, worded 'in the form "Fee: 0.00"': a reply
-    said 'Fee: 0.00', and ``print("Fee: 0.00")`` agreed)."""
+    """How a script's output, holding a number the program did not compute, was typed into it ("" where it
+    was not): every line the script printed (the output of the attempt's last call) stands whole in the
+    program's own text (``LINES``: ``print("Fee: 1.50")``), where a computed one does not
+    (``print(f"Fee: {5 * 1.5:.2f}")``); or every number of it does, one of two digits or more (``NUMBERS``:
+    ``total = 12.34`` then ``print(f"Total: {total:.2f}")``).
+
+    Such a program is a typed answer, like a reply: held-out-20's parking_fee, 'Fee: 1.50' for 5 hours at
+    1.50 an hour, from a reply and ``print("Fee: 1.50")`` that agreed; held-out-21's pocket_money, the
+    request's own example 'Total: 12.34', from replies and the ``total = 12.34`` program. A ``LINES`` one
+    agrees, as a reply does, only with a program that computed its result; a ``NUMBERS`` one, read from the
+    look of a number that a computing program can hold too, confirms nothing and outvotes nothing
+    (``compare.twin_of``, ``compare.majority``). Not where a line of the output is in ``words`` (the
+    step's) and the script was there before: a fix may print the 12 its request names as it stands; a new
+    script that prints the request's own example ("in the form Fee: 0.00") is no fix. Only scripts are read
+    so: a data file's numbers are mostly given in the request (core's json_create, "age 30", and
+    toml_edit, "port 9000", written by programs that held them, agree with replies that typed them)."""
     if getattr(attempt, "style", "") != "code" or attempt.failed is not None or not attempt.change:
         return ""
     scripts = [n for n, d in attempt.change.items() if d is not None and n.endswith(SCRIPTS)]
-    if scripts:
-        lines = list(observed(attempt) or ())
-        new = {f.path for f in getattr(attempt.measured, "files", ()) if f.before is None}
-        if all(n in new for n in scripts):
-            words = ""  # a new script that prints the request's own example is no fix
-    else:
-        lines = [line.rstrip() for d in attempt.change.values() if d is not None
-                 for line in d.decode("utf-8", "replace").splitlines()]
+    if not scripts:
+        return ""
+    lines = list(observed(attempt) or ())
+    new = {f.path for f in getattr(attempt.measured, "files", ()) if f.before is None}
+    if all(n in new for n in scripts):
+        words = ""
     lines = [line.strip() for line in lines if line.strip()]
     if not lines or not any(c.isdigit() for line in lines for c in line):
         return ""
