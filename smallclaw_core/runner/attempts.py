@@ -47,8 +47,8 @@ from .compare import (agree, files_in, foretold_nothing, majority, no_result_max
                       twin_of, vacuous, what_it_ran)
 from .conversation import conversation, step_message
 from .evidence import StructureState, attempt_prefix, hint_for, last_failure
-from .kinds import typed_in
 from .intents import drop_empty, make_folders, not_made, step_intent
+from .kinds import typed_in
 from .programs import code_attempt, fresh_copy
 from .replies import NOT_FOR_REPLIES, predicts, reply_attempt, reply_target
 from .trial_tools import attempt_tools, held_back_calls

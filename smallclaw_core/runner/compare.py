@@ -16,13 +16,10 @@ from typing import Any
 
 from smallclaw_core.workspace import Workspace
 
-from .kinds import SCRIPTS as _CODE
-from .kinds import NUMBERS, STATUS_LINE, kind, observed
+from .kinds import NUMBER as _NUMBER, NUMBERS, SCRIPTS as _CODE, STATUS_LINE, kind, observed
 
 #: the largest file ``files_in`` reads (as large as a workspace copied for attempts, ``attempts.COPY_LIMIT``)
 _FILE_LIMIT = 64 * 2**20
-#: a number in a line of text (a date or a version has more than one)
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
 
 
 def _normal(name: str, data: bytes) -> Any:

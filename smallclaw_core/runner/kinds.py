@@ -33,11 +33,10 @@ _COMMENT = re.compile(r"""^\s*#[^\n]*$|[ \t]+#[^\n'"]*$""", re.M)
 _OPENED_TO_WRITE = re.compile(r"""open\(\s*(['"])[^'"]+\1\s*,\s*(?:mode\s*=\s*)?(['"])[wax]b?\+?\2""")
 
 
-def _program_text(attempt: Any) -> str:
-    """The commands an attempt ran (a program's text, written and run by one), its comments left out."""
-    ran = "\n".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
-                    if e.kind == "tool_call")
-    return _COMMENT.sub("", ran)
+def _commands(attempt: Any) -> str:
+    """The commands an attempt ran (a program's text, written and run by one), a line apart."""
+    return "\n".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
+                     if e.kind == "tool_call")
 
 
 #: how a program's result was typed into it (``typed_in``): its lines as they stand, or only its numbers
@@ -66,27 +65,26 @@ def typed_in(attempt: Any, words: str) -> str:
     scripts = [n for n, d in attempt.change.items() if d is not None and n.endswith(SCRIPTS)]
     if not scripts:
         return ""
-    lines = list(observed(attempt) or ())
-    new = {f.path for f in getattr(attempt.measured, "files", ()) if f.before is None}
-    if all(n in new for n in scripts):
-        words = ""
-    lines = [line.strip() for line in lines if line.strip()]
+    lines = [line.strip() for line in observed(attempt) or () if line.strip()]
     if not lines or not any(c.isdigit() for line in lines for c in line):
         return ""
-    text = _program_text(attempt)
+    made = {f.path for f in getattr(attempt.measured, "files", ()) if f.before is None}
+    if all(n in made for n in scripts):
+        words = ""  # a new script: no fix, whose request may name what it prints
+    text = _COMMENT.sub("", _commands(attempt))
     if any(_whole(line).search(words) for line in lines):
         return ""
     if all(_literal(line).search(text) for line in lines):
         return LINES
     # the numbers alone typed in (``total = 12.34``, then ``print(f"Total: {total:.2f}")``): where one of them
     # has two digits or more (a small one, 3, is in many a program that computes it: ``range(3)``)
-    numbers = [n for line in lines for n in _NUMBER.findall(line)]
+    numbers = [n for line in lines for n in NUMBER.findall(line)]
     return NUMBERS if any(sum(c.isdigit() for c in n) >= 2 for n in numbers) \
         and all(_whole(n).search(text) for n in numbers) else ""
 
 
-#: a number in a line of output
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
+#: a number in a line of text (a date or a version has more than one)
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?!\w|\.\d)")
 
 
 def _whole(text: str) -> re.Pattern[str]:
@@ -110,9 +108,7 @@ def kind(attempt: Any, inputs: list[str]) -> str:
     (``typed_in``, kept as ``Attempt.typed_in``). What the program names is read from the command that ran."""
     if getattr(attempt, "style", "") != "code" or getattr(attempt, "typed_in", False):
         return "typed"
-    ran = " ".join(str((e.data.get("arguments") or {}).get("command", "")) for e in attempt.evidence
-                   if e.kind == "tool_call")
     # a file it only writes it did not read, nor one a comment names (held-out-14's alarm_time, twice)
-    ran = _COMMENT.sub("", _OPENED_TO_WRITE.sub(" ", ran))
+    ran = _COMMENT.sub("", _OPENED_TO_WRITE.sub(" ", _commands(attempt)))
     reads = not inputs or any(n in ran or n.rsplit("/", 1)[-1] in ran for n in inputs) or _FINDS_FILES.search(ran)
     return "program" if reads else "typed"
